@@ -1,0 +1,55 @@
+//! Server functions: thin. Each takes the session and state, calls one service and
+//! maps the outcome. No SQL and no permission logic here.
+
+pub mod auth;
+mod error;
+pub mod shell;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ctx {
+    //! What every server function needs from the request.
+
+    use crate::domain::Error;
+    use crate::server::AppState;
+    use crate::server::error::internal;
+    use axum::http::{Method, StatusCode, header, request::Parts};
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+    use tower_sessions::Session;
+
+    pub fn state() -> Result<AppState, Error> {
+        use_context::<AppState>()
+            .ok_or_else(|| internal("server function", "no AppState in context"))
+    }
+
+    pub async fn session() -> Result<Session, Error> {
+        leptos_axum::extract::<Session>()
+            .await
+            .map_err(|e| internal("extracting the session", e))
+    }
+
+    /// Gives an error response the status that fits it. A plain HTML form post
+    /// (no JavaScript) is left alone: it must stay a redirect back to the form,
+    /// which carries the error in its URL.
+    pub fn respond<T>(result: Result<T, Error>) -> Result<T, Error> {
+        if let Err(err) = &result {
+            let plain_form_post = use_context::<Parts>().is_some_and(|parts| {
+                parts.method == Method::POST
+                    && parts
+                        .headers
+                        .get(header::ACCEPT)
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|v| v.contains("text/html"))
+            });
+            if !plain_form_post {
+                if let (Some(options), Ok(status)) = (
+                    use_context::<ResponseOptions>(),
+                    StatusCode::from_u16(err.status_code()),
+                ) {
+                    options.set_status(status);
+                }
+            }
+        }
+        result
+    }
+}

@@ -1,0 +1,55 @@
+//! The HTML shell and the route table. Nothing else.
+
+use crate::ui::pages::{
+    AdminSettingsPage, Landing, NotFound, OrgHome, SignInPage, SignUpPage, WelcomePage,
+    WorkspaceHome,
+};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Every page waits for its data before the first byte is sent, so redirects and
+    // status codes are real HTTP ones and pages work without JavaScript.
+    let ssr = SsrMode::Async;
+    view! {
+        <Stylesheet id="leptos" href="/pkg/studio-console.css"/>
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Studio Console".to_owned() } else { format!("{page} · Studio Console") }
+        }/>
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=Landing ssr=ssr.clone()/>
+                <Route path=path!("/signin") view=SignInPage ssr=ssr.clone()/>
+                <Route path=path!("/signup") view=SignUpPage ssr=ssr.clone()/>
+                <Route path=path!("/welcome") view=WelcomePage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org") view=OrgHome ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/settings") view=AdminSettingsPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/w/:ws") view=WorkspaceHome ssr/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,10 @@
+//! Pure rules of the console, compiled for the server and the browser alike.
+//! No I/O here: validation, roles, state rules and the types both sides exchange.
+
+pub mod error;
+pub mod paths;
+pub mod roles;
+pub mod shell;
+pub mod validation;
+
+pub use error::{Error, FieldError};

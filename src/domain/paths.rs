@@ -1,0 +1,19 @@
+//! Every URL of the console, built in one place. URLs name the organization and
+//! workspace, so any page can be bookmarked and shared with other members.
+
+pub const SIGN_IN: &str = "/signin";
+pub const SIGN_UP: &str = "/signup";
+/// For a signed-in user who belongs to no organization.
+pub const WELCOME: &str = "/welcome";
+
+pub fn org_home(org_id: &str) -> String {
+    format!("/o/{org_id}")
+}
+
+pub fn workspace_home(org_id: &str, workspace_id: &str) -> String {
+    format!("/o/{org_id}/w/{workspace_id}")
+}
+
+pub fn org_settings(org_id: &str) -> String {
+    format!("/o/{org_id}/settings")
+}

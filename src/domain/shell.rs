@@ -1,0 +1,71 @@
+//! What the console shell shows: who is signed in and where they are.
+
+use super::roles::{OrgRole, WorkspaceRole};
+use serde::{Deserialize, Serialize};
+
+/// The signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+}
+
+/// One organization in the switcher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgSummary {
+    pub id: String,
+    pub name: String,
+    pub role: OrgRole,
+}
+
+/// One workspace in the switcher.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceSummary {
+    pub id: String,
+    pub name: String,
+    pub is_default: bool,
+    /// The actor's own workspace role; `None` when access comes from being organization Admin.
+    pub role: Option<WorkspaceRole>,
+}
+
+/// Everything the shell needs for one page of the console, loaded in one call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShellData {
+    pub user: CurrentUser,
+    pub orgs: Vec<OrgSummary>,
+    pub org: OrgSummary,
+    /// The organization's workspaces the actor can see.
+    pub workspaces: Vec<WorkspaceSummary>,
+    /// The workspace the page is about, when the URL names one.
+    pub workspace: Option<WorkspaceSummary>,
+}
+
+/// Initials for an avatar: the first letters of the first two words.
+pub fn initials(name: &str) -> String {
+    let letters: String = name
+        .split_whitespace()
+        .filter_map(|w| w.chars().find(|c| c.is_alphanumeric()))
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect();
+    if letters.is_empty() {
+        "?".to_owned()
+    } else {
+        letters
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::initials;
+
+    #[test]
+    fn initials_take_two_words() {
+        assert_eq!(initials("Ada Lovelace"), "AL");
+        assert_eq!(initials("acme"), "A");
+        assert_eq!(initials("Ada's Organization"), "AO");
+        assert_eq!(initials("  "), "?");
+        assert_eq!(initials("élan vital corp"), "ÉV");
+    }
+}

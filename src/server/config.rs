@@ -1,0 +1,88 @@
+//! Configuration from the environment (documented in the README).
+
+use leptos::config::LeptosOptions;
+use std::net::SocketAddr;
+
+/// Settings read once at start-up.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://...` (default `sqlite://data/console.db`) or `postgres://...`.
+    pub database_url: String,
+    pub site_addr: SocketAddr,
+    /// Adds `Secure` to the session cookie; set it behind HTTPS.
+    pub cookie_secure: bool,
+    /// Where cargo-leptos put the compiled site (css, js, wasm, public files).
+    pub site_root: String,
+    pub output_name: String,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/console.db";
+
+impl Config {
+    pub fn from_env() -> Result<Self, String> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let site_addr = var("LEPTOS_SITE_ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
+        let site_addr = site_addr.parse().map_err(|_| {
+            format!("LEPTOS_SITE_ADDR={site_addr:?} is not an address like 127.0.0.1:3000")
+        })?;
+        let cookie_secure = match var("COOKIE_SECURE").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => return Err(format!("COOKIE_SECURE={other:?}: use true or false")),
+        };
+        Ok(Config {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+            site_addr,
+            cookie_secure,
+            site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
+            output_name: var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "studio-console".into()),
+        })
+    }
+
+    /// Settings for tests and tools: the given database, defaults for the rest.
+    pub fn for_database(database_url: &str) -> Self {
+        Config {
+            database_url: database_url.to_owned(),
+            site_addr: "127.0.0.1:3000".parse().expect("literal address"),
+            cookie_secure: false,
+            site_root: "target/site".into(),
+            output_name: "studio-console".into(),
+        }
+    }
+
+    pub fn leptos_options(&self) -> LeptosOptions {
+        LeptosOptions::builder()
+            .output_name(self.output_name.as_str())
+            .site_root(self.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(self.site_addr)
+            .build()
+    }
+
+    /// The database URL without a password, for messages.
+    pub fn redacted_database_url(&self) -> String {
+        match (self.database_url.find("://"), self.database_url.rfind('@')) {
+            (Some(scheme), Some(at)) if at > scheme => {
+                format!(
+                    "{}://***{}",
+                    &self.database_url[..scheme],
+                    &self.database_url[at..]
+                )
+            }
+            _ => self.database_url.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_credentials() {
+        let c = Config::for_database("postgres://u:secret@db:5432/x");
+        assert_eq!(c.redacted_database_url(), "postgres://***@db:5432/x");
+        let c = Config::for_database("sqlite://data/console.db");
+        assert_eq!(c.redacted_database_url(), "sqlite://data/console.db");
+    }
+}

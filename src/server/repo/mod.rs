@@ -1,0 +1,7 @@
+//! All SQL lives here, one file per aggregate. Functions take any executor
+//! (the pool or an open transaction) and return plain rows.
+
+pub mod memberships;
+pub mod orgs;
+pub mod users;
+pub mod workspaces;

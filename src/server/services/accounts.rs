@@ -1,0 +1,143 @@
+//! Signing up and signing in.
+
+use crate::domain::roles::{OrgRole, WorkspaceRole};
+use crate::domain::{Error, validation};
+use crate::server::db::{Db, is_unique_violation, now_ms};
+use crate::server::error::{OrInternal, internal};
+use crate::server::ids::new_id;
+use crate::server::password;
+use crate::server::repo::{memberships, orgs, users, users::UserRow, workspaces};
+
+pub struct SignUp {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// Ids of what sign-up created.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub user_id: String,
+    pub org_id: String,
+    pub workspace_id: String,
+}
+
+/// Creates the user, their default organization "<Name>'s Organization" and its
+/// "Default" workspace, with the user Admin of both, all in one transaction.
+pub async fn sign_up(db: &Db, input: SignUp) -> Result<NewAccount, Error> {
+    let name = validation::person_name("name", &input.name);
+    let email = validation::email("email", &input.email);
+    let password_ok = validation::new_password("password", &input.password);
+    Error::all_valid([
+        name.as_ref().err(),
+        email.as_ref().err(),
+        password_ok.as_ref().err(),
+    ])?;
+    let (name, email) = (name?, email?);
+
+    let duplicate = || {
+        Error::conflict(
+            "email",
+            "An account with this email already exists. Sign in instead.",
+        )
+    };
+    // A cheap early answer; the unique index below is what actually guarantees it.
+    if users::find_by_email(&db.pool, &email)
+        .await
+        .or_internal("checking the email")?
+        .is_some()
+    {
+        return Err(duplicate());
+    }
+    let password_hash = password::hash(input.password)
+        .await
+        .or_internal("hashing a password")?;
+
+    let now = now_ms();
+    let account = NewAccount {
+        user_id: new_id("usr"),
+        org_id: new_id("org"),
+        workspace_id: new_id("ws"),
+    };
+    let mut tx = db.pool.begin().await.or_internal("starting sign-up")?;
+    let user = UserRow {
+        id: account.user_id.clone(),
+        email,
+        name: name.clone(),
+        password_hash,
+        last_org_id: Some(account.org_id.clone()),
+        last_workspace_id: Some(account.workspace_id.clone()),
+        created_at: now,
+    };
+    match users::insert(&mut *tx, &user).await {
+        Err(e) if is_unique_violation(&e) => return Err(duplicate()),
+        other => other.or_internal("inserting a user")?,
+    }
+    orgs::insert(
+        &mut *tx,
+        &orgs::OrgRow {
+            id: account.org_id.clone(),
+            name: validation::default_org_name(&name),
+            created_by: Some(account.user_id.clone()),
+            tos_version: None,
+            tos_accepted_at: None,
+            created_at: now,
+        },
+    )
+    .await
+    .or_internal("inserting the default organization")?;
+    workspaces::insert(
+        &mut *tx,
+        &workspaces::WorkspaceRow {
+            id: account.workspace_id.clone(),
+            org_id: account.org_id.clone(),
+            name: validation::DEFAULT_WORKSPACE_NAME.to_owned(),
+            is_default: 1,
+            archived_at: None,
+            created_at: now,
+        },
+    )
+    .await
+    .or_internal("inserting the default workspace")?;
+    memberships::add_org_member(
+        &mut *tx,
+        &account.org_id,
+        &account.user_id,
+        OrgRole::Admin.as_str(),
+        now,
+    )
+    .await
+    .or_internal("adding the organization admin")?;
+    memberships::add_workspace_member(
+        &mut *tx,
+        &account.workspace_id,
+        &account.user_id,
+        WorkspaceRole::Admin.as_str(),
+        now,
+    )
+    .await
+    .or_internal("adding the workspace admin")?;
+    match tx.commit().await {
+        Err(e) if is_unique_violation(&e) => Err(duplicate()),
+        Err(e) => Err(internal("committing sign-up", e)),
+        Ok(()) => Ok(account),
+    }
+}
+
+/// Checks an email and password. Unknown email and wrong password give the same
+/// error and take the same time.
+pub async fn sign_in(db: &Db, email: &str, password: String) -> Result<UserRow, Error> {
+    let email = validation::email("email", email).map_err(|_| Error::BadCredentials);
+    let user = match &email {
+        Ok(email) => users::find_by_email(&db.pool, email)
+            .await
+            .or_internal("looking up a user")?,
+        Err(_) => None,
+    };
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    if password::verify(password, stored).await {
+        user.ok_or(Error::BadCredentials)
+    } else {
+        Err(Error::BadCredentials)
+    }
+}

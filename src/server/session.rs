@@ -1,0 +1,152 @@
+//! Sessions: tower-sessions with a store on our own database that keeps only a
+//! SHA-256 hash of each session id, so a leaked table can't be replayed as cookies.
+
+use super::db::{Db, is_unique_violation};
+use async_trait::async_trait;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+use std::time::Duration;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::cookie::time::{self, OffsetDateTime};
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// The session cookie's name.
+pub const COOKIE_NAME: &str = "console_session";
+/// A session ends after this long without a request.
+pub const IDLE_LIFETIME: time::Duration = time::Duration::days(14);
+/// Session key holding the signed-in user's id.
+pub const USER_ID_KEY: &str = "user_id";
+
+#[derive(Clone, Debug)]
+pub struct DbSessionStore {
+    db: Db,
+}
+
+impl DbSessionStore {
+    pub fn new(db: Db) -> Self {
+        DbSessionStore { db }
+    }
+}
+
+fn id_hash(id: &Id) -> String {
+    hex::encode(Sha256::digest(id.to_string().as_bytes()))
+}
+
+fn backend(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+fn encode(record: &Record) -> session_store::Result<(String, i64)> {
+    let data = serde_json::to_string(&record.data)
+        .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    let expires_ms = (record.expiry_date.unix_timestamp_nanos() / 1_000_000) as i64;
+    Ok((data, expires_ms))
+}
+
+#[async_trait]
+impl SessionStore for DbSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let (data, expires) = encode(record)?;
+        // Ids are 128 random bits; the loop only guards against the astronomically unlikely.
+        loop {
+            let res =
+                sqlx::query("INSERT INTO sessions (id_hash, data, expires_at) VALUES ($1, $2, $3)")
+                    .bind(id_hash(&record.id))
+                    .bind(&data)
+                    .bind(expires)
+                    .execute(&self.db.pool)
+                    .await;
+            match res {
+                Ok(_) => return Ok(()),
+                Err(e) if is_unique_violation(&e) => record.id = Id::default(),
+                Err(e) => return Err(backend(e)),
+            }
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let (data, expires) = encode(record)?;
+        sqlx::query(
+            "INSERT INTO sessions (id_hash, data, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (id_hash) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        )
+        .bind(id_hash(&record.id))
+        .bind(data)
+        .bind(expires)
+        .execute(&self.db.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let row = sqlx::query(
+            "SELECT data, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2",
+        )
+        .bind(id_hash(id))
+        .bind(super::db::now_ms())
+        .fetch_optional(&self.db.pool)
+        .await
+        .map_err(backend)?;
+        let Some(row) = row else { return Ok(None) };
+        let data: String = row.try_get("data").map_err(backend)?;
+        let expires_ms: i64 = row.try_get("expires_at").map_err(backend)?;
+        let expiry_date = OffsetDateTime::from_unix_timestamp_nanos(expires_ms as i128 * 1_000_000)
+            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let data =
+            serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record {
+            id: *id,
+            data,
+            expiry_date,
+        }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash(id))
+            .execute(&self.db.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for DbSessionStore {
+    async fn delete_expired(&self) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(super::db::now_ms())
+            .execute(&self.db.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// The session layer: HttpOnly, SameSite=Lax, `Secure` when configured, sliding expiry.
+pub fn layer(db: Db, cookie_secure: bool) -> SessionManagerLayer<DbSessionStore> {
+    SessionManagerLayer::new(DbSessionStore::new(db))
+        .with_name(COOKIE_NAME)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(cookie_secure)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(IDLE_LIFETIME))
+}
+
+/// Deletes expired sessions every ten minutes for as long as the server runs.
+pub fn spawn_expired_cleanup(db: Db) {
+    let store = DbSessionStore::new(db);
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+        }
+    });
+}

@@ -1,0 +1,117 @@
+//! Form building blocks: a labelled field with help and error text, a form-level
+//! alert, and a submit button that shows progress and can't be pressed twice.
+
+use crate::domain::Error;
+use leptos::prelude::*;
+
+/// The message for `field` out of the latest action error.
+pub fn field_error(error: Signal<Option<Error>>, field: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field_message(field))))
+}
+
+/// After a failed submission, moves focus to the first field the error names.
+pub fn focus_first_invalid(error: Signal<Option<Error>>) {
+    Effect::new(move |_| {
+        let Some(field) = error.with(|e| e.as_ref().and_then(|e| e.field().map(str::to_owned)))
+        else {
+            return;
+        };
+        if let Some(el) = document().get_element_by_id(&format!("field-{field}")) {
+            use leptos::wasm_bindgen::JsCast;
+            if let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
+        }
+    });
+}
+
+/// A labelled input with optional help text and its error underneath.
+#[component]
+pub fn TextField(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] help: Option<&'static str>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] readonly: bool,
+    #[prop(optional)] autofocus: bool,
+    #[prop(optional)] maxlength: Option<usize>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let help_id = format!("{id}-help");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let (help_id, error_id) = (help_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if help.is_some() {
+                ids.push(help_id.clone());
+            }
+            if error.with(Option::is_some) {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field">
+            <label class="field-label" for=id.clone()>{label}</label>
+            <input
+                class="input"
+                id=id
+                type=kind
+                name=name
+                value=value
+                autocomplete=autocomplete
+                readonly=readonly
+                autofocus=autofocus
+                maxlength=maxlength
+                required=true
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=described_by
+            />
+            {help.map(|h| view! { <p class="field-help" id=help_id>{h}</p> })}
+            {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
+        </div>
+    }
+}
+
+/// An error that belongs to no field of this form (bad credentials, server trouble).
+#[component]
+pub fn FormAlert(error: Signal<Option<Error>>, fields: &'static [&'static str]) -> impl IntoView {
+    let message = move || {
+        error.with(|e| {
+            e.as_ref()
+                .filter(|e| e.field().is_none_or(|f| !fields.contains(&f)))
+                .map(ToString::to_string)
+        })
+    };
+    view! {
+        <div role="alert" class="form-alert-slot">
+            {move || message().map(|m| view! { <p class="alert alert-error">{m}</p> })}
+        </div>
+    }
+}
+
+/// The primary action of a form; disabled and relabelled while the request runs.
+#[component]
+pub fn SubmitButton(
+    label: &'static str,
+    busy_label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+    #[prop(optional)] wide: bool,
+) -> impl IntoView {
+    view! {
+        <button
+            type="submit"
+            class="btn btn-primary"
+            class:btn-wide=wide
+            disabled=move || pending.get()
+            aria-busy=move || pending.get().then_some("true")
+        >
+            {move || if pending.get() { busy_label } else { label }}
+        </button>
+    }
+}

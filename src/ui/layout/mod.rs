@@ -1,0 +1,11 @@
+//! The console's frame: top bar with the switcher and the user menu, page scaffolds.
+
+mod auth_card;
+mod console;
+mod switcher;
+mod user_menu;
+mod workspace_nav;
+
+pub use auth_card::AuthCard;
+pub use console::{ConsolePage, ErrorPanel, SettingsSection};
+pub use workspace_nav::{WorkspaceNav, WorkspaceSection};

@@ -1,0 +1,42 @@
+//! The left navigation of workspace pages.
+
+use crate::domain::paths;
+use crate::domain::shell::ShellData;
+use leptos::prelude::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkspaceSection {
+    Home,
+}
+
+#[component]
+pub fn WorkspaceNav(shell: ShellData, current: WorkspaceSection) -> impl IntoView {
+    let Some(ws) = shell.workspace.clone() else {
+        return ().into_any();
+    };
+    let links = [(
+        WorkspaceSection::Home,
+        "Home",
+        paths::workspace_home(&shell.org.id, &ws.id),
+    )];
+    view! {
+        <nav class="sidenav" aria-label="Workspace">
+            <p class="sidenav-title">{ws.name.clone()}</p>
+            <ul>
+                {links
+                    .into_iter()
+                    .map(|(section, label, href)| {
+                        view! {
+                            <li>
+                                <a href=href class="sidenav-link" aria-current=(section == current).then_some("page")>
+                                    {label}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
+    }
+    .into_any()
+}

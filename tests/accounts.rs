@@ -1,0 +1,442 @@
+//! Sign-up, sign-in, sessions and the cross-site guard, on SQLite and PostgreSQL.
+
+mod common;
+
+use common::{TestApp, signed_up};
+use studio_console::domain::Error;
+use studio_console::domain::shell::{CurrentUser, ShellData};
+
+backend_tests!(
+    sign_up_creates_one_org_one_workspace_two_memberships,
+    sign_up_rejects_bad_input_naming_each_field_and_stores_nothing,
+    duplicate_email_in_any_letter_case_is_refused,
+    long_password_is_accepted_whole,
+    wrong_password_and_unknown_email_get_the_same_answer,
+    session_cookie_flags,
+    secure_cookie_when_configured,
+    session_id_changes_at_sign_in,
+    old_cookie_is_dead_after_sign_out,
+    sessions_are_stored_hashed_and_survive_a_restart,
+    cross_origin_post_is_refused_and_changes_nothing,
+    landing_sends_visitors_where_they_belong,
+    another_users_organization_is_not_found,
+    forms_work_without_javascript,
+    health_reports_the_database,
+);
+
+async fn current_user(client: &mut common::Client) -> Option<CurrentUser> {
+    let res = client.call("/api/current_user", &[]).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    res.json()
+}
+
+async fn sign_up_creates_one_org_one_workspace_two_memberships(app: TestApp) {
+    let mut ada = signed_up(&app, "Ada Lovelace", "ada@example.com").await;
+    assert_eq!(app.count("users").await, 1);
+    assert_eq!(app.count("organizations").await, 1);
+    assert_eq!(app.count("workspaces").await, 1);
+    assert_eq!(app.count("org_members").await, 1);
+    assert_eq!(app.count("workspace_members").await, 1);
+
+    let (org_id, org_name): (String, String) = sqlx::query_as("SELECT id, name FROM organizations")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(org_name, "Ada Lovelace's Organization");
+    assert!(org_id.starts_with("org_"));
+    let (ws_id, ws_name, is_default): (String, String, i64) =
+        sqlx::query_as("SELECT id, name, is_default FROM workspaces WHERE org_id = $1")
+            .bind(&org_id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((ws_name.as_str(), is_default), ("Default", 1));
+    let org_role: String = sqlx::query_scalar("SELECT role FROM org_members")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let ws_role: String = sqlx::query_scalar("SELECT role FROM workspace_members")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!((org_role.as_str(), ws_role.as_str()), ("admin", "admin"));
+
+    // Signed in, and the shell shows the new organization and workspace.
+    let me = current_user(&mut ada)
+        .await
+        .expect("signed in after sign-up");
+    assert_eq!(me.email, "ada@example.com");
+    let res = ada
+        .call(
+            "/api/load_shell",
+            &[("org_id", &org_id), ("workspace_id", &ws_id)],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let shell: ShellData = res.json();
+    assert_eq!(shell.org.name, "Ada Lovelace's Organization");
+    assert_eq!(shell.workspace.map(|w| w.name).as_deref(), Some("Default"));
+}
+
+async fn sign_up_rejects_bad_input_naming_each_field_and_stores_nothing(app: TestApp) {
+    let mut client = app.client();
+    let res = client
+        .call(
+            "/api/sign_up",
+            &[
+                ("name", "  "),
+                ("email", "not-an-email"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 422, "{}", res.body);
+    let err = res.error();
+    assert_eq!(
+        err.field_message("name").as_deref(),
+        Some("Name is required.")
+    );
+    assert!(
+        err.field_message("email")
+            .unwrap()
+            .contains("not a valid email"),
+        "{err:?}"
+    );
+    assert!(
+        err.field_message("password")
+            .unwrap()
+            .contains("at least 8"),
+        "{err:?}"
+    );
+    assert_eq!(app.count("users").await, 0);
+    assert_eq!(app.count("organizations").await, 0);
+    assert!(client.cookie.is_none() || current_user(&mut client).await.is_none());
+}
+
+async fn duplicate_email_in_any_letter_case_is_refused(app: TestApp) {
+    signed_up(&app, "Ada", "ada@example.com").await;
+    let mut other = app.client();
+    let res = other
+        .call(
+            "/api/sign_up",
+            &[
+                ("name", "Imposter"),
+                ("email", " ADA@Example.COM "),
+                ("password", "another password"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 409, "{}", res.body);
+    let err = res.error();
+    assert!(
+        err.field_message("email")
+            .unwrap()
+            .contains("already exists"),
+        "{err:?}"
+    );
+    assert_eq!(app.count("users").await, 1);
+    assert_eq!(app.count("organizations").await, 1);
+    assert_eq!(app.count("workspaces").await, 1);
+}
+
+async fn long_password_is_accepted_whole(app: TestApp) {
+    let long = "a very long passphrase that keeps going ".repeat(3);
+    assert!(long.len() > 64);
+    let mut client = app.client();
+    let res = client
+        .call(
+            "/api/sign_up",
+            &[
+                ("name", "Grace"),
+                ("email", "grace@example.com"),
+                ("password", &long),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let mut fresh = app.client();
+    let ok = fresh
+        .call(
+            "/api/sign_in",
+            &[("email", "grace@example.com"), ("password", &long)],
+        )
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    // Only the last character differs: a truncating hash would let this in.
+    let mut almost = long.clone();
+    almost.pop();
+    almost.push('!');
+    let mut fresh = app.client();
+    let bad = fresh
+        .call(
+            "/api/sign_in",
+            &[("email", "grace@example.com"), ("password", &almost)],
+        )
+        .await;
+    assert_eq!(bad.status, 401);
+}
+
+async fn wrong_password_and_unknown_email_get_the_same_answer(app: TestApp) {
+    signed_up(&app, "Ada", "ada@example.com").await;
+    let mut c = app.client();
+    let wrong = c
+        .call(
+            "/api/sign_in",
+            &[("email", "ada@example.com"), ("password", "wrong password")],
+        )
+        .await;
+    let unknown = c
+        .call(
+            "/api/sign_in",
+            &[
+                ("email", "nobody@example.com"),
+                ("password", "wrong password"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, 401);
+    assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
+    assert_eq!(wrong.error(), Error::BadCredentials);
+    assert!(wrong.session_set_cookie().is_none() && unknown.session_set_cookie().is_none());
+}
+
+async fn session_cookie_flags(app: TestApp) {
+    let mut c = app.client();
+    let res = c
+        .call(
+            "/api/sign_up",
+            &[
+                ("name", "Ada"),
+                ("email", "ada@example.com"),
+                ("password", "12345678"),
+            ],
+        )
+        .await;
+    let line = res
+        .session_set_cookie()
+        .expect("session cookie set at sign-up");
+    assert!(line.contains("HttpOnly"), "{line}");
+    assert!(line.contains("SameSite=Lax"), "{line}");
+    assert!(line.contains("Path=/"), "{line}");
+    assert!(
+        !line.contains("Secure"),
+        "COOKIE_SECURE is off by default: {line}"
+    );
+}
+
+async fn secure_cookie_when_configured(app: TestApp) {
+    let secure = app.reconfigured(|c| c.cookie_secure = true).await;
+    let mut c = secure.client();
+    let res = c
+        .call(
+            "/api/sign_up",
+            &[
+                ("name", "Ada"),
+                ("email", "ada@example.com"),
+                ("password", "12345678"),
+            ],
+        )
+        .await;
+    let line = res.session_set_cookie().expect("session cookie");
+    assert!(line.contains("Secure"), "{line}");
+}
+
+async fn session_id_changes_at_sign_in(app: TestApp) {
+    let mut ada = signed_up(&app, "Ada", "ada@example.com").await;
+    let before = ada.cookie.clone().expect("cookie after sign-up");
+    let res = ada
+        .call(
+            "/api/sign_in",
+            &[
+                ("email", "ada@example.com"),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let after = ada.cookie.clone().expect("cookie after sign-in");
+    assert_ne!(before, after, "sign-in must issue a new session id");
+    assert!(current_user(&mut ada).await.is_some());
+    // The id from before sign-in is worthless now.
+    let mut replay = app.client();
+    replay.cookie = Some(before);
+    assert!(current_user(&mut replay).await.is_none());
+}
+
+async fn old_cookie_is_dead_after_sign_out(app: TestApp) {
+    let mut ada = signed_up(&app, "Ada", "ada@example.com").await;
+    let cookie = ada.cookie.clone().expect("cookie");
+    assert_eq!(app.count("sessions").await, 1);
+    let res = ada.call("/api/sign_out", &[]).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(
+        app.count("sessions").await,
+        0,
+        "sign-out deletes the session row"
+    );
+    let mut replay = app.client();
+    replay.cookie = Some(cookie);
+    assert!(current_user(&mut replay).await.is_none());
+}
+
+async fn sessions_are_stored_hashed_and_survive_a_restart(app: TestApp) {
+    let ada = signed_up(&app, "Ada", "ada@example.com").await;
+    let cookie = ada.cookie.clone().expect("cookie");
+    let id = cookie.split_once('=').unwrap().1;
+    let stored: String = sqlx::query_scalar("SELECT id_hash FROM sessions")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(!stored.contains(id));
+    use sha2::Digest;
+    assert_eq!(stored, hex::encode(sha2::Sha256::digest(id.as_bytes())));
+
+    let restarted = app.restarted().await;
+    let mut again = restarted.client();
+    again.cookie = Some(cookie);
+    assert_eq!(
+        current_user(&mut again).await.map(|u| u.email).as_deref(),
+        Some("ada@example.com")
+    );
+}
+
+async fn cross_origin_post_is_refused_and_changes_nothing(app: TestApp) {
+    let mut c = app.client();
+    let fields = [
+        ("name", "Eve"),
+        ("email", "eve@example.com"),
+        ("password", "12345678"),
+    ];
+    let res = c
+        .post(
+            "/api/sign_up",
+            &fields,
+            &[
+                ("origin", "https://evil.example"),
+                ("host", "127.0.0.1:3000"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 403);
+    let res = c
+        .post("/api/sign_up", &fields, &[("sec-fetch-site", "cross-site")])
+        .await;
+    assert_eq!(res.status, 403);
+    assert_eq!(app.count("users").await, 0);
+
+    // A signed-in victim is not signed out by a forged request either.
+    let mut ada = signed_up(&app, "Ada", "ada@example.com").await;
+    let res = ada
+        .post("/api/sign_out", &[], &[("sec-fetch-site", "cross-site")])
+        .await;
+    assert_eq!(res.status, 403);
+    assert!(current_user(&mut ada).await.is_some());
+    // The same request from our own pages goes through.
+    let res = ada
+        .post("/api/sign_out", &[], &[("sec-fetch-site", "same-origin")])
+        .await;
+    assert_eq!(res.status, 200);
+}
+
+async fn landing_sends_visitors_where_they_belong(app: TestApp) {
+    let mut anon = app.client();
+    let res = anon.get("/").await;
+    assert_eq!(res.status, 302, "{}", res.body);
+    assert_eq!(res.header("location").as_deref(), Some("/signin"));
+
+    let mut ada = signed_up(&app, "Ada", "ada@example.com").await;
+    let res = ada.get("/").await;
+    assert_eq!(res.status, 302);
+    let location = res.header("location").unwrap();
+    assert!(
+        location.starts_with("/o/org_") && location.contains("/w/ws_"),
+        "{location}"
+    );
+    let page = ada.get(&location).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Ada&#x27;s Organization") || page.body.contains("Ada's Organization")
+    );
+
+    // Signed-out visitors of a console page go to sign-in.
+    let res = anon.get(&location).await;
+    assert_eq!(res.status, 302);
+    assert_eq!(res.header("location").as_deref(), Some("/signin"));
+}
+
+async fn another_users_organization_is_not_found(app: TestApp) {
+    let mut ada = signed_up(&app, "Ada", "ada@example.com").await;
+    let location = ada.get("/").await.header("location").unwrap();
+    let org_id = location.split('/').nth(2).unwrap().to_owned();
+    let mut bob = signed_up(&app, "Bob", "bob@example.com").await;
+    let res = bob.call("/api/load_shell", &[("org_id", &org_id)]).await;
+    assert_eq!(res.status, 404);
+    assert_eq!(res.error(), Error::NotFound);
+    // The same answer as for an organization that does not exist at all.
+    let res = bob
+        .call(
+            "/api/load_shell",
+            &[("org_id", "org_000000000000000000000000")],
+        )
+        .await;
+    assert_eq!((res.status, res.error()), (404, Error::NotFound));
+    let page = bob.get(&location).await;
+    assert_eq!(page.status, 404);
+}
+
+async fn forms_work_without_javascript(app: TestApp) {
+    let mut browser = app.client();
+    let fields = [
+        ("name", "Ada"),
+        ("email", "ada@example.com"),
+        ("password", "12345678"),
+    ];
+    let res = browser
+        .submit_form("/api/sign_up", &fields, "http://localhost/signup")
+        .await;
+    assert_eq!(res.status, 302, "{}", res.body);
+    let to = res.header("location").unwrap();
+    assert!(to.starts_with("/o/org_"), "{to}");
+    assert_eq!(browser.get(&to).await.status, 200);
+
+    // An error comes back to the form, in its URL, and the page shows it.
+    let mut other = app.client();
+    let res = other
+        .submit_form("/api/sign_up", &fields, "http://localhost/signup")
+        .await;
+    assert_eq!(res.status, 302);
+    let back = res.header("location").unwrap();
+    assert!(
+        back.starts_with("http://localhost/signup?") && back.contains("__err="),
+        "{back}"
+    );
+    let path = back.trim_start_matches("http://localhost");
+    let page = other.get(path).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("already exists"),
+        "the form shows the error"
+    );
+
+    let res = browser.submit_form("/api/sign_out", &[], &to).await;
+    assert_eq!(
+        (res.status, res.header("location").as_deref()),
+        (302, Some("/signin"))
+    );
+    let res = browser
+        .submit_form(
+            "/api/sign_in",
+            &[("email", "ada@example.com"), ("password", "12345678")],
+            "http://localhost/signin",
+        )
+        .await;
+    assert_eq!(res.status, 302);
+    assert_eq!(res.header("location"), Some(to), "back where she was");
+}
+
+async fn health_reports_the_database(app: TestApp) {
+    let mut c = app.client();
+    assert_eq!(c.get("/healthz").await.status, 200);
+    app.db.pool.close().await;
+    assert_eq!(c.get("/healthz").await.status, 503);
+}

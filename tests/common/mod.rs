@@ -1,0 +1,192 @@
+//! `TestApp`: the real router on a fresh database, SQLite or PostgreSQL, driven in-process.
+#![allow(dead_code)]
+
+pub mod client;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use studio_console::server::{AppState, Config, db::Db, router};
+
+pub use client::Client;
+
+/// Runs each named `async fn name(app: TestApp)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let app = $crate::common::TestApp::sqlite().await;
+                    super::$name(app).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(app) = $crate::common::TestApp::postgres().await {
+                        super::$name(app).await;
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// Removes the test database when the test ends, however it ends.
+enum Cleanup {
+    SqliteDir(std::path::PathBuf),
+    PostgresDb { admin_url: String, name: String },
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        match self {
+            Cleanup::SqliteDir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::PostgresDb { admin_url, name } => {
+                let (admin_url, name) = (admin_url.clone(), name.clone());
+                // Drop runs inside the test's runtime, which can't be blocked on: use a thread.
+                let _ = std::thread::spawn(move || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .ok()?;
+                    rt.block_on(async {
+                        use sqlx::Connection;
+                        let mut conn = sqlx::PgConnection::connect(&admin_url).await.ok()?;
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut conn)
+                            .await
+                            .ok()
+                    })
+                })
+                .join();
+            }
+        }
+    }
+}
+
+pub struct TestApp {
+    pub db: Db,
+    pub config: Config,
+    router: axum::Router,
+    _cleanup: std::sync::Arc<Cleanup>,
+}
+
+fn unique_suffix() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
+}
+
+/// The PostgreSQL server tests use: `TEST_POSTGRES_URL`, or the local one.
+fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        let dir = std::env::temp_dir().join(format!("console_test_{}", unique_suffix()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let url = format!("sqlite://{}/console.db", dir.display());
+        Self::start(&url, Cleanup::SqliteDir(dir)).await
+    }
+
+    /// A fresh PostgreSQL database, or `None` (test skipped) when no server answers.
+    /// Under CI (`CI=true`) a missing server fails the test instead.
+    pub async fn postgres() -> Option<TestApp> {
+        use sqlx::Connection;
+        let admin_url = postgres_admin_url();
+        let mut conn = match sqlx::PgConnection::connect(&admin_url).await {
+            Ok(c) => c,
+            Err(e) if std::env::var("CI").as_deref() != Ok("true") => {
+                eprintln!("skipped: no PostgreSQL at {admin_url} ({e})");
+                return None;
+            }
+            Err(e) => panic!("CI=true but PostgreSQL is unreachable at {admin_url}: {e}"),
+        };
+        let name = format!("console_test_{}", unique_suffix());
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("create test database");
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(&admin_url);
+        let url = format!("{base}/{name}");
+        Some(Self::start(&url, Cleanup::PostgresDb { admin_url, name }).await)
+    }
+
+    async fn start(url: &str, cleanup: Cleanup) -> TestApp {
+        Self::with_config(Config::for_database(url), std::sync::Arc::new(cleanup)).await
+    }
+
+    async fn with_config(config: Config, cleanup: std::sync::Arc<Cleanup>) -> TestApp {
+        let db = Db::connect(&config.database_url)
+            .await
+            .expect("connect test database");
+        db.migrate().await.expect("migrate test database");
+        let router = router::build(AppState::new(db.clone(), config.clone()));
+        TestApp {
+            db,
+            config,
+            router,
+            _cleanup: cleanup,
+        }
+    }
+
+    /// A second server process on the same database, as after a restart.
+    pub async fn restarted(&self) -> TestApp {
+        Self::with_config(self.config.clone(), self._cleanup.clone()).await
+    }
+
+    /// The same database, served with other settings.
+    pub async fn reconfigured(&self, change: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = self.config.clone();
+        change(&mut config);
+        Self::with_config(config, self._cleanup.clone()).await
+    }
+
+    /// A browser-like client with its own cookie jar.
+    pub fn client(&self) -> Client {
+        Client::new(self.router.clone())
+    }
+
+    /// `SELECT COUNT(*) FROM table`.
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&self.db.pool)
+            .await
+            .expect("count rows")
+    }
+}
+
+/// Signs up a new person and returns the signed-in client.
+pub async fn signed_up(app: &TestApp, name: &str, email: &str) -> Client {
+    let mut client = app.client();
+    let res = client
+        .call(
+            "/api/sign_up",
+            &[
+                ("name", name),
+                ("email", email),
+                ("password", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 200, "sign-up failed: {}", res.body);
+    client
+}
