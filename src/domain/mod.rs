@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod paths;
+pub mod permissions;
 pub mod roles;
 pub mod shell;
 pub mod validation;

@@ -68,7 +68,7 @@ pub fn Switcher(shell: ShellData) -> impl IntoView {
             </div>
             <div role="separator" class="menu-sep"></div>
             <div role="group" aria-labelledby="switcher-workspaces">
-                <p class="menu-label" id="switcher-workspaces">"Workspaces in " {org.name.clone()}</p>
+                <p class="menu-label" id="switcher-workspaces">"Workspaces"</p>
                 {ws_items}
             </div>
         </DropdownMenu>

@@ -1,0 +1,11 @@
+#!/bin/sh
+# Serves the release build on a fresh SQLite database for the end-to-end tests.
+set -e
+port="$1"
+rm -rf target/e2e/db && mkdir -p target/e2e/db
+DATABASE_URL="sqlite://target/e2e/db/console.db" \
+LEPTOS_SITE_ADDR="127.0.0.1:${port}" \
+LEPTOS_SITE_ROOT="target/site" \
+LEPTOS_OUTPUT_NAME="studio-console" \
+RUST_LOG="${RUST_LOG:-warn}" \
+exec target/release/studio-console

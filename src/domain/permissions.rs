@@ -1,0 +1,232 @@
+//! THE permission matrix. Every server function, the UI and the REST API ask `can`.
+//! Deny by default: an action not granted by a row below is refused.
+
+use super::roles::{OrgRole, WorkspaceRole};
+use serde::{Deserialize, Serialize};
+
+/// What someone may want to do. Organization-level actions ignore the workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Action {
+    // Organization
+    ViewOrganization,
+    RenameOrganization,
+    ViewMembers,
+    InviteMembers,
+    ManageMembers,
+    ViewBilling,
+    ManageBilling,
+    CreateWorkspace,
+    ManageWorkspaces,
+    ViewAllWorkspaces,
+    ViewPermissions,
+    // Workspace
+    UseWorkspace,
+    ManageWorkspaceMembers,
+    CreateApiKey,
+    RevokeOwnApiKey,
+    RevokeAnyApiKey,
+}
+
+/// Whether an action is about the organization or about one workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Organization,
+    Workspace,
+}
+
+impl Action {
+    pub const ALL: [Action; 16] = [
+        Action::ViewOrganization,
+        Action::RenameOrganization,
+        Action::ViewMembers,
+        Action::InviteMembers,
+        Action::ManageMembers,
+        Action::ViewBilling,
+        Action::ManageBilling,
+        Action::CreateWorkspace,
+        Action::ManageWorkspaces,
+        Action::ViewAllWorkspaces,
+        Action::ViewPermissions,
+        Action::UseWorkspace,
+        Action::ManageWorkspaceMembers,
+        Action::CreateApiKey,
+        Action::RevokeOwnApiKey,
+        Action::RevokeAnyApiKey,
+    ];
+
+    pub fn scope(self) -> Scope {
+        match self {
+            Action::UseWorkspace
+            | Action::ManageWorkspaceMembers
+            | Action::CreateApiKey
+            | Action::RevokeOwnApiKey
+            | Action::RevokeAnyApiKey => Scope::Workspace,
+            _ => Scope::Organization,
+        }
+    }
+
+    /// What people read in the effective-permissions view.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::ViewOrganization => "View the organization",
+            Action::RenameOrganization => "Rename the organization",
+            Action::ViewMembers => "See the organization's members",
+            Action::InviteMembers => "Invite members",
+            Action::ManageMembers => "Change roles and remove members",
+            Action::ViewBilling => "See billing",
+            Action::ManageBilling => "Manage billing",
+            Action::CreateWorkspace => "Create workspaces",
+            Action::ManageWorkspaces => "Rename, archive and unarchive workspaces",
+            Action::ViewAllWorkspaces => "See every workspace",
+            Action::ViewPermissions => "See everyone's effective permissions",
+            Action::UseWorkspace => "Open the workspace and use its resources",
+            Action::ManageWorkspaceMembers => "Add and remove workspace members",
+            Action::CreateApiKey => "Create API keys",
+            Action::RevokeOwnApiKey => "Revoke their own API keys",
+            Action::RevokeAnyApiKey => "Revoke anyone's API keys",
+        }
+    }
+}
+
+/// Someone's standing in an organization and, for workspace actions, in one workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Membership {
+    pub org_role: OrgRole,
+    /// Their own role in the workspace at hand, if they are a member of it.
+    pub workspace_role: Option<WorkspaceRole>,
+}
+
+impl Membership {
+    pub fn org(org_role: OrgRole) -> Self {
+        Membership {
+            org_role,
+            workspace_role: None,
+        }
+    }
+
+    pub fn in_workspace(org_role: OrgRole, workspace_role: Option<WorkspaceRole>) -> Self {
+        Membership {
+            org_role,
+            workspace_role,
+        }
+    }
+
+    /// The workspace role that counts: organization Admins are Admin of every workspace.
+    pub fn effective_workspace_role(&self) -> Option<WorkspaceRole> {
+        if self.org_role == OrgRole::Admin {
+            Some(WorkspaceRole::Admin)
+        } else {
+            self.workspace_role
+        }
+    }
+}
+
+/// The matrix. One row per action; anything not listed is denied.
+pub fn can(m: &Membership, action: Action) -> bool {
+    use Action::*;
+    use OrgRole as O;
+    use WorkspaceRole as W;
+    let org = m.org_role;
+    let ws = m.effective_workspace_role();
+    match action {
+        ViewOrganization => true,
+        RenameOrganization | ViewMembers | InviteMembers | ManageMembers => org == O::Admin,
+        ViewBilling | ManageBilling => matches!(org, O::Admin | O::Billing),
+        CreateWorkspace | ManageWorkspaces | ViewAllWorkspaces | ViewPermissions => org == O::Admin,
+        UseWorkspace | CreateApiKey | RevokeOwnApiKey => ws.is_some(),
+        ManageWorkspaceMembers | RevokeAnyApiKey => ws == Some(W::Admin),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OrgRole::*;
+
+    const A: bool = true;
+    const X: bool = false;
+
+    /// One row per action: allowed for (org Admin, Billing, Member) with no workspace role.
+    #[test]
+    fn organization_actions_by_org_role() {
+        let table: &[(Action, [bool; 3])] = &[
+            (Action::ViewOrganization, [A, A, A]),
+            (Action::RenameOrganization, [A, X, X]),
+            (Action::ViewMembers, [A, X, X]),
+            (Action::InviteMembers, [A, X, X]),
+            (Action::ManageMembers, [A, X, X]),
+            (Action::ViewBilling, [A, A, X]),
+            (Action::ManageBilling, [A, A, X]),
+            (Action::CreateWorkspace, [A, X, X]),
+            (Action::ManageWorkspaces, [A, X, X]),
+            (Action::ViewAllWorkspaces, [A, X, X]),
+            (Action::ViewPermissions, [A, X, X]),
+        ];
+        for (action, expected) in table {
+            assert_eq!(action.scope(), Scope::Organization, "{action:?}");
+            for (role, want) in [Admin, Billing, Member].into_iter().zip(expected) {
+                assert_eq!(
+                    can(&Membership::org(role), *action),
+                    *want,
+                    "{role:?} {action:?}"
+                );
+            }
+        }
+        let listed: Vec<Action> = table.iter().map(|(a, _)| *a).collect();
+        for a in Action::ALL
+            .into_iter()
+            .filter(|a| a.scope() == Scope::Organization)
+        {
+            assert!(
+                listed.contains(&a),
+                "{a:?} has no row in the organization table"
+            );
+        }
+    }
+
+    /// Workspace actions for each (org role, workspace role) pair.
+    #[test]
+    fn workspace_actions_by_both_roles() {
+        use WorkspaceRole::{Admin as WA, Contributor as WC};
+        let who: [(OrgRole, Option<WorkspaceRole>); 7] = [
+            (Admin, None),
+            (Billing, None),
+            (Member, None),
+            (Billing, Some(WC)),
+            (Member, Some(WC)),
+            (Member, Some(WA)),
+            (Billing, Some(WA)),
+        ];
+        let table: &[(Action, [bool; 7])] = &[
+            (Action::UseWorkspace, [A, X, X, A, A, A, A]),
+            (Action::CreateApiKey, [A, X, X, A, A, A, A]),
+            (Action::RevokeOwnApiKey, [A, X, X, A, A, A, A]),
+            (Action::RevokeAnyApiKey, [A, X, X, X, X, A, A]),
+            (Action::ManageWorkspaceMembers, [A, X, X, X, X, A, A]),
+        ];
+        for (action, expected) in table {
+            assert_eq!(action.scope(), Scope::Workspace, "{action:?}");
+            for ((org, ws), want) in who.iter().zip(expected) {
+                let m = Membership::in_workspace(*org, *ws);
+                assert_eq!(can(&m, *action), *want, "{org:?}/{ws:?} {action:?}");
+            }
+        }
+        let listed: Vec<Action> = table.iter().map(|(a, _)| *a).collect();
+        for a in Action::ALL
+            .into_iter()
+            .filter(|a| a.scope() == Scope::Workspace)
+        {
+            assert!(
+                listed.contains(&a),
+                "{a:?} has no row in the workspace table"
+            );
+        }
+    }
+
+    #[test]
+    fn organization_admins_are_admin_of_every_workspace() {
+        let m = Membership::in_workspace(Admin, Some(WorkspaceRole::Contributor));
+        assert_eq!(m.effective_workspace_role(), Some(WorkspaceRole::Admin));
+        assert_eq!(Membership::org(Member).effective_workspace_role(), None);
+    }
+}
