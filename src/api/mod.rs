@@ -41,13 +41,13 @@ pub(crate) mod ctx {
                         .and_then(|v| v.to_str().ok())
                         .is_some_and(|v| v.contains("text/html"))
             });
-            if !plain_form_post {
-                if let (Some(options), Ok(status)) = (
+            if !plain_form_post
+                && let (Some(options), Ok(status)) = (
                     use_context::<ResponseOptions>(),
                     StatusCode::from_u16(err.status_code()),
-                ) {
-                    options.set_status(status);
-                }
+                )
+            {
+                options.set_status(status);
             }
         }
         result

@@ -54,10 +54,8 @@ pub fn DropdownMenu(
     };
     let close = move |refocus: bool| {
         open.set(false);
-        if refocus {
-            if let Some(b) = button.get_untracked() {
-                let _ = b.focus();
-            }
+        if refocus && let Some(b) = button.get_untracked() {
+            let _ = b.focus();
         }
     };
 
