@@ -1,8 +1,8 @@
 //! The HTML shell and the route table. Nothing else.
 
 use crate::ui::pages::{
-    AdminSettingsPage, Landing, NotFound, OrgHome, SignInPage, SignUpPage, WelcomePage,
-    WorkspaceHome,
+    Landing, NotFound, OrgHome, SettingsGeneralPage, SettingsIndex, SettingsPermissionsPage,
+    SettingsWorkspacesPage, SignInPage, SignUpPage, TermsPage, WelcomePage, WorkspaceHome,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -47,7 +47,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signup") view=SignUpPage ssr=ssr.clone()/>
                 <Route path=path!("/welcome") view=WelcomePage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org") view=OrgHome ssr=ssr.clone()/>
-                <Route path=path!("/o/:org/settings") view=AdminSettingsPage ssr=ssr.clone()/>
+                <Route path=path!("/terms") view=TermsPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/settings") view=SettingsIndex ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/settings/general") view=SettingsGeneralPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/settings/workspaces") view=SettingsWorkspacesPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/settings/permissions") view=SettingsPermissionsPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws") view=WorkspaceHome ssr/>
             </Routes>
         </Router>

@@ -1,9 +1,12 @@
 //! Server functions: thin. Each takes the session and state, calls one service and
 //! maps the outcome. No SQL and no permission logic here.
 
+pub mod access;
 pub mod auth;
 mod error;
+pub mod orgs;
 pub mod shell;
+pub mod workspaces;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ctx {
@@ -11,6 +14,7 @@ pub(crate) mod ctx {
 
     use crate::domain::Error;
     use crate::server::AppState;
+    use crate::server::authz::OrgActor;
     use crate::server::error::internal;
     use axum::http::{Method, StatusCode, header, request::Parts};
     use leptos::prelude::*;
@@ -26,6 +30,14 @@ pub(crate) mod ctx {
         leptos_axum::extract::<Session>()
             .await
             .map_err(|e| internal("extracting the session", e))
+    }
+
+    /// The signed-in user acting in organization `org_id`.
+    pub async fn org_actor(org_id: &str) -> Result<(AppState, OrgActor), Error> {
+        let (state, session) = (state()?, session().await?);
+        let user = crate::server::auth::require_user(&state, &session).await?;
+        let actor = OrgActor::resolve(&state.db, &user.id, org_id).await?;
+        Ok((state, actor))
     }
 
     /// Gives an error response the status that fits it. A plain HTML form post

@@ -1,6 +1,7 @@
 //! Pure rules of the console, compiled for the server and the browser alike.
 //! No I/O here: validation, roles, state rules and the types both sides exchange.
 
+pub mod admin;
 pub mod error;
 pub mod paths;
 pub mod permissions;
@@ -9,3 +10,6 @@ pub mod shell;
 pub mod validation;
 
 pub use error::{Error, FieldError};
+
+/// The version of the Terms of Service accepted when creating an organization.
+pub const TERMS_VERSION: &str = "2026-01";

@@ -17,3 +17,22 @@ pub fn workspace_home(org_id: &str, workspace_id: &str) -> String {
 pub fn org_settings(org_id: &str) -> String {
     format!("/o/{org_id}/settings")
 }
+
+pub fn settings_general(org_id: &str) -> String {
+    format!("/o/{org_id}/settings/general")
+}
+
+pub fn settings_workspaces(org_id: &str) -> String {
+    format!("/o/{org_id}/settings/workspaces")
+}
+
+pub fn settings_permissions(org_id: &str) -> String {
+    format!("/o/{org_id}/settings/permissions")
+}
+
+/// The Terms of Service people accept when they create an organization.
+pub const TERMS: &str = "/terms";
+
+/// The query parameter that opens a dialog on the current page, so dialogs work
+/// without JavaScript and can be linked to.
+pub const DIALOG_PARAM: &str = "dialog";

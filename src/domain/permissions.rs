@@ -65,6 +65,18 @@ impl Action {
         }
     }
 
+    /// A column heading for the effective-permissions table.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Action::UseWorkspace => "Use",
+            Action::CreateApiKey => "Create keys",
+            Action::RevokeOwnApiKey => "Revoke own keys",
+            Action::RevokeAnyApiKey => "Revoke any key",
+            Action::ManageWorkspaceMembers => "Manage members",
+            other => other.label(),
+        }
+    }
+
     /// What people read in the effective-permissions view.
     pub fn label(self) -> &'static str {
         match self {

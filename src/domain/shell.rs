@@ -1,5 +1,6 @@
 //! What the console shell shows: who is signed in and where they are.
 
+use super::permissions::{Action, Membership, can};
 use super::roles::{OrgRole, WorkspaceRole};
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +40,15 @@ pub struct ShellData {
     pub workspaces: Vec<WorkspaceSummary>,
     /// The workspace the page is about, when the URL names one.
     pub workspace: Option<WorkspaceSummary>,
+}
+
+impl ShellData {
+    /// Whether the signed-in user may do `action` here (in the current workspace for
+    /// workspace actions). The UI uses it to hide what the server would refuse anyway.
+    pub fn can(&self, action: Action) -> bool {
+        let ws_role = self.workspace.as_ref().and_then(|w| w.role);
+        can(&Membership::in_workspace(self.org.role, ws_role), action)
+    }
 }
 
 /// Initials for an avatar: the first letters of the first two words.

@@ -174,6 +174,70 @@ impl TestApp {
     }
 }
 
+/// A person who signed up: their signed-in client and the ids sign-up created.
+pub struct Account {
+    pub client: Client,
+    pub user_id: String,
+    pub org_id: String,
+    pub workspace_id: String,
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Signs up and returns the account with its default organization and workspace.
+pub async fn account(app: &TestApp, name: &str, email: &str) -> Account {
+    let client = signed_up(app, name, email).await;
+    let (user_id, org_id, workspace_id): (String, String, String) = sqlx::query_as(
+        "SELECT u.id, o.id, w.id FROM users u JOIN organizations o ON o.created_by = u.id \
+         JOIN workspaces w ON w.org_id = o.id AND w.is_default = 1 WHERE u.email = $1",
+    )
+    .bind(email)
+    .fetch_one(&app.db.pool)
+    .await
+    .expect("the account's default organization");
+    Account {
+        client,
+        user_id,
+        org_id,
+        workspace_id,
+    }
+}
+
+impl TestApp {
+    /// Makes `user_id` a member of the organization (what an accepted invitation will do).
+    pub async fn add_org_member(&self, org_id: &str, user_id: &str, role: &str) {
+        sqlx::query(
+            "INSERT INTO org_members (org_id, user_id, role, created_at) VALUES ($1, $2, $3, 0)",
+        )
+        .bind(org_id)
+        .bind(user_id)
+        .bind(role)
+        .execute(&self.db.pool)
+        .await
+        .expect("add org member");
+    }
+
+    pub async fn add_workspace_member(&self, workspace_id: &str, user_id: &str, role: &str) {
+        sqlx::query("INSERT INTO workspace_members (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, 0)")
+            .bind(workspace_id)
+            .bind(user_id)
+            .bind(role)
+            .execute(&self.db.pool)
+            .await
+            .expect("add workspace member");
+    }
+
+    /// A client signed in as `email`.
+    pub async fn sign_in(&self, email: &str) -> Client {
+        let mut client = self.client();
+        let res = client
+            .call("/api/sign_in", &[("email", email), ("password", PASSWORD)])
+            .await;
+        assert_eq!(res.status, 200, "sign-in of {email} failed: {}", res.body);
+        client
+    }
+}
+
 /// Signs up a new person and returns the signed-in client.
 pub async fn signed_up(app: &TestApp, name: &str, email: &str) -> Client {
     let mut client = app.client();

@@ -48,3 +48,21 @@ pub async fn list_for_user<'e>(
     .fetch_all(db)
     .await
 }
+
+pub async fn find_by_id<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<Option<OrgRow>> {
+    sqlx::query_as(
+        "SELECT id, name, created_by, tos_version, tos_accepted_at, created_at FROM organizations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn rename<'e>(db: impl AnyExecutor<'e>, id: &str, name: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE organizations SET name = $1 WHERE id = $2")
+        .bind(name)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

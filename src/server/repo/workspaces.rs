@@ -55,3 +55,75 @@ pub async fn list_visible<'e>(
     .fetch_all(db)
     .await
 }
+
+/// A workspace as the admin table shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WorkspaceListRow {
+    pub id: String,
+    pub name: String,
+    pub is_default: i64,
+    pub archived_at: Option<i64>,
+    pub created_at: i64,
+    pub member_count: i64,
+}
+
+const COLUMNS: &str = "id, org_id, name, is_default, archived_at, created_at";
+
+/// The workspace, if it belongs to that organization.
+pub async fn find_in_org<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    workspace_id: &str,
+) -> sqlx::Result<Option<WorkspaceRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM workspaces WHERE id = $1 AND org_id = $2"
+    ))
+    .bind(workspace_id)
+    .bind(org_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Every workspace of the organization, archived ones too, with member counts: one query.
+pub async fn list_with_member_counts<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+) -> sqlx::Result<Vec<WorkspaceListRow>> {
+    sqlx::query_as(
+        "SELECT w.id, w.name, w.is_default, w.archived_at, w.created_at, COUNT(m.user_id) AS member_count \
+         FROM workspaces w LEFT JOIN workspace_members m ON m.workspace_id = w.id \
+         WHERE w.org_id = $1 \
+         GROUP BY w.id, w.name, w.is_default, w.archived_at, w.created_at \
+         ORDER BY w.archived_at IS NOT NULL, w.is_default DESC, lower(w.name), w.id",
+    )
+    .bind(org_id)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn rename<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    name: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE workspaces SET name = $1 WHERE id = $2")
+        .bind(name)
+        .bind(workspace_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Archives (`Some(time)`) or unarchives (`None`).
+pub async fn set_archived<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    at: Option<i64>,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE workspaces SET archived_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(workspace_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}

@@ -1,5 +1,8 @@
 //! Use cases, one function each: authorize, validate, write in one transaction, side effects.
 //! Both the console's server functions and (later) the REST API call these.
 
+pub mod access;
 pub mod accounts;
+pub mod orgs;
 pub mod shell;
+pub mod workspaces;

@@ -1,6 +1,7 @@
 //! What the console shell shows the signed-in user, and where they land after sign-in.
 
 use crate::domain::Error;
+use crate::domain::permissions::{Action, Membership, can};
 use crate::domain::roles::{OrgRole, WorkspaceRole};
 use crate::domain::shell::{CurrentUser, OrgSummary, ShellData, WorkspaceSummary};
 use crate::server::db::Db;
@@ -33,7 +34,7 @@ async fn visible_workspaces(
     org: &OrgSummary,
     user_id: &str,
 ) -> Result<Vec<WorkspaceSummary>, Error> {
-    let all = org.role == OrgRole::Admin;
+    let all = can(&Membership::org(org.role), Action::ViewAllWorkspaces);
     let rows = workspaces::list_visible(&db.pool, &org.id, user_id, all)
         .await
         .or_internal("listing workspaces")?;

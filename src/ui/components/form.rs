@@ -78,6 +78,37 @@ pub fn TextField(
     }
 }
 
+/// A checkbox with its label (which may hold links) and its error underneath.
+#[component]
+pub fn CheckboxField(
+    name: &'static str,
+    #[prop(into)] error: Signal<Option<String>>,
+    children: Children,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let described_by = {
+        let error_id = error_id.clone();
+        move || error.with(Option::is_some).then(|| error_id.clone())
+    };
+    view! {
+        <div class="field">
+            <label class="checkbox">
+                <input
+                    type="checkbox"
+                    id=id
+                    name=name
+                    value="on"
+                    aria-invalid=move || error.with(Option::is_some).then_some("true")
+                    aria-describedby=described_by
+                />
+                <span>{children()}</span>
+            </label>
+            {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
+        </div>
+    }
+}
+
 /// An error that belongs to no field of this form (bad credentials, server trouble).
 #[component]
 pub fn FormAlert(error: Signal<Option<Error>>, fields: &'static [&'static str]) -> impl IntoView {

@@ -1,7 +1,11 @@
 //! Reusable pieces: form fields, buttons, alerts, menus.
 
+mod dialog;
 mod form;
 mod menu;
 
-pub use form::{FormAlert, SubmitButton, TextField, field_error, focus_first_invalid};
+pub use dialog::{Dialog, DialogActions};
+pub use form::{
+    CheckboxField, FormAlert, SubmitButton, TextField, field_error, focus_first_invalid,
+};
 pub use menu::DropdownMenu;

@@ -2,6 +2,7 @@
 //! the URL, then shows the top bar and the page. Signed-out visitors go to sign-in;
 //! organizations and workspaces the user can't see are "not found".
 
+use super::create_org::{CREATE_ORGANIZATION, CreateOrganizationDialog};
 use super::{switcher::Switcher, user_menu::UserMenu};
 use crate::api::shell::load_shell;
 use crate::domain::shell::ShellData;
@@ -9,12 +10,35 @@ use crate::domain::{Error, paths};
 use crate::ui::pages::NotFound;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
-/// Which Admin Settings section a page is (for the section navigation).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SettingsSection {
-    General,
+/// Bumped after a change that the shell shows (a new or renamed workspace), so the
+/// switcher reloads.
+#[derive(Debug, Clone, Copy)]
+pub struct ShellRefresh(RwSignal<u64>);
+
+impl ShellRefresh {
+    /// Reloads the shell each time `value` turns into a success.
+    pub fn after_success<T, E>(value: impl Fn() -> Option<Result<T, E>> + Send + Sync + 'static)
+    where
+        T: 'static,
+        E: 'static,
+    {
+        let Some(ShellRefresh(version)) = use_context::<ShellRefresh>() else {
+            return;
+        };
+        Effect::new(move |_| {
+            if matches!(value(), Some(Ok(_))) {
+                version.update(|v| *v += 1);
+            }
+        });
+    }
+}
+
+/// The dialog that `?dialog=` names on the current page, if any.
+pub fn open_dialog() -> Memo<Option<String>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.with(|q| q.get(paths::DIALOG_PARAM)))
 }
 
 #[component]
@@ -27,10 +51,14 @@ where
     V: IntoView + 'static,
 {
     let params = use_params_map();
+    let version = RwSignal::new(0u64);
+    provide_context(ShellRefresh(version));
     let shell = Resource::new(
-        move || params.with(|p| (p.get("org").unwrap_or_default(), p.get("ws"))),
-        |(org, ws)| load_shell(org, ws),
+        move || params.with(|p| (p.get("org").unwrap_or_default(), p.get("ws"), version.get())),
+        |(org, ws, _)| load_shell(org, ws),
     );
+    let dialog = open_dialog();
+    let pathname = use_location().pathname;
     view! {
         <Transition fallback=|| view! { <div class="page-loading" aria-busy="true">"Loading…"</div> }>
             {move || {
@@ -45,6 +73,10 @@ where
                                 <UserMenu user=data.user.clone() org_id=data.org.id.clone()/>
                             </header>
                             <div class="console-body" id="main">{page(data)}</div>
+                            {move || {
+                                (dialog.get().as_deref() == Some(CREATE_ORGANIZATION))
+                                    .then(|| view! { <CreateOrganizationDialog close_href=pathname.get()/> })
+                            }}
                         }
                         .into_any(),
                         Err(Error::Unauthenticated) => view! { <Redirect path=paths::SIGN_IN/> }.into_any(),

@@ -2,10 +2,12 @@
 
 mod auth_card;
 mod console;
+mod create_org;
 mod switcher;
 mod user_menu;
 mod workspace_nav;
 
 pub use auth_card::AuthCard;
-pub use console::{ConsolePage, ErrorPanel, SettingsSection};
+pub use console::{ConsolePage, ErrorPanel, ShellRefresh, open_dialog};
+pub use create_org::CREATE_ORGANIZATION;
 pub use workspace_nav::{WorkspaceNav, WorkspaceSection};

@@ -1,12 +1,16 @@
 //! The organization/workspace switcher at the top left.
 
+use super::create_org::CREATE_ORGANIZATION;
 use crate::domain::paths;
+use crate::domain::permissions::Action;
 use crate::domain::shell::{ShellData, initials};
 use crate::ui::components::DropdownMenu;
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 
 #[component]
 pub fn Switcher(shell: ShellData) -> impl IntoView {
+    let can_create_workspace = shell.can(Action::CreateWorkspace);
     let ShellData {
         org,
         orgs,
@@ -14,6 +18,19 @@ pub fn Switcher(shell: ShellData) -> impl IntoView {
         workspace,
         ..
     } = shell;
+    let pathname = use_location().pathname;
+    let create_org_href = move || {
+        format!(
+            "{}?{}={CREATE_ORGANIZATION}",
+            pathname.get(),
+            paths::DIALOG_PARAM
+        )
+    };
+    let new_workspace_href = format!(
+        "{}?{}=new-workspace",
+        paths::settings_workspaces(&org.id),
+        paths::DIALOG_PARAM
+    );
     let org_initials = initials(&org.name);
     let org_name = org.name.clone();
     let ws_name = workspace.as_ref().map(|w| w.name.clone());
@@ -70,7 +87,16 @@ pub fn Switcher(shell: ShellData) -> impl IntoView {
             <div role="group" aria-labelledby="switcher-workspaces">
                 <p class="menu-label" id="switcher-workspaces">"Workspaces"</p>
                 {ws_items}
+                {can_create_workspace.then(|| view! {
+                    <a role="menuitem" class="menu-item menu-item-action" href=new_workspace_href>
+                        <Plus/> <span>"New workspace"</span>
+                    </a>
+                })}
             </div>
+            <div role="separator" class="menu-sep"></div>
+            <a role="menuitem" class="menu-item menu-item-action" href=create_org_href>
+                <Plus/> <span>"Create organization"</span>
+            </a>
         </DropdownMenu>
     }
 }
@@ -80,6 +106,15 @@ fn Chevron() -> impl IntoView {
     view! {
         <svg class="icon chevron" viewBox="0 0 16 16" aria-hidden="true">
             <path d="M4 6l4 4 4-4" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round" stroke-linejoin="round"/>
+        </svg>
+    }
+}
+
+#[component]
+fn Plus() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 16 16" aria-hidden="true">
+            <path d="M8 3v10M3 8h10" fill="none" stroke="currentColor" stroke-width="1.6" stroke-linecap="round"/>
         </svg>
     }
 }

@@ -1,0 +1,113 @@
+//! Creating and renaming organizations.
+
+use crate::domain::permissions::Action;
+use crate::domain::roles::{OrgRole, WorkspaceRole};
+use crate::domain::{Error, validation};
+use crate::server::authz::OrgActor;
+use crate::server::db::{Db, now_ms};
+use crate::server::error::OrInternal;
+use crate::server::ids::new_id;
+use crate::server::repo::{memberships, orgs, users, workspaces};
+
+/// What creating an organization made.
+#[derive(Debug, Clone)]
+pub struct NewOrg {
+    pub org_id: String,
+    pub workspace_id: String,
+}
+
+/// Anyone signed in may create an organization: a name and accepting the Terms of Service.
+/// They become its Admin, and it starts with a "Default" workspace. One transaction.
+pub async fn create(
+    db: &Db,
+    user_id: &str,
+    name: &str,
+    accepted_tos: bool,
+) -> Result<NewOrg, Error> {
+    let name = validation::entity_name("name", name);
+    let tos = if accepted_tos {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "accept_tos",
+            "Accept the Terms of Service to create an organization.",
+        ))
+    };
+    Error::all_valid([name.as_ref().err(), tos.as_ref().err()])?;
+    let name = name?;
+
+    let now = now_ms();
+    let created = NewOrg {
+        org_id: new_id("org"),
+        workspace_id: new_id("ws"),
+    };
+    let mut tx = db
+        .pool
+        .begin()
+        .await
+        .or_internal("starting to create an organization")?;
+    orgs::insert(
+        &mut *tx,
+        &orgs::OrgRow {
+            id: created.org_id.clone(),
+            name,
+            created_by: Some(user_id.to_owned()),
+            tos_version: Some(crate::domain::TERMS_VERSION.to_owned()),
+            tos_accepted_at: Some(now),
+            created_at: now,
+        },
+    )
+    .await
+    .or_internal("inserting an organization")?;
+    workspaces::insert(
+        &mut *tx,
+        &workspaces::WorkspaceRow {
+            id: created.workspace_id.clone(),
+            org_id: created.org_id.clone(),
+            name: validation::DEFAULT_WORKSPACE_NAME.to_owned(),
+            is_default: 1,
+            archived_at: None,
+            created_at: now,
+        },
+    )
+    .await
+    .or_internal("inserting the default workspace")?;
+    memberships::add_org_member(
+        &mut *tx,
+        &created.org_id,
+        user_id,
+        OrgRole::Admin.as_str(),
+        now,
+    )
+    .await
+    .or_internal("adding the organization admin")?;
+    memberships::add_workspace_member(
+        &mut *tx,
+        &created.workspace_id,
+        user_id,
+        WorkspaceRole::Admin.as_str(),
+        now,
+    )
+    .await
+    .or_internal("adding the workspace admin")?;
+    users::set_last_location(
+        &mut *tx,
+        user_id,
+        &created.org_id,
+        Some(&created.workspace_id),
+    )
+    .await
+    .or_internal("remembering the new organization")?;
+    tx.commit()
+        .await
+        .or_internal("committing a new organization")?;
+    Ok(created)
+}
+
+pub async fn rename(db: &Db, actor: &OrgActor, name: &str) -> Result<(), Error> {
+    actor.require(Action::RenameOrganization)?;
+    let name = validation::entity_name("name", name)?;
+    orgs::rename(&db.pool, &actor.org_id, &name)
+        .await
+        .or_internal("renaming an organization")
+}

@@ -1,0 +1,118 @@
+//! Creating, renaming, archiving and listing an organization's workspaces.
+
+use crate::domain::admin::WorkspaceAdminRow;
+use crate::domain::permissions::Action;
+use crate::domain::roles::WorkspaceRole;
+use crate::domain::{Error, validation};
+use crate::server::authz::OrgActor;
+use crate::server::db::{Db, is_unique_violation, now_ms};
+use crate::server::error::{OrInternal, internal};
+use crate::server::ids::new_id;
+use crate::server::repo::{memberships, workspaces};
+
+fn name_taken(name: &str) -> Error {
+    Error::conflict(
+        "name",
+        format!("A workspace named \"{name}\" already exists in this organization."),
+    )
+}
+
+/// Every workspace, archived ones included, with member counts.
+pub async fn list(db: &Db, actor: &OrgActor) -> Result<Vec<WorkspaceAdminRow>, Error> {
+    actor.require(Action::ViewAllWorkspaces)?;
+    let rows = workspaces::list_with_member_counts(&db.pool, &actor.org_id)
+        .await
+        .or_internal("listing workspaces")?;
+    Ok(rows
+        .into_iter()
+        .map(|r| WorkspaceAdminRow {
+            id: r.id,
+            name: r.name,
+            is_default: r.is_default != 0,
+            archived: r.archived_at.is_some(),
+            member_count: r.member_count,
+            created_at: r.created_at,
+        })
+        .collect())
+}
+
+/// Creates a workspace; its creator becomes its Admin. Returns its id.
+pub async fn create(db: &Db, actor: &OrgActor, name: &str) -> Result<String, Error> {
+    actor.require(Action::CreateWorkspace)?;
+    let name = validation::entity_name("name", name)?;
+    let now = now_ms();
+    let id = new_id("ws");
+    let mut tx = db
+        .pool
+        .begin()
+        .await
+        .or_internal("starting to create a workspace")?;
+    let row = workspaces::WorkspaceRow {
+        id: id.clone(),
+        org_id: actor.org_id.clone(),
+        name: name.clone(),
+        is_default: 0,
+        archived_at: None,
+        created_at: now,
+    };
+    match workspaces::insert(&mut *tx, &row).await {
+        Err(e) if is_unique_violation(&e) => return Err(name_taken(&name)),
+        other => other.or_internal("inserting a workspace")?,
+    }
+    memberships::add_workspace_member(
+        &mut *tx,
+        &id,
+        &actor.user_id,
+        WorkspaceRole::Admin.as_str(),
+        now,
+    )
+    .await
+    .or_internal("adding the workspace creator")?;
+    match tx.commit().await {
+        Err(e) if is_unique_violation(&e) => Err(name_taken(&name)),
+        Err(e) => Err(internal("committing a workspace", e)),
+        Ok(()) => Ok(id),
+    }
+}
+
+pub async fn rename(
+    db: &Db,
+    actor: &OrgActor,
+    workspace_id: &str,
+    name: &str,
+) -> Result<(), Error> {
+    let ws = actor.in_workspace(db, workspace_id).await?;
+    ws.org.require(Action::ManageWorkspaces)?;
+    let name = validation::entity_name("name", name)?;
+    match workspaces::rename(&db.pool, workspace_id, &name).await {
+        Err(e) if is_unique_violation(&e) => Err(name_taken(&name)),
+        other => other.or_internal("renaming a workspace"),
+    }
+}
+
+/// Archives a workspace: it leaves the switcher and its data stays. The default
+/// workspace can't be archived.
+pub async fn archive(db: &Db, actor: &OrgActor, workspace_id: &str) -> Result<(), Error> {
+    let ws = actor.in_workspace(db, workspace_id).await?;
+    ws.org.require(Action::ManageWorkspaces)?;
+    if ws.workspace.is_default != 0 {
+        return Err(Error::conflict(
+            "workspace",
+            "The default workspace can't be archived.",
+        ));
+    }
+    if ws.workspace.archived_at.is_some() {
+        return Ok(());
+    }
+    workspaces::set_archived(&db.pool, workspace_id, Some(now_ms()))
+        .await
+        .or_internal("archiving a workspace")
+}
+
+pub async fn unarchive(db: &Db, actor: &OrgActor, workspace_id: &str) -> Result<(), Error> {
+    let ws = actor.in_workspace(db, workspace_id).await?;
+    ws.org.require(Action::ManageWorkspaces)?;
+    workspaces::set_archived(&db.pool, workspace_id, None)
+        .await
+        .or_internal("unarchiving a workspace")
+}
