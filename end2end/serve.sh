@@ -8,4 +8,4 @@ LEPTOS_SITE_ADDR="127.0.0.1:${port}" \
 LEPTOS_SITE_ROOT="target/site" \
 LEPTOS_OUTPUT_NAME="studio-console" \
 RUST_LOG="${RUST_LOG:-warn}" \
-exec target/release/studio-console
+exec "${E2E_BIN:-target/release/studio-console}"

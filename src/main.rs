@@ -1,6 +1,11 @@
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    match studio_console::server::run().await {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        None | Some("serve") => studio_console::server::run().await,
+        Some(_) => studio_console::server::cli::run(&args).await,
+    };
+    match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("studio-console: {message}");

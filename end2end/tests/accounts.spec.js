@@ -48,8 +48,13 @@ test('menus work from the keyboard', async ({ page }) => {
   await expect(items.first()).toBeFocused();
   await page.keyboard.press('ArrowDown');
   await expect(items.nth(1)).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(items.last()).toBeFocused();
+  await expect(items.last()).toHaveText(/Create organization/);
   await page.keyboard.press('ArrowDown');
   await expect(items.first()).toBeFocused(); // wraps around
+  await page.keyboard.press('ArrowUp');
+  await expect(items.last()).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(page.getByRole('menu')).toBeHidden();
   await expect(switcher(page)).toBeFocused();

@@ -1,6 +1,7 @@
 //! Everything that runs only on the server: configuration, storage, sessions, use cases.
 
 pub mod auth;
+pub mod cli;
 pub mod authz;
 pub mod config;
 pub mod csrf;

@@ -122,3 +122,24 @@ pub async fn workspace_roles_in_org<'e>(
     .fetch_all(db)
     .await
 }
+
+/// Adds the member with `role`, or changes their role if they already are one.
+pub async fn upsert_org_member<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    user_id: &str,
+    role: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO org_members (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(role)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -40,7 +40,7 @@ pub fn Dialog(
                 .and_then(|e| e.dyn_into::<HtmlElement>().ok()),
         );
         request_animation_frame(move || {
-            if let Some(panel) = panel.get_untracked() {
+            if let Some(panel) = panel.try_get_untracked().flatten() {
                 let items = focusables(&panel);
                 let first_field = items.iter().find(|el| el.tag_name() != "A");
                 if let Some(el) = first_field.or(items.first()) {
@@ -62,7 +62,7 @@ pub fn Dialog(
             navigate(&close, Default::default());
         }
         "Tab" => {
-            let Some(panel) = panel.get_untracked() else {
+            let Some(panel) = panel.try_get_untracked().flatten() else {
                 return;
             };
             let items = focusables(&panel);

@@ -31,8 +31,16 @@ pub fn DropdownMenu(
     let button = NodeRef::<leptos::html::Button>::new();
     let menu = NodeRef::<leptos::html::Div>::new();
 
+    // Handlers use the try_ accessors: a click on a link navigates, the page (and this
+    // menu) is disposed, and the browser may still deliver focusout to the handlers.
+    let set_open = move |value: bool| {
+        let _ = open.try_set(value);
+    };
+    // Closing because of a click or a focus change waits a frame: the click may be
+    // navigating away, and a signal set now would update a menu that is being removed.
+    let close_soon = move || request_animation_frame(move || set_open(false));
     let items = move || -> Vec<HtmlElement> {
-        let Some(menu) = menu.get_untracked() else {
+        let Some(menu) = menu.try_get_untracked().flatten() else {
             return Vec::new();
         };
         let Ok(list) = menu.query_selector_all("[role=menuitem]") else {
@@ -53,29 +61,29 @@ pub fn DropdownMenu(
         });
     };
     let close = move |refocus: bool| {
-        open.set(false);
-        if refocus && let Some(b) = button.get_untracked() {
+        set_open(false);
+        if refocus && let Some(b) = button.try_get_untracked().flatten() {
             let _ = b.focus();
         }
     };
 
     let on_button_click = move |_| {
-        if open.get_untracked() {
-            open.set(false);
+        if open.try_get_untracked().unwrap_or(false) {
+            set_open(false);
         } else {
-            open.set(true);
+            set_open(true);
             focus_item(|_| 0);
         }
     };
     let on_button_key = move |ev: KeyboardEvent| match ev.key().as_str() {
         "ArrowDown" => {
             ev.prevent_default();
-            open.set(true);
+            set_open(true);
             focus_item(|_| 0);
         }
         "ArrowUp" => {
             ev.prevent_default();
-            open.set(true);
+            set_open(true);
             focus_item(|n| n - 1);
         }
         "Escape" => close(true),
@@ -104,7 +112,7 @@ pub fn DropdownMenu(
                 None
             }
             "Tab" => {
-                open.set(false);
+                set_open(false);
                 None
             }
             _ => None,
@@ -127,7 +135,7 @@ pub fn DropdownMenu(
             _ => false,
         };
         if !inside {
-            open.set(false);
+            close_soon();
         }
     };
     // Choosing an item closes the menu (links navigate, forms submit).
@@ -138,7 +146,7 @@ pub fn DropdownMenu(
             .and_then(|el| el.closest("[role=menuitem]").ok().flatten())
             .is_some();
         if chose {
-            open.set(false);
+            close_soon();
         }
     };
 

@@ -50,7 +50,8 @@ pub fn Switcher(shell: ShellData) -> impl IntoView {
         .map(|o| {
             let current = o.id == org.id;
             view! {
-                <a role="menuitem" class="menu-item" href=paths::org_home(&o.id) aria-current=current.then_some("true")>
+                // A full page load: the server sends it on to the organization's workspace.
+                <a role="menuitem" class="menu-item" href=paths::org_home(&o.id) rel="external" aria-current=current.then_some("true")>
                     <span class="avatar avatar-square avatar-sm" aria-hidden="true">{initials(&o.name)}</span>
                     <span class="menu-item-text">
                         <span>{o.name}</span>

@@ -23,7 +23,7 @@ pub fn UserMenu(user: CurrentUser, org_id: String) -> impl IntoView {
                 <span class="menu-header-name">{user.name.clone()}</span>
                 <span class="menu-header-email">{user.email.clone()}</span>
             </div>
-            <a role="menuitem" class="menu-item" href=paths::org_settings(&org_id)>"Admin Settings"</a>
+            <a role="menuitem" class="menu-item" href=paths::settings_general(&org_id)>"Admin Settings"</a>
             <div role="separator" class="menu-sep"></div>
             <ActionForm action=sign_out attr:class="menu-form">
                 <button type="submit" role="menuitem" class="menu-item">"Sign out"</button>

@@ -62,7 +62,7 @@ fn Home(shell: ShellData) -> impl IntoView {
                             <li>
                                 <strong>"Manage the organization"</strong>
                                 <span class="muted">" Open "</span>
-                                <a href=paths::org_settings(&org.id)>"Admin Settings"</a>
+                                <a href=paths::settings_general(&org.id)>"Admin Settings"</a>
                                 <span class="muted">" from your menu at the top right."</span>
                             </li>
                         </ul>
