@@ -62,6 +62,7 @@ pub fn Switcher(shell: ShellData) -> impl IntoView {
             }
         })
         .collect_view();
+    let has_workspaces = !workspaces.is_empty();
     let org_id = org.id.clone();
     let ws_items = workspaces
         .into_iter()
@@ -87,6 +88,7 @@ pub fn Switcher(shell: ShellData) -> impl IntoView {
             <div role="separator" class="menu-sep"></div>
             <div role="group" aria-labelledby="switcher-workspaces">
                 <p class="menu-label" id="switcher-workspaces">"Workspaces"</p>
+                {(!has_workspaces).then(|| view! { <p class="menu-empty">"None you can open yet."</p> })}
                 {ws_items}
                 {can_create_workspace.then(|| view! {
                     <a role="menuitem" class="menu-item menu-item-action" href=new_workspace_href>
