@@ -38,9 +38,12 @@ async fn grant_role(args: &[String]) -> Result<(), String> {
     let org_id = flag(args, "--org")?;
     let email = validation::email("email", flag(args, "--email")?).map_err(|e| e.to_string())?;
     let role_arg = flag(args, "--role")?;
-    let role = OrgRole::parse(role_arg).ok_or_else(|| format!("--role {role_arg:?}: use admin, billing or member"))?;
+    let role = OrgRole::parse(role_arg)
+        .ok_or_else(|| format!("--role {role_arg:?}: use admin, billing or member"))?;
     let config = Config::from_env()?;
-    let db = Db::connect(&config.database_url).await.map_err(|e| e.to_string())?;
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
     let user = users::find_by_email(&db.pool, &email)
         .await

@@ -1,8 +1,8 @@
 //! Everything that runs only on the server: configuration, storage, sessions, use cases.
 
 pub mod auth;
-pub mod cli;
 pub mod authz;
+pub mod cli;
 pub mod config;
 pub mod csrf;
 pub mod db;
