@@ -21,6 +21,16 @@ struct Ctx {
     default_ws: String,
     second_ws: String,
     bob: String,
+    /// A member with no role anywhere else, removed by the Admin's call.
+    zed: String,
+    /// A member added to, changed in and removed from the second workspace.
+    wes: String,
+    /// Pending invitations: one resent/linked, one revoked.
+    invitation: String,
+    revocable: String,
+    /// Links for ivy@ (accepted by nobody here) and ivan@ (signed up through).
+    ivy_token: String,
+    ivan_token: String,
 }
 
 type Fields = fn(&Ctx, usize) -> Vec<(&'static str, String)>;
@@ -38,6 +48,12 @@ const ORG_MEMBERS: [u16; 6] = [401, 404, 404, 200, 200, 200];
 const ORG_ADMINS: [u16; 6] = [401, 404, 404, 403, 403, 200];
 /// Bob (Member) belongs to the second workspace; Bill (Billing) does not, so it is hidden from him.
 const WORKSPACE_ADMIN_ACTIONS: [u16; 6] = [401, 404, 404, 403, 404, 200];
+/// Bob (Contributor) may look at the workspace; Bill is not in it.
+const WORKSPACE_MEMBERS: [u16; 6] = [401, 404, 404, 200, 404, 200];
+/// Only the invited address may accept; everyone else signed in is told it is not theirs.
+const INVITEE_ONLY: [u16; 6] = [401, 409, 409, 409, 409, 409];
+/// The first sign-up through the link creates the invited account; later ones clash with it.
+const FIRST_SIGN_UP: [u16; 6] = [200, 409, 409, 409, 409, 409];
 
 fn rows() -> Vec<Row> {
     vec![
@@ -148,7 +164,194 @@ fn rows() -> Vec<Row> {
             fields: |c, _| vec![("org_id", c.org.clone()), ("user_id", c.bob.clone())],
             expect: ORG_ADMINS,
         },
+        Row {
+            path: "/api/list_members",
+            fields: |c, _| vec![("org_id", c.org.clone())],
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/change_member_role",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("user_id", c.bob.clone()),
+                    ("role", "member".into()),
+                ]
+            },
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/remove_member",
+            fields: |c, _| vec![("org_id", c.org.clone()), ("user_id", c.zed.clone())],
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/preview_invitations",
+            fields: |c, n| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("emails", format!("p{n}@example.com")),
+                    ("role", "member".into()),
+                ]
+            },
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/send_invitations",
+            fields: |c, n| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("emails", format!("s{n}@example.com")),
+                    ("role", "member".into()),
+                ]
+            },
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/list_invitations",
+            fields: |c, _| vec![("org_id", c.org.clone())],
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/resend_invitation",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("invitation_id", c.invitation.clone()),
+                ]
+            },
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/invitation_link",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("invitation_id", c.invitation.clone()),
+                ]
+            },
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/revoke_invitation",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("invitation_id", c.revocable.clone()),
+                ]
+            },
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/list_outbox",
+            fields: |c, _| vec![("org_id", c.org.clone())],
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/list_workspace_members",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("workspace_id", c.default_ws.clone()),
+                ]
+            },
+            expect: WORKSPACE_MEMBERS,
+        },
+        Row {
+            path: "/api/workspace_member_candidates",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("workspace_id", c.second_ws.clone()),
+                ]
+            },
+            expect: WORKSPACE_ADMIN_ACTIONS,
+        },
+        Row {
+            path: "/api/add_workspace_members",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("workspace_id", c.second_ws.clone()),
+                    ("user_ids", c.wes.clone()),
+                    ("role", "contributor".into()),
+                ]
+            },
+            expect: WORKSPACE_ADMIN_ACTIONS,
+        },
+        Row {
+            path: "/api/change_workspace_role",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("workspace_id", c.second_ws.clone()),
+                    ("user_id", c.wes.clone()),
+                    ("role", "admin".into()),
+                ]
+            },
+            expect: WORKSPACE_ADMIN_ACTIONS,
+        },
+        Row {
+            path: "/api/remove_workspace_member",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("workspace_id", c.second_ws.clone()),
+                    ("user_id", c.wes.clone()),
+                ]
+            },
+            expect: WORKSPACE_ADMIN_ACTIONS,
+        },
+        Row {
+            path: "/api/invitation_landing",
+            fields: |c, _| vec![("token", c.ivy_token.clone())],
+            expect: PUBLIC,
+        },
+        Row {
+            path: "/api/accept_invitation",
+            fields: |c, _| vec![("token", c.ivy_token.clone())],
+            expect: INVITEE_ONLY,
+        },
+        Row {
+            path: "/api/sign_up_invited",
+            fields: |c, _| {
+                vec![
+                    ("token", c.ivan_token.clone()),
+                    ("name", "Ivan".into()),
+                    ("password", "12345678".into()),
+                ]
+            },
+            expect: FIRST_SIGN_UP,
+        },
     ]
+}
+
+/// Invites `email` as Ada and returns (invitation id, fresh token).
+async fn invite(ada: &mut common::Client, org: &str, email: &str) -> (String, String) {
+    let res = ada
+        .call(
+            "/api/send_invitations",
+            &[("org_id", org), ("emails", email), ("role", "member")],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let list: Vec<studio_console::domain::invitations::InvitationView> = ada
+        .call("/api/list_invitations", &[("org_id", org)])
+        .await
+        .json();
+    let id = list
+        .into_iter()
+        .find(|i| i.email == email)
+        .expect("invitation")
+        .id;
+    let link: String = ada
+        .call(
+            "/api/invitation_link",
+            &[("org_id", org), ("invitation_id", &id)],
+        )
+        .await
+        .json();
+    (id, link.rsplit('/').next().unwrap().to_owned())
 }
 
 backend_tests!(every_server_function_checks_every_caller);
@@ -182,13 +385,34 @@ async fn every_server_function_checks_every_caller(app: TestApp) {
         .await;
     app.add_workspace_member(&second, &bob.user_id, "contributor")
         .await;
+    let zed = account(&app, "Zed", "zed@example.com").await;
+    let wes = account(&app, "Wes", "wes@example.com").await;
+    app.add_org_member(&ada.org_id, &zed.user_id, "member")
+        .await;
+    app.add_org_member(&ada.org_id, &wes.user_id, "member")
+        .await;
+    sqlx::query("UPDATE organizations SET seat_limit = 1000 WHERE id = $1")
+        .bind(&ada.org_id)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let org = ada.org_id.clone();
+    let (invitation, _) = invite(&mut ada.client, &org, "pending@example.com").await;
+    let (revocable, _) = invite(&mut ada.client, &org, "revocable@example.com").await;
+    let (_, ivy_token) = invite(&mut ada.client, &org, "ivy@example.com").await;
+    let (_, ivan_token) = invite(&mut ada.client, &org, "ivan@example.com").await;
     let ctx = Ctx {
-        org: ada.org_id.clone(),
+        org,
         default_ws: ada.workspace_id.clone(),
         second_ws: second,
         bob: bob.user_id,
+        zed: zed.user_id,
+        wes: wes.user_id,
+        invitation,
+        revocable,
+        ivy_token,
+        ivan_token,
     };
-    let _ = &ctx.default_ws;
 
     let rows = rows();
     let registered: Vec<&str> = leptos::server_fn::axum::server_fn_paths()

@@ -4,6 +4,8 @@
 pub mod access;
 pub mod auth;
 mod error;
+pub mod invitations;
+pub mod members;
 pub mod orgs;
 pub mod shell;
 pub mod workspaces;

@@ -100,3 +100,109 @@ mod tests {
         assert_eq!(format_date(951_782_400_000), "Feb 29, 2000");
     }
 }
+
+/// Members per page in Admin Settings -> Members.
+pub const MEMBERS_PER_PAGE: i64 = 50;
+
+/// A row of Admin Settings -> Members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: OrgRole,
+    /// Names of the (active) workspaces they belong to.
+    pub workspaces: Vec<String>,
+    pub joined_at: i64,
+}
+
+/// One page of members matching a search.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembersPage {
+    pub members: Vec<MemberRow>,
+    /// Members matching the search, all pages.
+    pub total: i64,
+    /// 1-based.
+    pub page: i64,
+    pub per_page: i64,
+    /// Seats in use (members + pending invitations) and the limit.
+    pub seats_used: i64,
+    pub seat_limit: i64,
+}
+
+impl MembersPage {
+    /// "1–50 of 10,000".
+    pub fn range_label(&self) -> String {
+        if self.total == 0 {
+            return "No members".to_owned();
+        }
+        let first = (self.page - 1) * self.per_page + 1;
+        let last = (first + self.members.len() as i64 - 1).max(first);
+        format!(
+            "{}–{} of {}",
+            thousands(first),
+            thousands(last),
+            thousands(self.total)
+        )
+    }
+
+    pub fn pages(&self) -> i64 {
+        ((self.total + self.per_page - 1) / self.per_page).max(1)
+    }
+}
+
+/// A workspace's member, for the workspace Members tab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceMember {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: WorkspaceRole,
+    pub org_role: OrgRole,
+}
+
+/// One email of the outbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub to: String,
+    pub subject: String,
+    pub created_at: i64,
+    /// "Sent", "Not sent: <error>", or "Recorded" when no SMTP server is configured.
+    pub delivery: String,
+}
+
+/// 10000 -> "10,000".
+pub fn thousands(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_ranges_read_well() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        let page = MembersPage {
+            members: vec![],
+            total: 10_000,
+            page: 200,
+            per_page: 50,
+            seats_used: 0,
+            seat_limit: 10,
+        };
+        assert_eq!(page.pages(), 200);
+        assert_eq!(page.range_label(), "9,951–9,951 of 10,000");
+    }
+}

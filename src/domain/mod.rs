@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod error;
+pub mod invitations;
 pub mod paths;
 pub mod permissions;
 pub mod roles;

@@ -26,6 +26,19 @@ pub fn settings_workspaces(org_id: &str) -> String {
     format!("/o/{org_id}/settings/workspaces")
 }
 
+pub fn settings_members(org_id: &str) -> String {
+    format!("/o/{org_id}/settings/members")
+}
+
+pub fn workspace_members(org_id: &str, workspace_id: &str) -> String {
+    format!("/o/{org_id}/w/{workspace_id}/members")
+}
+
+/// The page an invitation link opens (the token is the last segment).
+pub fn invitation(token: &str) -> String {
+    format!("/invite/{token}")
+}
+
 pub fn settings_permissions(org_id: &str) -> String {
     format!("/o/{org_id}/settings/permissions")
 }

@@ -1,5 +1,6 @@
 //! Configuration from the environment (documented in the README).
 
+use crate::domain::invitations::{DEFAULT_SEAT_LIMIT, DEFAULT_VALIDITY_DAYS};
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
 
@@ -14,6 +15,16 @@ pub struct Config {
     /// Where cargo-leptos put the compiled site (css, js, wasm, public files).
     pub site_root: String,
     pub output_name: String,
+    /// The console's address as people reach it, for links in emails.
+    pub public_url: String,
+    /// `smtp://host:port` (or `smtps://user:pass@host`); without it emails only go to the outbox.
+    pub smtp_url: Option<String>,
+    /// The From of every email.
+    pub mail_from: String,
+    /// Seats of an organization that has no limit of its own.
+    pub seat_limit: i64,
+    /// How long an invitation link works.
+    pub invite_valid_days: i64,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/console.db";
@@ -30,12 +41,32 @@ impl Config {
             Some("true") | Some("1") => true,
             Some(other) => return Err(format!("COOKIE_SECURE={other:?}: use true or false")),
         };
+        let number = |name: &str, default: i64, min: i64| -> Result<i64, String> {
+            match var(name) {
+                None => Ok(default),
+                Some(v) => v
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| *n >= min)
+                    .ok_or_else(|| format!("{name}={v:?}: use a whole number of at least {min}")),
+            }
+        };
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             site_addr,
             cookie_secure,
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             output_name: var("LEPTOS_OUTPUT_NAME").unwrap_or_else(|| "studio-console".into()),
+            public_url: var("PUBLIC_URL")
+                .unwrap_or_else(|| format!("http://{site_addr}"))
+                .trim_end_matches('/')
+                .to_owned(),
+            smtp_url: var("SMTP_URL"),
+            mail_from: var("MAIL_FROM")
+                .unwrap_or_else(|| "Studio Console <no-reply@localhost>".into()),
+            seat_limit: number("SEAT_LIMIT", DEFAULT_SEAT_LIMIT, 1)?,
+            invite_valid_days: number("INVITE_VALID_DAYS", DEFAULT_VALIDITY_DAYS, 1)?,
         })
     }
 
@@ -47,6 +78,11 @@ impl Config {
             cookie_secure: false,
             site_root: "target/site".into(),
             output_name: "studio-console".into(),
+            public_url: "http://127.0.0.1:3000".into(),
+            smtp_url: None,
+            mail_from: "Studio Console <no-reply@localhost>".into(),
+            seat_limit: DEFAULT_SEAT_LIMIT,
+            invite_valid_days: DEFAULT_VALIDITY_DAYS,
         }
     }
 

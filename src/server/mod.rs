@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod csrf;
 pub mod db;
+pub mod email;
 pub mod error;
 pub mod ids;
 pub mod password;
@@ -37,7 +38,7 @@ pub async fn run() -> Result<(), String> {
     db.migrate()
         .await
         .map_err(|e| format!("cannot migrate the database: {e}"))?;
-    let state = AppState::new(db, config);
+    let state = AppState::new(db, config)?;
     session::spawn_expired_cleanup(state.db.clone());
 
     let addr = state.config.site_addr;

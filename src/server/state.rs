@@ -1,6 +1,6 @@
 //! Shared state handed to every request.
 
-use super::{Config, db::Db};
+use super::{Config, db::Db, email::Mailer};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
@@ -10,16 +10,20 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
+    pub mailer: Mailer,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: Config) -> Self {
+    /// Fails only on a bad mail setting (`SMTP_URL`, `MAIL_FROM`).
+    pub fn new(db: Db, config: Config) -> Result<Self, String> {
         let leptos_options = config.leptos_options();
-        AppState {
+        let mailer = Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?;
+        Ok(AppState {
             db,
             config: Arc::new(config),
             leptos_options,
-        }
+            mailer,
+        })
     }
 }
 

@@ -139,7 +139,7 @@ impl TestApp {
             .await
             .expect("connect test database");
         db.migrate().await.expect("migrate test database");
-        let router = router::build(AppState::new(db.clone(), config.clone()));
+        let router = router::build(AppState::new(db.clone(), config.clone()).expect("app state"));
         TestApp {
             db,
             config,

@@ -143,3 +143,272 @@ pub async fn upsert_org_member<'e>(
     .await?;
     Ok(())
 }
+
+pub async fn count_members<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM org_members WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_one(db)
+        .await
+}
+
+pub async fn count_admins<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM org_members WHERE org_id = $1 AND role = 'admin'")
+        .bind(org_id)
+        .fetch_one(db)
+        .await
+}
+
+/// `%term%` for LIKE, with LIKE's own wildcards taken literally.
+pub fn like_pattern(term: &str) -> String {
+    let escaped = term
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+const MATCHES: &str = "(lower(u.name) LIKE $2 ESCAPE '\\' OR u.email LIKE $2 ESCAPE '\\')";
+
+/// One page of members whose name or email contains the pattern, by name.
+pub async fn page_members<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    pattern: &str,
+    limit: i64,
+    offset: i64,
+) -> sqlx::Result<Vec<OrgMemberRow>> {
+    sqlx::query_as(&format!(
+        "SELECT u.id AS user_id, u.name, u.email, m.role, m.created_at FROM org_members m \
+         JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND {MATCHES} \
+         ORDER BY lower(u.name), u.id LIMIT $3 OFFSET $4"
+    ))
+    .bind(org_id)
+    .bind(pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn count_matching<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    pattern: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM org_members m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND {MATCHES}"
+    ))
+    .bind(org_id)
+    .bind(pattern)
+    .fetch_one(db)
+    .await
+}
+
+/// (user id, workspace name) for the given members' workspaces of the organization:
+/// one query for a whole page of members.
+pub async fn workspace_names_of<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    user_ids: &[String],
+) -> sqlx::Result<Vec<(String, String)>> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT m.user_id, w.name FROM workspace_members m JOIN workspaces w ON w.id = m.workspace_id \
+         WHERE w.org_id = $1 AND w.archived_at IS NULL AND m.user_id IN ({}) ORDER BY w.is_default DESC, lower(w.name)",
+        super::invitations::placeholders(2, user_ids.len())
+    );
+    let mut q = sqlx::query_as(&sql).bind(org_id);
+    for id in user_ids {
+        q = q.bind(id);
+    }
+    q.fetch_all(db).await
+}
+
+/// The addresses among `emails` that belong to members of the organization.
+pub async fn member_emails<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    emails: &[String],
+) -> sqlx::Result<Vec<String>> {
+    if emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT u.email FROM org_members m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND u.email IN ({})",
+        super::invitations::placeholders(2, emails.len())
+    );
+    let mut q = sqlx::query_scalar(&sql).bind(org_id);
+    for e in emails {
+        q = q.bind(e);
+    }
+    q.fetch_all(db).await
+}
+
+pub async fn set_org_role<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    user_id: &str,
+    role: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("UPDATE org_members SET role = $1 WHERE org_id = $2 AND user_id = $3")
+        .bind(role)
+        .bind(org_id)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn delete_org_member<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    user_id: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM org_members WHERE org_id = $1 AND user_id = $2")
+        .bind(org_id)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Removes the user from every workspace of the organization.
+pub async fn delete_workspace_memberships_in_org<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    user_id: &str,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "DELETE FROM workspace_members WHERE user_id = $1 \
+         AND workspace_id IN (SELECT id FROM workspaces WHERE org_id = $2)",
+    )
+    .bind(user_id)
+    .bind(org_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Adds the member unless they already are one (their role then stays).
+pub async fn add_org_member_if_absent<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    user_id: &str,
+    role: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO org_members (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (org_id, user_id) DO NOTHING",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(role)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn add_workspace_member_if_absent<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    user_id: &str,
+    role: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO workspace_members (workspace_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (workspace_id, user_id) DO NOTHING",
+    )
+    .bind(workspace_id)
+    .bind(user_id)
+    .bind(role)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A workspace's member with their organization role.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WorkspaceMemberRow {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub org_role: String,
+    pub created_at: i64,
+}
+
+pub async fn list_workspace_members<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+) -> sqlx::Result<Vec<WorkspaceMemberRow>> {
+    sqlx::query_as(
+        "SELECT u.id AS user_id, u.name, u.email, m.role, om.role AS org_role, m.created_at \
+         FROM workspace_members m JOIN users u ON u.id = m.user_id \
+         JOIN workspaces w ON w.id = m.workspace_id \
+         JOIN org_members om ON om.org_id = w.org_id AND om.user_id = m.user_id \
+         WHERE m.workspace_id = $1 ORDER BY lower(u.name), u.id",
+    )
+    .bind(workspace_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Members of the organization who are not in the workspace and match the pattern.
+pub async fn workspace_candidates<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    pattern: &str,
+    workspace_id: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<OrgMemberRow>> {
+    sqlx::query_as(&format!(
+        "SELECT u.id AS user_id, u.name, u.email, m.role, m.created_at FROM org_members m \
+         JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND {MATCHES} \
+         AND NOT EXISTS (SELECT 1 FROM workspace_members wm WHERE wm.workspace_id = $3 AND wm.user_id = m.user_id) \
+         ORDER BY lower(u.name), u.id LIMIT $4"
+    ))
+    .bind(org_id)
+    .bind(pattern)
+    .bind(workspace_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn set_workspace_role<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    user_id: &str,
+    role: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE workspace_members SET role = $1 WHERE workspace_id = $2 AND user_id = $3",
+    )
+    .bind(role)
+    .bind(workspace_id)
+    .bind(user_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn delete_workspace_member<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    user_id: &str,
+) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("DELETE FROM workspace_members WHERE workspace_id = $1 AND user_id = $2")
+            .bind(workspace_id)
+            .bind(user_id)
+            .execute(db)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}

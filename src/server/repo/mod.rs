@@ -1,7 +1,9 @@
 //! All SQL lives here, one file per aggregate. Functions take any executor
 //! (the pool or an open transaction) and return plain rows.
 
+pub mod invitations;
 pub mod memberships;
 pub mod orgs;
+pub mod outbox;
 pub mod users;
 pub mod workspaces;

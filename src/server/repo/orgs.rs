@@ -66,3 +66,25 @@ pub async fn rename<'e>(db: impl AnyExecutor<'e>, id: &str, name: &str) -> sqlx:
         .await?;
     Ok(())
 }
+
+/// Takes the organization's lock for the rest of the transaction: the write lock on
+/// SQLite, the row lock on PostgreSQL. Run it first in any transaction that checks a
+/// limit (seats, last admin) before writing, so concurrent ones queue instead of
+/// both passing the check.
+pub async fn lock<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::Result<bool> {
+    let done =
+        sqlx::query("UPDATE organizations SET lock_version = lock_version + 1 WHERE id = $1")
+            .bind(org_id)
+            .execute(db)
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The organization's own seat limit, if it has one.
+pub async fn seat_limit<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar::<_, Option<i64>>("SELECT seat_limit FROM organizations WHERE id = $1")
+        .bind(org_id)
+        .fetch_optional(db)
+        .await
+        .map(Option::flatten)
+}

@@ -3,6 +3,9 @@
 
 pub mod access;
 pub mod accounts;
+pub mod invitations;
+pub mod members;
 pub mod orgs;
 pub mod shell;
+pub mod workspace_members;
 pub mod workspaces;

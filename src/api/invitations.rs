@@ -1,0 +1,74 @@
+//! The invitation link: what it shows, accepting it, and signing up through it.
+
+use crate::domain::Error;
+use crate::domain::invitations::InvitationLanding;
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "invitation_landing")]
+pub async fn get_invitation_landing(token: String) -> Result<InvitationLanding, Error> {
+    use crate::server::{auth, services::invitations};
+    let run = async {
+        let (state, session) = (ctx::state()?, ctx::session().await?);
+        let viewer = match auth::require_user(&state, &session).await {
+            Ok(u) => Some(u),
+            Err(Error::Unauthenticated) => None,
+            Err(e) => return Err(e),
+        };
+        invitations::landing(&state.db, &token, viewer.as_ref()).await
+    };
+    ctx::respond(run.await)
+}
+
+/// Accepts as the signed-in user and opens the organization.
+#[server(prefix = "/api", endpoint = "accept_invitation")]
+pub async fn accept_invitation(token: String) -> Result<(), Error> {
+    use crate::server::{auth, services::invitations};
+    let run = async {
+        let (state, session) = (ctx::state()?, ctx::session().await?);
+        let user = auth::require_user(&state, &session).await?;
+        let joined = invitations::accept(&state, &token, &user).await?;
+        leptos_axum::redirect(&joined_path(&joined));
+        Ok(())
+    };
+    ctx::respond(run.await)
+}
+
+/// Creates an account for the invited address (fixed by the invitation), signs in
+/// and accepts.
+#[server(prefix = "/api", endpoint = "sign_up_invited")]
+pub async fn sign_up_invited(token: String, name: String, password: String) -> Result<(), Error> {
+    use crate::server::error::OrInternal;
+    use crate::server::repo::users;
+    use crate::server::{auth, services::accounts, services::invitations};
+    let run = async {
+        let (state, session) = (ctx::state()?, ctx::session().await?);
+        let landing = invitations::landing(&state.db, &token, None).await?;
+        let input = accounts::SignUp {
+            name,
+            email: landing.email,
+            password,
+        };
+        let account = accounts::sign_up(&state.db, input).await?;
+        auth::start_session(&session, &account.user_id).await?;
+        let user = users::find_by_id(&state.db.pool, &account.user_id)
+            .await
+            .or_internal("loading the new user")?
+            .ok_or(Error::Unauthenticated)?;
+        let joined = invitations::accept(&state, &token, &user).await?;
+        leptos_axum::redirect(&joined_path(&joined));
+        Ok(())
+    };
+    ctx::respond(run.await)
+}
+
+#[cfg(feature = "ssr")]
+fn joined_path(joined: &crate::server::services::invitations::Joined) -> String {
+    use crate::domain::paths;
+    match &joined.workspace_id {
+        Some(ws) => paths::workspace_home(&joined.org_id, ws),
+        None => paths::org_home(&joined.org_id),
+    }
+}
+
+#[cfg(feature = "ssr")]
+use super::ctx;

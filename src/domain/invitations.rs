@@ -1,0 +1,244 @@
+//! Invitation rules: reading a batch of addresses, the life of an invitation, seats.
+
+use super::roles::{OrgRole, WorkspaceRole};
+use super::validation;
+use serde::{Deserialize, Serialize};
+
+/// Most addresses one submission may hold.
+pub const MAX_BATCH: usize = 100;
+/// How long an invitation link works, unless configured otherwise.
+pub const DEFAULT_VALIDITY_DAYS: i64 = 7;
+/// Seats of an organization, unless configured otherwise.
+pub const DEFAULT_SEAT_LIMIT: i64 = 10;
+
+/// An address of a batch that won't be invited, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejected {
+    pub email: String,
+    pub reason: String,
+}
+
+/// A batch split into addresses to invite (normalised, each once) and rejected ones.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Batch {
+    pub valid: Vec<String>,
+    pub rejected: Vec<Rejected>,
+}
+
+/// Splits what the admin typed (commas, semicolons, spaces or new lines between
+/// addresses), normalises each address and reports the malformed ones by address.
+/// Duplicates within the batch count once.
+pub fn parse_batch(raw: &str) -> Batch {
+    let mut batch = Batch::default();
+    for token in raw
+        .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+    {
+        match validation::email("emails", token) {
+            Ok(email) if !batch.valid.contains(&email) => batch.valid.push(email),
+            Ok(_) => {}
+            Err(_) => batch.rejected.push(Rejected {
+                email: token.to_owned(),
+                reason: "Not a valid email address.".to_owned(),
+            }),
+        }
+    }
+    batch
+}
+
+/// Where an invitation stands. `Expired` is not stored: it is a pending one past its time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitationStatus {
+    Pending,
+    Expired,
+    Accepted,
+    Revoked,
+}
+
+impl InvitationStatus {
+    /// From the stored status and expiry.
+    pub fn at(stored: &str, expires_at: i64, now: i64) -> Option<Self> {
+        match stored {
+            "pending" if expires_at <= now => Some(Self::Expired),
+            "pending" => Some(Self::Pending),
+            "accepted" => Some(Self::Accepted),
+            "revoked" => Some(Self::Revoked),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Expired => "Expired",
+            Self::Accepted => "Accepted",
+            Self::Revoked => "Revoked",
+        }
+    }
+
+    /// The filter value in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Expired => "expired",
+            Self::Accepted => "accepted",
+            Self::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Pending, Self::Expired, Self::Accepted, Self::Revoked]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+    }
+
+    /// A pending or expired invitation can be sent again (with a fresh link).
+    pub fn can_resend(self) -> bool {
+        matches!(self, Self::Pending | Self::Expired)
+    }
+}
+
+/// Seats still free: every member and every pending (unexpired) invitation takes one.
+pub fn seats_free(limit: i64, members: i64, pending: i64) -> i64 {
+    (limit - members - pending).max(0)
+}
+
+/// "1 seat" / "3 seats".
+pub fn seats(n: i64) -> String {
+    if n == 1 {
+        "1 seat".to_owned()
+    } else {
+        format!("{n} seats")
+    }
+}
+
+/// A workspace an invitation grants, with the role in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceGrant {
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub role: WorkspaceRole,
+}
+
+/// An invitation as Admin Settings -> Members lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationView {
+    pub id: String,
+    pub email: String,
+    pub role: OrgRole,
+    pub workspaces: Vec<WorkspaceGrant>,
+    pub invited_by: Option<String>,
+    pub status: InvitationStatus,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+/// What the admin confirms before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitePreview {
+    /// Addresses that will get an invitation.
+    pub to_send: Vec<String>,
+    /// Malformed addresses, existing members and addresses already invited.
+    pub rejected: Vec<Rejected>,
+    pub role: OrgRole,
+    pub workspaces: Vec<WorkspaceGrant>,
+    pub seats_free: i64,
+}
+
+/// What the invitation page shows to whoever opens the link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationLanding {
+    pub org_name: String,
+    pub invited_by: Option<String>,
+    pub email: String,
+    pub role: OrgRole,
+    pub workspaces: Vec<String>,
+    pub status: InvitationStatus,
+    /// The signed-in visitor's email, if someone is signed in.
+    pub signed_in_as: Option<String>,
+}
+
+/// `workspace_id:role` pairs, comma-separated, as the invite form sends them.
+pub fn parse_workspace_roles(raw: &str) -> Result<Vec<(String, WorkspaceRole)>, String> {
+    let mut out: Vec<(String, WorkspaceRole)> = Vec::new();
+    for pair in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (id, role) = pair
+            .split_once(':')
+            .ok_or_else(|| format!("\"{pair}\" is not workspace:role"))?;
+        let role = WorkspaceRole::parse(role)
+            .ok_or_else(|| format!("\"{role}\" is not a workspace role"))?;
+        if !out.iter().any(|(w, _)| w == id) {
+            out.push((id.to_owned(), role));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_split_on_any_separator_and_report_bad_addresses() {
+        let b = parse_batch(
+            "ada@example.com, BOB@example.com;carol@example.com\n dave@example\n\tada@EXAMPLE.com  eve@x.io",
+        );
+        assert_eq!(
+            b.valid,
+            [
+                "ada@example.com",
+                "bob@example.com",
+                "carol@example.com",
+                "eve@x.io"
+            ]
+        );
+        assert_eq!(b.rejected.len(), 1);
+        assert_eq!(b.rejected[0].email, "dave@example");
+        assert!(parse_batch(" ,\n ").valid.is_empty());
+    }
+
+    #[test]
+    fn expiry_is_derived_from_time() {
+        assert_eq!(
+            InvitationStatus::at("pending", 100, 99),
+            Some(InvitationStatus::Pending)
+        );
+        assert_eq!(
+            InvitationStatus::at("pending", 100, 100),
+            Some(InvitationStatus::Expired)
+        );
+        assert_eq!(
+            InvitationStatus::at("revoked", 100, 200),
+            Some(InvitationStatus::Revoked)
+        );
+        assert_eq!(
+            InvitationStatus::at("accepted", 100, 200),
+            Some(InvitationStatus::Accepted)
+        );
+        assert_eq!(InvitationStatus::at("weird", 0, 0), None);
+        assert!(InvitationStatus::Expired.can_resend() && !InvitationStatus::Accepted.can_resend());
+    }
+
+    #[test]
+    fn seats_count_members_and_pending_invitations() {
+        assert_eq!(seats_free(10, 3, 2), 5);
+        assert_eq!(seats_free(10, 9, 3), 0);
+        assert_eq!(seats(1), "1 seat");
+        assert_eq!(seats(0), "0 seats");
+    }
+
+    #[test]
+    fn workspace_roles_are_read_from_pairs() {
+        let got = parse_workspace_roles("ws_a:contributor, ws_b:admin,ws_a:admin").unwrap();
+        assert_eq!(
+            got,
+            [
+                ("ws_a".to_owned(), WorkspaceRole::Contributor),
+                ("ws_b".to_owned(), WorkspaceRole::Admin)
+            ]
+        );
+        assert!(parse_workspace_roles("ws_a").is_err());
+        assert!(parse_workspace_roles("ws_a:owner").is_err());
+        assert_eq!(parse_workspace_roles("").unwrap(), []);
+    }
+}

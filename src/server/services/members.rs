@@ -1,0 +1,157 @@
+//! The organization's members: the list, role changes, removal and leaving.
+//! The last Admin can be neither demoted, removed nor leave; the check and the write
+//! hold the organization's lock, so two racing requests can't both pass it.
+
+use crate::domain::Error;
+use crate::domain::admin::{MEMBERS_PER_PAGE, MemberRow, MembersPage};
+use crate::domain::permissions::Action;
+use crate::domain::roles::OrgRole;
+use crate::server::authz::OrgActor;
+use crate::server::db::{Db, now_ms};
+use crate::server::error::{OrInternal, internal};
+use crate::server::repo::{invitations, memberships, orgs};
+
+/// One page of members whose name or email contains `query`. Four queries, whatever the page.
+pub async fn page(
+    db: &Db,
+    actor: &OrgActor,
+    query: &str,
+    page: i64,
+    default_seat_limit: i64,
+) -> Result<MembersPage, Error> {
+    actor.require(Action::ViewMembers)?;
+    let pattern = memberships::like_pattern(query.trim());
+    let total = memberships::count_matching(&db.pool, &actor.org_id, &pattern)
+        .await
+        .or_internal("counting members")?;
+    let pages = ((total + MEMBERS_PER_PAGE - 1) / MEMBERS_PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let rows = memberships::page_members(
+        &db.pool,
+        &actor.org_id,
+        &pattern,
+        MEMBERS_PER_PAGE,
+        (page - 1) * MEMBERS_PER_PAGE,
+    )
+    .await
+    .or_internal("listing members")?;
+    let ids: Vec<String> = rows.iter().map(|r| r.user_id.clone()).collect();
+    let names = memberships::workspace_names_of(&db.pool, &actor.org_id, &ids)
+        .await
+        .or_internal("listing members' workspaces")?;
+    let members = rows
+        .into_iter()
+        .map(|r| {
+            let role =
+                OrgRole::parse(&r.role).ok_or_else(|| internal("reading an org role", &r.role))?;
+            let workspaces = names
+                .iter()
+                .filter(|(u, _)| *u == r.user_id)
+                .map(|(_, n)| n.clone())
+                .collect();
+            Ok(MemberRow {
+                user_id: r.user_id,
+                name: r.name,
+                email: r.email,
+                role,
+                workspaces,
+                joined_at: r.created_at,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let all_members = memberships::count_members(&db.pool, &actor.org_id)
+        .await
+        .or_internal("counting members")?;
+    let pending = invitations::count_pending(&db.pool, &actor.org_id, now_ms())
+        .await
+        .or_internal("counting invitations")?;
+    let seat_limit = orgs::seat_limit(&db.pool, &actor.org_id)
+        .await
+        .or_internal("reading the seat limit")?
+        .unwrap_or(default_seat_limit);
+    Ok(MembersPage {
+        members,
+        total,
+        page,
+        per_page: MEMBERS_PER_PAGE,
+        seats_used: all_members + pending,
+        seat_limit,
+    })
+}
+
+fn last_admin(org_name_hint: &str) -> Error {
+    Error::LimitReached(format!(
+        "{org_name_hint} must keep at least one Admin. Make someone else Admin first."
+    ))
+}
+
+/// Changes a member's organization role.
+pub async fn change_role(
+    db: &Db,
+    actor: &OrgActor,
+    user_id: &str,
+    role: &str,
+) -> Result<(), Error> {
+    actor.require(Action::ManageMembers)?;
+    let role = OrgRole::parse(role).ok_or_else(|| Error::invalid("role", "Choose a role."))?;
+    let mut tx = db
+        .pool
+        .begin()
+        .await
+        .or_internal("starting a role change")?;
+    orgs::lock(&mut *tx, &actor.org_id)
+        .await
+        .or_internal("locking the organization")?;
+    let current = memberships::org_role(&mut *tx, &actor.org_id, user_id)
+        .await
+        .or_internal("reading a role")?
+        .ok_or(Error::NotFound)?;
+    if current == "admin" && role != OrgRole::Admin {
+        let admins = memberships::count_admins(&mut *tx, &actor.org_id)
+            .await
+            .or_internal("counting admins")?;
+        if admins <= 1 {
+            return Err(last_admin("The organization"));
+        }
+    }
+    memberships::set_org_role(&mut *tx, &actor.org_id, user_id, role.as_str())
+        .await
+        .or_internal("changing a role")?;
+    tx.commit().await.or_internal("committing a role change")
+}
+
+/// Removes a member (or, for oneself, leaves): their workspace memberships go too,
+/// and their sessions lose the organization at the next request (every request
+/// resolves membership afresh).
+pub async fn remove(db: &Db, actor: &OrgActor, user_id: &str) -> Result<(), Error> {
+    if user_id != actor.user_id {
+        actor.require(Action::ManageMembers)?;
+    }
+    let mut tx = db.pool.begin().await.or_internal("starting a removal")?;
+    orgs::lock(&mut *tx, &actor.org_id)
+        .await
+        .or_internal("locking the organization")?;
+    let current = memberships::org_role(&mut *tx, &actor.org_id, user_id)
+        .await
+        .or_internal("reading a role")?
+        .ok_or(Error::NotFound)?;
+    if current == "admin" {
+        let admins = memberships::count_admins(&mut *tx, &actor.org_id)
+            .await
+            .or_internal("counting admins")?;
+        if admins <= 1 {
+            return Err(last_admin(if user_id == actor.user_id {
+                "You are the last Admin: the organization"
+            } else {
+                "The organization"
+            }));
+        }
+    }
+    memberships::delete_workspace_memberships_in_org(&mut *tx, &actor.org_id, user_id)
+        .await
+        .or_internal("removing workspace memberships")?;
+    memberships::delete_org_member(&mut *tx, &actor.org_id, user_id)
+        .await
+        .or_internal("removing a member")?;
+    tx.commit().await.or_internal("committing a removal")
+}

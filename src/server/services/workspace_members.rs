@@ -1,0 +1,154 @@
+//! A workspace's members: list, Add Members, change role, remove.
+//! Organization Admins and the workspace's Admins manage them.
+
+use crate::domain::Error;
+use crate::domain::admin::{MemberSummary, WorkspaceMember};
+use crate::domain::permissions::Action;
+use crate::domain::roles::{OrgRole, WorkspaceRole};
+use crate::server::authz::OrgActor;
+use crate::server::db::{Db, now_ms};
+use crate::server::error::{OrInternal, internal};
+use crate::server::repo::memberships;
+
+/// Everyone in the workspace (visible to whoever may open it).
+pub async fn list(
+    db: &Db,
+    actor: &OrgActor,
+    workspace_id: &str,
+) -> Result<Vec<WorkspaceMember>, Error> {
+    let ws = actor.in_workspace(db, workspace_id).await?;
+    ws.require(Action::UseWorkspace)
+        .or_else(|_| ws.org.require(Action::ViewAllWorkspaces))?;
+    memberships::list_workspace_members(&db.pool, workspace_id)
+        .await
+        .or_internal("listing workspace members")?
+        .into_iter()
+        .map(|r| {
+            Ok(WorkspaceMember {
+                role: WorkspaceRole::parse(&r.role)
+                    .ok_or_else(|| internal("reading a workspace role", &r.role))?,
+                org_role: OrgRole::parse(&r.org_role)
+                    .ok_or_else(|| internal("reading an org role", &r.org_role))?,
+                user_id: r.user_id,
+                name: r.name,
+                email: r.email,
+            })
+        })
+        .collect()
+}
+
+/// Organization members not yet in the workspace, matching `query` (for Add Members).
+pub async fn candidates(
+    db: &Db,
+    actor: &OrgActor,
+    workspace_id: &str,
+    query: &str,
+) -> Result<Vec<MemberSummary>, Error> {
+    let ws = actor.in_workspace(db, workspace_id).await?;
+    ws.require(Action::ManageWorkspaceMembers)?;
+    let pattern = memberships::like_pattern(query.trim());
+    memberships::workspace_candidates(&db.pool, &actor.org_id, &pattern, workspace_id, 20)
+        .await
+        .or_internal("finding members to add")?
+        .into_iter()
+        .map(|r| {
+            Ok(MemberSummary {
+                role: OrgRole::parse(&r.role)
+                    .ok_or_else(|| internal("reading an org role", &r.role))?,
+                user_id: r.user_id,
+                name: r.name,
+                email: r.email,
+            })
+        })
+        .collect()
+}
+
+/// Adds organization members to the workspace with `role`. Returns how many were added.
+pub async fn add(
+    db: &Db,
+    actor: &OrgActor,
+    workspace_id: &str,
+    user_ids: &[String],
+    role: &str,
+) -> Result<usize, Error> {
+    let ws = actor.in_workspace(db, workspace_id).await?;
+    ws.require(Action::ManageWorkspaceMembers)?;
+    let role =
+        WorkspaceRole::parse(role).ok_or_else(|| Error::invalid("role", "Choose a role."))?;
+    if user_ids.is_empty() {
+        return Err(Error::invalid("members", "Choose at least one member."));
+    }
+    if ws.workspace.archived_at.is_some() {
+        return Err(Error::conflict("workspace", "This workspace is archived."));
+    }
+    let now = now_ms();
+    let mut tx = db
+        .pool
+        .begin()
+        .await
+        .or_internal("starting to add members")?;
+    let mut added = 0;
+    for user_id in user_ids {
+        memberships::org_role(&mut *tx, &actor.org_id, user_id)
+            .await
+            .or_internal("checking a member")?
+            .ok_or_else(|| {
+                Error::invalid("members", "Only members of the organization can be added.")
+            })?;
+        if memberships::add_workspace_member_if_absent(
+            &mut *tx,
+            workspace_id,
+            user_id,
+            role.as_str(),
+            now,
+        )
+        .await
+        .or_internal("adding a workspace member")?
+        {
+            added += 1;
+        }
+    }
+    tx.commit()
+        .await
+        .or_internal("committing new workspace members")?;
+    Ok(added)
+}
+
+pub async fn change_role(
+    db: &Db,
+    actor: &OrgActor,
+    workspace_id: &str,
+    user_id: &str,
+    role: &str,
+) -> Result<(), Error> {
+    let ws = actor.in_workspace(db, workspace_id).await?;
+    ws.require(Action::ManageWorkspaceMembers)?;
+    let role =
+        WorkspaceRole::parse(role).ok_or_else(|| Error::invalid("role", "Choose a role."))?;
+    if memberships::set_workspace_role(&db.pool, workspace_id, user_id, role.as_str())
+        .await
+        .or_internal("changing a workspace role")?
+    {
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
+}
+
+pub async fn remove(
+    db: &Db,
+    actor: &OrgActor,
+    workspace_id: &str,
+    user_id: &str,
+) -> Result<(), Error> {
+    let ws = actor.in_workspace(db, workspace_id).await?;
+    ws.require(Action::ManageWorkspaceMembers)?;
+    if memberships::delete_workspace_member(&db.pool, workspace_id, user_id)
+        .await
+        .or_internal("removing a workspace member")?
+    {
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
+}

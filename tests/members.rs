@@ -1,0 +1,739 @@
+//! Members and invitations: batches, seats, tokens, accepting, roles, the last Admin,
+//! removal, and workspace members; races on both backends.
+
+mod common;
+
+use common::{Account, TestApp, account};
+use studio_console::domain::Error;
+use studio_console::domain::admin::{MembersPage, WorkspaceMember};
+use studio_console::domain::invitations::{InvitationStatus, InvitationView, InvitePreview};
+
+backend_tests!(
+    batch_validation_reports_each_address,
+    seats_are_counted_and_a_batch_that_does_not_fit_is_refused,
+    thirty_invites_racing_for_the_last_seat_take_it_once,
+    tokens_are_stored_only_as_hashes,
+    accepting_creates_memberships_once_even_when_raced,
+    expired_revoked_and_used_links_create_nothing,
+    an_invitation_for_another_email_is_refused,
+    a_new_user_signs_up_through_the_link,
+    resend_kills_the_old_link,
+    the_last_admin_survives_racing_demotions,
+    the_last_admin_can_neither_leave_nor_be_removed,
+    a_removed_member_loses_access_at_the_next_request,
+    members_list_searches_and_paginates,
+    workspace_members_are_managed_by_admins,
+);
+
+async fn preview(ada: &mut Account, emails: &str) -> common::client::Response {
+    ada.client
+        .call(
+            "/api/preview_invitations",
+            &[
+                ("org_id", &ada.org_id.clone()),
+                ("emails", emails),
+                ("role", "member"),
+            ],
+        )
+        .await
+}
+
+async fn invite(ada: &mut Account, emails: &str, workspaces: &str) -> common::client::Response {
+    let org = ada.org_id.clone();
+    ada.client
+        .call(
+            "/api/send_invitations",
+            &[
+                ("org_id", &org),
+                ("emails", emails),
+                ("role", "member"),
+                ("workspaces", workspaces),
+            ],
+        )
+        .await
+}
+
+async fn invitations(ada: &mut Account, status: &str) -> Vec<InvitationView> {
+    let org = ada.org_id.clone();
+    let res = ada
+        .client
+        .call(
+            "/api/list_invitations",
+            &[("org_id", &org), ("status", status)],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    res.json()
+}
+
+/// A fresh link (token) for the invitation to `email`.
+async fn link_for(ada: &mut Account, email: &str) -> String {
+    let inv = invitations(ada, "")
+        .await
+        .into_iter()
+        .find(|i| i.email == email)
+        .expect("invitation");
+    let org = ada.org_id.clone();
+    let res = ada
+        .client
+        .call(
+            "/api/invitation_link",
+            &[("org_id", &org), ("invitation_id", &inv.id)],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let link: String = res.json();
+    link.rsplit('/').next().unwrap().to_owned()
+}
+
+async fn set_seat_limit(app: &TestApp, org: &str, limit: i64) {
+    sqlx::query("UPDATE organizations SET seat_limit = $1 WHERE id = $2")
+        .bind(limit)
+        .bind(org)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+}
+
+async fn batch_validation_reports_each_address(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let res = preview(
+        &mut ada,
+        "bob@example.com, not-an-email\nADA@example.com;carol@example.com bob@example.com",
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let p: InvitePreview = res.json();
+    assert_eq!(p.to_send, ["bob@example.com", "carol@example.com"]);
+    let reasons: Vec<(&str, &str)> = p
+        .rejected
+        .iter()
+        .map(|r| (r.email.as_str(), r.reason.as_str()))
+        .collect();
+    assert!(
+        reasons.contains(&("not-an-email", "Not a valid email address.")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|(e, r)| *e == "ada@example.com" && r.contains("Already a member")),
+        "{reasons:?}"
+    );
+    assert_eq!(p.seats_free, 9);
+    assert_eq!(app.count("invitations").await, 0, "a preview sends nothing");
+
+    assert_eq!(invite(&mut ada, "bob@example.com", "").await.status, 200);
+    let p: InvitePreview = preview(&mut ada, "bob@example.com").await.json();
+    assert!(p.to_send.is_empty() && p.rejected[0].reason.contains("Already invited"));
+
+    let many: Vec<String> = (0..101).map(|i| format!("u{i}@example.com")).collect();
+    let res = preview(&mut ada, &many.join(",")).await;
+    assert_eq!(res.status, 422);
+    assert!(res.error().field_message("emails").unwrap().contains("100"));
+    let res = preview(&mut ada, " , ").await;
+    assert_eq!(
+        res.error().field_message("emails").as_deref(),
+        Some("Enter at least one email address.")
+    );
+    let res = ada
+        .client
+        .call(
+            "/api/preview_invitations",
+            &[
+                ("org_id", &ada.org_id.clone()),
+                ("emails", "x@y.io"),
+                ("role", "owner"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        res.error().field_message("role").as_deref(),
+        Some("Choose a role.")
+    );
+}
+
+async fn seats_are_counted_and_a_batch_that_does_not_fit_is_refused(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let nine: Vec<String> = (0..9).map(|i| format!("p{i}@example.com")).collect();
+    let res = invite(&mut ada, &nine.join(" "), "").await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let sent: usize = res.json();
+    assert_eq!(sent, 9);
+    assert_eq!(
+        app.count("outbox").await,
+        9,
+        "every email is recorded in the outbox"
+    );
+    let res = invite(
+        &mut ada,
+        "one-more@example.com, and-another@example.com",
+        "",
+    )
+    .await;
+    assert_eq!(res.status, 409, "{}", res.body);
+    let message = res.error().to_string();
+    assert!(
+        message.contains("need 2 seats") && message.contains("only 0 seats"),
+        "{message}"
+    );
+    assert_eq!(
+        app.count("invitations").await,
+        9,
+        "nothing of the refused batch was stored"
+    );
+    // An expired invitation frees its seat.
+    sqlx::query("UPDATE invitations SET expires_at = 1 WHERE email = 'p0@example.com'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        invite(&mut ada, "one-more@example.com", "").await.status,
+        200
+    );
+}
+
+async fn thirty_invites_racing_for_the_last_seat_take_it_once(app: TestApp) {
+    let ada = account(&app, "Ada", "ada@example.com").await;
+    set_seat_limit(&app, &ada.org_id, 2).await;
+    let cookie = ada.client.cookie.clone();
+    let mut tasks = Vec::new();
+    for i in 0..30 {
+        let mut client = app.client();
+        client.cookie = cookie.clone();
+        let org = ada.org_id.clone();
+        tasks.push(tokio::spawn(async move {
+            let email = format!("racer{i}@example.com");
+            client
+                .call(
+                    "/api/send_invitations",
+                    &[
+                        ("org_id", org.as_str()),
+                        ("emails", email.as_str()),
+                        ("role", "member"),
+                    ],
+                )
+                .await
+                .status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 409),
+        "{statuses:?}"
+    );
+    assert_eq!(app.count("invitations").await, 1);
+}
+
+async fn tokens_are_stored_only_as_hashes(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    invite(&mut ada, "bob@example.com", "").await;
+    let token = link_for(&mut ada, "bob@example.com").await;
+    assert!(token.len() >= 32, "at least 128 bits: {token}");
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, token_hash FROM invitations")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    for (id, hash) in &rows {
+        assert!(!hash.contains(&token) && !id.contains(&token));
+        assert_eq!(
+            hash,
+            &studio_console::server::services::invitations::token_hash(&token)
+        );
+    }
+    let subjects: Vec<String> = sqlx::query_scalar("SELECT subject FROM outbox")
+        .fetch_all(&app.db.pool)
+        .await
+        .unwrap();
+    assert!(subjects.iter().all(|s| !s.contains(&token)));
+}
+
+async fn accepting_creates_memberships_once_even_when_raced(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let bob = account(&app, "Bob", "bob@example.com").await;
+    let grants = format!("{}:contributor", ada.workspace_id);
+    assert_eq!(
+        invite(&mut ada, "bob@example.com", &grants).await.status,
+        200
+    );
+    let token = link_for(&mut ada, "bob@example.com").await;
+    let mut tasks = Vec::new();
+    for _ in 0..10 {
+        let mut client = app.client();
+        client.cookie = bob.client.cookie.clone();
+        let token = token.clone();
+        tasks.push(tokio::spawn(async move {
+            client
+                .call("/api/accept_invitation", &[("token", token.as_str())])
+                .await
+                .status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    let org_members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_members WHERE org_id = $1")
+        .bind(&ada.org_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(org_members, 2);
+    let role: String = sqlx::query_scalar(
+        "SELECT role FROM workspace_members WHERE workspace_id = $1 AND user_id = $2",
+    )
+    .bind(&ada.workspace_id)
+    .bind(&bob.user_id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(role, "contributor");
+    assert_eq!(
+        invitations(&mut ada, "accepted").await[0].status,
+        InvitationStatus::Accepted
+    );
+    // Bob now finds the organization and its workspace.
+    let mut bob_again = app.sign_in("bob@example.com").await;
+    let to = bob_again.get("/").await.header("location").unwrap();
+    assert_eq!(to, format!("/o/{}/w/{}", ada.org_id, ada.workspace_id));
+}
+
+async fn expired_revoked_and_used_links_create_nothing(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let mut bob = account(&app, "Bob", "bob@example.com").await;
+    invite(&mut ada, "bob@example.com", "").await;
+    let token = link_for(&mut ada, "bob@example.com").await;
+    sqlx::query("UPDATE invitations SET expires_at = 1")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let res = bob
+        .client
+        .call("/api/accept_invitation", &[("token", &token)])
+        .await;
+    assert_eq!(res.status, 409);
+    assert!(res.error().to_string().contains("expired"));
+    let landing = bob
+        .client
+        .call("/api/invitation_landing", &[("token", &token)])
+        .await;
+    assert!(landing.body.contains("Expired"));
+
+    // Resend makes it pending again with a new link; then revoke it.
+    let inv = invitations(&mut ada, "expired").await.remove(0);
+    let org = ada.org_id.clone();
+    let res = ada
+        .client
+        .call(
+            "/api/resend_invitation",
+            &[("org_id", &org), ("invitation_id", &inv.id)],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let token = link_for(&mut ada, "bob@example.com").await;
+    let res = ada
+        .client
+        .call(
+            "/api/revoke_invitation",
+            &[("org_id", &org), ("invitation_id", &inv.id)],
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    let res = bob
+        .client
+        .call("/api/accept_invitation", &[("token", &token)])
+        .await;
+    assert_eq!(res.status, 409);
+    assert!(res.error().to_string().contains("revoked"));
+
+    // A used link: accepted once, then refused.
+    invite(&mut ada, "bob@example.com", "").await;
+    let token = link_for(&mut ada, "bob@example.com").await;
+    assert_eq!(
+        bob.client
+            .call("/api/accept_invitation", &[("token", &token)])
+            .await
+            .status,
+        200
+    );
+    let res = bob
+        .client
+        .call("/api/accept_invitation", &[("token", &token)])
+        .await;
+    assert_eq!(res.status, 409);
+    assert!(res.error().to_string().contains("already been used"));
+    let res = bob
+        .client
+        .call("/api/accept_invitation", &[("token", "0000")])
+        .await;
+    assert_eq!(res.status, 404);
+    let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_members WHERE org_id = $1")
+        .bind(&ada.org_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(members, 2);
+}
+
+async fn an_invitation_for_another_email_is_refused(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let mut eve = account(&app, "Eve", "eve@example.com").await;
+    invite(&mut ada, "bob@example.com", "").await;
+    let token = link_for(&mut ada, "bob@example.com").await;
+    let res = eve
+        .client
+        .call("/api/accept_invitation", &[("token", &token)])
+        .await;
+    assert_eq!(res.status, 409);
+    assert!(res.error().to_string().contains("for bob@example.com"));
+    let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_members WHERE org_id = $1")
+        .bind(&ada.org_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(members, 1);
+}
+
+async fn a_new_user_signs_up_through_the_link(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let grants = format!("{}:contributor", ada.workspace_id);
+    invite(&mut ada, "newbie@example.com", &grants).await;
+    let token = link_for(&mut ada, "newbie@example.com").await;
+    let mut newbie = app.client();
+    let landing = newbie
+        .call("/api/invitation_landing", &[("token", &token)])
+        .await;
+    assert!(
+        landing.body.contains("newbie@example.com") && landing.body.contains("Ada"),
+        "{}",
+        landing.body
+    );
+    let res = newbie
+        .call(
+            "/api/sign_up_invited",
+            &[
+                ("token", &token),
+                ("name", "New Bie"),
+                ("password", "long enough"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let to = newbie.get("/").await.header("location").unwrap();
+    assert_eq!(to, format!("/o/{}/w/{}", ada.org_id, ada.workspace_id));
+}
+
+async fn resend_kills_the_old_link(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let mut bob = account(&app, "Bob", "bob@example.com").await;
+    invite(&mut ada, "bob@example.com", "").await;
+    let old = link_for(&mut ada, "bob@example.com").await;
+    let inv = invitations(&mut ada, "pending").await.remove(0);
+    let org = ada.org_id.clone();
+    assert_eq!(
+        ada.client
+            .call(
+                "/api/resend_invitation",
+                &[("org_id", &org), ("invitation_id", &inv.id)]
+            )
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        bob.client
+            .call("/api/accept_invitation", &[("token", &old)])
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        app.count("outbox").await,
+        2,
+        "the resent email is in the outbox too"
+    );
+}
+
+async fn the_last_admin_survives_racing_demotions(app: TestApp) {
+    let ada = account(&app, "Ada", "ada@example.com").await;
+    let bob = account(&app, "Bob", "bob@example.com").await;
+    app.add_org_member(&ada.org_id, &bob.user_id, "admin").await;
+    let mut tasks = Vec::new();
+    for (cookie, target) in [
+        (ada.client.cookie.clone(), bob.user_id.clone()),
+        (bob.client.cookie.clone(), ada.user_id.clone()),
+    ] {
+        let mut client = app.client();
+        client.cookie = cookie;
+        let org = ada.org_id.clone();
+        tasks.push(tokio::spawn(async move {
+            client
+                .call(
+                    "/api/change_member_role",
+                    &[
+                        ("org_id", org.as_str()),
+                        ("user_id", target.as_str()),
+                        ("role", "member"),
+                    ],
+                )
+                .await
+                .status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    statuses.sort();
+    // One demotion wins; the other is refused (the demoted one lost the right, or the last-admin rule).
+    assert_eq!(statuses[0], 200, "{statuses:?}");
+    assert!(statuses[1] == 403 || statuses[1] == 409, "{statuses:?}");
+    let admins: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM org_members WHERE org_id = $1 AND role = 'admin'")
+            .bind(&ada.org_id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(admins, 1);
+}
+
+async fn the_last_admin_can_neither_leave_nor_be_removed(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let org = ada.org_id.clone();
+    let me = ada.user_id.clone();
+    let res = ada
+        .client
+        .call("/api/remove_member", &[("org_id", &org), ("user_id", &me)])
+        .await;
+    assert_eq!(res.status, 409);
+    assert!(res.error().to_string().contains("at least one Admin"));
+    let res = ada
+        .client
+        .call(
+            "/api/change_member_role",
+            &[("org_id", &org), ("user_id", &me), ("role", "member")],
+        )
+        .await;
+    assert_eq!(res.status, 409);
+    // With a second Admin, leaving works.
+    let bob = account(&app, "Bob", "bob@example.com").await;
+    app.add_org_member(&org, &bob.user_id, "admin").await;
+    let res = ada
+        .client
+        .call("/api/remove_member", &[("org_id", &org), ("user_id", &me)])
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(
+        ada.client
+            .call("/api/load_shell", &[("org_id", &org)])
+            .await
+            .status,
+        404
+    );
+}
+
+async fn a_removed_member_loses_access_at_the_next_request(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let mut bob = account(&app, "Bob", "bob@example.com").await;
+    app.add_org_member(&ada.org_id, &bob.user_id, "member")
+        .await;
+    app.add_workspace_member(&ada.workspace_id, &bob.user_id, "contributor")
+        .await;
+    let org = ada.org_id.clone();
+    assert_eq!(
+        bob.client
+            .call("/api/load_shell", &[("org_id", &org)])
+            .await
+            .status,
+        200
+    );
+    let res = ada
+        .client
+        .call(
+            "/api/remove_member",
+            &[("org_id", &org), ("user_id", &bob.user_id)],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(
+        bob.client
+            .call("/api/load_shell", &[("org_id", &org)])
+            .await
+            .status,
+        404
+    );
+    let left: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM workspace_members WHERE user_id = $1 AND workspace_id = $2",
+    )
+    .bind(&bob.user_id)
+    .bind(&ada.workspace_id)
+    .fetch_one(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(left, 0, "workspace memberships go too");
+    // Bob's session still works for his own organization.
+    assert_eq!(
+        bob.client
+            .call("/api/load_shell", &[("org_id", &bob.org_id.clone())])
+            .await
+            .status,
+        200
+    );
+}
+
+async fn members_list_searches_and_paginates(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let now = 0i64;
+    for i in 0..120 {
+        let id = format!("usr_bulk{i:03}");
+        sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, 'x', $4)")
+            .bind(&id)
+            .bind(format!("person{i:03}@example.com"))
+            .bind(format!("Person {i:03}"))
+            .bind(now)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+        app.add_org_member(&ada.org_id, &id, "member").await;
+    }
+    let org = ada.org_id.clone();
+    let page: MembersPage = ada
+        .client
+        .call("/api/list_members", &[("org_id", &org), ("page", "3")])
+        .await
+        .json();
+    assert_eq!((page.total, page.page, page.members.len()), (121, 3, 21));
+    assert_eq!(page.range_label(), "101–121 of 121");
+    let page: MembersPage = ada
+        .client
+        .call(
+            "/api/list_members",
+            &[("org_id", &org), ("query", "PERSON 11")],
+        )
+        .await
+        .json();
+    assert_eq!(page.total, 10, "Person 110..119");
+    let page: MembersPage = ada
+        .client
+        .call("/api/list_members", &[("org_id", &org), ("query", "%")])
+        .await
+        .json();
+    assert_eq!(page.total, 0, "LIKE wildcards are taken literally");
+    let ada_row: MembersPage = ada
+        .client
+        .call("/api/list_members", &[("org_id", &org), ("query", "ada@")])
+        .await
+        .json();
+    assert_eq!(ada_row.members[0].workspaces, ["Default"]);
+}
+
+async fn workspace_members_are_managed_by_admins(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let bob = account(&app, "Bob", "bob@example.com").await;
+    let carol = account(&app, "Carol", "carol@example.com").await;
+    let eve = account(&app, "Eve", "eve@example.com").await;
+    app.add_org_member(&ada.org_id, &bob.user_id, "member")
+        .await;
+    app.add_org_member(&ada.org_id, &carol.user_id, "member")
+        .await;
+    let (org, ws) = (ada.org_id.clone(), ada.workspace_id.clone());
+    let res = ada
+        .client
+        .call(
+            "/api/add_workspace_members",
+            &[
+                ("org_id", &org),
+                ("workspace_id", &ws),
+                ("user_ids", &bob.user_id),
+                ("role", "contributor"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let members: Vec<WorkspaceMember> = ada
+        .client
+        .call(
+            "/api/list_workspace_members",
+            &[("org_id", &org), ("workspace_id", &ws)],
+        )
+        .await
+        .json();
+    assert_eq!(members.len(), 2);
+    // Outsiders can't be added; a Contributor can't add anyone.
+    let res = ada
+        .client
+        .call(
+            "/api/add_workspace_members",
+            &[
+                ("org_id", &org),
+                ("workspace_id", &ws),
+                ("user_ids", &eve.user_id),
+                ("role", "contributor"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 422);
+    let mut bob_client = app.sign_in("bob@example.com").await;
+    let res = bob_client
+        .call(
+            "/api/add_workspace_members",
+            &[
+                ("org_id", &org),
+                ("workspace_id", &ws),
+                ("user_ids", &carol.user_id),
+                ("role", "admin"),
+            ],
+        )
+        .await;
+    assert_eq!((res.status, res.error()), (403, Error::Forbidden));
+    // A workspace Admin (not org Admin) may manage the workspace's members.
+    let res = ada
+        .client
+        .call(
+            "/api/change_workspace_role",
+            &[
+                ("org_id", &org),
+                ("workspace_id", &ws),
+                ("user_id", &bob.user_id),
+                ("role", "admin"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 200);
+    let res = bob_client
+        .call(
+            "/api/add_workspace_members",
+            &[
+                ("org_id", &org),
+                ("workspace_id", &ws),
+                ("user_ids", &carol.user_id),
+                ("role", "contributor"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let res = bob_client
+        .call(
+            "/api/remove_workspace_member",
+            &[
+                ("org_id", &org),
+                ("workspace_id", &ws),
+                ("user_id", &carol.user_id),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 200);
+}
