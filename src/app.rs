@@ -1,8 +1,9 @@
 //! The HTML shell and the route table. Nothing else.
 
 use crate::ui::pages::{
-    Landing, NotFound, OrgHome, SettingsGeneralPage, SettingsIndex, SettingsPermissionsPage,
-    SettingsWorkspacesPage, SignInPage, SignUpPage, TermsPage, WelcomePage, WorkspaceHome,
+    InvitationPage, Landing, NotFound, OrgHome, SettingsGeneralPage, SettingsIndex,
+    SettingsMembersPage, SettingsPermissionsPage, SettingsWorkspacesPage, SignInPage, SignUpPage,
+    TermsPage, WelcomePage, WorkspaceHome, WorkspaceMembersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -52,7 +53,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/o/:org/settings/general") view=SettingsGeneralPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/workspaces") view=SettingsWorkspacesPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/permissions") view=SettingsPermissionsPage ssr=ssr.clone()/>
-                <Route path=path!("/o/:org/w/:ws") view=WorkspaceHome ssr/>
+                <Route path=path!("/o/:org/w/:ws") view=WorkspaceHome ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/w/:ws/members") view=WorkspaceMembersPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/settings/members") view=SettingsMembersPage ssr=ssr.clone()/>
+                <Route path=path!("/invite/:token") view=InvitationPage ssr/>
             </Routes>
         </Router>
     }

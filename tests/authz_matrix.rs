@@ -273,7 +273,7 @@ fn rows() -> Vec<Row> {
                 vec![
                     ("org_id", c.org.clone()),
                     ("workspace_id", c.second_ws.clone()),
-                    ("user_ids", c.wes.clone()),
+                    ("user_ids[0]", c.wes.clone()),
                     ("role", "contributor".into()),
                 ]
             },

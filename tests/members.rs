@@ -657,7 +657,7 @@ async fn workspace_members_are_managed_by_admins(app: TestApp) {
             &[
                 ("org_id", &org),
                 ("workspace_id", &ws),
-                ("user_ids", &bob.user_id),
+                ("user_ids[0]", &bob.user_id),
                 ("role", "contributor"),
             ],
         )
@@ -680,7 +680,7 @@ async fn workspace_members_are_managed_by_admins(app: TestApp) {
             &[
                 ("org_id", &org),
                 ("workspace_id", &ws),
-                ("user_ids", &eve.user_id),
+                ("user_ids[0]", &eve.user_id),
                 ("role", "contributor"),
             ],
         )
@@ -693,7 +693,7 @@ async fn workspace_members_are_managed_by_admins(app: TestApp) {
             &[
                 ("org_id", &org),
                 ("workspace_id", &ws),
-                ("user_ids", &carol.user_id),
+                ("user_ids[0]", &carol.user_id),
                 ("role", "admin"),
             ],
         )
@@ -719,7 +719,7 @@ async fn workspace_members_are_managed_by_admins(app: TestApp) {
             &[
                 ("org_id", &org),
                 ("workspace_id", &ws),
-                ("user_ids", &carol.user_id),
+                ("user_ids[0]", &carol.user_id),
                 ("role", "contributor"),
             ],
         )

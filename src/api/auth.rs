@@ -28,28 +28,39 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
     ctx::respond(run.await)
 }
 
-/// Signs in and goes where the user was last.
+/// Signs in and goes to `next` (a path of this site, e.g. an invitation), else where
+/// the user was last.
 #[server(prefix = "/api", endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<(), Error> {
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), Error> {
     use crate::server::{auth, services::accounts, services::shell};
     let run = async {
         let (state, session) = (ctx::state()?, ctx::session().await?);
         let user = accounts::sign_in(&state.db, &email, password).await?;
         auth::start_session(&session, &user.id).await?;
-        let to = shell::landing_path(&state.db, &user).await?;
-        leptos_axum::redirect(&to.unwrap_or_else(|| crate::domain::paths::WELCOME.to_owned()));
+        let to = match next.as_deref().and_then(crate::domain::paths::local) {
+            Some(next) => next.to_owned(),
+            None => shell::landing_path(&state.db, &user)
+                .await?
+                .unwrap_or_else(|| crate::domain::paths::WELCOME.to_owned()),
+        };
+        leptos_axum::redirect(&to);
         Ok(())
     };
     ctx::respond(run.await)
 }
 
-/// Ends the session and goes to the sign-in page.
+/// Ends the session and goes to the sign-in page, or to `next` (a path of this site).
 #[server(prefix = "/api", endpoint = "sign_out")]
-pub async fn sign_out() -> Result<(), Error> {
+pub async fn sign_out(next: Option<String>) -> Result<(), Error> {
+    use crate::domain::paths;
     use crate::server::auth;
     let run = async {
         auth::end_session(&ctx::session().await?).await?;
-        leptos_axum::redirect(crate::domain::paths::SIGN_IN);
+        leptos_axum::redirect(
+            next.as_deref()
+                .and_then(paths::local)
+                .unwrap_or(paths::SIGN_IN),
+        );
         Ok(())
     };
     ctx::respond(run.await)

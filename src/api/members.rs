@@ -192,23 +192,19 @@ pub async fn workspace_member_candidates(
     ctx::respond(run.await)
 }
 
-/// Adds the chosen members (`user_ids`, comma-separated) and goes back to the list.
+/// Adds the chosen members (`user_ids[0]`, `user_ids[1]`, ... in the form) and goes
+/// back to the list.
 #[server(prefix = "/api", endpoint = "add_workspace_members")]
 pub async fn add_workspace_members(
     org_id: String,
     workspace_id: String,
-    user_ids: String,
+    user_ids: Option<Vec<String>>,
     role: String,
 ) -> Result<usize, Error> {
     use crate::server::services::workspace_members;
     let run = async {
         let (state, actor) = ctx::org_actor(&org_id).await?;
-        let ids: Vec<String> = user_ids
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect();
+        let ids = user_ids.unwrap_or_default();
         let added = workspace_members::add(&state.db, &actor, &workspace_id, &ids, &role).await?;
         leptos_axum::redirect(&crate::domain::paths::workspace_members(
             &org_id,

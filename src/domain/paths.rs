@@ -49,3 +49,24 @@ pub const TERMS: &str = "/terms";
 /// The query parameter that opens a dialog on the current page, so dialogs work
 /// without JavaScript and can be linked to.
 pub const DIALOG_PARAM: &str = "dialog";
+
+/// `path` if it is a path of this site (so a `next` parameter can't send people elsewhere).
+pub fn local(path: &str) -> Option<&str> {
+    let ok = path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.contains("://");
+    ok.then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(super::local("/invite/abc"), Some("/invite/abc"));
+        assert_eq!(super::local("//evil.example"), None);
+        assert_eq!(super::local("https://evil.example"), None);
+        assert_eq!(super::local("/\\evil.example"), None);
+        assert_eq!(super::local("relative"), None);
+    }
+}

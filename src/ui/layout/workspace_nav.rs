@@ -7,6 +7,7 @@ use leptos::prelude::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkspaceSection {
     Home,
+    Members,
 }
 
 #[component]
@@ -14,11 +15,18 @@ pub fn WorkspaceNav(shell: ShellData, current: WorkspaceSection) -> impl IntoVie
     let Some(ws) = shell.workspace.clone() else {
         return ().into_any();
     };
-    let links = [(
-        WorkspaceSection::Home,
-        "Home",
-        paths::workspace_home(&shell.org.id, &ws.id),
-    )];
+    let links = [
+        (
+            WorkspaceSection::Home,
+            "Home",
+            paths::workspace_home(&shell.org.id, &ws.id),
+        ),
+        (
+            WorkspaceSection::Members,
+            "Members",
+            paths::workspace_members(&shell.org.id, &ws.id),
+        ),
+    ];
     view! {
         <nav class="sidenav" aria-label="Workspace">
             <p class="sidenav-title">{ws.name.clone()}</p>

@@ -1,5 +1,6 @@
 //! One file per route.
 
+mod invite;
 mod landing;
 mod not_found;
 mod org_home;
@@ -9,15 +10,19 @@ mod sign_up;
 mod terms;
 mod welcome;
 mod workspace_home;
+mod workspace_members;
 
+pub use invite::InvitationPage;
 pub use landing::Landing;
 pub use not_found::NotFound;
 pub use org_home::OrgHome;
 pub use settings::{
-    SettingsGeneralPage, SettingsIndex, SettingsPermissionsPage, SettingsWorkspacesPage,
+    SettingsGeneralPage, SettingsIndex, SettingsMembersPage, SettingsPermissionsPage,
+    SettingsWorkspacesPage,
 };
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;
 pub use terms::TermsPage;
 pub use welcome::WelcomePage;
 pub use workspace_home::WorkspaceHome;
+pub use workspace_members::WorkspaceMembersPage;

@@ -7,6 +7,7 @@ use crate::ui::layout::AuthCard;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -15,6 +16,9 @@ pub fn SignInPage() -> impl IntoView {
     focus_first_invalid(error);
     // Someone already signed in has nothing to do here.
     let user = Resource::new(|| (), |_| get_current_user());
+    // Where to go after signing in (an invitation link sends people here with it).
+    let query = use_query_map();
+    let next = Memo::new(move |_| query.with(|q| q.get("next")));
     view! {
         <Title text="Sign in"/>
         <Suspense>
@@ -24,6 +28,7 @@ pub fn SignInPage() -> impl IntoView {
         </Suspense>
         <AuthCard title="Sign in" subtitle="Welcome back. Sign in to manage your organizations and workspaces.">
             <ActionForm action attr:class="form" attr:novalidate=true>
+                {move || next.get().map(|n| view! { <input type="hidden" name="next" value=n/> })}
                 <FormAlert error fields=&["email", "password"]/>
                 <TextField label="Email" name="email" kind="email" autocomplete="email" autofocus=true
                     error=field_error(error, "email")/>

@@ -12,16 +12,23 @@ use leptos_router::components::Redirect;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SettingsSection {
     General,
+    Members,
     Workspaces,
     Permissions,
 }
 
 impl SettingsSection {
-    const ALL: [SettingsSection; 3] = [Self::General, Self::Workspaces, Self::Permissions];
+    const ALL: [SettingsSection; 4] = [
+        Self::General,
+        Self::Members,
+        Self::Workspaces,
+        Self::Permissions,
+    ];
 
     fn label(self) -> &'static str {
         match self {
             Self::General => "General",
+            Self::Members => "Members",
             Self::Workspaces => "Workspaces",
             Self::Permissions => "Permissions",
         }
@@ -30,6 +37,7 @@ impl SettingsSection {
     fn href(self, org_id: &str) -> String {
         match self {
             Self::General => paths::settings_general(org_id),
+            Self::Members => paths::settings_members(org_id),
             Self::Workspaces => paths::settings_workspaces(org_id),
             Self::Permissions => paths::settings_permissions(org_id),
         }
@@ -39,6 +47,7 @@ impl SettingsSection {
     fn requires(self) -> Action {
         match self {
             Self::General => Action::ViewOrganization,
+            Self::Members => Action::ViewMembers,
             Self::Workspaces => Action::ViewAllWorkspaces,
             Self::Permissions => Action::ViewPermissions,
         }

@@ -1,11 +1,15 @@
 //! Admin Settings: one page per section, framed by a shared layout.
 
 mod general;
+mod invitations;
+mod invite;
 mod layout;
+mod members;
 mod permissions;
 mod workspaces;
 
 pub use general::SettingsGeneralPage;
 pub use layout::SettingsIndex;
+pub use members::SettingsMembersPage;
 pub use permissions::SettingsPermissionsPage;
 pub use workspaces::SettingsWorkspacesPage;

@@ -1,0 +1,254 @@
+//! The invitations of Admin Settings -> Members (filter, resend, copy a link, revoke)
+//! and the outbox of sent emails.
+
+use crate::api::members::{
+    GetInvitationLink, ResendInvitation, RevokeInvitation, list_invitations, list_outbox,
+};
+use crate::domain::admin::{format_date, format_timestamp};
+use crate::domain::invitations::{InvitationStatus, InvitationView};
+use crate::domain::paths;
+use crate::domain::shell::ShellData;
+use crate::ui::components::FormAlert;
+use crate::ui::layout::ErrorPanel;
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+const FILTERS: [(&str, &str); 5] = [
+    ("", "Open"),
+    ("pending", "Pending"),
+    ("expired", "Expired"),
+    ("revoked", "Revoked"),
+    ("accepted", "Accepted"),
+];
+
+#[component]
+pub fn InvitationsCard(shell: ShellData) -> impl IntoView {
+    let org_id = shell.org.id.clone();
+    let query = use_query_map();
+    let status = Memo::new(move |_| query.with(|q| q.get("status")).unwrap_or_default());
+    let resend = ServerAction::<ResendInvitation>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
+    let link = ServerAction::<GetInvitationLink>::new();
+    let list = Resource::new(
+        {
+            let org_id = org_id.clone();
+            move || {
+                (
+                    org_id.clone(),
+                    status.get(),
+                    resend.version().get(),
+                    revoke.version().get(),
+                    link.version().get(),
+                )
+            }
+        },
+        |(org, status, ..)| list_invitations(org, Some(status)),
+    );
+    let error = Signal::derive(move || {
+        resend
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| revoke.value().get().and_then(Result::err))
+            .or_else(|| link.value().get().and_then(Result::err))
+    });
+    let filters = {
+        let org_id = org_id.clone();
+        move || {
+            let current = status.get();
+            FILTERS
+                .iter()
+                .map(|(value, label)| {
+                    let href = if value.is_empty() {
+                        paths::settings_members(&org_id)
+                    } else {
+                        format!("{}?status={value}", paths::settings_members(&org_id))
+                    };
+                    view! { <a class="filter" href=href aria-current=(current == *value).then_some("page")>{*label}</a> }
+                })
+                .collect_view()
+        }
+    };
+    let table = {
+        let org_id = org_id.clone();
+        move || {
+            let org_id = org_id.clone();
+            Suspend::new(async move {
+                match list.await {
+                    Ok(rows) if rows.is_empty() => view! {
+                        <p class="muted pad">"No invitations here. Invite people with \"Invite members\"."</p>
+                    }
+                    .into_any(),
+                    Ok(rows) => view! { <InvitationTable org_id rows resend revoke link/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })
+        }
+    };
+    let fresh_link = move || {
+        link.value().get().and_then(Result::ok).map(|url| {
+            let copied = RwSignal::new(false);
+            let url_for_copy = url.clone();
+            let copy = move |_| {
+                let clipboard = window().navigator().clipboard();
+                let _ = clipboard.write_text(&url_for_copy);
+                copied.set(true);
+            };
+            view! {
+                <div class="link-box" role="status">
+                    <label class="field-label" for="fresh-link">"New invite link (the previous link no longer works)"</label>
+                    <div class="link-row">
+                        <input class="input" id="fresh-link" readonly=true value=url/>
+                        <button type="button" class="btn btn-secondary" on:click=copy>
+                            {move || if copied.get() { "Copied" } else { "Copy" }}
+                        </button>
+                    </div>
+                </div>
+            }
+        })
+    };
+    view! {
+        <section class="card card-flush" aria-labelledby="invitations-title">
+            <div class="section-header">
+                <div>
+                    <h2 class="h2" id="invitations-title">"Invitations"</h2>
+                    <p class="muted">"Pending invitations take a seat until they are accepted, revoked or expire."</p>
+                </div>
+            </div>
+            <div class="pad stack">
+                <nav class="filters" aria-label="Invitation status">{filters}</nav>
+                <FormAlert error fields=&[]/>
+                {fresh_link}
+            </div>
+            <Transition fallback=|| view! { <p class="muted pad">"Loading invitations…"</p> }>{table}</Transition>
+        </section>
+    }
+}
+
+#[component]
+fn InvitationTable(
+    org_id: String,
+    rows: Vec<InvitationView>,
+    resend: ServerAction<ResendInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+    link: ServerAction<GetInvitationLink>,
+) -> impl IntoView {
+    let body = rows
+        .into_iter()
+        .map(|inv| {
+            let workspaces = if inv.workspaces.is_empty() {
+                "—".to_owned()
+            } else {
+                inv.workspaces.iter().map(|g| format!("{} ({})", g.workspace_name, g.role.label())).collect::<Vec<_>>().join(", ")
+            };
+            let status_class = match inv.status {
+                InvitationStatus::Pending => "status status-ok",
+                InvitationStatus::Expired => "status status-warn",
+                _ => "status status-muted",
+            };
+            let actions = inv.status.can_resend().then(|| {
+                let (o, i) = (org_id.as_str(), inv.id.as_str());
+                let (h1, h2, h3) = (hidden_fields(o, i), hidden_fields(o, i), hidden_fields(o, i));
+                let resend_label = format!("Resend invitation to {}", inv.email);
+                let link_label = format!("Copy invite link for {}", inv.email);
+                let revoke_label = format!("Revoke invitation to {}", inv.email);
+                let pending = inv.status == InvitationStatus::Pending;
+                view! {
+                    <ActionForm action=resend attr:class="inline-form">
+                        {h1}
+                        <button type="submit" class="btn btn-small btn-secondary" aria-label=resend_label>"Resend"</button>
+                    </ActionForm>
+                    <ActionForm action=link attr:class="inline-form">
+                        {h2}
+                        <button type="submit" class="btn btn-small btn-secondary" aria-label=link_label>"Copy link"</button>
+                    </ActionForm>
+                    {pending.then(|| view! {
+                        <ActionForm action=revoke attr:class="inline-form">
+                            {h3}
+                            <button type="submit" class="btn btn-small btn-danger-outline" aria-label=revoke_label>"Revoke"</button>
+                        </ActionForm>
+                    })}
+                }
+            });
+            view! {
+                <tr>
+                    <td>{inv.email.clone()}</td>
+                    <td><span class="badge">{inv.role.label()}</span></td>
+                    <td class="muted-cell">{workspaces}</td>
+                    <td>{inv.invited_by.clone().unwrap_or_else(|| "—".into())}</td>
+                    <td><span class=status_class>{inv.status.label()}</span></td>
+                    <td><time title=format_timestamp(inv.expires_at)>{format_date(inv.expires_at)}</time></td>
+                    <td class="row-actions">{actions}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="table">
+            <caption class="visually-hidden">"Invitations"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Email"</th>
+                    <th scope="col">"Role"</th>
+                    <th scope="col">"Workspaces"</th>
+                    <th scope="col">"Invited by"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Expires"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>{body}</tbody>
+        </table>
+    }
+}
+
+fn hidden_fields(org_id: &str, invitation_id: &str) -> impl IntoView + use<> {
+    let (org_id, invitation_id) = (org_id.to_owned(), invitation_id.to_owned());
+    view! {
+        <input type="hidden" name="org_id" value=org_id/>
+        <input type="hidden" name="invitation_id" value=invitation_id/>
+    }
+}
+
+/// The latest emails: what was sent, or only recorded when no SMTP server is set.
+#[component]
+pub fn OutboxCard(org_id: String) -> impl IntoView {
+    let list = Resource::new(move || org_id.clone(), list_outbox);
+    let rows = move || {
+        Suspend::new(async move {
+            let rows = list.await.unwrap_or_default();
+            if rows.is_empty() {
+                return view! { <p class="muted pad">"No email sent yet."</p> }.into_any();
+            }
+            let body = rows
+                .into_iter()
+                .map(|m| view! {
+                    <tr>
+                        <td>{m.to}</td>
+                        <td>{m.subject}</td>
+                        <td><time title=format_timestamp(m.created_at)>{format_date(m.created_at)}</time></td>
+                        <td>{m.delivery}</td>
+                    </tr>
+                })
+                .collect_view();
+            view! {
+                <table class="table">
+                    <thead><tr><th scope="col">"To"</th><th scope="col">"Subject"</th><th scope="col">"Created"</th><th scope="col">"Delivery"</th></tr></thead>
+                    <tbody>{body}</tbody>
+                </table>
+            }
+            .into_any()
+        })
+    };
+    view! {
+        <section class="card card-flush" aria-labelledby="outbox-title">
+            <div class="section-header">
+                <div>
+                    <h2 class="h2" id="outbox-title">"Outbox"</h2>
+                    <p class="muted">"Every email the console sends. Without SMTP_URL they are only recorded: use \"Copy link\" to pass an invitation on."</p>
+                </div>
+            </div>
+            <Suspense fallback=|| view! { <p class="muted pad">"Loading…"</p> }>{rows}</Suspense>
+        </section>
+    }
+}

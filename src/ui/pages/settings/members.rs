@@ -1,0 +1,335 @@
+//! Admin Settings -> Members: the members (search, pages, roles, removal), the
+//! invitations and the outbox.
+
+use super::invitations::{InvitationsCard, OutboxCard};
+use super::invite::{INVITE, INVITE_REVIEW, InviteDialog};
+use super::layout::{SettingsLayout, SettingsSection};
+use crate::api::members::{ChangeMemberRole, RemoveMember, list_members};
+use crate::domain::admin::{MemberRow, MembersPage, format_date, format_timestamp, thousands};
+use crate::domain::paths;
+use crate::domain::permissions::Action;
+use crate::domain::roles::OrgRole;
+use crate::domain::shell::ShellData;
+use crate::ui::components::{Dialog, DialogActions, FormAlert};
+use crate::ui::layout::{ConsolePage, ErrorPanel, open_dialog};
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+const REMOVE: &str = "remove-member";
+
+#[component]
+pub fn SettingsMembersPage() -> impl IntoView {
+    view! {
+        <ConsolePage page=|shell| view! {
+            <SettingsLayout shell=shell.clone() section=SettingsSection::Members>
+                <Members shell=shell.clone()/>
+            </SettingsLayout>
+        }/>
+    }
+}
+
+fn page_href(org_id: &str, query: &str, page: i64) -> String {
+    let mut href = format!("{}?page={page}", paths::settings_members(org_id));
+    if !query.is_empty() {
+        href.push_str("&q=");
+        href.push_str(&url_encode(query));
+    }
+    href
+}
+
+/// Percent-encodes a query value.
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+fn Members(shell: ShellData) -> impl IntoView {
+    let org_id = shell.org.id.clone();
+    let can_invite = shell.can(Action::InviteMembers);
+    let can_manage = shell.can(Action::ManageMembers);
+    let query = use_query_map();
+    let q = Memo::new(move |_| query.with(|p| p.get("q")).unwrap_or_default());
+    let page = Memo::new(move |_| {
+        query
+            .with(|p| p.get("page"))
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(1)
+    });
+    let sent = Memo::new(move |_| {
+        query
+            .with(|p| p.get("sent"))
+            .and_then(|s| s.parse::<usize>().ok())
+    });
+    let change_role = ServerAction::<ChangeMemberRole>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let list = Resource::new(
+        {
+            let org_id = org_id.clone();
+            move || {
+                (
+                    org_id.clone(),
+                    q.get(),
+                    page.get(),
+                    change_role.version().get(),
+                    remove.version().get(),
+                )
+            }
+        },
+        |(org, q, page, _, _)| list_members(org, Some(q), Some(page)),
+    );
+    let error = Signal::derive(move || {
+        change_role
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| remove.value().get().and_then(Result::err))
+    });
+    let dialog = open_dialog();
+    let close = paths::settings_members(&org_id);
+
+    let table = {
+        let org_id = org_id.clone();
+        let me = shell.user.id.clone();
+        move || {
+            let (org_id, me) = (org_id.clone(), me.clone());
+            Suspend::new(async move {
+                match list.await {
+                    Ok(data) => view! { <MembersTable org_id me data query=q.get_untracked() can_manage change_role/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })
+        }
+    };
+    let seats = move || {
+        Suspend::new(async move {
+            list.await.ok().map(|d| {
+                format!(
+                    "{} of {} seats used",
+                    thousands(d.seats_used),
+                    thousands(d.seat_limit)
+                )
+            })
+        })
+    };
+    let dialogs = {
+        let shell = shell.clone();
+        move || {
+            let which = dialog.get()?;
+            let close = close.clone();
+            match which.as_str() {
+                INVITE | INVITE_REVIEW if can_invite => {
+                    Some(view! { <InviteDialog shell=shell.clone() close/> }.into_any())
+                }
+                REMOVE => {
+                    let member = query.with(|p| p.get("member"))?;
+                    let shell = shell.clone();
+                    Some(
+                        Suspend::new(async move {
+                            let rows = list.await.map(|d| d.members).unwrap_or_default();
+                            rows.into_iter().find(|m| m.user_id == member).map(
+                                |m| view! { <RemoveDialog shell member=m close action=remove/> },
+                            )
+                        })
+                        .into_any(),
+                    )
+                }
+                _ => None,
+            }
+        }
+    };
+    view! {
+        <section class="card card-flush" aria-labelledby="members-title">
+            <div class="section-header">
+                <div>
+                    <h2 class="h2" id="members-title">"Members"</h2>
+                    <p class="muted"><Suspense>{seats}</Suspense></p>
+                </div>
+                {can_invite.then(|| view! {
+                    <a class="btn btn-primary" href=format!("{}?{}={INVITE}", paths::settings_members(&org_id), paths::DIALOG_PARAM)>
+                        "Invite members"
+                    </a>
+                })}
+            </div>
+            <div class="pad stack">
+                {move || sent.get().map(|n| view! {
+                    <p role="status" class="alert alert-success">
+                        {format!("Invitation sent to {n} {}.", if n == 1 { "person" } else { "people" })}
+                    </p>
+                })}
+                <FormAlert error fields=&[]/>
+                <Form method="GET" action="" attr:class="search" attr:role="search">
+                    <input class="input" type="search" name="q" value=move || q.get() placeholder="Search by name or email"
+                        aria-label="Search members"/>
+                    <button type="submit" class="btn btn-secondary">"Search"</button>
+                </Form>
+            </div>
+            <Transition fallback=|| view! { <p class="muted pad">"Loading members…"</p> }>{table}</Transition>
+        </section>
+        {can_invite.then(|| view! {
+            <InvitationsCard shell=shell.clone()/>
+            <OutboxCard org_id=org_id.clone()/>
+        })}
+        <Suspense>{dialogs}</Suspense>
+    }
+}
+
+#[component]
+fn MembersTable(
+    org_id: String,
+    me: String,
+    data: MembersPage,
+    query: String,
+    can_manage: bool,
+    change_role: ServerAction<ChangeMemberRole>,
+) -> impl IntoView {
+    let range = data.range_label();
+    let (page, pages) = (data.page, data.pages());
+    let prev = (page > 1).then(|| page_href(&org_id, &query, page - 1));
+    let next = (page < pages).then(|| page_href(&org_id, &query, page + 1));
+    if data.members.is_empty() {
+        return view! {
+            <div class="empty-state pad">
+                <p class="muted">{if query.is_empty() { "No members yet.".to_owned() } else { format!("No member matches \"{query}\".") }}</p>
+            </div>
+        }
+        .into_any();
+    }
+    let rows = data
+        .members
+        .into_iter()
+        .map(|m| view! { <MemberRowView org_id=org_id.clone() is_me=m.user_id == me member=m can_manage change_role/> })
+        .collect_view();
+    view! {
+        <table class="table">
+            <caption class="visually-hidden">"Members of this organization"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Member"</th>
+                    <th scope="col">"Role"</th>
+                    <th scope="col">"Workspaces"</th>
+                    <th scope="col">"Joined"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <nav class="table-foot pager" aria-label="Pages">
+            <span>{range}</span>
+            <span class="pager-links">
+                {prev.map(|href| view! { <a class="btn btn-small btn-secondary" href=href rel="prev">"Previous"</a> })}
+                {next.map(|href| view! { <a class="btn btn-small btn-secondary" href=href rel="next">"Next"</a> })}
+            </span>
+        </nav>
+    }
+    .into_any()
+}
+
+#[component]
+fn MemberRowView(
+    org_id: String,
+    member: MemberRow,
+    is_me: bool,
+    can_manage: bool,
+    change_role: ServerAction<ChangeMemberRole>,
+) -> impl IntoView {
+    let role_cell = if can_manage {
+        let options = OrgRole::ALL
+            .into_iter()
+            .map(|r| view! { <option value=r.as_str() selected=r == member.role>{r.label()}</option> })
+            .collect_view();
+        let (org, user) = (org_id.clone(), member.user_id.clone());
+        let select_label = format!("Role of {}", member.name);
+        let save_label = format!("Save role of {}", member.name);
+        view! {
+            <ActionForm action=change_role attr:class="inline-form role-form">
+                <input type="hidden" name="org_id" value=org/>
+                <input type="hidden" name="user_id" value=user/>
+                <select class="input input-small" name="role" aria-label=select_label>{options}</select>
+                <button type="submit" class="btn btn-small btn-secondary" aria-label=save_label>"Save"</button>
+            </ActionForm>
+        }
+        .into_any()
+    } else {
+        view! { <span class="badge">{member.role.label()}</span> }.into_any()
+    };
+    let workspaces = if member.workspaces.is_empty() {
+        "—".to_owned()
+    } else {
+        member.workspaces.join(", ")
+    };
+    let action = (can_manage || is_me).then(|| {
+        let href = format!(
+            "{}?{}={REMOVE}&member={}",
+            paths::settings_members(&org_id),
+            paths::DIALOG_PARAM,
+            member.user_id
+        );
+        let (label, aria) = if is_me {
+            ("Leave", "Leave the organization".to_owned())
+        } else {
+            ("Remove", format!("Remove {}", member.name))
+        };
+        view! { <a class="btn btn-small btn-danger-outline" href=href aria-label=aria>{label}</a> }
+    });
+    view! {
+        <tr>
+            <td>
+                <div class="person">
+                    <span class="person-name">{member.name.clone()} {is_me.then_some(" (you)")}</span>
+                    <span class="person-email">{member.email.clone()}</span>
+                </div>
+            </td>
+            <td>{role_cell}</td>
+            <td class="muted-cell">{workspaces}</td>
+            <td><time title=format_timestamp(member.joined_at)>{format_date(member.joined_at)}</time></td>
+            <td class="row-actions">{action}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn RemoveDialog(
+    shell: ShellData,
+    member: MemberRow,
+    close: String,
+    action: ServerAction<RemoveMember>,
+) -> impl IntoView {
+    let leaving = member.user_id == shell.user.id;
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let (title, description, button) = if leaving {
+        (
+            format!("Leave {}?", shell.org.name),
+            "You lose access to its workspaces at once. An admin can invite you again.".to_owned(),
+            "Leave organization",
+        )
+    } else {
+        (
+            format!("Remove {} from {}?", member.name, shell.org.name),
+            format!(
+                "{} loses access to the organization and its workspaces at their next click.",
+                member.email
+            ),
+            "Remove member",
+        )
+    };
+    view! {
+        <Dialog id="remove-member" title description close_href=close.clone()>
+            <ActionForm action attr:class="form">
+                <input type="hidden" name="org_id" value=shell.org.id.clone()/>
+                <input type="hidden" name="user_id" value=member.user_id.clone()/>
+                <FormAlert error fields=&[]/>
+                <DialogActions close_href=close>
+                    <button type="submit" class="btn btn-danger" disabled=move || action.pending().get()>{button}</button>
+                </DialogActions>
+            </ActionForm>
+        </Dialog>
+    }
+}
