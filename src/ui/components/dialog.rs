@@ -32,28 +32,33 @@ pub fn Dialog(
     children: Children,
 ) -> impl IntoView {
     let panel = NodeRef::<leptos::html::Div>::new();
-    let opener = StoredValue::new_local(None::<HtmlElement>);
-    Effect::new(move |_| {
-        opener.set_value(
-            document()
-                .active_element()
-                .and_then(|e| e.dyn_into::<HtmlElement>().ok()),
-        );
-        request_animation_frame(move || {
-            if let Some(panel) = panel.try_get_untracked().flatten() {
-                let items = focusables(&panel);
-                let first_field = items.iter().find(|el| el.tag_name() != "A");
-                if let Some(el) = first_field.or(items.first()) {
-                    let _ = el.focus();
+    // Browser only: the opener is a DOM element, which must not be touched (or even
+    // dropped) on the server's threads.
+    #[cfg(feature = "hydrate")]
+    {
+        let opener = StoredValue::new_local(None::<HtmlElement>);
+        Effect::new(move |_| {
+            opener.set_value(
+                document()
+                    .active_element()
+                    .and_then(|e| e.dyn_into::<HtmlElement>().ok()),
+            );
+            request_animation_frame(move || {
+                if let Some(panel) = panel.try_get_untracked().flatten() {
+                    let items = focusables(&panel);
+                    let first_field = items.iter().find(|el| el.tag_name() != "A");
+                    if let Some(el) = first_field.or(items.first()) {
+                        let _ = el.focus();
+                    }
                 }
+            });
+        });
+        on_cleanup(move || {
+            if let Some(Some(el)) = opener.try_get_value() {
+                let _ = el.focus();
             }
         });
-    });
-    on_cleanup(move || {
-        if let Some(Some(el)) = opener.try_get_value() {
-            let _ = el.focus();
-        }
-    });
+    }
     let navigate = use_navigate();
     let close = close_href.clone();
     let on_key = move |ev: KeyboardEvent| match ev.key().as_str() {

@@ -11,7 +11,7 @@ use crate::domain::shell::ShellData;
 use crate::ui::components::FormAlert;
 use crate::ui::layout::ErrorPanel;
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_location, use_query_map};
 
 const FILTERS: [(&str, &str); 5] = [
     ("", "Open"),
@@ -26,6 +26,7 @@ pub fn InvitationsCard(shell: ShellData) -> impl IntoView {
     let org_id = shell.org.id.clone();
     let query = use_query_map();
     let status = Memo::new(move |_| query.with(|q| q.get("status")).unwrap_or_default());
+    let search = use_location().search;
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
     let link = ServerAction::<GetInvitationLink>::new();
@@ -36,6 +37,7 @@ pub fn InvitationsCard(shell: ShellData) -> impl IntoView {
                 (
                     org_id.clone(),
                     status.get(),
+                    search.get(),
                     resend.version().get(),
                     revoke.version().get(),
                     link.version().get(),
@@ -213,7 +215,11 @@ fn hidden_fields(org_id: &str, invitation_id: &str) -> impl IntoView + use<> {
 /// The latest emails: what was sent, or only recorded when no SMTP server is set.
 #[component]
 pub fn OutboxCard(org_id: String) -> impl IntoView {
-    let list = Resource::new(move || org_id.clone(), list_outbox);
+    let search = use_location().search;
+    let list = Resource::new(
+        move || (org_id.clone(), search.get()),
+        |(org, _)| list_outbox(org),
+    );
     let rows = move || {
         Suspend::new(async move {
             let rows = list.await.unwrap_or_default();

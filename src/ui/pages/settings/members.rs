@@ -14,7 +14,7 @@ use crate::ui::components::{Dialog, DialogActions, FormAlert};
 use crate::ui::layout::{ConsolePage, ErrorPanel, open_dialog};
 use leptos::prelude::*;
 use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_location, use_query_map};
 
 const REMOVE: &str = "remove-member";
 
@@ -70,6 +70,8 @@ fn Members(shell: ShellData) -> impl IntoView {
     });
     let change_role = ServerAction::<ChangeMemberRole>::new();
     let remove = ServerAction::<RemoveMember>::new();
+    // Any change of the URL (a dialog that sent invitations and came back) reloads the list.
+    let search = use_location().search;
     let list = Resource::new(
         {
             let org_id = org_id.clone();
@@ -78,12 +80,13 @@ fn Members(shell: ShellData) -> impl IntoView {
                     org_id.clone(),
                     q.get(),
                     page.get(),
+                    search.get(),
                     change_role.version().get(),
                     remove.version().get(),
                 )
             }
         },
-        |(org, q, page, _, _)| list_members(org, Some(q), Some(page)),
+        |(org, q, page, ..)| list_members(org, Some(q), Some(page)),
     );
     let error = Signal::derive(move || {
         change_role
