@@ -47,4 +47,4 @@ CREATE TABLE outbox (
 CREATE INDEX outbox_by_org ON outbox (org_id, created_at);
 
 -- Searching members by name.
-CREATE INDEX users_by_lower_name ON users (lower(name));
+CREATE INDEX users_by_lower_name ON users (lower(name), id);

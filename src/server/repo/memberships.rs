@@ -170,21 +170,32 @@ pub fn like_pattern(term: &str) -> String {
 
 const MATCHES: &str = "(lower(u.name) LIKE $2 ESCAPE '\\' OR u.email LIKE $2 ESCAPE '\\')";
 
-/// One page of members whose name or email contains the pattern, by name.
+/// The member filter: a LIKE pattern, or every member (`$2` is then ignored, and no
+/// row pays for a LIKE).
+fn member_filter(pattern: Option<&str>) -> &'static str {
+    if pattern.is_some() {
+        MATCHES
+    } else {
+        "$2 = $2"
+    }
+}
+
+/// One page of members whose name or email matches the pattern (all when `None`), by name.
 pub async fn page_members<'e>(
     db: impl AnyExecutor<'e>,
     org_id: &str,
-    pattern: &str,
+    pattern: Option<&str>,
     limit: i64,
     offset: i64,
 ) -> sqlx::Result<Vec<OrgMemberRow>> {
     sqlx::query_as(&format!(
         "SELECT u.id AS user_id, u.name, u.email, m.role, m.created_at FROM org_members m \
-         JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND {MATCHES} \
-         ORDER BY lower(u.name), u.id LIMIT $3 OFFSET $4"
+         JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND {} \
+         ORDER BY lower(u.name), u.id LIMIT $3 OFFSET $4",
+        member_filter(pattern)
     ))
     .bind(org_id)
-    .bind(pattern)
+    .bind(pattern.unwrap_or(""))
     .bind(limit)
     .bind(offset)
     .fetch_all(db)
@@ -194,8 +205,11 @@ pub async fn page_members<'e>(
 pub async fn count_matching<'e>(
     db: impl AnyExecutor<'e>,
     org_id: &str,
-    pattern: &str,
+    pattern: Option<&str>,
 ) -> sqlx::Result<i64> {
+    if pattern.is_none() {
+        return count_members(db, org_id).await;
+    }
     sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM org_members m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND {MATCHES}"
     ))

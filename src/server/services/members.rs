@@ -20,8 +20,9 @@ pub async fn page(
     default_seat_limit: i64,
 ) -> Result<MembersPage, Error> {
     actor.require(Action::ViewMembers)?;
-    let pattern = memberships::like_pattern(query.trim());
-    let total = memberships::count_matching(&db.pool, &actor.org_id, &pattern)
+    let pattern = (!query.trim().is_empty()).then(|| memberships::like_pattern(query.trim()));
+    let pattern = pattern.as_deref();
+    let total = memberships::count_matching(&db.pool, &actor.org_id, pattern)
         .await
         .or_internal("counting members")?;
     let pages = ((total + MEMBERS_PER_PAGE - 1) / MEMBERS_PER_PAGE).max(1);
@@ -29,7 +30,7 @@ pub async fn page(
     let rows = memberships::page_members(
         &db.pool,
         &actor.org_id,
-        &pattern,
+        pattern,
         MEMBERS_PER_PAGE,
         (page - 1) * MEMBERS_PER_PAGE,
     )

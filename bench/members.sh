@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Members page benchmark: seeds an organization with 10,000 members into a fresh SQLite
+# database (or DATABASE_URL), starts the release server, loads the members page (page 1
+# and a late page, signed in) with wrk (16 connections), and times a bulk invite of
+# 1,000 addresses (ten submissions of 100). Run from the project root: bench/members.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MEMBERS="${MEMBERS:-10000}"
+PORT="${PORT:-3300}"
+DURATION="${DURATION:-10s}"
+EMAIL=admin@bench.local
+PASSWORD="benchmark password"
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
+make build >/dev/null
+cargo build --release --features ssr --bin bench-seed -q
+
+rm -rf target/bench && mkdir -p target/bench
+export DATABASE_URL="${DATABASE_URL:-sqlite://target/bench/console.db}"
+ORG=$(target/release/bench-seed --members "$MEMBERS" --email "$EMAIL" --password "$PASSWORD")
+echo "seeded $MEMBERS members into $ORG ($DATABASE_URL)"
+
+LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn target/release/studio-console &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null' EXIT
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+
+JAR=target/bench/cookies
+curl -fs -c "$JAR" -o /dev/null -X POST "http://127.0.0.1:$PORT/api/sign_in" \
+  --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD"
+COOKIE=$(awk '$6 == "console_session" { print $6 "=" $7 }' "$JAR")
+LAST_PAGE=$(( (MEMBERS + 50) / 50 - 1 ))
+
+run() {
+  echo
+  echo "== $1"
+  wrk -t2 -c16 -d"$DURATION" --latency -H "Cookie: $COOKIE" -H "Accept: text/html" "$2" \
+    | grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
+}
+run "members page 1 (HTML)" "http://127.0.0.1:$PORT/o/$ORG/settings/members"
+run "members page $LAST_PAGE (HTML)" "http://127.0.0.1:$PORT/o/$ORG/settings/members?page=$LAST_PAGE"
+run "members search 'member 09' (HTML)" "http://127.0.0.1:$PORT/o/$ORG/settings/members?q=member%2009"
+
+echo
+echo "== bulk invite of 1,000 addresses (10 x 100)"
+start=$(date +%s.%N)
+for batch in $(seq 0 9); do
+  emails=$(seq $((batch * 100)) $((batch * 100 + 99)) | sed 's/.*/invitee&@bench.local/' | paste -sd, -)
+  curl -fs -o /dev/null -b "$JAR" -X POST "http://127.0.0.1:$PORT/api/send_invitations" \
+    --data-urlencode "org_id=$ORG" --data-urlencode "emails=$emails" --data-urlencode "role=member"
+done
+end=$(date +%s.%N)
+printf "1,000 invitations in %.2f s\n" "$(echo "$end - $start" | bc)"

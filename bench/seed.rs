@@ -1,0 +1,91 @@
+//! Seeds a benchmark database: an admin account whose organization has N members.
+//!
+//! `DATABASE_URL=... bench-seed --members 10000 --email admin@bench.local --password "..."`
+//! prints the organization id.
+
+use studio_console::server::db::{Db, now_ms};
+use studio_console::server::services::accounts::{self, SignUp};
+
+fn arg(args: &[String], name: &str, default: &str) -> String {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .unwrap_or_else(|| default.to_owned())
+}
+
+#[tokio::main]
+async fn main() -> Result<(), String> {
+    let args: Vec<String> = std::env::args().collect();
+    let members: usize = arg(&args, "--members", "10000")
+        .parse()
+        .map_err(|_| "--members: a number")?;
+    let email = arg(&args, "--email", "admin@bench.local");
+    let password = arg(&args, "--password", "benchmark password");
+    let url = std::env::var("DATABASE_URL").map_err(|_| "set DATABASE_URL")?;
+    let db = Db::connect(&url).await.map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    let account = accounts::sign_up(
+        &db,
+        SignUp {
+            name: "Bench Admin".into(),
+            email,
+            password,
+        },
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    let org = account.org_id.clone();
+    // Room for the bulk-invite benchmark on top of the members.
+    sqlx::query("UPDATE organizations SET seat_limit = $1 WHERE id = $2")
+        .bind((members + 2_000) as i64)
+        .bind(&org)
+        .execute(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+
+    let now = now_ms();
+    let mut tx = db.pool.begin().await.map_err(|e| e.to_string())?;
+    for chunk_start in (0..members).step_by(500) {
+        let chunk: Vec<usize> = (chunk_start..(chunk_start + 500).min(members)).collect();
+        let mut users_sql =
+            String::from("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ");
+        let mut members_sql =
+            String::from("INSERT INTO org_members (org_id, user_id, role, created_at) VALUES ");
+        for (i, _) in chunk.iter().enumerate() {
+            let p = i * 4;
+            users_sql.push_str(&format!(
+                "{}(${}, ${}, ${}, 'x', ${})",
+                if i > 0 { "," } else { "" },
+                p + 1,
+                p + 2,
+                p + 3,
+                p + 4
+            ));
+            let q = i * 3;
+            members_sql.push_str(&format!(
+                "{}(${}, ${}, 'member', ${})",
+                if i > 0 { "," } else { "" },
+                q + 1,
+                q + 2,
+                q + 3
+            ));
+        }
+        let mut users = sqlx::query(&users_sql);
+        let mut rows = sqlx::query(&members_sql);
+        for n in &chunk {
+            let id = format!("usr_bench{n:07}");
+            users = users
+                .bind(id.clone())
+                .bind(format!("member{n:05}@bench.local"))
+                .bind(format!("Member {n:05}"))
+                .bind(now);
+            rows = rows.bind(org.clone()).bind(id).bind(now);
+        }
+        users.execute(&mut *tx).await.map_err(|e| e.to_string())?;
+        rows.execute(&mut *tx).await.map_err(|e| e.to_string())?;
+    }
+    tx.commit().await.map_err(|e| e.to_string())?;
+    println!("{org}");
+    Ok(())
+}
