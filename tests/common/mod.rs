@@ -8,6 +8,9 @@ use studio_console::server::{AppState, Config, db::Db, router};
 
 pub use client::Client;
 
+/// A test that runs longer than this has hung: it fails instead of stalling the suite.
+pub const TEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// Runs each named `async fn name(app: TestApp)` once on SQLite and once on PostgreSQL.
 #[macro_export]
 macro_rules! backend_tests {
@@ -16,8 +19,11 @@ macro_rules! backend_tests {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let app = $crate::common::TestApp::sqlite().await;
-                    super::$name(app).await;
+                    let run = async {
+                        let app = $crate::common::TestApp::sqlite().await;
+                        super::$name(app).await;
+                    };
+                    tokio::time::timeout($crate::common::TEST_TIMEOUT, run).await.expect("test timed out");
                 }
             )*
         }
@@ -25,9 +31,12 @@ macro_rules! backend_tests {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    if let Some(app) = $crate::common::TestApp::postgres().await {
-                        super::$name(app).await;
-                    }
+                    let run = async {
+                        if let Some(app) = $crate::common::TestApp::postgres().await {
+                            super::$name(app).await;
+                        }
+                    };
+                    tokio::time::timeout($crate::common::TEST_TIMEOUT, run).await.expect("test timed out");
                 }
             )*
         }
