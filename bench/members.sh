@@ -14,7 +14,8 @@ PASSWORD="benchmark password"
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
 make build >/dev/null
-cargo build --release --features ssr --bin bench-seed -q
+# Same flags as `make build`, so the release dependencies are shared, not rebuilt.
+RUSTFLAGS="--cfg erase_components" cargo build --release --features ssr --bin bench-seed -q
 
 rm -rf target/bench && mkdir -p target/bench
 export DATABASE_URL="${DATABASE_URL:-sqlite://target/bench/console.db}"
