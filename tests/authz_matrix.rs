@@ -31,6 +31,8 @@ struct Ctx {
     /// Links for ivy@ (accepted by nobody here) and ivan@ (signed up through).
     ivy_token: String,
     ivan_token: String,
+    /// An API key of the default workspace created by Ada.
+    ada_key: String,
 }
 
 type Fields = fn(&Ctx, usize) -> Vec<(&'static str, String)>;
@@ -303,6 +305,40 @@ fn rows() -> Vec<Row> {
             expect: WORKSPACE_ADMIN_ACTIONS,
         },
         Row {
+            path: "/api/list_api_keys",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("workspace_id", c.default_ws.clone()),
+                ]
+            },
+            expect: WORKSPACE_MEMBERS,
+        },
+        Row {
+            path: "/api/create_api_key",
+            fields: |c, n| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("workspace_id", c.default_ws.clone()),
+                    ("name", format!("key {n}")),
+                    ("expiry", "never".into()),
+                ]
+            },
+            expect: WORKSPACE_MEMBERS,
+        },
+        Row {
+            path: "/api/revoke_api_key",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("workspace_id", c.default_ws.clone()),
+                    ("key_id", c.ada_key.clone()),
+                ]
+            },
+            // Bob (Contributor) may revoke only his own keys; this one is Ada's.
+            expect: [401, 404, 404, 403, 404, 200],
+        },
+        Row {
             path: "/api/invitation_landing",
             fields: |c, _| vec![("token", c.ivy_token.clone())],
             expect: PUBLIC,
@@ -401,7 +437,21 @@ async fn every_server_function_checks_every_caller(app: TestApp) {
     let (revocable, _) = invite(&mut ada.client, &org, "revocable@example.com").await;
     let (_, ivy_token) = invite(&mut ada.client, &org, "ivy@example.com").await;
     let (_, ivan_token) = invite(&mut ada.client, &org, "ivan@example.com").await;
+    let ada_key: studio_console::domain::api_keys::CreatedKey = ada
+        .client
+        .call(
+            "/api/create_api_key",
+            &[
+                ("org_id", &org),
+                ("workspace_id", &ada.workspace_id),
+                ("name", "ada"),
+                ("expiry", "never"),
+            ],
+        )
+        .await
+        .json();
     let ctx = Ctx {
+        ada_key: ada_key.key.id,
         org,
         default_ws: ada.workspace_id.clone(),
         second_ws: second,

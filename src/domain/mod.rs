@@ -2,6 +2,7 @@
 //! No I/O here: validation, roles, state rules and the types both sides exchange.
 
 pub mod admin;
+pub mod api_keys;
 pub mod error;
 pub mod invitations;
 pub mod paths;

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod api_keys;
 pub mod invitations;
 pub mod members;
 pub mod orgs;

@@ -1,0 +1,118 @@
+//! Workspace API keys: create (the secret is shown once and only its hash kept),
+//! list, revoke. Admins and Contributors create keys; a Contributor revokes their own
+//! keys, an Admin any key of the workspace.
+
+use crate::domain::api_keys::{ApiKeyView, CreatedKey, KeyStatus, parse_expiry};
+use crate::domain::permissions::Action;
+use crate::domain::{Error, validation};
+use crate::server::authz::OrgActor;
+use crate::server::db::{Db, now_ms};
+use crate::server::error::OrInternal;
+use crate::server::ids::new_id;
+use crate::server::repo::api_keys::{self, ApiKeyRow};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// The hash under which a secret is stored and looked up.
+pub fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+fn view(row: ApiKeyRow, now: i64) -> ApiKeyView {
+    ApiKeyView {
+        status: KeyStatus::at(row.revoked_at, row.expires_at, now),
+        id: row.id,
+        name: row.name,
+        prefix: row.prefix,
+        created_by: row.creator_name,
+        created_by_id: row.created_by,
+        created_at: row.created_at,
+        last_used_at: row.last_used_at,
+        expires_at: row.expires_at,
+    }
+}
+
+pub async fn list(db: &Db, actor: &OrgActor, workspace_id: &str) -> Result<Vec<ApiKeyView>, Error> {
+    let ws = actor.in_workspace(db, workspace_id).await?;
+    ws.require(Action::UseWorkspace)?;
+    let now = now_ms();
+    Ok(api_keys::list(&db.pool, workspace_id)
+        .await
+        .or_internal("listing API keys")?
+        .into_iter()
+        .map(|r| view(r, now))
+        .collect())
+}
+
+pub async fn create(
+    db: &Db,
+    actor: &OrgActor,
+    workspace_id: &str,
+    name: &str,
+    expiry: &str,
+    expires_on: Option<&str>,
+) -> Result<CreatedKey, Error> {
+    let ws = actor.in_workspace(db, workspace_id).await?;
+    ws.require(Action::CreateApiKey)?;
+    if ws.workspace.archived_at.is_some() {
+        return Err(Error::conflict(
+            "workspace",
+            "This workspace is archived: its keys don't work.",
+        ));
+    }
+    let now = now_ms();
+    let name = validation::entity_name("name", name);
+    let expires_at = parse_expiry(expiry, expires_on, now).map_err(|m| Error::invalid("expiry", m));
+    Error::all_valid([name.as_ref().err(), expires_at.as_ref().err()])?;
+    let (name, expires_at) = (name?, expires_at?);
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let secret = format!("sk-{}", hex::encode(bytes));
+    let prefix = secret[..11].to_owned();
+    let id = new_id("key");
+    api_keys::insert(
+        &db.pool,
+        &id,
+        workspace_id,
+        &name,
+        &prefix,
+        &secret_hash(&secret),
+        &actor.user_id,
+        now,
+        expires_at,
+    )
+    .await
+    .or_internal("inserting an API key")?;
+    let row = api_keys::find_in_workspace(&db.pool, workspace_id, &id)
+        .await
+        .or_internal("loading the new API key")?
+        .ok_or(Error::NotFound)?;
+    Ok(CreatedKey {
+        key: view(row, now),
+        secret,
+    })
+}
+
+pub async fn revoke(
+    db: &Db,
+    actor: &OrgActor,
+    workspace_id: &str,
+    key_id: &str,
+) -> Result<(), Error> {
+    let ws = actor.in_workspace(db, workspace_id).await?;
+    ws.require(Action::UseWorkspace)?;
+    let key = api_keys::find_in_workspace(&db.pool, workspace_id, key_id)
+        .await
+        .or_internal("loading an API key")?
+        .ok_or(Error::NotFound)?;
+    let own = key.created_by.as_deref() == Some(actor.user_id.as_str());
+    if !(ws.require(Action::RevokeAnyApiKey).is_ok()
+        || (own && ws.require(Action::RevokeOwnApiKey).is_ok()))
+    {
+        return Err(Error::Forbidden);
+    }
+    api_keys::revoke(&db.pool, key_id, now_ms())
+        .await
+        .or_internal("revoking an API key")?;
+    Ok(())
+}
