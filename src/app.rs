@@ -1,7 +1,7 @@
 //! The HTML shell and the route table. Nothing else.
 
 use crate::ui::pages::{
-    InvitationPage, Landing, NotFound, OrgHome, SettingsGeneralPage, SettingsIndex,
+    ApiKeysPage, InvitationPage, Landing, NotFound, OrgHome, SettingsGeneralPage, SettingsIndex,
     SettingsMembersPage, SettingsPermissionsPage, SettingsWorkspacesPage, SignInPage, SignUpPage,
     TermsPage, WelcomePage, WorkspaceHome, WorkspaceMembersPage,
 };
@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/o/:org/settings/permissions") view=SettingsPermissionsPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws") view=WorkspaceHome ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws/members") view=WorkspaceMembersPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/w/:ws/api-keys") view=ApiKeysPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/members") view=SettingsMembersPage ssr=ssr.clone()/>
                 <Route path=path!("/invite/:token") view=InvitationPage ssr/>
             </Routes>

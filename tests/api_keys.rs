@@ -10,7 +10,126 @@ backend_tests!(
     bad_input_names_the_field_and_stores_nothing,
     contributors_revoke_their_own_keys_admins_any,
     outsiders_and_non_members_get_not_found,
+    the_v1_api_accepts_working_keys_and_records_usage,
+    revoked_expired_and_archived_workspace_keys_get_401,
 );
+
+async fn v1(app: &TestApp, path: &str, key: Option<&str>) -> common::client::Response {
+    use axum::body::Body;
+    use axum::http::Request;
+    let mut req = Request::get(path);
+    if let Some(key) = key {
+        req = req.header("authorization", format!("Bearer {key}"));
+    }
+    app.client().send(req.body(Body::empty()).unwrap()).await
+}
+
+async fn the_v1_api_accepts_working_keys_and_records_usage(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let (org, ws) = (ada.org_id.clone(), ada.workspace_id.clone());
+    let key: CreatedKey = create(&mut ada.client, &org, &ws, "ci").await.json();
+    let res = v1(&app, "/v1/models", Some(&key.secret)).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let body: serde_json::Value = res.json();
+    assert_eq!(body["object"], "list");
+    assert!(
+        body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["id"] == "mistral-small-latest")
+    );
+    let res = v1(&app, "/v1/models/mistral-small-latest", Some(&key.secret)).await;
+    assert_eq!(res.status, 200);
+    let res = v1(&app, "/v1/models/nope", Some(&key.secret)).await;
+    assert_eq!(res.status, 404);
+    let body: serde_json::Value = res.json();
+    assert_eq!(body["error"]["code"], "not_found");
+    let (count, workspace, endpoint): (i64, String, String) =
+        sqlx::query_as("SELECT COUNT(*), MIN(workspace_id), MIN(endpoint) FROM usage_events")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!((count, workspace.as_str()), (3, ws.as_str()));
+    assert!(endpoint.starts_with("/v1/models"));
+    let keys: Vec<ApiKeyView> = ada
+        .client
+        .call(
+            "/api/list_api_keys",
+            &[("org_id", &org), ("workspace_id", &ws)],
+        )
+        .await
+        .json();
+    assert!(keys[0].last_used_at.is_some(), "last used moves");
+}
+
+async fn revoked_expired_and_archived_workspace_keys_get_401(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let (org, ws) = (ada.org_id.clone(), ada.workspace_id.clone());
+    for (path, key) in [
+        ("/v1/models", None),
+        ("/v1/models", Some("sk-0000")),
+        ("/v1/models", Some("not-a-key")),
+    ] {
+        let res = v1(&app, path, key).await;
+        assert_eq!(res.status, 401, "{key:?}");
+        let body: serde_json::Value = res.json();
+        assert_eq!(body["error"]["type"], "authentication_error");
+    }
+    // Revoked.
+    let key: CreatedKey = create(&mut ada.client, &org, &ws, "old").await.json();
+    ada.client
+        .call(
+            "/api/revoke_api_key",
+            &[
+                ("org_id", &org),
+                ("workspace_id", &ws),
+                ("key_id", &key.key.id),
+            ],
+        )
+        .await;
+    assert_eq!(v1(&app, "/v1/models", Some(&key.secret)).await.status, 401);
+    // Expired.
+    let key: CreatedKey = create(&mut ada.client, &org, &ws, "short").await.json();
+    assert_eq!(v1(&app, "/v1/models", Some(&key.secret)).await.status, 200);
+    sqlx::query("UPDATE api_keys SET expires_at = 1 WHERE id = $1")
+        .bind(&key.key.id)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(v1(&app, "/v1/models", Some(&key.secret)).await.status, 401);
+    // A key of an archived workspace.
+    let second: String = ada
+        .client
+        .call(
+            "/api/create_workspace",
+            &[("org_id", &org), ("name", "Second")],
+        )
+        .await
+        .json();
+    let key: CreatedKey = create(&mut ada.client, &org, &second, "second")
+        .await
+        .json();
+    assert_eq!(v1(&app, "/v1/models", Some(&key.secret)).await.status, 200);
+    ada.client
+        .call(
+            "/api/archive_workspace",
+            &[("org_id", &org), ("workspace_id", &second)],
+        )
+        .await;
+    assert_eq!(v1(&app, "/v1/models", Some(&key.secret)).await.status, 401);
+    ada.client
+        .call(
+            "/api/unarchive_workspace",
+            &[("org_id", &org), ("workspace_id", &second)],
+        )
+        .await;
+    assert_eq!(
+        v1(&app, "/v1/models", Some(&key.secret)).await.status,
+        200,
+        "unarchiving brings the keys back"
+    );
+}
 
 async fn create(
     client: &mut common::Client,

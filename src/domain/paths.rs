@@ -34,6 +34,10 @@ pub fn workspace_members(org_id: &str, workspace_id: &str) -> String {
     format!("/o/{org_id}/w/{workspace_id}/members")
 }
 
+pub fn workspace_api_keys(org_id: &str, workspace_id: &str) -> String {
+    format!("/o/{org_id}/w/{workspace_id}/api-keys")
+}
+
 /// The page an invitation link opens (the token is the last segment).
 pub fn invitation(token: &str) -> String {
     format!("/invite/{token}")

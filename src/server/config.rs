@@ -25,6 +25,19 @@ pub struct Config {
     pub seat_limit: i64,
     /// How long an invitation link works.
     pub invite_valid_days: i64,
+    /// The base models `/v1/models` lists.
+    pub base_models: Vec<String>,
+}
+
+/// Base models when `BASE_MODELS` is not set.
+pub const DEFAULT_BASE_MODELS: &str = "mistral-small-latest,open-mistral-7b,open-mistral-nemo";
+
+fn model_list(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/console.db";
@@ -67,6 +80,9 @@ impl Config {
                 .unwrap_or_else(|| "Studio Console <no-reply@localhost>".into()),
             seat_limit: number("SEAT_LIMIT", DEFAULT_SEAT_LIMIT, 1)?,
             invite_valid_days: number("INVITE_VALID_DAYS", DEFAULT_VALIDITY_DAYS, 1)?,
+            base_models: model_list(
+                &var("BASE_MODELS").unwrap_or_else(|| DEFAULT_BASE_MODELS.into()),
+            ),
         })
     }
 
@@ -83,6 +99,7 @@ impl Config {
             mail_from: "Studio Console <no-reply@localhost>".into(),
             seat_limit: DEFAULT_SEAT_LIMIT,
             invite_valid_days: DEFAULT_VALIDITY_DAYS,
+            base_models: model_list(DEFAULT_BASE_MODELS),
         }
     }
 

@@ -11,6 +11,7 @@ pub mod error;
 pub mod ids;
 pub mod password;
 pub mod repo;
+pub mod rest;
 pub mod router;
 pub mod services;
 pub mod session;

@@ -1,6 +1,6 @@
 //! The axum router: pages, server functions, static files, health, and the layers around them.
 
-use super::{csrf, session, state::AppState};
+use super::{csrf, rest, session, state::AppState};
 use crate::app::{App, shell};
 use axum::Router;
 use axum::extract::State;
@@ -15,6 +15,7 @@ pub fn build(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(health))
+        .merge(rest::routes(state.clone()))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(session::layer(state.db.clone(), state.config.cookie_secure))

@@ -80,3 +80,75 @@ pub async fn revoke<'e>(db: impl AnyExecutor<'e>, id: &str, now: i64) -> sqlx::R
             .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// What a working key gives access to.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KeyGrant {
+    pub key_id: String,
+    pub workspace_id: String,
+    pub org_id: String,
+}
+
+/// The key with this secret hash, if it works now: not revoked, not expired, and its
+/// workspace not archived.
+pub async fn find_working<'e>(
+    db: impl AnyExecutor<'e>,
+    secret_hash: &str,
+    now: i64,
+) -> sqlx::Result<Option<KeyGrant>> {
+    sqlx::query_as(
+        "SELECT k.id AS key_id, k.workspace_id, w.org_id FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id \
+         WHERE k.secret_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2) \
+         AND w.archived_at IS NULL",
+    )
+    .bind(secret_hash)
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn touch<'e>(db: impl AnyExecutor<'e>, key_id: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(key_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// One /v1 request, for usage and billing.
+pub struct UsageEvent<'a> {
+    pub grant: &'a KeyGrant,
+    pub method: &'a str,
+    pub endpoint: &'a str,
+    pub status: i64,
+    pub bytes_in: i64,
+    pub bytes_out: i64,
+    pub duration_ms: i64,
+}
+
+pub async fn record_usage<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    e: &UsageEvent<'_>,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO usage_events (id, org_id, workspace_id, api_key_id, method, endpoint, status, bytes_in, bytes_out, duration_ms, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(id)
+    .bind(&e.grant.org_id)
+    .bind(&e.grant.workspace_id)
+    .bind(&e.grant.key_id)
+    .bind(e.method)
+    .bind(e.endpoint)
+    .bind(e.status)
+    .bind(e.bytes_in)
+    .bind(e.bytes_out)
+    .bind(e.duration_ms)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkspaceSection {
     Home,
+    ApiKeys,
     Members,
 }
 
@@ -20,6 +21,11 @@ pub fn WorkspaceNav(shell: ShellData, current: WorkspaceSection) -> impl IntoVie
             WorkspaceSection::Home,
             "Home",
             paths::workspace_home(&shell.org.id, &ws.id),
+        ),
+        (
+            WorkspaceSection::ApiKeys,
+            "API keys",
+            paths::workspace_api_keys(&shell.org.id, &ws.id),
         ),
         (
             WorkspaceSection::Members,

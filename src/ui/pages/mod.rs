@@ -1,5 +1,6 @@
 //! One file per route.
 
+mod api_keys;
 mod invite;
 mod landing;
 mod not_found;
@@ -12,6 +13,7 @@ mod welcome;
 mod workspace_home;
 mod workspace_members;
 
+pub use api_keys::ApiKeysPage;
 pub use invite::InvitationPage;
 pub use landing::Landing;
 pub use not_found::NotFound;

@@ -1,0 +1,293 @@
+//! `/o/{org}/w/{ws}/api-keys`: the workspace's API keys. What a key creates belongs to
+//! the workspace, so every member can use it.
+
+use crate::api::api_keys::{CreateApiKey, RevokeApiKey, list_api_keys};
+use crate::domain::admin::{format_date, format_timestamp};
+use crate::domain::api_keys::{ApiKeyView, KeyStatus};
+use crate::domain::paths;
+use crate::domain::permissions::Action;
+use crate::domain::shell::ShellData;
+use crate::domain::validation::MAX_ENTITY_NAME;
+use crate::ui::components::{
+    Dialog, DialogActions, FormAlert, SubmitButton, TextField, field_error, focus_first_invalid,
+};
+use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceNav, WorkspaceSection, open_dialog};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+const NEW: &str = "new-key";
+const REVOKE: &str = "revoke-key";
+
+#[component]
+pub fn ApiKeysPage() -> impl IntoView {
+    view! { <ConsolePage page=|shell| view! { <ApiKeys shell/> }/> }
+}
+
+#[component]
+fn ApiKeys(shell: ShellData) -> impl IntoView {
+    let Some(ws) = shell.workspace.clone() else {
+        return ().into_any();
+    };
+    let org_id = shell.org.id.clone();
+    let can_create = shell.can(Action::CreateApiKey);
+    let revoke_any = shell.can(Action::RevokeAnyApiKey);
+    let me = shell.user.id.clone();
+    let create = ServerAction::<CreateApiKey>::new();
+    let revoke = ServerAction::<RevokeApiKey>::new();
+    let list = Resource::new(
+        {
+            let (org_id, ws_id) = (org_id.clone(), ws.id.clone());
+            move || {
+                (
+                    org_id.clone(),
+                    ws_id.clone(),
+                    create.version().get(),
+                    revoke.version().get(),
+                )
+            }
+        },
+        |(org, ws, ..)| list_api_keys(org, ws),
+    );
+    let here = paths::workspace_api_keys(&org_id, &ws.id);
+    let dialog = open_dialog();
+    let query = use_query_map();
+    let table = {
+        let (here, me) = (here.clone(), me.clone());
+        move || {
+            let (here, me) = (here.clone(), me.clone());
+            Suspend::new(async move {
+                match list.await {
+                    Ok(keys) if keys.is_empty() => view! {
+                        <div class="empty-state pad">
+                            <p class="muted">"No API keys yet. A key lets programs upload datasets, start fine-tuning jobs and use models on behalf of this workspace."</p>
+                        </div>
+                    }
+                    .into_any(),
+                    Ok(keys) => view! { <KeyTable keys here me revoke_any/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })
+        }
+    };
+    let dialogs = {
+        let (org_id, ws_id, here) = (org_id.clone(), ws.id.clone(), here.clone());
+        move || {
+            let which = dialog.get()?;
+            let (org_id, ws_id, here) = (org_id.clone(), ws_id.clone(), here.clone());
+            match which.as_str() {
+                NEW if can_create => {
+                    Some(view! { <NewKeyDialog org_id ws_id close=here action=create/> }.into_any())
+                }
+                REVOKE => {
+                    let key_id = query.with(|q| q.get("key"))?;
+                    Some(
+                        Suspend::new(async move {
+                            let keys = list.await.unwrap_or_default();
+                            keys.into_iter().find(|k| k.id == key_id).map(|key| {
+                                view! { <RevokeDialog org_id ws_id key close=here action=revoke/> }
+                            })
+                        })
+                        .into_any(),
+                    )
+                }
+                _ => None,
+            }
+        }
+    };
+    view! {
+        <Title text=format!("API keys · {} · {}", ws.name, shell.org.name)/>
+        <div class="with-sidenav">
+            <WorkspaceNav shell=shell.clone() current=WorkspaceSection::ApiKeys/>
+            <section class="content">
+                <header class="page-header">
+                    <p class="eyebrow">{shell.org.name.clone()}</p>
+                    <h1 class="h1">{ws.name.clone()}</h1>
+                </header>
+                <section class="card card-flush" aria-labelledby="keys-title">
+                    <div class="section-header">
+                        <div>
+                            <h2 class="h2" id="keys-title">"API keys"</h2>
+                            <p class="muted">"Use a key as a Bearer token. What a key creates belongs to the workspace: every member can use it."</p>
+                        </div>
+                        {can_create.then(|| view! {
+                            <a class="btn btn-primary" href=format!("{here}?{}={NEW}", paths::DIALOG_PARAM)>"Create API key"</a>
+                        })}
+                    </div>
+                    <Transition fallback=|| view! { <p class="muted pad">"Loading keys…"</p> }>{table}</Transition>
+                </section>
+            </section>
+        </div>
+        <Suspense>{dialogs}</Suspense>
+    }
+    .into_any()
+}
+
+fn when(ms: Option<i64>, none: &'static str) -> AnyView {
+    match ms {
+        Some(ms) => view! { <time title=format_timestamp(ms)>{format_date(ms)}</time> }.into_any(),
+        None => view! { <span class="muted-cell">{none}</span> }.into_any(),
+    }
+}
+
+#[component]
+fn KeyTable(keys: Vec<ApiKeyView>, here: String, me: String, revoke_any: bool) -> impl IntoView {
+    let rows = keys
+        .into_iter()
+        .map(|k| {
+            let can_revoke = k.status == KeyStatus::Active && (revoke_any || k.created_by_id.as_deref() == Some(me.as_str()));
+            let status_class = match k.status {
+                KeyStatus::Active => "status status-ok",
+                KeyStatus::Expired => "status status-warn",
+                KeyStatus::Revoked => "status status-muted",
+            };
+            let revoke_link = can_revoke.then(|| {
+                let href = format!("{here}?{}={REVOKE}&key={}", paths::DIALOG_PARAM, k.id);
+                view! { <a class="btn btn-small btn-danger-outline" href=href aria-label=format!("Revoke {}", k.name)>"Revoke"</a> }
+            });
+            view! {
+                <tr>
+                    <td>{k.name.clone()}</td>
+                    <td><code>{format!("{}…", k.prefix)}</code></td>
+                    <td>{k.created_by.clone().unwrap_or_else(|| "—".into())}</td>
+                    <td>{when(Some(k.created_at), "")}</td>
+                    <td>{when(k.last_used_at, "Never")}</td>
+                    <td>{when(k.expires_at, "Never")}</td>
+                    <td><span class=status_class>{k.status.label()}</span></td>
+                    <td class="row-actions">{revoke_link}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="table">
+            <caption class="visually-hidden">"API keys of this workspace"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Key"</th>
+                    <th scope="col">"Created by"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col">"Last used"</th>
+                    <th scope="col">"Expires"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+#[component]
+fn NewKeyDialog(
+    org_id: String,
+    ws_id: String,
+    close: String,
+    action: ServerAction<CreateApiKey>,
+) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    focus_first_invalid(error);
+    let created = move || action.value().get().and_then(Result::ok);
+    let close_done = close.clone();
+    view! {
+        <Dialog id="new-key" title="Create API key"
+            description="The key is shown once, right after you create it. Store it in a secret manager."
+            close_href=close.clone()>
+            {move || match created() {
+                Some(c) => {
+                    let copied = RwSignal::new(false);
+                    let secret = c.secret.clone();
+                    let copy = move |_| {
+                        let _ = window().navigator().clipboard().write_text(&secret);
+                        copied.set(true);
+                    };
+                    view! {
+                        <div class="link-box" role="status">
+                            <label class="field-label" for="new-secret">{format!("Your key \"{}\" — copy it now, it won't be shown again", c.key.name)}</label>
+                            <div class="link-row">
+                                <input class="input" id="new-secret" readonly=true value=c.secret.clone()/>
+                                <button type="button" class="btn btn-secondary" on:click=copy>
+                                    {move || if copied.get() { "Copied" } else { "Copy" }}
+                                </button>
+                            </div>
+                        </div>
+                        <div class="dialog-actions"><a class="btn btn-primary" href=close_done.clone()>"Done"</a></div>
+                    }
+                    .into_any()
+                }
+                None => {
+                    let (org_id, ws_id, close) = (org_id.clone(), ws_id.clone(), close.clone());
+                    view! {
+                        <ActionForm action attr:class="form" attr:novalidate=true>
+                            <input type="hidden" name="org_id" value=org_id/>
+                            <input type="hidden" name="workspace_id" value=ws_id/>
+                            <FormAlert error fields=&["name", "expiry"]/>
+                            <TextField label="Name" name="name" maxlength=MAX_ENTITY_NAME
+                                help="What uses it, e.g. \"CI pipeline\"." error=field_error(error, "name")/>
+                            <div class="field">
+                                <label class="field-label" for="field-expiry">"Expires"</label>
+                                <select class="input" id="field-expiry" name="expiry"
+                                    aria-invalid=move || field_error(error, "expiry").get().is_some().then_some("true")>
+                                    <option value="30">"In 30 days"</option>
+                                    <option value="90">"In 90 days"</option>
+                                    <option value="never">"Never"</option>
+                                    <option value="date">"On a date"</option>
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label class="field-label" for="field-expires_on">"Date (for \"On a date\")"</label>
+                                <input class="input" type="date" id="field-expires_on" name="expires_on"/>
+                                {move || field_error(error, "expiry").get().map(|m| view! { <p class="field-error">{m}</p> })}
+                            </div>
+                            <DialogActions close_href=close>
+                                <SubmitButton label="Create key" busy_label="Creating…" pending=action.pending()/>
+                            </DialogActions>
+                        </ActionForm>
+                    }
+                    .into_any()
+                }
+            }}
+        </Dialog>
+    }
+}
+
+#[component]
+fn RevokeDialog(
+    org_id: String,
+    ws_id: String,
+    key: ApiKeyView,
+    close: String,
+    action: ServerAction<RevokeApiKey>,
+) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let close_done = close.clone();
+    view! {
+        <Dialog id="revoke-key" title=format!("Revoke {}?", key.name)
+            description="Programs using it get 401 from the next request. What it created stays in the workspace."
+            close_href=close.clone()>
+            {move || if done() {
+                view! {
+                    <p class="alert alert-success" role="status">"Revoked."</p>
+                    <div class="dialog-actions"><a class="btn btn-primary" href=close_done.clone()>"Done"</a></div>
+                }
+                .into_any()
+            } else {
+                let (org_id, ws_id, key_id, close) = (org_id.clone(), ws_id.clone(), key.id.clone(), close.clone());
+                view! {
+                    <ActionForm action attr:class="form">
+                        <input type="hidden" name="org_id" value=org_id/>
+                        <input type="hidden" name="workspace_id" value=ws_id/>
+                        <input type="hidden" name="key_id" value=key_id/>
+                        <FormAlert error fields=&[]/>
+                        <DialogActions close_href=close>
+                            <button type="submit" class="btn btn-danger" disabled=move || action.pending().get()>"Revoke key"</button>
+                        </DialogActions>
+                    </ActionForm>
+                }
+                .into_any()
+            }}
+        </Dialog>
+    }
+}
