@@ -51,15 +51,25 @@ fn valid_for_ms(state: &AppState) -> i64 {
     state.config.invite_valid_days * 86_400_000
 }
 
-async fn seat_limit(
+/// Seats of the organization: (members, pending unexpired invitations, limit).
+/// Run it on the transaction that holds the organization's lock.
+async fn seat_usage(
     state: &AppState,
-    conn: impl sqlx::AnyExecutor<'_>,
+    conn: &mut sqlx::AnyConnection,
     org_id: &str,
-) -> Result<i64, Error> {
-    Ok(orgs::seat_limit(conn, org_id)
+    now: i64,
+) -> Result<(i64, i64, i64), Error> {
+    let members = memberships::count_members(&mut *conn, org_id)
+        .await
+        .or_internal("counting members")?;
+    let pending = invitations::count_pending(&mut *conn, org_id, now)
+        .await
+        .or_internal("counting invitations")?;
+    let limit = orgs::seat_limit(&mut *conn, org_id)
         .await
         .or_internal("reading the seat limit")?
-        .unwrap_or(state.config.seat_limit))
+        .unwrap_or(state.config.seat_limit);
+    Ok((members, pending, limit))
 }
 
 /// Checks role, workspaces and addresses; rejects malformed addresses by address.
@@ -161,13 +171,7 @@ pub async fn preview(
         .or_internal("opening a connection")?;
     let (to_send, rejected) = sort_out(&mut conn, &actor.org_id, batch).await?;
     let now = now_ms();
-    let members = memberships::count_members(&mut *conn, &actor.org_id)
-        .await
-        .or_internal("counting members")?;
-    let pending = invitations::count_pending(&mut *conn, &actor.org_id, now)
-        .await
-        .or_internal("counting invitations")?;
-    let limit = seat_limit(state, &mut *conn, &actor.org_id).await?;
+    let (members, pending, limit) = seat_usage(state, &mut conn, &actor.org_id, now).await?;
     Ok(InvitePreview {
         to_send,
         rejected,
@@ -198,13 +202,7 @@ pub async fn send(state: &AppState, actor: &OrgActor, input: &InviteInput) -> Re
             "Everyone in this list is already a member or invited.",
         ));
     }
-    let members = memberships::count_members(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("counting members")?;
-    let pending = invitations::count_pending(&mut *tx, &actor.org_id, now)
-        .await
-        .or_internal("counting invitations")?;
-    let limit = seat_limit(state, &mut *tx, &actor.org_id).await?;
+    let (members, pending, limit) = seat_usage(state, &mut tx, &actor.org_id, now).await?;
     let free = seats_free(limit, members, pending);
     let needed = to_send.len() as i64;
     if needed > free {
@@ -381,13 +379,7 @@ async fn renew(
         ));
     }
     if status == InvitationStatus::Expired {
-        let members = memberships::count_members(&mut *tx, &actor.org_id)
-            .await
-            .or_internal("counting members")?;
-        let pending = invitations::count_pending(&mut *tx, &actor.org_id, now)
-            .await
-            .or_internal("counting invitations")?;
-        let limit = seat_limit(state, &mut *tx, &actor.org_id).await?;
+        let (members, pending, limit) = seat_usage(state, &mut tx, &actor.org_id, now).await?;
         if seats_free(limit, members, pending) < 1 {
             return Err(Error::LimitReached(format!(
                 "All {limit} seats are taken: free one before resending."
@@ -591,13 +583,7 @@ pub async fn accept(state: &AppState, token: &str, user: &UserRow) -> Result<Joi
     }
     // The invitation held a seat, so accepting never needs a new one; the check guards
     // against a limit lowered since.
-    let members = memberships::count_members(&mut *tx, &inv.org_id)
-        .await
-        .or_internal("counting members")?;
-    let pending = invitations::count_pending(&mut *tx, &inv.org_id, now)
-        .await
-        .or_internal("counting invitations")?;
-    let limit = seat_limit(state, &mut *tx, &inv.org_id).await?;
+    let (members, pending, limit) = seat_usage(state, &mut tx, &inv.org_id, now).await?;
     if members + pending > limit {
         return Err(Error::LimitReached(format!(
             "{} has no free seat left. Ask an admin to free one.",

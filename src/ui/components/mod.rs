@@ -1,9 +1,11 @@
 //! Reusable pieces: form fields, buttons, alerts, menus.
 
+mod copy_field;
 mod dialog;
 mod form;
 mod menu;
 
+pub use copy_field::CopyField;
 pub use dialog::{Dialog, DialogActions};
 pub use form::{
     CheckboxField, FormAlert, SubmitButton, TextField, field_error, focus_first_invalid,

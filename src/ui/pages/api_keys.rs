@@ -9,7 +9,8 @@ use crate::domain::permissions::Action;
 use crate::domain::shell::ShellData;
 use crate::domain::validation::MAX_ENTITY_NAME;
 use crate::ui::components::{
-    Dialog, DialogActions, FormAlert, SubmitButton, TextField, field_error, focus_first_invalid,
+    CopyField, Dialog, DialogActions, FormAlert, SubmitButton, TextField, field_error,
+    focus_first_invalid,
 };
 use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceNav, WorkspaceSection, open_dialog};
 use leptos::prelude::*;
@@ -195,27 +196,13 @@ fn NewKeyDialog(
             description="The key is shown once, right after you create it. Store it in a secret manager."
             close_href=close.clone()>
             {move || match created() {
-                Some(c) => {
-                    let copied = RwSignal::new(false);
-                    let secret = c.secret.clone();
-                    let copy = move |_| {
-                        let _ = window().navigator().clipboard().write_text(&secret);
-                        copied.set(true);
-                    };
-                    view! {
-                        <div class="link-box" role="status">
-                            <label class="field-label" for="new-secret">{format!("Your key \"{}\" — copy it now, it won't be shown again", c.key.name)}</label>
-                            <div class="link-row">
-                                <input class="input" id="new-secret" readonly=true value=c.secret.clone()/>
-                                <button type="button" class="btn btn-secondary" on:click=copy>
-                                    {move || if copied.get() { "Copied" } else { "Copy" }}
-                                </button>
-                            </div>
-                        </div>
-                        <div class="dialog-actions"><a class="btn btn-primary" href=close_done.clone()>"Done"</a></div>
-                    }
-                    .into_any()
+                Some(c) => view! {
+                    <CopyField id="new-secret"
+                        label=format!("Your key \"{}\" — copy it now, it won't be shown again", c.key.name)
+                        value=c.secret.clone()/>
+                    <div class="dialog-actions"><a class="btn btn-primary" href=close_done.clone()>"Done"</a></div>
                 }
+                .into_any(),
                 None => {
                     let (org_id, ws_id, close) = (org_id.clone(), ws_id.clone(), close.clone());
                     view! {

@@ -8,7 +8,7 @@ use crate::domain::admin::{format_date, format_timestamp};
 use crate::domain::invitations::{InvitationStatus, InvitationView};
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
-use crate::ui::components::FormAlert;
+use crate::ui::components::{CopyField, FormAlert};
 use crate::ui::layout::ErrorPanel;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -89,24 +89,7 @@ pub fn InvitationsCard(shell: ShellData) -> impl IntoView {
     };
     let fresh_link = move || {
         link.value().get().and_then(Result::ok).map(|url| {
-            let copied = RwSignal::new(false);
-            let url_for_copy = url.clone();
-            let copy = move |_| {
-                let clipboard = window().navigator().clipboard();
-                let _ = clipboard.write_text(&url_for_copy);
-                copied.set(true);
-            };
-            view! {
-                <div class="link-box" role="status">
-                    <label class="field-label" for="fresh-link">"New invite link (the previous link no longer works)"</label>
-                    <div class="link-row">
-                        <input class="input" id="fresh-link" readonly=true value=url/>
-                        <button type="button" class="btn btn-secondary" on:click=copy>
-                            {move || if copied.get() { "Copied" } else { "Copy" }}
-                        </button>
-                    </div>
-                </div>
-            }
+            view! { <CopyField id="fresh-link" label="New invite link (the previous link no longer works)" value=url/> }
         })
     };
     view! {
