@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api_keys;
+pub mod datasets;
 pub mod error;
 pub mod invitations;
 pub mod paths;

@@ -27,7 +27,14 @@ pub struct Config {
     pub invite_valid_days: i64,
     /// The base models `/v1/models` lists.
     pub base_models: Vec<String>,
+    /// Where uploaded datasets are stored.
+    pub data_dir: std::path::PathBuf,
+    /// The largest upload accepted, in bytes.
+    pub max_upload_bytes: u64,
 }
+
+/// 100 MB.
+pub const DEFAULT_MAX_UPLOAD: i64 = 100 * 1024 * 1024;
 
 /// Base models when `BASE_MODELS` is not set.
 pub const DEFAULT_BASE_MODELS: &str = "mistral-small-latest,open-mistral-7b,open-mistral-nemo";
@@ -83,6 +90,8 @@ impl Config {
             base_models: model_list(
                 &var("BASE_MODELS").unwrap_or_else(|| DEFAULT_BASE_MODELS.into()),
             ),
+            data_dir: var("DATA_DIR").unwrap_or_else(|| "data".into()).into(),
+            max_upload_bytes: number("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD, 1)? as u64,
         })
     }
 
@@ -100,6 +109,8 @@ impl Config {
             seat_limit: DEFAULT_SEAT_LIMIT,
             invite_valid_days: DEFAULT_VALIDITY_DAYS,
             base_models: model_list(DEFAULT_BASE_MODELS),
+            data_dir: "data".into(),
+            max_upload_bytes: DEFAULT_MAX_UPLOAD as u64,
         }
     }
 

@@ -46,7 +46,11 @@ macro_rules! backend_tests {
 /// Removes the test database when the test ends, however it ends.
 enum Cleanup {
     SqliteDir(std::path::PathBuf),
-    PostgresDb { admin_url: String, name: String },
+    PostgresDb {
+        admin_url: String,
+        name: String,
+        dir: std::path::PathBuf,
+    },
 }
 
 impl Drop for Cleanup {
@@ -55,7 +59,12 @@ impl Drop for Cleanup {
             Cleanup::SqliteDir(dir) => {
                 let _ = std::fs::remove_dir_all(dir);
             }
-            Cleanup::PostgresDb { admin_url, name } => {
+            Cleanup::PostgresDb {
+                admin_url,
+                name,
+                dir,
+            } => {
+                let _ = std::fs::remove_dir_all(&*dir);
                 let (admin_url, name) = (admin_url.clone(), name.clone());
                 // Drop runs inside the test's runtime, which can't be blocked on: use a thread.
                 let _ = std::thread::spawn(move || {
@@ -136,11 +145,28 @@ impl TestApp {
             .map(|(b, _)| b)
             .unwrap_or(&admin_url);
         let url = format!("{base}/{name}");
-        Some(Self::start(&url, Cleanup::PostgresDb { admin_url, name }).await)
+        let dir = std::env::temp_dir().join(&name);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Some(
+            Self::start(
+                &url,
+                Cleanup::PostgresDb {
+                    admin_url,
+                    name,
+                    dir,
+                },
+            )
+            .await,
+        )
     }
 
     async fn start(url: &str, cleanup: Cleanup) -> TestApp {
-        Self::with_config(Config::for_database(url), std::sync::Arc::new(cleanup)).await
+        let mut config = Config::for_database(url);
+        // Uploaded files go to the test's own folder, removed with it.
+        config.data_dir = match &cleanup {
+            Cleanup::SqliteDir(dir) | Cleanup::PostgresDb { dir, .. } => dir.join("data"),
+        };
+        Self::with_config(config, std::sync::Arc::new(cleanup)).await
     }
 
     async fn with_config(config: Config, cleanup: std::sync::Arc<Cleanup>) -> TestApp {

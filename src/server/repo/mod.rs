@@ -2,6 +2,7 @@
 //! (the pool or an open transaction) and return plain rows.
 
 pub mod api_keys;
+pub mod files;
 pub mod invitations;
 pub mod memberships;
 pub mod orgs;

@@ -2,11 +2,13 @@
 //! (`Authorization: Bearer sk-...`). Errors are JSON `{"error": {"message", "type", "code"}}`.
 
 mod auth;
+mod files;
 mod models;
 
 use super::state::AppState;
 use axum::Json;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -14,9 +16,19 @@ use axum::routing::get;
 pub use auth::ApiKeyContext;
 
 pub fn routes(state: AppState) -> Router<AppState> {
+    // Multipart framing adds a little to the file itself.
+    let upload_limit = (state.config.max_upload_bytes as usize).saturating_add(1024 * 1024);
     Router::new()
         .route("/v1/models", get(models::list))
         .route("/v1/models/{id}", get(models::get))
+        .route(
+            "/v1/files",
+            get(files::list)
+                .post(files::upload)
+                .layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/v1/files/{id}", get(files::get).delete(files::delete))
+        .route("/v1/files/{id}/content", get(files::content))
         .layer(axum::middleware::from_fn_with_state(
             state,
             auth::require_key,
@@ -38,6 +50,26 @@ impl ApiError {
             kind: "authentication_error",
             code: "invalid_api_key",
             message: "Missing, invalid, expired or revoked API key.".into(),
+        }
+    }
+
+    /// Bad input in `param` (400).
+    pub fn invalid(param: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        ApiError {
+            status: StatusCode::BAD_REQUEST,
+            kind: "invalid_request_error",
+            code: "invalid_request",
+            message: format!("{param}: {message}"),
+        }
+    }
+
+    pub fn too_large(limit: u64) -> Self {
+        ApiError {
+            status: StatusCode::PAYLOAD_TOO_LARGE,
+            kind: "invalid_request_error",
+            code: "file_too_large",
+            message: format!("file: larger than the limit of {limit} bytes."),
         }
     }
 

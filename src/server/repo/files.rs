@@ -1,0 +1,68 @@
+use sqlx::AnyExecutor;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FileRow {
+    pub id: String,
+    pub org_id: String,
+    pub workspace_id: String,
+    pub filename: String,
+    pub purpose: String,
+    pub bytes: i64,
+    pub line_count: i64,
+    pub created_by_key: Option<String>,
+    pub created_by_user: Option<String>,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str = "id, org_id, workspace_id, filename, purpose, bytes, line_count, created_by_key, created_by_user, created_at";
+
+pub async fn insert<'e>(db: impl AnyExecutor<'e>, f: &FileRow) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO files ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    ))
+    .bind(&f.id)
+    .bind(&f.org_id)
+    .bind(&f.workspace_id)
+    .bind(&f.filename)
+    .bind(&f.purpose)
+    .bind(f.bytes)
+    .bind(f.line_count)
+    .bind(&f.created_by_key)
+    .bind(&f.created_by_user)
+    .bind(f.created_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn list<'e>(db: impl AnyExecutor<'e>, workspace_id: &str) -> sqlx::Result<Vec<FileRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM files WHERE workspace_id = $1 ORDER BY created_at DESC, id"
+    ))
+    .bind(workspace_id)
+    .fetch_all(db)
+    .await
+}
+
+/// The file, if it belongs to that workspace.
+pub async fn find<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<FileRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM files WHERE workspace_id = $1 AND id = $2"
+    ))
+    .bind(workspace_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn delete<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM files WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
