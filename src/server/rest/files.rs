@@ -101,13 +101,18 @@ async fn receive(
             .await
             .map_err(|e| internal_error("writing an upload", e))?;
         pending.extend_from_slice(&chunk);
-        while let Some(end) = pending.iter().position(|b| *b == b'\n') {
+        // Check every complete line, then drop them at once (draining per line would
+        // move the rest of the buffer for each line).
+        let mut start = 0;
+        while let Some(offset) = pending[start..].iter().position(|b| *b == b'\n') {
+            let end = start + offset;
             line_no += 1;
-            if check(&pending[..end], line_no)? {
+            if check(&pending[start..end], line_no)? {
                 lines += 1;
             }
-            pending.drain(..=end);
+            start = end + 1;
         }
+        pending.drain(..start);
     }
     if !pending.is_empty() {
         line_no += 1;
