@@ -10,4 +10,4 @@ mod workspace_nav;
 pub use auth_card::AuthCard;
 pub use console::{ConsolePage, ErrorPanel, ShellRefresh, open_dialog};
 pub use create_org::CREATE_ORGANIZATION;
-pub use workspace_nav::{WorkspaceNav, WorkspaceSection};
+pub use workspace_nav::{WorkspaceFrame, WorkspaceNav, WorkspaceSection};

@@ -54,3 +54,34 @@ pub fn WorkspaceNav(shell: ShellData, current: WorkspaceSection) -> impl IntoVie
     }
     .into_any()
 }
+
+/// The frame of a workspace section page: title, left navigation, and a header naming the
+/// organization and the workspace above the section's content.
+#[component]
+pub fn WorkspaceFrame(
+    shell: ShellData,
+    current: WorkspaceSection,
+    /// The section's name, for the document title.
+    section: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let ws_name = shell
+        .workspace
+        .as_ref()
+        .map(|w| w.name.clone())
+        .unwrap_or_default();
+    let org_name = shell.org.name.clone();
+    view! {
+        <leptos_meta::Title text=format!("{section} · {ws_name} · {org_name}")/>
+        <div class="with-sidenav">
+            <WorkspaceNav shell=shell.clone() current/>
+            <section class="content">
+                <header class="page-header">
+                    <p class="eyebrow">{org_name.clone()}</p>
+                    <h1 class="h1">{ws_name.clone()}</h1>
+                </header>
+                {children()}
+            </section>
+        </div>
+    }
+}

@@ -12,9 +12,8 @@ use crate::ui::components::{
     CopyField, Dialog, DialogActions, FormAlert, SubmitButton, TextField, field_error,
     focus_first_invalid,
 };
-use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceNav, WorkspaceSection, open_dialog};
+use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 const NEW: &str = "new-key";
@@ -97,14 +96,7 @@ fn ApiKeys(shell: ShellData) -> impl IntoView {
         }
     };
     view! {
-        <Title text=format!("API keys · {} · {}", ws.name, shell.org.name)/>
-        <div class="with-sidenav">
-            <WorkspaceNav shell=shell.clone() current=WorkspaceSection::ApiKeys/>
-            <section class="content">
-                <header class="page-header">
-                    <p class="eyebrow">{shell.org.name.clone()}</p>
-                    <h1 class="h1">{ws.name.clone()}</h1>
-                </header>
+        <WorkspaceFrame shell=shell.clone() current=WorkspaceSection::ApiKeys section="API keys">
                 <section class="card card-flush" aria-labelledby="keys-title">
                     <div class="section-header">
                         <div>
@@ -117,8 +109,7 @@ fn ApiKeys(shell: ShellData) -> impl IntoView {
                     </div>
                     <Transition fallback=|| view! { <p class="muted pad">"Loading keys…"</p> }>{table}</Transition>
                 </section>
-            </section>
-        </div>
+        </WorkspaceFrame>
         <Suspense>{dialogs}</Suspense>
     }
     .into_any()

@@ -10,9 +10,8 @@ use crate::domain::permissions::Action;
 use crate::domain::roles::WorkspaceRole;
 use crate::domain::shell::ShellData;
 use crate::ui::components::{Dialog, DialogActions, FormAlert};
-use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceNav, WorkspaceSection, open_dialog};
+use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
@@ -82,14 +81,7 @@ fn WorkspaceMembers(shell: ShellData) -> impl IntoView {
         }
     };
     view! {
-        <Title text=format!("Members · {} · {}", ws.name, shell.org.name)/>
-        <div class="with-sidenav">
-            <WorkspaceNav shell=shell.clone() current=WorkspaceSection::Members/>
-            <section class="content">
-                <header class="page-header">
-                    <p class="eyebrow">{shell.org.name.clone()}</p>
-                    <h1 class="h1">{ws.name.clone()}</h1>
-                </header>
+        <WorkspaceFrame shell=shell.clone() current=WorkspaceSection::Members section="Members">
                 <section class="card card-flush" aria-labelledby="ws-members-title">
                     <div class="section-header">
                         <div>
@@ -103,8 +95,7 @@ fn WorkspaceMembers(shell: ShellData) -> impl IntoView {
                     <div class="pad"><FormAlert error fields=&[]/></div>
                     <Transition fallback=|| view! { <p class="muted pad">"Loading members…"</p> }>{table}</Transition>
                 </section>
-            </section>
-        </div>
+        </WorkspaceFrame>
         {add_dialog}
     }
     .into_any()
