@@ -102,21 +102,13 @@ pub async fn pending_emails<'e>(
     }
     let sql = format!(
         "SELECT email FROM invitations WHERE org_id = $1 AND status = 'pending' AND email IN ({})",
-        placeholders(2, emails.len())
+        super::placeholders(2, emails.len())
     );
     let mut q = sqlx::query_scalar(&sql).bind(org_id);
     for e in emails {
         q = q.bind(e);
     }
     q.fetch_all(db).await
-}
-
-/// `$from, $from+1, ...` for an `IN (...)` list of `n` values.
-pub fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 pub async fn find_by_token_hash<'e>(
@@ -179,7 +171,7 @@ pub async fn grants<'e>(
     let sql = format!(
         "SELECT g.invitation_id, g.workspace_id, w.name AS workspace_name, g.role FROM invitation_workspaces g \
          JOIN workspaces w ON w.id = g.workspace_id WHERE g.invitation_id IN ({}) ORDER BY w.name",
-        placeholders(1, invitation_ids.len())
+        super::placeholders(1, invitation_ids.len())
     );
     let mut q = sqlx::query_as(&sql);
     for id in invitation_ids {

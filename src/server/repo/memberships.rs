@@ -232,7 +232,7 @@ pub async fn workspace_names_of<'e>(
     let sql = format!(
         "SELECT m.user_id, w.name FROM workspace_members m JOIN workspaces w ON w.id = m.workspace_id \
          WHERE w.org_id = $1 AND w.archived_at IS NULL AND m.user_id IN ({}) ORDER BY w.is_default DESC, lower(w.name)",
-        super::invitations::placeholders(2, user_ids.len())
+        super::placeholders(2, user_ids.len())
     );
     let mut q = sqlx::query_as(&sql).bind(org_id);
     for id in user_ids {
@@ -252,7 +252,7 @@ pub async fn member_emails<'e>(
     }
     let sql = format!(
         "SELECT u.email FROM org_members m JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND u.email IN ({})",
-        super::invitations::placeholders(2, emails.len())
+        super::placeholders(2, emails.len())
     );
     let mut q = sqlx::query_scalar(&sql).bind(org_id);
     for e in emails {
