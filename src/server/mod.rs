@@ -15,6 +15,7 @@ pub mod rest;
 pub mod router;
 pub mod services;
 pub mod session;
+pub mod stall_guard;
 pub mod state;
 
 pub use config::Config;

@@ -1,6 +1,6 @@
 //! The axum router: pages, server functions, static files, health, and the layers around them.
 
-use super::{csrf, rest, session, state::AppState};
+use super::{csrf, rest, session, stall_guard, state::AppState};
 use crate::app::{App, shell};
 use axum::Router;
 use axum::extract::State;
@@ -18,6 +18,10 @@ pub fn build(state: AppState) -> Router {
         .merge(rest::routes(state.clone()))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        // Innermost, so that a retried render sees the same session.
+        .layer(axum::middleware::from_fn(|req, next| {
+            stall_guard::retry_stalled_pages(req, next, stall_guard::STALL_AFTER)
+        }))
         .layer(session::layer(state.db.clone(), state.config.cookie_secure))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         .layer(axum::middleware::map_response(security_headers))

@@ -11,32 +11,54 @@ pub use client::Client;
 /// A test that runs longer than this has hung: it fails instead of stalling the suite.
 pub const TEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
+/// Runs a test on the one runtime all tests of this binary share, as the server shares
+/// one in production: Leptos' global executor spawns onto "the current runtime", and a
+/// response whose task landed on another test's runtime hung when that test ended.
+pub fn run(test: impl std::future::Future<Output = ()> + Send + 'static) {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    let runtime = RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("test runtime")
+    });
+    let outcome =
+        runtime.block_on(async { tokio::time::timeout(TEST_TIMEOUT, tokio::spawn(test)).await });
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(failure)) => match failure.try_into_panic() {
+            Ok(panic) => std::panic::resume_unwind(panic),
+            Err(e) => panic!("test task failed: {e}"),
+        },
+        Err(_) => panic!("test timed out after {TEST_TIMEOUT:?}"),
+    }
+}
+
 /// Runs each named `async fn name(app: TestApp)` once on SQLite and once on PostgreSQL.
 #[macro_export]
 macro_rules! backend_tests {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let run = async {
+                #[test]
+                fn $name() {
+                    $crate::common::run(async {
                         let app = $crate::common::TestApp::sqlite().await;
                         super::$name(app).await;
-                    };
-                    tokio::time::timeout($crate::common::TEST_TIMEOUT, run).await.expect("test timed out");
+                    });
                 }
             )*
         }
         mod postgres {
             $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let run = async {
+                #[test]
+                fn $name() {
+                    $crate::common::run(async {
                         if let Some(app) = $crate::common::TestApp::postgres().await {
                             super::$name(app).await;
                         }
-                    };
-                    tokio::time::timeout($crate::common::TEST_TIMEOUT, run).await.expect("test timed out");
+                    });
                 }
             )*
         }
@@ -198,6 +220,10 @@ impl TestApp {
     /// A browser-like client with its own cookie jar.
     pub fn client(&self) -> Client {
         Client::new(self.router.clone())
+    }
+
+    pub fn router(&self) -> axum::Router {
+        self.router.clone()
     }
 
     /// `SELECT COUNT(*) FROM table`.
