@@ -2,73 +2,14 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::Request;
+use common::v1::{GOOD, key, upload, v1};
 use common::{TestApp, account};
-use studio_console::domain::api_keys::CreatedKey;
 
 backend_tests!(
     upload_list_download_and_delete,
     a_bad_line_is_named_and_nothing_is_kept,
     another_workspace_cannot_see_the_file,
 );
-
-const GOOD: &str = concat!(
-    r#"{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}"#,
-    "\n",
-    r#"{"messages":[{"role":"user","content":"2+2?"},{"role":"assistant","content":"4"}]}"#,
-    "\n"
-);
-
-async fn key(app: &TestApp, ada: &mut common::Account, ws: &str) -> String {
-    let org = ada.org_id.clone();
-    let _ = app;
-    let created: CreatedKey = ada
-        .client
-        .call(
-            "/api/create_api_key",
-            &[
-                ("org_id", &org),
-                ("workspace_id", ws),
-                ("name", "k"),
-                ("expiry", "never"),
-            ],
-        )
-        .await
-        .json();
-    created.secret
-}
-
-async fn upload(
-    app: &TestApp,
-    key: &str,
-    purpose: &str,
-    content: &str,
-) -> common::client::Response {
-    let boundary = "XBOUNDARYX";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n{purpose}\r\n\
-         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"train.jsonl\"\r\n\
-         Content-Type: application/jsonl\r\n\r\n{content}\r\n--{boundary}--\r\n"
-    );
-    let req = Request::post("/v1/files")
-        .header("authorization", format!("Bearer {key}"))
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    app.client().send(req).await
-}
-
-async fn v1(app: &TestApp, method: &str, path: &str, key: &str) -> common::client::Response {
-    let req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("authorization", format!("Bearer {key}"));
-    app.client().send(req.body(Body::empty()).unwrap()).await
-}
 
 fn stored_files(app: &TestApp) -> usize {
     fn count(dir: &std::path::Path) -> usize {

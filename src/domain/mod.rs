@@ -5,6 +5,7 @@ pub mod admin;
 pub mod api_keys;
 pub mod datasets;
 pub mod error;
+pub mod fine_tuning;
 pub mod invitations;
 pub mod paths;
 pub mod permissions;

@@ -25,6 +25,7 @@ pub enum Action {
     CreateApiKey,
     RevokeOwnApiKey,
     RevokeAnyApiKey,
+    DeleteWorkspaceResources,
 }
 
 /// Whether an action is about the organization or about one workspace.
@@ -35,7 +36,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewOrganization,
         Action::RenameOrganization,
         Action::ViewMembers,
@@ -52,6 +53,7 @@ impl Action {
         Action::CreateApiKey,
         Action::RevokeOwnApiKey,
         Action::RevokeAnyApiKey,
+        Action::DeleteWorkspaceResources,
     ];
 
     pub fn scope(self) -> Scope {
@@ -60,7 +62,8 @@ impl Action {
             | Action::ManageWorkspaceMembers
             | Action::CreateApiKey
             | Action::RevokeOwnApiKey
-            | Action::RevokeAnyApiKey => Scope::Workspace,
+            | Action::RevokeAnyApiKey
+            | Action::DeleteWorkspaceResources => Scope::Workspace,
             _ => Scope::Organization,
         }
     }
@@ -73,6 +76,7 @@ impl Action {
             Action::RevokeOwnApiKey => "Revoke own keys",
             Action::RevokeAnyApiKey => "Revoke any key",
             Action::ManageWorkspaceMembers => "Manage members",
+            Action::DeleteWorkspaceResources => "Delete datasets and models",
             other => other.label(),
         }
     }
@@ -96,6 +100,7 @@ impl Action {
             Action::CreateApiKey => "Create API keys",
             Action::RevokeOwnApiKey => "Revoke their own API keys",
             Action::RevokeAnyApiKey => "Revoke anyone's API keys",
+            Action::DeleteWorkspaceResources => "Delete the workspace's datasets and models",
         }
     }
 }
@@ -146,7 +151,7 @@ pub fn can(m: &Membership, action: Action) -> bool {
         ViewBilling | ManageBilling => matches!(org, O::Admin | O::Billing),
         CreateWorkspace | ManageWorkspaces | ViewAllWorkspaces | ViewPermissions => org == O::Admin,
         UseWorkspace | CreateApiKey | RevokeOwnApiKey => ws.is_some(),
-        ManageWorkspaceMembers | RevokeAnyApiKey => ws == Some(W::Admin),
+        ManageWorkspaceMembers | RevokeAnyApiKey | DeleteWorkspaceResources => ws == Some(W::Admin),
     }
 }
 
@@ -215,6 +220,7 @@ mod tests {
             (Action::RevokeOwnApiKey, [A, X, X, A, A, A, A]),
             (Action::RevokeAnyApiKey, [A, X, X, X, X, A, A]),
             (Action::ManageWorkspaceMembers, [A, X, X, X, X, A, A]),
+            (Action::DeleteWorkspaceResources, [A, X, X, X, X, A, A]),
         ];
         for (action, expected) in table {
             assert_eq!(action.scope(), Scope::Workspace, "{action:?}");

@@ -4,6 +4,8 @@
 //!
 //! makes an existing account a member of an organization with that role (or changes
 //! their role): for recovering an organization that lost its admins, and for tests.
+//!
+//! `studio-console demo-trainer` runs simulated fine-tuning jobs (see `demo_trainer`).
 
 use super::config::Config;
 use super::db::{Db, now_ms};
@@ -11,12 +13,13 @@ use super::repo::{memberships, orgs, users};
 use crate::domain::roles::OrgRole;
 use crate::domain::validation;
 
-pub const USAGE: &str = "usage: studio-console [serve]\n       studio-console grant-role --org ORG_ID --email EMAIL --role admin|billing|member";
+pub const USAGE: &str = "usage: studio-console [serve]\n       studio-console grant-role --org ORG_ID --email EMAIL --role admin|billing|member\n       studio-console demo-trainer [--url http://127.0.0.1:3000] [--steps 10] [--step-ms 1000] [--once]";
 
 /// Runs the command named by `args` (without the program name).
 pub async fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("grant-role") => grant_role(&args[1..]).await,
+        Some("demo-trainer") => super::demo_trainer::run(&args[1..]).await,
         Some("--help") | Some("-h") | Some("help") => {
             println!("{USAGE}");
             Ok(())

@@ -31,6 +31,9 @@ pub struct Config {
     pub data_dir: std::path::PathBuf,
     /// The largest upload accepted, in bytes.
     pub max_upload_bytes: u64,
+    /// The secret the trainer service presents (`TRAINER_TOKEN`, at least 16 characters);
+    /// without it the trainer endpoints refuse everyone.
+    pub trainer_token: Option<String>,
 }
 
 /// 100 MB.
@@ -92,6 +95,12 @@ impl Config {
             ),
             data_dir: var("DATA_DIR").unwrap_or_else(|| "data".into()).into(),
             max_upload_bytes: number("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD, 1)? as u64,
+            trainer_token: match var("TRAINER_TOKEN") {
+                Some(t) if t.trim().len() < 16 => {
+                    return Err("TRAINER_TOKEN: use at least 16 characters".into());
+                }
+                other => other.map(|t| t.trim().to_owned()),
+            },
         })
     }
 
@@ -111,6 +120,7 @@ impl Config {
             base_models: model_list(DEFAULT_BASE_MODELS),
             data_dir: "data".into(),
             max_upload_bytes: DEFAULT_MAX_UPLOAD as u64,
+            trainer_token: None,
         }
     }
 

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod csrf;
 pub mod db;
+pub mod demo_trainer;
 pub mod email;
 pub mod error;
 pub mod ids;

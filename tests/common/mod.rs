@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod client;
+pub mod v1;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use studio_console::server::{AppState, Config, db::Db, router};

@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod files;
+pub mod fine_tuning;
 pub mod invitations;
 pub mod memberships;
 pub mod orgs;

@@ -3,15 +3,19 @@
 
 mod auth;
 mod files;
+mod fine_tuning;
 mod models;
+pub mod openapi;
+mod trainer;
 
 use super::state::AppState;
+use crate::domain::Error;
 use axum::Json;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 
 pub use auth::ApiKeyContext;
 
@@ -20,7 +24,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
     let upload_limit = (state.config.max_upload_bytes as usize).saturating_add(1024 * 1024);
     Router::new()
         .route("/v1/models", get(models::list))
-        .route("/v1/models/{id}", get(models::get))
+        .route("/v1/models/{id}", get(models::get).delete(models::delete))
         .route(
             "/v1/files",
             get(files::list)
@@ -29,10 +33,28 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/v1/files/{id}", get(files::get).delete(files::delete))
         .route("/v1/files/{id}/content", get(files::content))
+        .route(
+            "/v1/fine_tuning/jobs",
+            get(fine_tuning::list).post(fine_tuning::create),
+        )
+        .route("/v1/fine_tuning/jobs/{id}", get(fine_tuning::get))
+        .route(
+            "/v1/fine_tuning/jobs/{id}/cancel",
+            post(fine_tuning::cancel),
+        )
         .layer(axum::middleware::from_fn_with_state(
-            state,
+            state.clone(),
             auth::require_key,
         ))
+        .route("/v1/openapi.json", get(openapi_json))
+        .merge(trainer::routes(state))
+}
+
+/// The API's description; public, like the provider's.
+async fn openapi_json(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Json<serde_json::Value> {
+    Json(openapi::document(&state.config.public_url))
 }
 
 /// A `/v1` error in the provider's shape.
@@ -88,6 +110,59 @@ impl ApiError {
             kind: "server_error",
             code: "internal_error",
             message: format!("Something went wrong on our side (reference {reference})."),
+        }
+    }
+}
+
+/// A failure logged with its context; the client gets the reference only.
+pub fn internal_error(context: &str, e: impl std::fmt::Display) -> ApiError {
+    crate::server::error::internal(context, e).into()
+}
+
+/// `NotFound` named after what was looked for ("File not found.").
+pub fn not_found_as(what: &str, e: Error) -> ApiError {
+    match e {
+        Error::NotFound => ApiError::not_found(what),
+        other => other.into(),
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        let (status, kind, code) = match &e {
+            Error::Invalid(_) => (
+                StatusCode::BAD_REQUEST,
+                "invalid_request_error",
+                "invalid_request",
+            ),
+            Error::NotFound => (StatusCode::NOT_FOUND, "invalid_request_error", "not_found"),
+            Error::Conflict(_) => (StatusCode::CONFLICT, "invalid_request_error", "conflict"),
+            Error::Forbidden => (StatusCode::FORBIDDEN, "permission_error", "forbidden"),
+            Error::Unauthenticated | Error::BadCredentials => {
+                return ApiError::unauthorized();
+            }
+            Error::LimitReached(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limit_error",
+                "limit_reached",
+            ),
+            Error::Internal { reference } => return ApiError::internal(reference.clone()),
+            Error::Transport(_) => (StatusCode::BAD_GATEWAY, "server_error", "transport"),
+        };
+        let message = match &e {
+            Error::Invalid(fields) => fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Error::Conflict(f) => f.message.clone(),
+            other => other.to_string(),
+        };
+        ApiError {
+            status,
+            kind,
+            code,
+            message,
         }
     }
 }

@@ -1,34 +1,84 @@
-//! `GET /v1/models` and `GET /v1/models/{id}`: the base models the platform offers
-//! (from `BASE_MODELS`). Fine-tuned models of the workspace join them with fine-tuning.
+//! `/v1/models`: the base models the platform offers (`BASE_MODELS`) and the fine-tuned
+//! models of the key's workspace. Only fine-tuned models can be deleted.
 
-use super::{ApiError, ApiKeyContext};
+use super::{ApiError, ApiKeyContext, not_found_as};
+use crate::server::repo::fine_tuning::{self as repo, ModelRow};
+use crate::server::services::fine_tuning;
 use crate::server::state::AppState;
 use axum::Json;
 use axum::extract::{Extension, Path, State};
+use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-fn model(id: &str) -> Value {
+fn base(id: &str) -> Value {
     json!({ "id": id, "object": "model", "created": 0, "owned_by": "platform" })
+}
+
+fn fine_tuned(m: &ModelRow) -> Value {
+    json!({
+        "id": m.id, "object": "model", "created": m.created_at / 1000,
+        "owned_by": m.workspace_id, "parent": m.base_model, "job_id": m.job_id,
+    })
 }
 
 pub async fn list(
     State(state): State<AppState>,
-    Extension(_key): Extension<ApiKeyContext>,
-) -> Json<Value> {
-    let data: Vec<Value> = state.config.base_models.iter().map(|m| model(m)).collect();
-    Json(json!({ "object": "list", "data": data }))
+    Extension(key): Extension<ApiKeyContext>,
+) -> Result<Json<Value>, ApiError> {
+    let own = repo::list_models(&state.db.pool, &key.0.workspace_id)
+        .await
+        .map_err(|e| super::internal_error("listing models", e))?;
+    let data: Vec<Value> = state
+        .config
+        .base_models
+        .iter()
+        .map(|m| base(m))
+        .chain(own.iter().map(fine_tuned))
+        .collect();
+    Ok(Json(json!({ "object": "list", "data": data })))
+}
+
+async fn find_own(
+    state: &AppState,
+    key: &ApiKeyContext,
+    id: &str,
+) -> Result<Option<ModelRow>, ApiError> {
+    repo::find_model(&state.db.pool, &key.0.workspace_id, id)
+        .await
+        .map_err(|e| super::internal_error("loading a model", e))
 }
 
 pub async fn get(
     State(state): State<AppState>,
-    Extension(_key): Extension<ApiKeyContext>,
+    Extension(key): Extension<ApiKeyContext>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    state
-        .config
-        .base_models
-        .iter()
-        .find(|m| **m == id)
-        .map(|m| Json(model(m)))
+    if state.config.base_models.contains(&id) {
+        return Ok(Json(base(&id)));
+    }
+    find_own(&state, &key, &id)
+        .await?
+        .map(|m| Json(fine_tuned(&m)))
         .ok_or_else(|| ApiError::not_found("Model"))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    Extension(key): Extension<ApiKeyContext>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    if state.config.base_models.contains(&id) {
+        return Err(ApiError {
+            status: StatusCode::FORBIDDEN,
+            kind: "invalid_request_error",
+            code: "model_not_deletable",
+            message: "model: base models cannot be deleted; only fine-tuned ones.".into(),
+        });
+    }
+    fine_tuning::delete_model(&state.db, &key.0.workspace_id, &id)
+        .await
+        .map_err(|e| not_found_as("Model", e))?;
+    Ok(Json(
+        json!({ "id": id, "object": "model", "deleted": true }),
+    ))
 }

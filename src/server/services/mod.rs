@@ -4,6 +4,8 @@
 pub mod access;
 pub mod accounts;
 pub mod api_keys;
+pub mod datasets;
+pub mod fine_tuning;
 pub mod invitations;
 pub mod members;
 pub mod orgs;

@@ -1,0 +1,258 @@
+//! Fine-tuning jobs and the fine-tuned models they register.
+
+use sqlx::AnyExecutor;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JobRow {
+    pub id: String,
+    pub org_id: String,
+    pub workspace_id: String,
+    pub model: String,
+    pub training_file: String,
+    pub validation_file: Option<String>,
+    /// JSON, as `domain::fine_tuning::normalize_hyperparameters` returns it.
+    pub hyperparameters: String,
+    pub suffix: Option<String>,
+    pub status: String,
+    pub progress: i64,
+    pub message: Option<String>,
+    pub trained_tokens: Option<i64>,
+    pub fine_tuned_model: Option<String>,
+    pub created_by_key: Option<String>,
+    pub created_by_user: Option<String>,
+    pub created_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+}
+
+const JOB_COLUMNS: &str = "id, org_id, workspace_id, model, training_file, validation_file, hyperparameters, suffix, status, progress, message, trained_tokens, fine_tuned_model, created_by_key, created_by_user, created_at, started_at, finished_at";
+
+pub async fn insert_job<'e>(db: impl AnyExecutor<'e>, j: &JobRow) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO fine_tuning_jobs ({JOB_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+    ))
+    .bind(&j.id)
+    .bind(&j.org_id)
+    .bind(&j.workspace_id)
+    .bind(&j.model)
+    .bind(&j.training_file)
+    .bind(&j.validation_file)
+    .bind(&j.hyperparameters)
+    .bind(&j.suffix)
+    .bind(&j.status)
+    .bind(j.progress)
+    .bind(&j.message)
+    .bind(j.trained_tokens)
+    .bind(&j.fine_tuned_model)
+    .bind(&j.created_by_key)
+    .bind(&j.created_by_user)
+    .bind(j.created_at)
+    .bind(j.started_at)
+    .bind(j.finished_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A page of the workspace's jobs, newest first, after the job `after` (its id) if given.
+pub async fn list_jobs<'e>(
+    db: impl AnyExecutor<'e> + Copy,
+    workspace_id: &str,
+    after: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<JobRow>> {
+    // Keyset pagination on (created_at, id): stable while new jobs arrive.
+    let cursor: Option<(i64, String)> =
+        match after {
+            Some(id) => sqlx::query_as(
+                "SELECT created_at, id FROM fine_tuning_jobs WHERE workspace_id = $1 AND id = $2",
+            )
+            .bind(workspace_id)
+            .bind(id)
+            .fetch_optional(db)
+            .await?,
+            None => None,
+        };
+    let (at, id) = cursor.unwrap_or((i64::MAX, String::new()));
+    sqlx::query_as(&format!(
+        "SELECT {JOB_COLUMNS} FROM fine_tuning_jobs WHERE workspace_id = $1 \
+         AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
+         ORDER BY created_at DESC, id DESC LIMIT $4"
+    ))
+    .bind(workspace_id)
+    .bind(at)
+    .bind(id)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// The job, if it belongs to that workspace.
+pub async fn find_job<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<JobRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {JOB_COLUMNS} FROM fine_tuning_jobs WHERE workspace_id = $1 AND id = $2"
+    ))
+    .bind(workspace_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The job whatever its workspace: for the trainer only.
+pub async fn find_job_any<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<Option<JobRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {JOB_COLUMNS} FROM fine_tuning_jobs WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The oldest queued job, a candidate for claiming.
+pub async fn oldest_queued<'e>(db: impl AnyExecutor<'e>) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT id FROM fine_tuning_jobs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1",
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Moves a job from one status to another, only if it is still in `from`: the check
+/// and the change are one statement, so two racing changes cannot both win.
+pub async fn transition<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    from: &[&str],
+    to: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let list = super::placeholders(4, from.len());
+    let sql = format!(
+        "UPDATE fine_tuning_jobs SET status = $1, \
+         started_at = CASE WHEN $1 = 'running' THEN $2 ELSE started_at END, \
+         finished_at = CASE WHEN $1 IN ('succeeded', 'failed', 'cancelled') THEN $2 ELSE finished_at END \
+         WHERE id = $3 AND status IN ({list})"
+    );
+    let mut q = sqlx::query(&sql).bind(to).bind(now).bind(id);
+    for s in from {
+        q = q.bind(*s);
+    }
+    Ok(q.execute(db).await?.rows_affected() == 1)
+}
+
+/// Records progress of a running job; false when it is no longer running.
+pub async fn set_progress<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    progress: i64,
+    message: Option<&str>,
+    trained_tokens: Option<i64>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE fine_tuning_jobs SET progress = $1, message = COALESCE($2, message), \
+         trained_tokens = COALESCE($3, trained_tokens) WHERE id = $4 AND status = 'running'",
+    )
+    .bind(progress)
+    .bind(message)
+    .bind(trained_tokens)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The outcome of a job that was running: its final status, message and model.
+pub async fn finish<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    status: &str,
+    message: Option<&str>,
+    fine_tuned_model: Option<&str>,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE fine_tuning_jobs SET status = $1, message = COALESCE($2, message), \
+         fine_tuned_model = $3, finished_at = $4, \
+         progress = CASE WHEN $1 = 'succeeded' THEN 100 ELSE progress END \
+         WHERE id = $5 AND status = 'running'",
+    )
+    .bind(status)
+    .bind(message)
+    .bind(fine_tuned_model)
+    .bind(now)
+    .bind(id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ModelRow {
+    pub id: String,
+    pub org_id: String,
+    pub workspace_id: String,
+    pub base_model: String,
+    pub job_id: String,
+    pub created_at: i64,
+}
+
+const MODEL_COLUMNS: &str = "id, org_id, workspace_id, base_model, job_id, created_at";
+
+pub async fn insert_model<'e>(db: impl AnyExecutor<'e>, m: &ModelRow) -> sqlx::Result<()> {
+    sqlx::query(&format!(
+        "INSERT INTO fine_tuned_models ({MODEL_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
+    ))
+    .bind(&m.id)
+    .bind(&m.org_id)
+    .bind(&m.workspace_id)
+    .bind(&m.base_model)
+    .bind(&m.job_id)
+    .bind(m.created_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn list_models<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+) -> sqlx::Result<Vec<ModelRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {MODEL_COLUMNS} FROM fine_tuned_models WHERE workspace_id = $1 ORDER BY created_at DESC, id"
+    ))
+    .bind(workspace_id)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn find_model<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<ModelRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {MODEL_COLUMNS} FROM fine_tuned_models WHERE workspace_id = $1 AND id = $2"
+    ))
+    .bind(workspace_id)
+    .bind(id)
+    .fetch_optional(db)
+    .await
+}
+
+/// Deletes the workspace's model; false when there was none.
+pub async fn delete_model<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    id: &str,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM fine_tuned_models WHERE workspace_id = $1 AND id = $2")
+        .bind(workspace_id)
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

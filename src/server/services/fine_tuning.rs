@@ -1,0 +1,267 @@
+//! Fine-tuning jobs: created through `/v1` (or the console), followed by every member of
+//! the workspace, run by a trainer service that claims them and reports back. A job that
+//! succeeds registers its model in the workspace, in the same transaction.
+
+use crate::domain::Error;
+use crate::domain::fine_tuning::{
+    JobStatus, check_suffix, fine_tuned_model_id, normalize_hyperparameters,
+};
+use crate::server::db::{Db, now_ms};
+use crate::server::error::{OrInternal, internal};
+use crate::server::ids::new_id;
+use crate::server::repo::fine_tuning::{self as repo, JobRow, ModelRow};
+use crate::server::repo::{files, workspaces};
+use serde_json::Value;
+
+/// Who starts a job: a key through `/v1`, or a person in the console.
+pub enum Creator<'a> {
+    Key(&'a str),
+    User(&'a str),
+}
+
+/// The workspace a job belongs to.
+pub struct Owner<'a> {
+    pub org_id: &'a str,
+    pub workspace_id: &'a str,
+}
+
+/// A job request, as `/v1/fine_tuning/jobs` takes it.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct JobRequest {
+    pub model: Option<String>,
+    pub training_file: Option<String>,
+    pub validation_file: Option<String>,
+    pub hyperparameters: Option<Value>,
+    pub suffix: Option<String>,
+}
+
+async fn check_file(db: &Db, workspace_id: &str, field: &str, id: &str) -> Result<(), Error> {
+    files::find(&db.pool, workspace_id, id)
+        .await
+        .or_internal("checking a training file")?
+        .map(|_| ())
+        .ok_or_else(|| Error::invalid(field, format!("No file {id} in this workspace.")))
+}
+
+/// Checks the request and queues the job. Every problem names its field.
+pub async fn create(
+    db: &Db,
+    base_models: &[String],
+    owner: Owner<'_>,
+    creator: Creator<'_>,
+    req: JobRequest,
+) -> Result<JobRow, Error> {
+    let model = req
+        .model
+        .filter(|m| !m.trim().is_empty())
+        .ok_or_else(|| Error::invalid("model", "Name the base model to fine-tune."))?;
+    if !base_models.contains(&model) {
+        return Err(Error::invalid(
+            "model",
+            format!(
+                "{model} cannot be fine-tuned. Choose one of: {}.",
+                base_models.join(", ")
+            ),
+        ));
+    }
+    let training_file = req
+        .training_file
+        .filter(|f| !f.trim().is_empty())
+        .ok_or_else(|| Error::invalid("training_file", "Name an uploaded file."))?;
+    check_file(db, owner.workspace_id, "training_file", &training_file).await?;
+    let validation_file = req.validation_file.filter(|f| !f.trim().is_empty());
+    if let Some(v) = &validation_file {
+        check_file(db, owner.workspace_id, "validation_file", v).await?;
+    }
+    let suffix = req.suffix.filter(|s| !s.is_empty());
+    if let Some(s) = &suffix {
+        check_suffix(s).map_err(|m| Error::invalid("suffix", m))?;
+    }
+    let hyperparameters = normalize_hyperparameters(req.hyperparameters.as_ref())
+        .map_err(|(field, message)| Error::invalid(&field, message))?;
+    let (created_by_key, created_by_user) = match creator {
+        Creator::Key(k) => (Some(k.to_owned()), None),
+        Creator::User(u) => (None, Some(u.to_owned())),
+    };
+    let job = JobRow {
+        id: format!("ftjob-{}", &new_id("j")[2..]),
+        org_id: owner.org_id.to_owned(),
+        workspace_id: owner.workspace_id.to_owned(),
+        model,
+        training_file,
+        validation_file,
+        hyperparameters: hyperparameters.to_string(),
+        suffix,
+        status: JobStatus::Queued.as_str().to_owned(),
+        progress: 0,
+        message: None,
+        trained_tokens: None,
+        fine_tuned_model: None,
+        created_by_key,
+        created_by_user,
+        created_at: now_ms(),
+        started_at: None,
+        finished_at: None,
+    };
+    repo::insert_job(&db.pool, &job)
+        .await
+        .or_internal("queueing a fine-tuning job")?;
+    Ok(job)
+}
+
+pub async fn find(db: &Db, workspace_id: &str, id: &str) -> Result<JobRow, Error> {
+    repo::find_job(&db.pool, workspace_id, id)
+        .await
+        .or_internal("loading a fine-tuning job")?
+        .ok_or(Error::NotFound)
+}
+
+/// Cancels a queued or running job of the workspace. A finished job is a conflict.
+pub async fn cancel(db: &Db, workspace_id: &str, id: &str) -> Result<JobRow, Error> {
+    find(db, workspace_id, id).await?;
+    let cancelled = repo::transition(
+        &db.pool,
+        id,
+        &["queued", "running"],
+        JobStatus::Cancelled.as_str(),
+        now_ms(),
+    )
+    .await
+    .or_internal("cancelling a fine-tuning job")?;
+    let job = find(db, workspace_id, id).await?;
+    if !cancelled {
+        return Err(Error::Conflict(crate::domain::FieldError {
+            field: "job".into(),
+            message: format!("The job has already {}.", job.status),
+        }));
+    }
+    Ok(job)
+}
+
+/// The trainer takes the oldest queued job, if any. Two trainers never get the same job:
+/// the claim is a conditional update, retried when another trainer won.
+pub async fn claim(db: &Db) -> Result<Option<JobRow>, Error> {
+    for _ in 0..8 {
+        let Some(id) = repo::oldest_queued(&db.pool)
+            .await
+            .or_internal("finding a queued job")?
+        else {
+            return Ok(None);
+        };
+        let won = repo::transition(&db.pool, &id, &["queued"], "running", now_ms())
+            .await
+            .or_internal("claiming a job")?;
+        if won {
+            return repo::find_job_any(&db.pool, &id)
+                .await
+                .or_internal("loading a claimed job");
+        }
+    }
+    Ok(None)
+}
+
+/// The trainer's job, in any workspace; `NotFound` for an unknown id.
+pub async fn find_for_trainer(db: &Db, id: &str) -> Result<JobRow, Error> {
+    repo::find_job_any(&db.pool, id)
+        .await
+        .or_internal("loading a job")?
+        .ok_or(Error::NotFound)
+}
+
+fn not_running(job: &JobRow) -> Error {
+    Error::Conflict(crate::domain::FieldError {
+        field: "status".into(),
+        message: format!("The job is {}, not running.", job.status),
+    })
+}
+
+/// Progress from the trainer. A job cancelled meanwhile answers a conflict naming its
+/// status, so the trainer stops.
+pub async fn report_progress(
+    db: &Db,
+    id: &str,
+    progress: i64,
+    message: Option<&str>,
+    trained_tokens: Option<i64>,
+) -> Result<JobRow, Error> {
+    if !(0..=100).contains(&progress) {
+        return Err(Error::invalid(
+            "progress",
+            "Use a whole number from 0 to 100.",
+        ));
+    }
+    let job = find_for_trainer(db, id).await?;
+    let updated = repo::set_progress(&db.pool, id, progress, message, trained_tokens)
+        .await
+        .or_internal("recording job progress")?;
+    if !updated {
+        return Err(not_running(&job));
+    }
+    find_for_trainer(db, id).await
+}
+
+/// The trainer's verdict. Success registers `ft:<base>:<workspace>:<suffix>:<id>` in the
+/// job's workspace; the status change and the model are written together or not at all.
+pub async fn complete(
+    db: &Db,
+    id: &str,
+    succeeded: bool,
+    message: Option<&str>,
+) -> Result<JobRow, Error> {
+    let job = find_for_trainer(db, id).await?;
+    let now = now_ms();
+    let model = if succeeded {
+        let workspace = workspaces::find_in_org(&db.pool, &job.org_id, &job.workspace_id)
+            .await
+            .or_internal("loading a job's workspace")?
+            .ok_or_else(|| internal("completing a job", "its workspace is gone"))?;
+        Some(ModelRow {
+            id: fine_tuned_model_id(&job.model, &workspace.name, job.suffix.as_deref(), &job.id),
+            org_id: job.org_id.clone(),
+            workspace_id: job.workspace_id.clone(),
+            base_model: job.model.clone(),
+            job_id: job.id.clone(),
+            created_at: now,
+        })
+    } else {
+        None
+    };
+    let status = if succeeded {
+        JobStatus::Succeeded
+    } else {
+        JobStatus::Failed
+    };
+    let mut tx = db.pool.begin().await.or_internal("completing a job")?;
+    let finished = repo::finish(
+        &mut *tx,
+        id,
+        status.as_str(),
+        message,
+        model.as_ref().map(|m| m.id.as_str()),
+        now,
+    )
+    .await
+    .or_internal("completing a job")?;
+    if !finished {
+        return Err(not_running(&job));
+    }
+    if let Some(m) = &model {
+        repo::insert_model(&mut *tx, m)
+            .await
+            .or_internal("registering a fine-tuned model")?;
+    }
+    tx.commit().await.or_internal("completing a job")?;
+    find_for_trainer(db, id).await
+}
+
+/// Deletes a fine-tuned model of the workspace (the job keeps its record of it).
+pub async fn delete_model(db: &Db, workspace_id: &str, id: &str) -> Result<(), Error> {
+    let deleted = repo::delete_model(&db.pool, workspace_id, id)
+        .await
+        .or_internal("deleting a model")?;
+    if deleted {
+        Ok(())
+    } else {
+        Err(Error::NotFound)
+    }
+}

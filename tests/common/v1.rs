@@ -1,0 +1,81 @@
+//! Calling `/v1` with a workspace key, as an API client does.
+
+use super::TestApp;
+use axum::body::Body;
+use axum::http::Request;
+use studio_console::domain::api_keys::CreatedKey;
+
+pub const GOOD: &str = concat!(
+    r#"{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}"#,
+    "\n",
+    r#"{"messages":[{"role":"user","content":"2+2?"},{"role":"assistant","content":"4"}]}"#,
+    "\n"
+);
+
+pub async fn key(app: &TestApp, ada: &mut super::Account, ws: &str) -> String {
+    let org = ada.org_id.clone();
+    let _ = app;
+    let created: CreatedKey = ada
+        .client
+        .call(
+            "/api/create_api_key",
+            &[
+                ("org_id", &org),
+                ("workspace_id", ws),
+                ("name", "k"),
+                ("expiry", "never"),
+            ],
+        )
+        .await
+        .json();
+    created.secret
+}
+
+pub async fn upload(
+    app: &TestApp,
+    key: &str,
+    purpose: &str,
+    content: &str,
+) -> super::client::Response {
+    let boundary = "XBOUNDARYX";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n{purpose}\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"train.jsonl\"\r\n\
+         Content-Type: application/jsonl\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    );
+    let req = Request::post("/v1/files")
+        .header("authorization", format!("Bearer {key}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    app.client().send(req).await
+}
+
+pub async fn v1(app: &TestApp, method: &str, path: &str, key: &str) -> super::client::Response {
+    let req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("authorization", format!("Bearer {key}"));
+    app.client().send(req.body(Body::empty()).unwrap()).await
+}
+
+/// A `/v1` call with a JSON body.
+pub async fn v1_json(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    key: &str,
+    body: serde_json::Value,
+) -> super::client::Response {
+    let req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("authorization", format!("Bearer {key}"))
+        .header("content-type", "application/json");
+    app.client()
+        .send(req.body(Body::from(body.to_string())).unwrap())
+        .await
+}
