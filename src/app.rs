@@ -1,9 +1,10 @@
 //! The HTML shell and the route table. Nothing else.
 
 use crate::ui::pages::{
-    ApiKeysPage, InvitationPage, Landing, NotFound, OrgHome, SettingsGeneralPage, SettingsIndex,
-    SettingsMembersPage, SettingsPermissionsPage, SettingsWorkspacesPage, SignInPage, SignUpPage,
-    TermsPage, WelcomePage, WorkspaceHome, WorkspaceMembersPage,
+    ApiKeysPage, DatasetsPage, FineTuningPage, InvitationPage, Landing, ModelsPage, NotFound,
+    OrgHome, SettingsGeneralPage, SettingsIndex, SettingsMembersPage, SettingsPermissionsPage,
+    SettingsWorkspacesPage, SignInPage, SignUpPage, TermsPage, WelcomePage, WorkspaceHome,
+    WorkspaceMembersPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -56,6 +57,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/o/:org/w/:ws") view=WorkspaceHome ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws/members") view=WorkspaceMembersPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws/api-keys") view=ApiKeysPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/w/:ws/datasets") view=DatasetsPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/w/:ws/fine-tuning") view=FineTuningPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/w/:ws/models") view=ModelsPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/members") view=SettingsMembersPage ssr=ssr.clone()/>
                 <Route path=path!("/invite/:token") view=InvitationPage ssr/>
             </Routes>

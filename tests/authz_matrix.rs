@@ -33,6 +33,10 @@ struct Ctx {
     ivan_token: String,
     /// An API key of the default workspace created by Ada.
     ada_key: String,
+    /// In the default workspace: a dataset, a fine-tuned model, and one queued job per caller.
+    dataset: String,
+    model: String,
+    queued_jobs: Vec<String>,
 }
 
 type Fields = fn(&Ctx, usize) -> Vec<(&'static str, String)>;
@@ -359,8 +363,102 @@ fn rows() -> Vec<Row> {
             },
             expect: FIRST_SIGN_UP,
         },
+        Row {
+            path: "/api/list_datasets",
+            fields: |c, _| in_default(c, vec![]),
+            expect: WORKSPACE_MEMBERS,
+        },
+        Row {
+            path: "/api/list_fine_tuning_jobs",
+            fields: |c, _| in_default(c, vec![]),
+            expect: WORKSPACE_MEMBERS,
+        },
+        Row {
+            path: "/api/list_models",
+            fields: |c, _| in_default(c, vec![]),
+            expect: WORKSPACE_MEMBERS,
+        },
+        Row {
+            path: "/api/cancel_fine_tuning_job",
+            // Each caller gets a queued job of its own to cancel.
+            fields: |c, n| in_default(c, vec![("job_id", c.queued_jobs[(n - 1) % 6].clone())]),
+            expect: WORKSPACE_MEMBERS,
+        },
+        Row {
+            path: "/api/delete_dataset",
+            fields: |c, _| in_default(c, vec![("file_id", c.dataset.clone())]),
+            expect: WORKSPACE_ADMIN_ACTIONS,
+        },
+        Row {
+            path: "/api/delete_model",
+            fields: |c, _| in_default(c, vec![("model_id", c.model.clone())]),
+            expect: WORKSPACE_ADMIN_ACTIONS,
+        },
     ]
 }
+
+/// The organization and its default workspace, then `more`.
+fn in_default(c: &Ctx, more: Vec<(&'static str, String)>) -> Vec<(&'static str, String)> {
+    let mut fields = vec![
+        ("org_id", c.org.clone()),
+        ("workspace_id", c.default_ws.clone()),
+    ];
+    fields.extend(more);
+    fields
+}
+
+/// A dataset, a fine-tuned model (run through the trainer) and six queued jobs in `ws`.
+async fn workspace_resources(
+    app: &TestApp,
+    ada: &mut common::Account,
+    ws: &str,
+) -> (String, String, Vec<String>) {
+    use common::v1::{GOOD, key, upload, v1_json};
+    use serde_json::{Value, json};
+    let secret = key(app, ada, ws).await;
+    let file: Value = upload(app, &secret, "fine-tune", GOOD).await.json();
+    let file = file["id"].as_str().unwrap().to_owned();
+    let mut jobs = Vec::new();
+    for _ in 0..7 {
+        let job: Value = v1_json(
+            app,
+            "POST",
+            "/v1/fine_tuning/jobs",
+            &secret,
+            json!({ "model": "open-mistral-7b", "training_file": file }),
+        )
+        .await
+        .json();
+        jobs.push(job["id"].as_str().unwrap().to_owned());
+    }
+    let trainer = |path: String| {
+        axum::http::Request::post(path)
+            .header("authorization", format!("Bearer {TRAINER_TOKEN}"))
+            .body(axum::body::Body::from(r#"{"status":"succeeded"}"#))
+            .unwrap()
+    };
+    let claimed: Value = app
+        .client()
+        .send(trainer("/internal/trainer/jobs/claim".into()))
+        .await
+        .json();
+    let claimed = claimed["id"].as_str().unwrap().to_owned();
+    let done: Value = app
+        .client()
+        .send(trainer(format!(
+            "/internal/trainer/jobs/{claimed}/complete"
+        )))
+        .await
+        .json();
+    jobs.retain(|j| *j != claimed);
+    (
+        file,
+        done["fine_tuned_model"].as_str().unwrap().to_owned(),
+        jobs,
+    )
+}
+
+const TRAINER_TOKEN: &str = "trainer-token-0123456789";
 
 /// Invites `email` as Ada and returns (invitation id, fresh token).
 async fn invite(ada: &mut common::Client, org: &str, email: &str) -> (String, String) {
@@ -393,6 +491,9 @@ async fn invite(ada: &mut common::Client, org: &str, email: &str) -> (String, St
 backend_tests!(every_server_function_checks_every_caller);
 
 async fn every_server_function_checks_every_caller(app: TestApp) {
+    let app = app
+        .reconfigured(|c| c.trainer_token = Some(TRAINER_TOKEN.into()))
+        .await;
     // Ada: Admin. Bob: Member, Contributor of both workspaces. Bill: Billing.
     // Eve: Admin of her own organization. Nora: in no organization at all.
     let mut ada = account(&app, "Ada", "ada@example.com").await;
@@ -450,7 +551,12 @@ async fn every_server_function_checks_every_caller(app: TestApp) {
         )
         .await
         .json();
+    let default_ws = ada.workspace_id.clone();
+    let (dataset, model, queued_jobs) = workspace_resources(&app, &mut ada, &default_ws).await;
     let ctx = Ctx {
+        dataset,
+        model,
+        queued_jobs,
         ada_key: ada_key.key.id,
         org,
         default_ws: ada.workspace_id.clone(),

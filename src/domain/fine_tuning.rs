@@ -101,6 +101,13 @@ pub struct WorkspaceResources<T> {
     pub can_delete: bool,
 }
 
+/// The models page: the platform's base models and the workspace's own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelsPage {
+    pub base_models: Vec<String>,
+    pub fine_tuned: WorkspaceResources<ModelView>,
+}
+
 /// Checks a suffix: 1 to 18 letters, digits, `-` or `_` (it becomes part of a model id).
 pub fn check_suffix(suffix: &str) -> Result<(), String> {
     let ok_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';

@@ -38,6 +38,41 @@ pub fn workspace_api_keys(org_id: &str, workspace_id: &str) -> String {
     format!("/o/{org_id}/w/{workspace_id}/api-keys")
 }
 
+pub fn workspace_datasets(org_id: &str, workspace_id: &str) -> String {
+    format!("/o/{org_id}/w/{workspace_id}/datasets")
+}
+
+/// Where the datasets page's upload form posts (multipart).
+pub fn dataset_upload(org_id: &str, workspace_id: &str) -> String {
+    format!("/o/{org_id}/w/{workspace_id}/datasets/upload")
+}
+
+pub fn dataset_download(org_id: &str, workspace_id: &str, file_id: &str) -> String {
+    format!("/o/{org_id}/w/{workspace_id}/datasets/{file_id}/content")
+}
+
+pub fn workspace_fine_tuning(org_id: &str, workspace_id: &str) -> String {
+    format!("/o/{org_id}/w/{workspace_id}/fine-tuning")
+}
+
+pub fn workspace_models(org_id: &str, workspace_id: &str) -> String {
+    format!("/o/{org_id}/w/{workspace_id}/models")
+}
+
+/// `value` percent-encoded for a query string.
+pub fn query_value(value: &str) -> String {
+    let mut out = String::new();
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
 /// The page an invitation link opens (the token is the last segment).
 pub fn invitation(token: &str) -> String {
     format!("/invite/{token}")
@@ -72,5 +107,13 @@ mod tests {
         assert_eq!(super::local("https://evil.example"), None);
         assert_eq!(super::local("/\\evil.example"), None);
         assert_eq!(super::local("relative"), None);
+    }
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(
+            super::query_value("Line 3: not \"JSON\" & more"),
+            "Line%203%3A%20not%20%22JSON%22%20%26%20more"
+        );
     }
 }

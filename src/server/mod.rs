@@ -4,6 +4,7 @@ pub mod auth;
 pub mod authz;
 pub mod cli;
 pub mod config;
+pub mod console_files;
 pub mod csrf;
 pub mod db;
 pub mod demo_trainer;

@@ -1,9 +1,9 @@
 //! The axum router: pages, server functions, static files, health, and the layers around them.
 
-use super::{csrf, rest, session, stall_guard, state::AppState};
+use super::{console_files, csrf, rest, session, stall_guard, state::AppState};
 use crate::app::{App, shell};
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -13,9 +13,11 @@ use tower_http::trace::TraceLayer;
 pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let upload_limit = rest::upload_body_limit(&state.config);
     Router::new()
         .route("/healthz", get(health))
         .merge(rest::routes(state.clone()))
+        .merge(console_files::routes().layer(DefaultBodyLimit::max(upload_limit)))
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Innermost, so that a retried render sees the same session.

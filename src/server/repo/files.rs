@@ -66,3 +66,32 @@ pub async fn delete<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<()> 
         .await?;
     Ok(())
 }
+
+/// A dataset with the name of the key or person that uploaded it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FileWithCreator {
+    pub id: String,
+    pub filename: String,
+    pub bytes: i64,
+    pub line_count: i64,
+    pub key_name: Option<String>,
+    pub user_name: Option<String>,
+    pub created_at: i64,
+}
+
+/// The workspace's newest datasets, with their uploaders, in one query.
+pub async fn list_with_creators<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<FileWithCreator>> {
+    sqlx::query_as(
+        "SELECT f.id, f.filename, f.bytes, f.line_count, k.name AS key_name, u.name AS user_name, f.created_at \
+         FROM files f LEFT JOIN api_keys k ON k.id = f.created_by_key LEFT JOIN users u ON u.id = f.created_by_user \
+         WHERE f.workspace_id = $1 ORDER BY f.created_at DESC, f.id LIMIT $2",
+    )
+    .bind(workspace_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

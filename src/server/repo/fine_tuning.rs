@@ -256,3 +256,34 @@ pub async fn delete_model<'e>(
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// A job with the name of the key or person that started it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JobWithCreator {
+    #[sqlx(flatten)]
+    pub job: JobRow,
+    pub key_name: Option<String>,
+    pub user_name: Option<String>,
+}
+
+/// The workspace's newest jobs, with who started them, in one query.
+pub async fn list_with_creators<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<JobWithCreator>> {
+    let columns: String = JOB_COLUMNS
+        .split(", ")
+        .map(|c| format!("j.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    sqlx::query_as(&format!(
+        "SELECT {columns}, k.name AS key_name, u.name AS user_name FROM fine_tuning_jobs j \
+         LEFT JOIN api_keys k ON k.id = j.created_by_key LEFT JOIN users u ON u.id = j.created_by_user \
+         WHERE j.workspace_id = $1 ORDER BY j.created_at DESC, j.id DESC LIMIT $2"
+    ))
+    .bind(workspace_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

@@ -18,10 +18,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 pub use auth::ApiKeyContext;
+pub use files::download;
+
+/// The largest request body an upload may have: the file plus its multipart framing.
+pub fn upload_body_limit(config: &super::config::Config) -> usize {
+    (config.max_upload_bytes as usize).saturating_add(1024 * 1024)
+}
 
 pub fn routes(state: AppState) -> Router<AppState> {
-    // Multipart framing adds a little to the file itself.
-    let upload_limit = (state.config.max_upload_bytes as usize).saturating_add(1024 * 1024);
+    let upload_limit = upload_body_limit(&state.config);
     Router::new()
         .route("/v1/models", get(models::list))
         .route("/v1/models/{id}", get(models::get).delete(models::delete))

@@ -11,4 +11,5 @@ pub mod members;
 pub mod orgs;
 pub mod shell;
 pub mod workspace_members;
+pub mod workspace_resources;
 pub mod workspaces;

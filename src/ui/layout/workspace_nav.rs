@@ -7,6 +7,9 @@ use leptos::prelude::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkspaceSection {
     Home,
+    Datasets,
+    FineTuning,
+    Models,
     ApiKeys,
     Members,
 }
@@ -21,6 +24,21 @@ pub fn WorkspaceNav(shell: ShellData, current: WorkspaceSection) -> impl IntoVie
             WorkspaceSection::Home,
             "Home",
             paths::workspace_home(&shell.org.id, &ws.id),
+        ),
+        (
+            WorkspaceSection::Datasets,
+            "Datasets",
+            paths::workspace_datasets(&shell.org.id, &ws.id),
+        ),
+        (
+            WorkspaceSection::FineTuning,
+            "Fine-tuning",
+            paths::workspace_fine_tuning(&shell.org.id, &ws.id),
+        ),
+        (
+            WorkspaceSection::Models,
+            "Models",
+            paths::workspace_models(&shell.org.id, &ws.id),
         ),
         (
             WorkspaceSection::ApiKeys,

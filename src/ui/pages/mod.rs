@@ -5,6 +5,7 @@ mod invite;
 mod landing;
 mod not_found;
 mod org_home;
+mod resources;
 mod settings;
 mod sign_in;
 mod sign_up;
@@ -18,6 +19,7 @@ pub use invite::InvitationPage;
 pub use landing::Landing;
 pub use not_found::NotFound;
 pub use org_home::OrgHome;
+pub use resources::{DatasetsPage, FineTuningPage, ModelsPage};
 pub use settings::{
     SettingsGeneralPage, SettingsIndex, SettingsMembersPage, SettingsPermissionsPage,
     SettingsWorkspacesPage,

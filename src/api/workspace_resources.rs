@@ -1,0 +1,91 @@
+//! Workspace -> Datasets, Fine-tuning, Models: what the workspace's keys and members
+//! created. Uploads and downloads are plain HTTP routes (`server::console_files`).
+
+use crate::domain::Error;
+use crate::domain::fine_tuning::{DatasetView, JobView, ModelsPage, WorkspaceResources};
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "list_datasets")]
+pub async fn list_datasets(
+    org_id: String,
+    workspace_id: String,
+) -> Result<WorkspaceResources<DatasetView>, Error> {
+    use crate::server::services::workspace_resources as resources;
+    let run = async {
+        let (state, actor) = ctx::org_actor(&org_id).await?;
+        resources::list_datasets(&state.db, &actor, &workspace_id).await
+    };
+    ctx::respond(run.await)
+}
+
+#[server(prefix = "/api", endpoint = "delete_dataset")]
+pub async fn delete_dataset(
+    org_id: String,
+    workspace_id: String,
+    file_id: String,
+) -> Result<(), Error> {
+    use crate::server::services::workspace_resources as resources;
+    let run = async {
+        let (state, actor) = ctx::org_actor(&org_id).await?;
+        resources::delete_dataset(&state.db, &state.config, &actor, &workspace_id, &file_id).await
+    };
+    ctx::respond(run.await)
+}
+
+#[server(prefix = "/api", endpoint = "list_fine_tuning_jobs")]
+pub async fn list_fine_tuning_jobs(
+    org_id: String,
+    workspace_id: String,
+) -> Result<WorkspaceResources<JobView>, Error> {
+    use crate::server::services::workspace_resources as resources;
+    let run = async {
+        let (state, actor) = ctx::org_actor(&org_id).await?;
+        resources::list_jobs(&state.db, &actor, &workspace_id).await
+    };
+    ctx::respond(run.await)
+}
+
+#[server(prefix = "/api", endpoint = "cancel_fine_tuning_job")]
+pub async fn cancel_fine_tuning_job(
+    org_id: String,
+    workspace_id: String,
+    job_id: String,
+) -> Result<(), Error> {
+    use crate::server::services::workspace_resources as resources;
+    let run = async {
+        let (state, actor) = ctx::org_actor(&org_id).await?;
+        resources::cancel_job(&state.db, &actor, &workspace_id, &job_id).await
+    };
+    ctx::respond(run.await)
+}
+
+#[server(prefix = "/api", endpoint = "list_models")]
+pub async fn list_models(org_id: String, workspace_id: String) -> Result<ModelsPage, Error> {
+    use crate::server::services::workspace_resources as resources;
+    let run = async {
+        let (state, actor) = ctx::org_actor(&org_id).await?;
+        let fine_tuned = resources::list_models(&state.db, &actor, &workspace_id).await?;
+        Ok(ModelsPage {
+            base_models: state.config.base_models.clone(),
+            fine_tuned,
+        })
+    };
+    ctx::respond(run.await)
+}
+
+#[server(prefix = "/api", endpoint = "delete_model")]
+pub async fn delete_model(
+    org_id: String,
+    workspace_id: String,
+    model_id: String,
+) -> Result<(), Error> {
+    use crate::server::services::workspace_resources as resources;
+    let run = async {
+        let (state, actor) = ctx::org_actor(&org_id).await?;
+        resources::delete_model(&state.db, &actor, &workspace_id, &model_id).await
+    };
+    ctx::respond(run.await)
+}
+
+#[cfg(feature = "ssr")]
+use super::ctx;

@@ -1,0 +1,111 @@
+//! Dataset uploads and downloads in the console: plain HTTP routes beside the pages (a
+//! file can't travel through a server function), authenticated by the session and
+//! checked against the same matrix. The upload form works without JavaScript: it posts
+//! multipart and is redirected back to the datasets page with the outcome.
+
+use super::auth;
+use super::authz::OrgActor;
+use super::rest::download;
+use super::services::datasets::{self, UploadError, Uploader};
+use super::services::workspace_resources::member;
+use super::state::AppState;
+use crate::domain::{Error, paths};
+use axum::Router;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use tower_sessions::Session;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/o/{org}/w/{ws}/datasets/upload", post(upload))
+        .route("/o/{org}/w/{ws}/datasets/{id}/content", get(content))
+}
+
+/// The signed-in user, acting in a workspace they may use.
+async fn actor(
+    state: &AppState,
+    session: &Session,
+    org: &str,
+    ws: &str,
+) -> Result<OrgActor, Error> {
+    let user = auth::require_user(state, session).await?;
+    let actor = OrgActor::resolve(&state.db, &user.id, org).await?;
+    member(&state.db, &actor, ws).await?;
+    Ok(actor)
+}
+
+fn refused(e: Error) -> Response {
+    let status = StatusCode::from_u16(e.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    match e {
+        Error::Unauthenticated => Redirect::to(paths::SIGN_IN).into_response(),
+        other => (status, other.to_string()).into_response(),
+    }
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    session: Session,
+    Path((org, ws)): Path<(String, String)>,
+    mut multipart: Multipart,
+) -> Response {
+    let actor = match actor(&state, &session, &org, &ws).await {
+        Ok(a) => a,
+        Err(e) => return refused(e),
+    };
+    let back = paths::workspace_datasets(&org, &ws);
+    let outcome = async {
+        while let Some(field) = multipart
+            .next_field()
+            .await
+            .map_err(|e| UploadError::Invalid(format!("The upload was interrupted: {e}")))?
+        {
+            if field.name() == Some("file") {
+                let received = datasets::receive(&state.config, &ws, field).await?;
+                let uploader = Uploader::User(&actor.user_id);
+                return Ok(datasets::store(
+                    &state.db,
+                    &state.config,
+                    &org,
+                    &ws,
+                    uploader,
+                    received,
+                )
+                .await?);
+            }
+        }
+        Err(UploadError::Invalid(
+            "Choose a JSONL file to upload.".into(),
+        ))
+    };
+    let target = match outcome.await {
+        Ok(row) => format!("{back}?uploaded={}", paths::query_value(&row.filename)),
+        Err(UploadError::Invalid(m)) => format!("{back}?upload_error={}", paths::query_value(&m)),
+        Err(UploadError::TooLarge(limit)) => {
+            let m = format!(
+                "The file is larger than the limit of {} MB.",
+                limit / (1024 * 1024)
+            );
+            format!("{back}?upload_error={}", paths::query_value(&m))
+        }
+        Err(UploadError::Failed(e)) => {
+            format!("{back}?upload_error={}", paths::query_value(&e.to_string()))
+        }
+    };
+    Redirect::to(&target).into_response()
+}
+
+async fn content(
+    State(state): State<AppState>,
+    session: Session,
+    Path((org, ws, id)): Path<(String, String, String)>,
+) -> Response {
+    if let Err(e) = actor(&state, &session, &org, &ws).await {
+        return refused(e);
+    }
+    match datasets::open(&state.db, &state.config, &ws, &id).await {
+        Ok((row, file)) => download(&row, file),
+        Err(e) => refused(e),
+    }
+}

@@ -1,0 +1,200 @@
+//! `/o/{org}/w/{ws}/datasets`: the workspace's fine-tuning datasets, uploaded with any of
+//! its keys or in the console; download, upload, and (Admins) delete.
+
+use super::{size, when};
+use crate::api::workspace_resources::{DeleteDataset, list_datasets};
+use crate::domain::admin::thousands;
+use crate::domain::fine_tuning::DatasetView;
+use crate::domain::paths;
+use crate::domain::shell::ShellData;
+use crate::ui::components::{Dialog, DialogActions, FormAlert};
+use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+const DELETE: &str = "delete-dataset";
+
+#[component]
+pub fn DatasetsPage() -> impl IntoView {
+    view! { <ConsolePage page=|shell| view! { <Datasets shell/> }/> }
+}
+
+#[component]
+fn Datasets(shell: ShellData) -> impl IntoView {
+    let Some(ws) = shell.workspace.clone() else {
+        return ().into_any();
+    };
+    let org_id = shell.org.id.clone();
+    let delete = ServerAction::<DeleteDataset>::new();
+    let list = Resource::new(
+        {
+            let (org_id, ws_id) = (org_id.clone(), ws.id.clone());
+            move || (org_id.clone(), ws_id.clone(), delete.version().get())
+        },
+        |(org, ws, _)| list_datasets(org, ws),
+    );
+    let here = paths::workspace_datasets(&org_id, &ws.id);
+    let query = use_query_map();
+    let dialog = open_dialog();
+    let notice = move || {
+        query.with(|q| {
+            if let Some(name) = q.get("uploaded") {
+                Some(view! { <p class="alert alert-success" role="status">{format!("Uploaded {name}.")}</p> }.into_any())
+            } else {
+                q.get("upload_error").map(|m| {
+                    view! { <p class="alert alert-error" role="alert">{format!("Upload failed: {m}")}</p> }.into_any()
+                })
+            }
+        })
+    };
+    let table = {
+        let (org_id, ws_id, here) = (org_id.clone(), ws.id.clone(), here.clone());
+        move || {
+            let (org_id, ws_id, here) = (org_id.clone(), ws_id.clone(), here.clone());
+            Suspend::new(async move {
+                match list.await {
+                    Ok(page) if page.items.is_empty() => view! {
+                        <div class="empty-state pad">
+                            <p class="muted">"No datasets yet. Upload a JSONL file here, or with an API key: "
+                                <code>"POST /v1/files"</code>"."</p>
+                        </div>
+                    }
+                    .into_any(),
+                    Ok(page) => view! { <DatasetTable items=page.items can_delete=page.can_delete org_id ws_id here/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })
+        }
+    };
+    let dialogs = {
+        let (org_id, ws_id, here) = (org_id.clone(), ws.id.clone(), here.clone());
+        move || {
+            (dialog.get().as_deref() == Some(DELETE)).then_some(())?;
+            let file_id = query.with(|q| q.get("file"))?;
+            let (org_id, ws_id, here) = (org_id.clone(), ws_id.clone(), here.clone());
+            Some(Suspend::new(async move {
+                let page = list.await.ok()?;
+                let file = page.items.into_iter().find(|f| f.id == file_id)?;
+                page.can_delete
+                    .then(|| view! { <DeleteDialog org_id ws_id file close=here action=delete/> })
+            }))
+        }
+    };
+    let upload_to = paths::dataset_upload(&org_id, &ws.id);
+    view! {
+        <WorkspaceFrame shell=shell.clone() current=WorkspaceSection::Datasets section="Datasets">
+            {notice}
+            <section class="card card-flush" aria-labelledby="datasets-title">
+                <div class="section-header">
+                    <div>
+                        <h2 class="h2" id="datasets-title">"Datasets"</h2>
+                        <p class="muted">"Fine-tuning data of this workspace. Every member can use a dataset, whoever uploaded it."</p>
+                    </div>
+                </div>
+                <Transition fallback=|| view! { <p class="muted pad">"Loading datasets…"</p> }>{table}</Transition>
+            </section>
+            <section class="card" aria-labelledby="upload-title">
+                <h2 class="h3" id="upload-title">"Upload a dataset"</h2>
+                <p class="muted">"JSONL: one example per line, each an object with a "<code>"messages"</code>
+                    " array of "<code>"{\"role\", \"content\"}"</code>". Every line is checked; a bad line is named."</p>
+                <form class="form form-inline" method="post" action=upload_to enctype="multipart/form-data">
+                    <label class="field-label" for="dataset-file">"File"</label>
+                    <input class="input" type="file" id="dataset-file" name="file" accept=".jsonl,application/jsonl,application/json" required/>
+                    <button type="submit" class="btn btn-primary">"Upload"</button>
+                </form>
+            </section>
+        </WorkspaceFrame>
+        <Suspense>{dialogs}</Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn DatasetTable(
+    items: Vec<DatasetView>,
+    can_delete: bool,
+    org_id: String,
+    ws_id: String,
+    here: String,
+) -> impl IntoView {
+    let rows = items
+        .into_iter()
+        .map(|f| {
+            let download = paths::dataset_download(&org_id, &ws_id, &f.id);
+            let delete = can_delete.then(|| {
+                let href = format!("{here}?{}={DELETE}&file={}", paths::DIALOG_PARAM, f.id);
+                view! { <a class="btn btn-small btn-danger-outline" href=href aria-label=format!("Delete {}", f.filename)>"Delete"</a> }
+            });
+            view! {
+                <tr>
+                    <td>{f.filename.clone()}<div class="muted-cell"><code>{f.id.clone()}</code></div></td>
+                    <td class="num">{thousands(f.examples)}</td>
+                    <td class="num">{size(f.bytes)}</td>
+                    <td>{f.created_by.clone().unwrap_or_else(|| "—".into())}</td>
+                    <td>{when(Some(f.created_at), "")}</td>
+                    <td class="row-actions">
+                        <a class="btn btn-small btn-secondary" href=download rel="external" download=f.filename.clone()
+                            aria-label=format!("Download {}", f.filename)>"Download"</a>
+                        {delete}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="table">
+            <caption class="visually-hidden">"Datasets of this workspace"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"File"</th>
+                    <th scope="col" class="num">"Examples"</th>
+                    <th scope="col" class="num">"Size"</th>
+                    <th scope="col">"Uploaded by"</th>
+                    <th scope="col">"Uploaded"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+#[component]
+fn DeleteDialog(
+    org_id: String,
+    ws_id: String,
+    file: DatasetView,
+    close: String,
+    action: ServerAction<DeleteDataset>,
+) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let close_done = close.clone();
+    view! {
+        <Dialog id="delete-dataset" title=format!("Delete {}?", file.filename)
+            description="Every member and key of the workspace loses it. Jobs that used it keep their record."
+            close_href=close.clone()>
+            {move || if done() {
+                view! {
+                    <p class="alert alert-success" role="status">"Deleted."</p>
+                    <div class="dialog-actions"><a class="btn btn-primary" href=close_done.clone()>"Done"</a></div>
+                }
+                .into_any()
+            } else {
+                let (org_id, ws_id, file_id, close) = (org_id.clone(), ws_id.clone(), file.id.clone(), close.clone());
+                view! {
+                    <ActionForm action attr:class="form">
+                        <input type="hidden" name="org_id" value=org_id/>
+                        <input type="hidden" name="workspace_id" value=ws_id/>
+                        <input type="hidden" name="file_id" value=file_id/>
+                        <FormAlert error fields=&[]/>
+                        <DialogActions close_href=close>
+                            <button type="submit" class="btn btn-danger" disabled=move || action.pending().get()>"Delete dataset"</button>
+                        </DialogActions>
+                    </ActionForm>
+                }
+                .into_any()
+            }}
+        </Dialog>
+    }
+}

@@ -1,0 +1,172 @@
+//! `/o/{org}/w/{ws}/fine-tuning`: the workspace's fine-tuning jobs, whichever key started
+//! them, with their progress; the list refreshes while the page is open.
+
+use super::when;
+use crate::api::workspace_resources::{CancelFineTuningJob, list_fine_tuning_jobs};
+use crate::domain::fine_tuning::{JobStatus, JobView};
+use crate::domain::paths;
+use crate::domain::shell::ShellData;
+use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection};
+use leptos::prelude::*;
+
+/// How often an open page asks for news of running jobs.
+#[cfg(feature = "hydrate")]
+const REFRESH: std::time::Duration = std::time::Duration::from_secs(3);
+
+#[component]
+pub fn FineTuningPage() -> impl IntoView {
+    view! { <ConsolePage page=|shell| view! { <FineTuning shell/> }/> }
+}
+
+#[component]
+fn FineTuning(shell: ShellData) -> impl IntoView {
+    let Some(ws) = shell.workspace.clone() else {
+        return ().into_any();
+    };
+    let org_id = shell.org.id.clone();
+    let cancel = ServerAction::<CancelFineTuningJob>::new();
+    let tick = RwSignal::new(0u64);
+    #[cfg(feature = "hydrate")]
+    if let Ok(handle) = set_interval_with_handle(move || tick.update(|t| *t += 1), REFRESH) {
+        on_cleanup(move || handle.clear());
+    }
+    let list = Resource::new(
+        {
+            let (org_id, ws_id) = (org_id.clone(), ws.id.clone());
+            move || {
+                (
+                    org_id.clone(),
+                    ws_id.clone(),
+                    cancel.version().get(),
+                    tick.get(),
+                )
+            }
+        },
+        |(org, ws, ..)| list_fine_tuning_jobs(org, ws),
+    );
+    let models = paths::workspace_models(&org_id, &ws.id);
+    let cancel_error = move || {
+        cancel
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })
+    };
+    let table = {
+        let (org_id, ws_id, models) = (org_id.clone(), ws.id.clone(), models.clone());
+        move || {
+            let (org_id, ws_id, models) = (org_id.clone(), ws_id.clone(), models.clone());
+            Suspend::new(async move {
+                match list.await {
+                    Ok(page) if page.items.is_empty() => view! {
+                        <div class="empty-state pad">
+                            <p class="muted">"No fine-tuning jobs yet. Start one with an API key of this workspace: "
+                                <code>"POST /v1/fine_tuning/jobs"</code>" with a model and an uploaded training file."</p>
+                        </div>
+                    }
+                    .into_any(),
+                    Ok(page) => view! { <JobTable jobs=page.items org_id ws_id models cancel/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })
+        }
+    };
+    view! {
+        <WorkspaceFrame shell=shell.clone() current=WorkspaceSection::FineTuning section="Fine-tuning">
+            {cancel_error}
+            <section class="card card-flush" aria-labelledby="jobs-title">
+                <div class="section-header">
+                    <div>
+                        <h2 class="h2" id="jobs-title">"Fine-tuning jobs"</h2>
+                        <p class="muted">"Jobs started with any key of this workspace. A job that succeeds adds its model to "
+                            <a href=models.clone()>"Models"</a>"."</p>
+                    </div>
+                </div>
+                <Transition fallback=|| view! { <p class="muted pad">"Loading jobs…"</p> }>{table}</Transition>
+            </section>
+        </WorkspaceFrame>
+    }
+    .into_any()
+}
+
+fn status_class(status: JobStatus) -> &'static str {
+    match status {
+        JobStatus::Succeeded => "status status-ok",
+        JobStatus::Failed => "status status-error",
+        JobStatus::Cancelled => "status status-faint",
+        JobStatus::Queued | JobStatus::Running => "status status-busy",
+    }
+}
+
+#[component]
+fn JobTable(
+    jobs: Vec<JobView>,
+    org_id: String,
+    ws_id: String,
+    models: String,
+    cancel: ServerAction<CancelFineTuningJob>,
+) -> impl IntoView {
+    let rows = jobs
+        .into_iter()
+        .map(|j| {
+            let progress = (j.status == JobStatus::Running).then(|| {
+                view! {
+                    <div class="progress" role="progressbar" aria-label=format!("Progress of {}", j.id)
+                        aria-valuemin="0" aria-valuemax="100" aria-valuenow=j.progress.to_string()>
+                        <div class="progress-bar" style=format!("width: {}%", j.progress)></div>
+                    </div>
+                }
+            });
+            let model = match &j.fine_tuned_model {
+                Some(m) => view! { <a href=models.clone()><code>{m.clone()}</code></a> }.into_any(),
+                None => view! { <span class="muted-cell">"—"</span> }.into_any(),
+            };
+            let cancel_form = (!j.status.is_final()).then(|| {
+                let (org_id, ws_id, job_id) = (org_id.clone(), ws_id.clone(), j.id.clone());
+                view! {
+                    <ActionForm action=cancel>
+                        <input type="hidden" name="org_id" value=org_id/>
+                        <input type="hidden" name="workspace_id" value=ws_id/>
+                        <input type="hidden" name="job_id" value=job_id.clone()/>
+                        <button type="submit" class="btn btn-small btn-danger-outline" aria-label=format!("Cancel {job_id}")
+                            disabled=move || cancel.pending().get()>"Cancel"</button>
+                    </ActionForm>
+                }
+            });
+            view! {
+                <tr>
+                    <td><code>{j.id.clone()}</code>
+                        {j.suffix.clone().map(|s| view! { <div class="muted-cell">{format!("Suffix “{s}”")}</div> })}</td>
+                    <td>{j.model.clone()}<div class="muted-cell"><code>{j.training_file.clone()}</code></div></td>
+                    <td>
+                        <span class=status_class(j.status)>{j.status.label()}
+                            {(j.status == JobStatus::Running).then(|| format!(" · {}%", j.progress))}</span>
+                        {progress}
+                        {j.message.clone().map(|m| view! { <div class="muted-cell">{m}</div> })}
+                    </td>
+                    <td>{model}</td>
+                    <td>{j.created_by.clone().unwrap_or_else(|| "—".into())}</td>
+                    <td>{when(Some(j.created_at), "")}</td>
+                    <td class="row-actions">{cancel_form}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="table">
+            <caption class="visually-hidden">"Fine-tuning jobs of this workspace"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Job"</th>
+                    <th scope="col">"Base model · training file"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Fine-tuned model"</th>
+                    <th scope="col">"Started by"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}

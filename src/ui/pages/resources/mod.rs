@@ -1,0 +1,46 @@
+//! Workspace -> Datasets, Fine-tuning, Models: what the workspace's keys and members
+//! created, visible to every member of the workspace.
+
+mod datasets;
+mod fine_tuning;
+mod models;
+
+pub use datasets::DatasetsPage;
+pub use fine_tuning::FineTuningPage;
+pub use models::ModelsPage;
+
+use crate::domain::admin::{format_date, format_timestamp, thousands};
+use leptos::prelude::*;
+
+/// A date with the full timestamp on hover, or `none`.
+fn when(ms: Option<i64>, none: &'static str) -> AnyView {
+    match ms {
+        Some(ms) => view! { <time title=format_timestamp(ms)>{format_date(ms)}</time> }.into_any(),
+        None => view! { <span class="muted-cell">{none}</span> }.into_any(),
+    }
+}
+
+/// "12.3 MB", "840 B".
+fn size(bytes: i64) -> String {
+    const UNITS: [&str; 4] = ["KB", "MB", "GB", "TB"];
+    if bytes < 1024 {
+        return format!("{} B", thousands(bytes));
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_read_well() {
+        assert_eq!(super::size(840), "840 B");
+        assert_eq!(super::size(1536), "1.5 KB");
+        assert_eq!(super::size(200 * 1024 * 1024), "200.0 MB");
+    }
+}

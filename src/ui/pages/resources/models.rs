@@ -1,0 +1,193 @@
+//! `/o/{org}/w/{ws}/models`: the base models and the workspace's fine-tuned models.
+
+use super::when;
+use crate::api::workspace_resources::{DeleteModel, list_models};
+use crate::domain::fine_tuning::ModelView;
+use crate::domain::paths;
+use crate::domain::shell::ShellData;
+use crate::ui::components::{Dialog, DialogActions, FormAlert};
+use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+const DELETE: &str = "delete-model";
+
+#[component]
+pub fn ModelsPage() -> impl IntoView {
+    view! { <ConsolePage page=|shell| view! { <Models shell/> }/> }
+}
+
+#[component]
+fn Models(shell: ShellData) -> impl IntoView {
+    let Some(ws) = shell.workspace.clone() else {
+        return ().into_any();
+    };
+    let org_id = shell.org.id.clone();
+    let delete = ServerAction::<DeleteModel>::new();
+    let list = Resource::new(
+        {
+            let (org_id, ws_id) = (org_id.clone(), ws.id.clone());
+            move || (org_id.clone(), ws_id.clone(), delete.version().get())
+        },
+        |(org, ws, _)| list_models(org, ws),
+    );
+    let here = paths::workspace_models(&org_id, &ws.id);
+    let jobs = paths::workspace_fine_tuning(&org_id, &ws.id);
+    let query = use_query_map();
+    let dialog = open_dialog();
+    let content = {
+        let (here, jobs) = (here.clone(), jobs.clone());
+        move || {
+            let (here, jobs) = (here.clone(), jobs.clone());
+            Suspend::new(async move {
+                match list.await {
+                    Ok(page) => {
+                        let own = if page.fine_tuned.items.is_empty() {
+                            view! {
+                                <div class="empty-state pad">
+                                    <p class="muted">"No fine-tuned models yet. A "<a href=jobs.clone()>"fine-tuning job"</a>
+                                        " that succeeds adds its model here, for every member and key of the workspace."</p>
+                                </div>
+                            }
+                            .into_any()
+                        } else {
+                            let can_delete = page.fine_tuned.can_delete;
+                            view! { <ModelTable models=page.fine_tuned.items can_delete here jobs/> }.into_any()
+                        };
+                        let base = page
+                            .base_models
+                            .into_iter()
+                            .map(|m| view! { <li><code>{m}</code></li> })
+                            .collect_view();
+                        view! {
+                            <section class="card card-flush" aria-labelledby="own-title">
+                                <div class="section-header">
+                                    <div>
+                                        <h2 class="h2" id="own-title">"Fine-tuned models"</h2>
+                                        <p class="muted">"Use a model's id as "<code>"model"</code>" with any key of this workspace."</p>
+                                    </div>
+                                </div>
+                                {own}
+                            </section>
+                            <section class="card" aria-labelledby="base-title">
+                                <h2 class="h3" id="base-title">"Base models"</h2>
+                                <p class="muted">"Offered by the platform; these can be fine-tuned."</p>
+                                <ul class="plain-list">{base}</ul>
+                            </section>
+                        }
+                        .into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })
+        }
+    };
+    let dialogs = {
+        let (org_id, ws_id, here) = (org_id.clone(), ws.id.clone(), here.clone());
+        move || {
+            (dialog.get().as_deref() == Some(DELETE)).then_some(())?;
+            let model_id = query.with(|q| q.get("model"))?;
+            let (org_id, ws_id, here) = (org_id.clone(), ws_id.clone(), here.clone());
+            Some(Suspend::new(async move {
+                let page = list.await.ok()?;
+                let can_delete = page.fine_tuned.can_delete;
+                let model = page
+                    .fine_tuned
+                    .items
+                    .into_iter()
+                    .find(|m| m.id == model_id)?;
+                can_delete
+                    .then(|| view! { <DeleteDialog org_id ws_id model close=here action=delete/> })
+            }))
+        }
+    };
+    view! {
+        <WorkspaceFrame shell=shell.clone() current=WorkspaceSection::Models section="Models">
+            <Transition fallback=|| view! { <p class="muted pad">"Loading models…"</p> }>{content}</Transition>
+        </WorkspaceFrame>
+        <Suspense>{dialogs}</Suspense>
+    }
+    .into_any()
+}
+
+#[component]
+fn ModelTable(
+    models: Vec<ModelView>,
+    can_delete: bool,
+    here: String,
+    jobs: String,
+) -> impl IntoView {
+    let rows = models
+        .into_iter()
+        .map(|m| {
+            let delete = can_delete.then(|| {
+                let href = format!("{here}?{}={DELETE}&model={}", paths::DIALOG_PARAM, paths::query_value(&m.id));
+                view! { <a class="btn btn-small btn-danger-outline" href=href aria-label=format!("Delete {}", m.id)>"Delete"</a> }
+            });
+            view! {
+                <tr>
+                    <td><code>{m.id.clone()}</code></td>
+                    <td>{m.base_model.clone()}</td>
+                    <td><a href=jobs.clone()><code>{m.job_id.clone()}</code></a></td>
+                    <td>{when(Some(m.created_at), "")}</td>
+                    <td class="row-actions">{delete}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="table">
+            <caption class="visually-hidden">"Fine-tuned models of this workspace"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Model"</th>
+                    <th scope="col">"Base model"</th>
+                    <th scope="col">"Job"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+#[component]
+fn DeleteDialog(
+    org_id: String,
+    ws_id: String,
+    model: ModelView,
+    close: String,
+    action: ServerAction<DeleteModel>,
+) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let close_done = close.clone();
+    view! {
+        <Dialog id="delete-model" title=format!("Delete {}?", model.id)
+            description="Keys of this workspace can no longer use it. The job that made it keeps its record."
+            close_href=close.clone()>
+            {move || if done() {
+                view! {
+                    <p class="alert alert-success" role="status">"Deleted."</p>
+                    <div class="dialog-actions"><a class="btn btn-primary" href=close_done.clone()>"Done"</a></div>
+                }
+                .into_any()
+            } else {
+                let (org_id, ws_id, model_id, close) = (org_id.clone(), ws_id.clone(), model.id.clone(), close.clone());
+                view! {
+                    <ActionForm action attr:class="form">
+                        <input type="hidden" name="org_id" value=org_id/>
+                        <input type="hidden" name="workspace_id" value=ws_id/>
+                        <input type="hidden" name="model_id" value=model_id/>
+                        <FormAlert error fields=&[]/>
+                        <DialogActions close_href=close>
+                            <button type="submit" class="btn btn-danger" disabled=move || action.pending().get()>"Delete model"</button>
+                        </DialogActions>
+                    </ActionForm>
+                }
+                .into_any()
+            }}
+        </Dialog>
+    }
+}

@@ -1,0 +1,266 @@
+//! Workspace -> Datasets, Fine-tuning, Models in the console: every member of the
+//! workspace sees what any key or member created; Admins delete; others get "not found".
+
+mod common;
+
+use axum::body::Body;
+use axum::http::Request;
+use common::v1::{GOOD, key, upload, v1, v1_json};
+use common::{Account, TestApp, account};
+use serde_json::{Value, json};
+use studio_console::domain::fine_tuning::{
+    DatasetView, JobStatus, JobView, ModelsPage, WorkspaceResources,
+};
+
+backend_tests!(
+    every_member_sees_what_any_key_created,
+    a_console_upload_belongs_to_the_workspace,
+    outsiders_get_not_found,
+);
+
+const TOKEN: &str = "trainer-token-0123456789";
+
+/// Ada (Admin) with a key that uploaded a dataset and trained a model, and Bob, a
+/// Contributor of the same workspace.
+async fn setup(app: &TestApp) -> (Account, Account, String) {
+    let mut ada = account(app, "Ada", "ada@example.com").await;
+    let bob = account(app, "Bob", "bob@example.com").await;
+    app.add_org_member(&ada.org_id, &bob.user_id, "member")
+        .await;
+    app.add_workspace_member(&ada.workspace_id, &bob.user_id, "contributor")
+        .await;
+    let ws = ada.workspace_id.clone();
+    let secret = key(app, &mut ada, &ws).await;
+    let file: Value = upload(app, &secret, "fine-tune", GOOD).await.json();
+    let job = json!({ "model": "open-mistral-7b", "training_file": file["id"], "suffix": "faq" });
+    let job: Value = v1_json(app, "POST", "/v1/fine_tuning/jobs", &secret, job)
+        .await
+        .json();
+    let trainer = |path: String, body: &str| {
+        Request::post(path)
+            .header("authorization", format!("Bearer {TOKEN}"))
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    };
+    app.client()
+        .send(trainer("/internal/trainer/jobs/claim".into(), "{}"))
+        .await;
+    let id = job["id"].as_str().unwrap();
+    let res = app
+        .client()
+        .send(trainer(
+            format!("/internal/trainer/jobs/{id}/complete"),
+            r#"{"status":"succeeded"}"#,
+        ))
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    (ada, bob, secret)
+}
+
+fn in_ws(a: &Account) -> [(&'static str, String); 2] {
+    [
+        ("org_id", a.org_id.clone()),
+        ("workspace_id", a.workspace_id.clone()),
+    ]
+}
+
+async fn call(
+    client: &mut common::Client,
+    path: &str,
+    fields: &[(&'static str, String)],
+) -> common::client::Response {
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    client.call(path, &fields).await
+}
+
+async fn every_member_sees_what_any_key_created(app: TestApp) {
+    let app = app
+        .reconfigured(|c| c.trainer_token = Some(TOKEN.into()))
+        .await;
+    let (ada, mut bob, _) = setup(&app).await;
+    let mut fields = in_ws(&ada).to_vec();
+
+    let datasets: WorkspaceResources<DatasetView> =
+        call(&mut bob.client, "/api/list_datasets", &fields)
+            .await
+            .json();
+    assert_eq!(datasets.items.len(), 1);
+    let dataset = &datasets.items[0];
+    assert_eq!(
+        (dataset.examples, dataset.created_by.as_deref()),
+        (2, Some("Key “k”"))
+    );
+    assert!(!datasets.can_delete, "a Contributor does not delete");
+
+    let jobs: WorkspaceResources<JobView> =
+        call(&mut bob.client, "/api/list_fine_tuning_jobs", &fields)
+            .await
+            .json();
+    assert_eq!(jobs.items[0].status, JobStatus::Succeeded);
+    assert_eq!(jobs.items[0].progress, 100);
+    let models: ModelsPage = call(&mut bob.client, "/api/list_models", &fields)
+        .await
+        .json();
+    assert_eq!(models.fine_tuned.items.len(), 1);
+    assert!(
+        models.fine_tuned.items[0]
+            .id
+            .starts_with("ft:open-mistral-7b:default:faq:")
+    );
+    assert!(models.base_models.contains(&"open-mistral-7b".to_owned()));
+
+    // Bob downloads the dataset in the console, and may not delete it.
+    let download = format!(
+        "/o/{}/w/{}/datasets/{}/content",
+        ada.org_id, ada.workspace_id, dataset.id
+    );
+    let res = bob.client.get(&download).await;
+    assert_eq!((res.status, res.body.as_str()), (200, GOOD));
+    fields.push(("file_id", dataset.id.clone()));
+    assert_eq!(
+        call(&mut bob.client, "/api/delete_dataset", &fields)
+            .await
+            .status,
+        403
+    );
+
+    // The pages render for him, with what the key made.
+    for page in ["datasets", "fine-tuning", "models"] {
+        let res = bob
+            .client
+            .get(&format!("/o/{}/w/{}/{page}", ada.org_id, ada.workspace_id))
+            .await;
+        assert_eq!(res.status, 200, "{page}");
+        let expect = if page == "datasets" {
+            "train.jsonl"
+        } else {
+            ":faq:"
+        };
+        assert!(res.body.contains(expect), "{page} shows {expect}");
+    }
+}
+
+fn multipart(content: &str) -> (String, String) {
+    let body = format!(
+        "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"mine.jsonl\"\r\n\r\n{content}\r\n--B--\r\n"
+    );
+    (body, "multipart/form-data; boundary=B".into())
+}
+
+async fn console_upload(
+    client: &mut common::Client,
+    a: &Account,
+    content: &str,
+    origin: &str,
+) -> common::client::Response {
+    let (body, kind) = multipart(content);
+    let req = Request::post(format!(
+        "/o/{}/w/{}/datasets/upload",
+        a.org_id, a.workspace_id
+    ))
+    .header("content-type", kind)
+    .header("origin", origin)
+    .header("host", "localhost")
+    .body(Body::from(body))
+    .unwrap();
+    client.send(req).await
+}
+
+async fn a_console_upload_belongs_to_the_workspace(app: TestApp) {
+    let app = app
+        .reconfigured(|c| c.trainer_token = Some(TOKEN.into()))
+        .await;
+    let (ada, mut bob, secret) = setup(&app).await;
+    let res = console_upload(&mut bob.client, &ada, GOOD, "http://localhost").await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let to = res.header("location").unwrap();
+    assert!(to.ends_with("/datasets?uploaded=mine.jsonl"), "{to}");
+    let datasets: WorkspaceResources<DatasetView> =
+        call(&mut bob.client, "/api/list_datasets", &in_ws(&ada))
+            .await
+            .json();
+    let mine = datasets
+        .items
+        .iter()
+        .find(|d| d.filename == "mine.jsonl")
+        .unwrap();
+    assert_eq!(mine.created_by.as_deref(), Some("Bob"));
+    // The workspace's keys see it too.
+    let listed: Value = v1(&app, "GET", "/v1/files", &secret).await.json();
+    assert!(listed.to_string().contains(&mine.id));
+
+    // A bad line is named on the page, and nothing is kept.
+    let before = app.count("files").await;
+    let res = console_upload(
+        &mut bob.client,
+        &ada,
+        "{\"messages\": []}\n",
+        "http://localhost",
+    )
+    .await;
+    let to = res.header("location").unwrap();
+    assert!(to.contains("upload_error=Line%201"), "{to}");
+    let page = bob.client.get(&to).await;
+    assert!(
+        page.body.contains("Upload failed: Line 1"),
+        "the page says what failed"
+    );
+    assert_eq!(app.count("files").await, before);
+
+    // Another site cannot make a signed-in browser upload.
+    let res = console_upload(&mut bob.client, &ada, GOOD, "https://evil.example").await;
+    assert_eq!(res.status, 403);
+    assert_eq!(app.count("files").await, before);
+}
+
+async fn outsiders_get_not_found(app: TestApp) {
+    let app = app
+        .reconfigured(|c| c.trainer_token = Some(TOKEN.into()))
+        .await;
+    let (ada, _bob, _) = setup(&app).await;
+    let mut bill = account(&app, "Bill", "bill@example.com").await; // in the org, not the workspace
+    app.add_org_member(&ada.org_id, &bill.user_id, "member")
+        .await;
+    let mut eve = account(&app, "Eve", "eve@example.com").await; // another organization
+    let fields = in_ws(&ada);
+    let mut ada_client = app.sign_in("ada@example.com").await;
+    let datasets: WorkspaceResources<DatasetView> =
+        call(&mut ada_client, "/api/list_datasets", &fields)
+            .await
+            .json();
+    let download = format!(
+        "/o/{}/w/{}/datasets/{}/content",
+        ada.org_id, ada.workspace_id, datasets.items[0].id
+    );
+    for (who, client) in [("Bill", &mut bill.client), ("Eve", &mut eve.client)] {
+        for path in [
+            "/api/list_datasets",
+            "/api/list_fine_tuning_jobs",
+            "/api/list_models",
+        ] {
+            assert_eq!(
+                call(client, path, &fields).await.status,
+                404,
+                "{who} {path}"
+            );
+        }
+        assert_eq!(client.get(&download).await.status, 404, "{who} download");
+        let res = console_upload(client, &ada, GOOD, "http://localhost").await;
+        assert_eq!(res.status, 404, "{who} upload");
+    }
+    let res = app.client().get(&download).await;
+    assert_eq!(
+        (res.status, res.header("location").as_deref()),
+        (303, Some("/signin"))
+    );
+    // An Admin deletes; the dataset is gone for the keys too.
+    let mut with_file = fields.to_vec();
+    with_file.push(("file_id", datasets.items[0].id.clone()));
+    assert_eq!(
+        call(&mut ada_client, "/api/delete_dataset", &with_file)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(ada_client.get(&download).await.status, 404);
+}
