@@ -97,7 +97,7 @@ fn Datasets(shell: ShellData) -> impl IntoView {
                 <h2 class="h3" id="upload-title">"Upload a dataset"</h2>
                 <p class="muted">"JSONL: one example per line, each an object with a "<code>"messages"</code>
                     " array of "<code>"{\"role\", \"content\"}"</code>". Every line is checked; a bad line is named."</p>
-                <form class="form form-inline" method="post" action=upload_to enctype="multipart/form-data">
+                <form class="upload-form" method="post" action=upload_to enctype="multipart/form-data">
                     <label class="field-label" for="dataset-file">"File"</label>
                     <input class="input" type="file" id="dataset-file" name="file" accept=".jsonl,application/jsonl,application/json" required/>
                     <button type="submit" class="btn btn-primary">"Upload"</button>

@@ -1,0 +1,126 @@
+// The seed's promise: what a workspace key creates, every member of the workspace can use.
+// An admin makes a key in the console; a program uploads a dataset and starts a job with
+// it; the demo trainer runs the job; a second member sees the dataset and the model.
+const { test, expect, request } = require('@playwright/test');
+const { execFileSync } = require('node:child_process');
+const path = require('node:path');
+const { uniqueEmail, hydrated, signUp, screenshot } = require('./helpers');
+
+const root = path.resolve(__dirname, '..', '..');
+const TRAINER_TOKEN = process.env.E2E_TRAINER_TOKEN || 'e2e-trainer-token-0123456789';
+const DATASET = [
+  { messages: [{ role: 'user', content: 'Where is my order?' }, { role: 'assistant', content: 'Let me check.' }] },
+  { messages: [{ role: 'user', content: 'Refund please' }, { role: 'assistant', content: 'Of course.' }] },
+].map((line) => JSON.stringify(line)).join('\n');
+
+function runDemoTrainer(baseURL) {
+  return execFileSync(
+    path.join(root, process.env.E2E_BIN || 'target/release/studio-console'),
+    ['demo-trainer', '--url', baseURL, '--once', '--steps', '3', '--step-ms', '200'],
+    { cwd: root, env: { ...process.env, TRAINER_TOKEN }, encoding: 'utf8' },
+  );
+}
+
+test('a key uploads and fine-tunes; a second member sees the dataset and the model', async ({ page, browser, baseURL }) => {
+  const bobEmail = uniqueEmail('bob');
+  // Bob has an account of his own; Ada will add him to her workspace.
+  const bobContext = await browser.newContext();
+  const bob = await bobContext.newPage();
+  await signUp(bob, 'Bob Builder', bobEmail);
+
+  await signUp(page, 'Ada Admin', uniqueEmail('ada'));
+  await hydrated(page);
+  const workspaceUrl = new URL(page.url()).pathname;
+  const nav = page.getByRole('navigation', { name: 'Workspace' });
+
+  // A key, created in the console.
+  await nav.getByRole('link', { name: 'API keys' }).click();
+  await page.getByRole('link', { name: 'Create API key' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create API key' });
+  await dialog.getByLabel('Name').fill('Support bot');
+  await dialog.getByRole('button', { name: 'Create key' }).click();
+  const secret = await dialog.getByLabel(/copy it now/).inputValue();
+  expect(secret).toMatch(/^sk-/);
+
+  // A program uses it: upload a dataset, start a job.
+  const api = await request.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${secret}` } });
+  const uploaded = await api.post('/v1/files', {
+    multipart: { purpose: 'fine-tune', file: { name: 'support.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(DATASET) } },
+  });
+  expect(uploaded.status()).toBe(200);
+  const file = await uploaded.json();
+  const started = await api.post('/v1/fine_tuning/jobs', {
+    data: { model: 'open-mistral-7b', training_file: file.id, suffix: 'support' },
+  });
+  expect(started.status()).toBe(200);
+  const job = await started.json();
+  expect(job.status).toBe('queued');
+
+  // The console follows the job.
+  await page.goto(`${workspaceUrl}/fine-tuning`);
+  await expect(page.getByRole('row', { name: new RegExp(job.id) })).toContainText('Queued');
+
+  // The demo trainer claims it and completes it after simulated progress.
+  const log = runDemoTrainer(baseURL);
+  expect(log).toContain(`${job.id}: succeeded`);
+  const done = await (await api.get(`/v1/fine_tuning/jobs/${job.id}`)).json();
+  expect(done.status).toBe('succeeded');
+  expect(done.fine_tuned_model).toMatch(/^ft:open-mistral-7b:default:support:[0-9a-f]{12}$/);
+  const models = await (await api.get('/v1/models')).json();
+  expect(models.data.map((m) => m.id)).toContain(done.fine_tuned_model);
+  await api.dispose();
+
+  // The open page catches up by itself.
+  await expect(page.getByRole('row', { name: new RegExp(job.id) })).toContainText('Succeeded', { timeout: 15_000 });
+  await expect(page.getByRole('row', { name: new RegExp(job.id) })).toContainText(done.fine_tuned_model);
+  await screenshot(page, 'fine-tuning-jobs');
+
+  // Ada adds Bob to the workspace as a Contributor (he joins the organization first).
+  const orgId = workspaceUrl.split('/')[2];
+  execFileSync(path.join(root, process.env.E2E_BIN || 'target/release/studio-console'),
+    ['grant-role', '--org', orgId, '--email', bobEmail, '--role', 'member'],
+    { cwd: root, env: { ...process.env, DATABASE_URL: 'sqlite://target/e2e/db/console.db' } });
+  await page.goto(`${workspaceUrl}/members`);
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Add Members' }).click();
+  const add = page.getByRole('dialog', { name: /Add Members to/ });
+  await add.getByLabel(/Bob Builder/).check();
+  await add.getByRole('button', { name: 'Add members' }).click();
+  await expect(page.getByRole('row', { name: /Bob Builder/ })).toBeVisible();
+
+  // Bob sees the dataset (uploaded by the key) and the model, and downloads the data.
+  await bob.goto(`${workspaceUrl}/datasets`);
+  const row = bob.getByRole('row', { name: /support\.jsonl/ });
+  await expect(row).toContainText('Key “Support bot”');
+  await expect(row).toContainText('2');
+  await expect(row.getByRole('link', { name: 'Delete support.jsonl' })).toHaveCount(0);
+  const [download] = await Promise.all([
+    bob.waitForEvent('download'),
+    row.getByRole('link', { name: 'Download support.jsonl' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('support.jsonl');
+  await screenshot(bob, 'datasets-as-member');
+  await bob.goto(`${workspaceUrl}/models`);
+  await expect(bob.getByRole('row', { name: new RegExp(done.fine_tuned_model.replace(/[.:]/g, '\\$&')) })).toBeVisible();
+  await screenshot(bob, 'models-as-member');
+
+  // Bob uploads one in the console too; Ada, an Admin, sees it and may delete it.
+  await bob.goto(`${workspaceUrl}/datasets`);
+  await bob.getByLabel('File').setInputFiles({ name: 'bobs.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(DATASET) });
+  await bob.getByRole('button', { name: 'Upload' }).click();
+  await expect(bob.getByRole('status')).toContainText('Uploaded bobs.jsonl.');
+  await bob.getByLabel('File').setInputFiles({ name: 'bad.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from('{"prompt": "x"}\n') });
+  await bob.getByRole('button', { name: 'Upload' }).click();
+  await expect(bob.getByRole('alert')).toContainText('Line 1');
+  await page.goto(`${workspaceUrl}/datasets`);
+  await hydrated(page);
+  await expect(page.getByRole('row', { name: /bobs\.jsonl/ })).toContainText('Bob Builder');
+  await page.getByRole('link', { name: 'Delete bobs.jsonl' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Delete bobs.jsonl?' });
+  await confirm.getByRole('button', { name: 'Delete dataset' }).click();
+  await expect(confirm.getByText('Deleted.')).toBeVisible();
+  await confirm.getByRole('link', { name: 'Done' }).click();
+  await expect(page.getByRole('row', { name: /bobs\.jsonl/ })).toHaveCount(0);
+  await screenshot(page, 'datasets-as-admin');
+  await bobContext.close();
+});
