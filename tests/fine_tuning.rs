@@ -16,6 +16,7 @@ backend_tests!(
     another_workspace_gets_not_found,
     racing_trainers_never_share_a_job,
     the_trainer_needs_its_token,
+    api_clients_may_call_from_any_origin,
 );
 
 const TOKEN: &str = "trainer-secret-0123456789";
@@ -363,4 +364,20 @@ async fn the_trainer_needs_its_token(app: TestApp) {
     // Nor does the trainer token open /v1.
     let res = v1(&app, "GET", "/v1/models", TOKEN).await;
     assert_eq!(res.status, 401);
+}
+
+async fn api_clients_may_call_from_any_origin(app: TestApp) {
+    // The key travels in a header no other site can make a browser send: no CSRF risk.
+    let (_ada, key, file) = key_and_dataset(&app).await;
+    let req = Request::post("/v1/fine_tuning/jobs")
+        .header("authorization", format!("Bearer {key}"))
+        .header("content-type", "application/json")
+        .header("origin", "https://notebook.example")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from(
+            json!({ "model": "open-mistral-7b", "training_file": file }).to_string(),
+        ))
+        .unwrap();
+    let res = app.client().send(req).await;
+    assert_eq!(res.status, 200, "{}", res.body);
 }

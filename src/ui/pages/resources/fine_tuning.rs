@@ -1,5 +1,5 @@
 //! `/o/{org}/w/{ws}/fine-tuning`: the workspace's fine-tuning jobs, whichever key started
-//! them, with their progress; the list refreshes while the page is open.
+//! them, with their progress; the list refreshes while a job is queued or running.
 
 use super::when;
 use crate::api::workspace_resources::{CancelFineTuningJob, list_fine_tuning_jobs};
@@ -26,10 +26,6 @@ fn FineTuning(shell: ShellData) -> impl IntoView {
     let org_id = shell.org.id.clone();
     let cancel = ServerAction::<CancelFineTuningJob>::new();
     let tick = RwSignal::new(0u64);
-    #[cfg(feature = "hydrate")]
-    if let Ok(handle) = set_interval_with_handle(move || tick.update(|t| *t += 1), REFRESH) {
-        on_cleanup(move || handle.clear());
-    }
     let list = Resource::new(
         {
             let (org_id, ws_id) = (org_id.clone(), ws.id.clone());
@@ -44,6 +40,24 @@ fn FineTuning(shell: ShellData) -> impl IntoView {
         },
         |(org, ws, ..)| list_fine_tuning_jobs(org, ws),
     );
+    // While a job is queued or running, ask again every few seconds.
+    #[cfg(feature = "hydrate")]
+    {
+        let busy = move || {
+            list.try_with_untracked(
+                |v| matches!(v, Some(Ok(page)) if page.items.iter().any(|j| !j.status.is_final())),
+            )
+            .unwrap_or(false)
+        };
+        let refresh = move || {
+            if busy() {
+                tick.try_update(|t| *t += 1);
+            }
+        };
+        if let Ok(handle) = set_interval_with_handle(refresh, REFRESH) {
+            on_cleanup(move || handle.clear());
+        }
+    }
     let models = paths::workspace_models(&org_id, &ws.id);
     let cancel_error = move || {
         cancel
