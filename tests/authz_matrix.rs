@@ -379,6 +379,19 @@ fn rows() -> Vec<Row> {
             expect: WORKSPACE_MEMBERS,
         },
         Row {
+            path: "/api/create_fine_tuning_job",
+            fields: |c, _| {
+                in_default(
+                    c,
+                    vec![
+                        ("model", "open-mistral-7b".into()),
+                        ("training_file", c.dataset.clone()),
+                    ],
+                )
+            },
+            expect: WORKSPACE_MEMBERS,
+        },
+        Row {
             path: "/api/cancel_fine_tuning_job",
             // Each caller gets a queued job of its own to cancel.
             fields: |c, n| in_default(c, vec![("job_id", c.queued_jobs[(n - 1) % 6].clone())]),

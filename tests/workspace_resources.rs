@@ -16,6 +16,7 @@ backend_tests!(
     every_member_sees_what_any_key_created,
     a_console_upload_belongs_to_the_workspace,
     outsiders_get_not_found,
+    a_member_starts_a_job_in_the_console,
 );
 
 const TOKEN: &str = "trainer-token-0123456789";
@@ -263,4 +264,63 @@ async fn outsiders_get_not_found(app: TestApp) {
         200
     );
     assert_eq!(ada_client.get(&download).await.status, 404);
+}
+
+async fn a_member_starts_a_job_in_the_console(app: TestApp) {
+    let app = app
+        .reconfigured(|c| c.trainer_token = Some(TOKEN.into()))
+        .await;
+    let (ada, mut bob, _) = setup(&app).await;
+    let datasets: WorkspaceResources<DatasetView> =
+        call(&mut bob.client, "/api/list_datasets", &in_ws(&ada))
+            .await
+            .json();
+    let file = datasets.items[0].id.clone();
+    let job = |model: &str, epochs: &str, suffix: &str| {
+        let mut fields = in_ws(&ada).to_vec();
+        fields.extend([
+            ("model", model.to_owned()),
+            ("training_file", file.clone()),
+            ("n_epochs", epochs.to_owned()),
+            ("suffix", suffix.to_owned()),
+        ]);
+        fields
+    };
+    let res = call(
+        &mut bob.client,
+        "/api/create_fine_tuning_job",
+        &job("open-mistral-7b", "99", ""),
+    )
+    .await;
+    assert_eq!(res.status, 422);
+    assert!(
+        res.error().field_message("n_epochs").is_some(),
+        "{}",
+        res.body
+    );
+    let res = call(
+        &mut bob.client,
+        "/api/create_fine_tuning_job",
+        &job("gpt-9", "", ""),
+    )
+    .await;
+    assert!(res.error().field_message("model").is_some(), "{}", res.body);
+    let res = call(
+        &mut bob.client,
+        "/api/create_fine_tuning_job",
+        &job("open-mistral-7b", "3", "bob"),
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let id: String = res.json();
+    let jobs: WorkspaceResources<JobView> =
+        call(&mut bob.client, "/api/list_fine_tuning_jobs", &in_ws(&ada))
+            .await
+            .json();
+    let started = jobs.items.iter().find(|j| j.id == id).unwrap();
+    assert_eq!(
+        (started.status, started.created_by.as_deref()),
+        (JobStatus::Queued, Some("Bob"))
+    );
+    assert_eq!(started.suffix.as_deref(), Some("bob"));
 }

@@ -45,6 +45,61 @@ pub async fn list_fine_tuning_jobs(
     ctx::respond(run.await)
 }
 
+/// Starts a job from the console; returns its id. `n_epochs` is empty, "auto" or a number.
+#[server(prefix = "/api", endpoint = "create_fine_tuning_job")]
+pub async fn create_fine_tuning_job(
+    org_id: String,
+    workspace_id: String,
+    model: String,
+    training_file: String,
+    validation_file: Option<String>,
+    suffix: Option<String>,
+    n_epochs: Option<String>,
+) -> Result<String, Error> {
+    use crate::server::services::fine_tuning::JobRequest;
+    use crate::server::services::workspace_resources as resources;
+    let run = async {
+        let (state, actor) = ctx::org_actor(&org_id).await?;
+        let epochs = match n_epochs.as_deref().map(str::trim) {
+            None | Some("") | Some("auto") => serde_json::json!("auto"),
+            Some(n) => n
+                .parse::<i64>()
+                .map(|n| serde_json::json!(n))
+                .map_err(|_| {
+                    Error::invalid("n_epochs", "Use \"auto\" or a whole number from 1 to 50.")
+                })?,
+        };
+        let req = JobRequest {
+            model: Some(model),
+            training_file: Some(training_file),
+            validation_file,
+            hyperparameters: Some(serde_json::json!({ "n_epochs": epochs })),
+            suffix: suffix.map(|s| s.trim().to_owned()),
+        };
+        resources::start_job(
+            &state.db,
+            &state.config.base_models,
+            &actor,
+            &workspace_id,
+            req,
+        )
+        .await
+        .map_err(|e| match e {
+            // The form calls the field by its own name.
+            Error::Invalid(mut fields) => {
+                for f in &mut fields {
+                    if let Some(name) = f.field.strip_prefix("hyperparameters.") {
+                        f.field = name.to_owned();
+                    }
+                }
+                Error::Invalid(fields)
+            }
+            other => other,
+        })
+    };
+    ctx::respond(run.await)
+}
+
 #[server(prefix = "/api", endpoint = "cancel_fine_tuning_job")]
 pub async fn cancel_fine_tuning_job(
     org_id: String,

@@ -111,6 +111,30 @@ pub async fn list_jobs(
     Ok(resources(&ws, items))
 }
 
+/// Any member may start a job, as any of the workspace's keys may. Returns its id.
+pub async fn start_job(
+    db: &Db,
+    base_models: &[String],
+    actor: &OrgActor,
+    workspace_id: &str,
+    req: fine_tuning::JobRequest,
+) -> Result<String, Error> {
+    member(db, actor, workspace_id).await?;
+    let owner = fine_tuning::Owner {
+        org_id: &actor.org_id,
+        workspace_id,
+    };
+    let job = fine_tuning::create(
+        db,
+        base_models,
+        owner,
+        fine_tuning::Creator::User(&actor.user_id),
+        req,
+    )
+    .await?;
+    Ok(job.id)
+}
+
 /// Any member may cancel a job of the workspace, as any of its keys may.
 pub async fn cancel_job(
     db: &Db,

@@ -2,12 +2,19 @@
 //! them, with their progress; the list refreshes while a job is queued or running.
 
 use super::when;
-use crate::api::workspace_resources::{CancelFineTuningJob, list_fine_tuning_jobs};
+use crate::api::workspace_resources::{
+    CancelFineTuningJob, CreateFineTuningJob, list_datasets, list_fine_tuning_jobs, list_models,
+};
 use crate::domain::fine_tuning::{JobStatus, JobView};
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
-use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection};
+use crate::ui::components::{
+    Dialog, DialogActions, FormAlert, SubmitButton, TextField, field_error, focus_first_invalid,
+};
+use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
 use leptos::prelude::*;
+
+const NEW: &str = "new-job";
 
 /// How often an open page asks for news of running jobs.
 #[cfg(feature = "hydrate")]
@@ -25,6 +32,7 @@ fn FineTuning(shell: ShellData) -> impl IntoView {
     };
     let org_id = shell.org.id.clone();
     let cancel = ServerAction::<CancelFineTuningJob>::new();
+    let create = ServerAction::<CreateFineTuningJob>::new();
     let tick = RwSignal::new(0u64);
     let list = Resource::new(
         {
@@ -59,6 +67,17 @@ fn FineTuning(shell: ShellData) -> impl IntoView {
         }
     }
     let models = paths::workspace_models(&org_id, &ws.id);
+    let here = paths::workspace_fine_tuning(&org_id, &ws.id);
+    let dialog = open_dialog();
+    let dialogs = {
+        let (org_id, ws_id, here) = (org_id.clone(), ws.id.clone(), here.clone());
+        move || {
+            (dialog.get().as_deref() == Some(NEW)).then(|| {
+                let (org_id, ws_id, close) = (org_id.clone(), ws_id.clone(), here.clone());
+                view! { <NewJobDialog org_id ws_id close action=create/> }
+            })
+        }
+    };
     let cancel_error = move || {
         cancel
             .value()
@@ -92,15 +111,124 @@ fn FineTuning(shell: ShellData) -> impl IntoView {
                 <div class="section-header">
                     <div>
                         <h2 class="h2" id="jobs-title">"Fine-tuning jobs"</h2>
-                        <p class="muted">"Jobs started with any key of this workspace. A job that succeeds adds its model to "
+                        <p class="muted">"Jobs started in the console or with any key of this workspace. A job that succeeds adds its model to "
                             <a href=models.clone()>"Models"</a>"."</p>
                     </div>
+                    <a class="btn btn-primary" href=format!("{here}?{}={NEW}", paths::DIALOG_PARAM)>"New fine-tuning job"</a>
                 </div>
                 <Transition fallback=|| view! { <p class="muted pad">"Loading jobs…"</p> }>{table}</Transition>
             </section>
         </WorkspaceFrame>
+        {dialogs}
     }
     .into_any()
+}
+
+#[component]
+fn NewJobDialog(
+    org_id: String,
+    ws_id: String,
+    close: String,
+    action: ServerAction<CreateFineTuningJob>,
+) -> impl IntoView {
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    focus_first_invalid(error);
+    let created = move || action.value().get().and_then(Result::ok);
+    let choices = Resource::new(
+        {
+            let (org_id, ws_id) = (org_id.clone(), ws_id.clone());
+            move || (org_id.clone(), ws_id.clone())
+        },
+        |(org, ws)| async move {
+            let models = list_models(org.clone(), ws.clone()).await?;
+            let datasets = list_datasets(org, ws).await?;
+            Ok::<_, crate::domain::Error>((models.base_models, datasets.items))
+        },
+    );
+    let select_error = move |field: &'static str| {
+        move || {
+            field_error(error, field)
+                .get()
+                .map(|m| view! { <p class="field-error">{m}</p> })
+        }
+    };
+    let close_done = close.clone();
+    let form = move || {
+        let (org_id, ws_id, close) = (org_id.clone(), ws_id.clone(), close.clone());
+        Suspend::new(async move {
+            let (models, datasets) = match choices.await {
+                Ok(c) => c,
+                Err(error) => return view! { <p class="alert alert-error" role="alert">{error.to_string()}</p> }.into_any(),
+            };
+            if datasets.is_empty() {
+                return view! {
+                    <p class="muted">"Upload a dataset first: a job trains on one of the workspace's datasets."</p>
+                    <div class="dialog-actions"><a class="btn btn-secondary" href=close>"Close"</a></div>
+                }
+                .into_any();
+            }
+            let model_options = models
+                .into_iter()
+                .map(|m| view! { <option value=m.clone()>{m.clone()}</option> })
+                .collect_view();
+            let option = |d: &crate::domain::fine_tuning::DatasetView| {
+                view! { <option value=d.id.clone()>{format!("{} ({} examples)", d.filename, d.examples)}</option> }
+            };
+            let training = datasets.iter().map(option).collect_view();
+            let validation = datasets.iter().map(option).collect_view();
+            view! {
+                <ActionForm action attr:class="form" attr:novalidate=true>
+                    <input type="hidden" name="org_id" value=org_id/>
+                    <input type="hidden" name="workspace_id" value=ws_id/>
+                    <FormAlert error fields=&["model", "training_file", "validation_file", "suffix", "n_epochs"]/>
+                    <div class="field">
+                        <label class="field-label" for="field-model">"Base model"</label>
+                        <select class="input" id="field-model" name="model">{model_options}</select>
+                        {select_error("model")}
+                    </div>
+                    <div class="field">
+                        <label class="field-label" for="field-training_file">"Training data"</label>
+                        <select class="input" id="field-training_file" name="training_file">{training}</select>
+                        {select_error("training_file")}
+                    </div>
+                    <div class="field">
+                        <label class="field-label" for="field-validation_file">"Validation data (optional)"</label>
+                        <select class="input" id="field-validation_file" name="validation_file">
+                            <option value="">"None"</option>
+                            {validation}
+                        </select>
+                        {select_error("validation_file")}
+                    </div>
+                    <TextField label="Suffix (optional)" name="suffix" maxlength=18
+                        help="Up to 18 letters, digits, \"-\" or \"_\"; it becomes part of the model's name."
+                        error=field_error(error, "suffix")/>
+                    <TextField label="Epochs" name="n_epochs" maxlength=4
+                        help="\"auto\" (the default) or 1 to 50." error=field_error(error, "n_epochs")/>
+                    <DialogActions close_href=close>
+                        <SubmitButton label="Start job" busy_label="Starting…" pending=action.pending()/>
+                    </DialogActions>
+                </ActionForm>
+            }
+            .into_any()
+        })
+    };
+    view! {
+        <Dialog id="new-job" title="New fine-tuning job"
+            description="The job waits in the queue until a trainer takes it; this page follows it."
+            close_href=close_done.clone()>
+            {move || match created() {
+                Some(id) => view! {
+                    <p class="alert alert-success" role="status">{format!("Job {id} is queued.")}</p>
+                    <div class="dialog-actions"><a class="btn btn-primary" href=close_done.clone()>"Done"</a></div>
+                }
+                .into_any(),
+                None => {
+                    let form = form.clone();
+                    view! { <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>{form}</Suspense> }.into_any()
+                }
+            }}
+        </Dialog>
+    }
 }
 
 fn status_class(status: JobStatus) -> &'static str {
