@@ -1,7 +1,8 @@
 //! Seeds a benchmark database: an admin account whose organization has N members.
 //!
 //! `DATABASE_URL=... bench-seed --members 10000 --email admin@bench.local --password "..."`
-//! prints the organization id.
+//! prints the organization id. With `--jobs N` it also fills the default workspace with N
+//! fine-tuning jobs and N datasets (rows only) and prints "org_id workspace_id".
 
 use studio_console::server::db::{Db, now_ms};
 use studio_console::server::services::accounts::{self, SignUp};
@@ -86,6 +87,43 @@ async fn main() -> Result<(), String> {
         rows.execute(&mut *tx).await.map_err(|e| e.to_string())?;
     }
     tx.commit().await.map_err(|e| e.to_string())?;
-    println!("{org}");
+    let jobs: usize = arg(&args, "--jobs", "0")
+        .parse()
+        .map_err(|_| "--jobs: a number")?;
+    if jobs == 0 {
+        println!("{org}");
+        return Ok(());
+    }
+    let ws = account.workspace_id.clone();
+    seed_workspace(&db, &org, &ws, jobs, now).await?;
+    println!("{org} {ws}");
     Ok(())
+}
+
+/// `n` datasets and `n` jobs (a third succeeded, with their models) in workspace `ws`.
+async fn seed_workspace(db: &Db, org: &str, ws: &str, n: usize, now: i64) -> Result<(), String> {
+    let mut tx = db.pool.begin().await.map_err(|e| e.to_string())?;
+    for i in 0..n {
+        let file = format!("file-bench{i:07}");
+        let job = format!("ftjob-bench{i:07}");
+        let at = now - (n - i) as i64 * 1000;
+        sqlx::query("INSERT INTO files (id, org_id, workspace_id, filename, purpose, bytes, line_count, created_at) VALUES ($1, $2, $3, $4, 'fine-tune', 2048, 20, $5)")
+            .bind(&file).bind(org).bind(ws).bind(format!("data-{i:05}.jsonl")).bind(at)
+            .execute(&mut *tx).await.map_err(|e| e.to_string())?;
+        let model = (i % 3 == 0).then(|| format!("ft:open-mistral-7b:default:b:{i:012}"));
+        let status = if model.is_some() {
+            "succeeded"
+        } else {
+            "queued"
+        };
+        sqlx::query("INSERT INTO fine_tuning_jobs (id, org_id, workspace_id, model, training_file, hyperparameters, status, progress, fine_tuned_model, created_at) VALUES ($1, $2, $3, 'open-mistral-7b', $4, '{}', $5, 0, $6, $7)")
+            .bind(&job).bind(org).bind(ws).bind(&file).bind(status).bind(&model).bind(at)
+            .execute(&mut *tx).await.map_err(|e| e.to_string())?;
+        if let Some(model) = model {
+            sqlx::query("INSERT INTO fine_tuned_models (id, org_id, workspace_id, base_model, job_id, created_at) VALUES ($1, $2, $3, 'open-mistral-7b', $4, $5)")
+                .bind(model).bind(org).bind(ws).bind(&job).bind(at)
+                .execute(&mut *tx).await.map_err(|e| e.to_string())?;
+        }
+    }
+    tx.commit().await.map_err(|e| e.to_string())
 }

@@ -112,14 +112,33 @@ test('a key uploads and fine-tunes; a second member sees the dataset and the mod
   await bob.getByLabel('File').setInputFiles({ name: 'bad.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from('{"prompt": "x"}\n') });
   await bob.getByRole('button', { name: 'Upload' }).click();
   await expect(bob.getByRole('alert')).toContainText('Line 1');
+  // Bob starts a job in the console, on his dataset.
+  await bob.goto(`${workspaceUrl}/fine-tuning`);
+  await hydrated(bob);
+  await bob.getByRole('link', { name: 'New fine-tuning job' }).click();
+  const newJob = bob.getByRole('dialog', { name: 'New fine-tuning job' });
+  await newJob.getByLabel('Training data').selectOption({ label: 'bobs.jsonl (2 examples)' });
+  await newJob.getByLabel('Epochs').fill('99');
+  await newJob.getByRole('button', { name: 'Start job' }).click();
+  await expect(newJob.getByText('1 to 50').first()).toBeVisible();
+  await newJob.getByLabel('Epochs').fill('2');
+  await newJob.getByLabel('Suffix (optional)').fill('bob');
+  await screenshot(bob, 'new-job-dialog');
+  await newJob.getByRole('button', { name: 'Start job' }).click();
+  await expect(newJob.getByRole('status')).toContainText('is queued');
+  await newJob.getByRole('link', { name: 'Done' }).click();
+  await expect(bob.getByRole('row', { name: /Suffix “bob”/ })).toContainText('Queued');
+  await expect(bob.getByRole('row', { name: /Suffix “bob”/ })).toContainText('Bob Builder');
+
   await page.goto(`${workspaceUrl}/datasets`);
   await hydrated(page);
   await expect(page.getByRole('row', { name: /bobs\.jsonl/ })).toContainText('Bob Builder');
   await page.getByRole('link', { name: 'Delete bobs.jsonl' }).click();
   const confirm = page.getByRole('dialog', { name: 'Delete bobs.jsonl?' });
   await confirm.getByRole('button', { name: 'Delete dataset' }).click();
-  await expect(confirm.getByText('Deleted.')).toBeVisible();
-  await confirm.getByRole('link', { name: 'Done' }).click();
+  await expect(page.getByRole('status')).toContainText('Dataset deleted.');
+  await expect(confirm).toHaveCount(0);
+  await expect(page).toHaveURL(new RegExp(`${workspaceUrl}/datasets$`));
   await expect(page.getByRole('row', { name: /bobs\.jsonl/ })).toHaveCount(0);
   await screenshot(page, 'datasets-as-admin');
   await bobContext.close();

@@ -6,13 +6,21 @@ use leptos::prelude::*;
 
 /// The message for `field` out of the latest action error.
 pub fn field_error(error: Signal<Option<Error>>, field: &'static str) -> Signal<Option<String>> {
-    Signal::derive(move || error.with(|e| e.as_ref().and_then(|e| e.field_message(field))))
+    // `try_*` throughout: a form can be taken down (a dialog turning into its success view)
+    // in the same update that changes the error, and a disposed signal reads as "no error".
+    Signal::derive(move || {
+        error
+            .try_with(|e| e.as_ref().and_then(|e| e.field_message(field)))
+            .flatten()
+    })
 }
 
 /// After a failed submission, moves focus to the first field the error names.
 pub fn focus_first_invalid(error: Signal<Option<Error>>) {
     Effect::new(move |_| {
-        let Some(field) = error.with(|e| e.as_ref().and_then(|e| e.field().map(str::to_owned)))
+        let Some(field) = error
+            .try_with(|e| e.as_ref().and_then(|e| e.field().map(str::to_owned)))
+            .flatten()
         else {
             return;
         };
@@ -49,7 +57,7 @@ pub fn TextField(
             if help.is_some() {
                 ids.push(help_id.clone());
             }
-            if error.with(Option::is_some) {
+            if error.try_with(Option::is_some).unwrap_or(false) {
                 ids.push(error_id.clone());
             }
             (!ids.is_empty()).then(|| ids.join(" "))
@@ -69,11 +77,11 @@ pub fn TextField(
                 autofocus=autofocus
                 maxlength=maxlength
                 required=true
-                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-invalid=move || error.try_with(Option::is_some).unwrap_or(false).then_some("true")
                 aria-describedby=described_by
             />
             {help.map(|h| view! { <p class="field-help" id=help_id>{h}</p> })}
-            {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
+            {move || error.try_get().flatten().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
         </div>
     }
 }
@@ -89,7 +97,12 @@ pub fn CheckboxField(
     let error_id = format!("{id}-error");
     let described_by = {
         let error_id = error_id.clone();
-        move || error.with(Option::is_some).then(|| error_id.clone())
+        move || {
+            error
+                .try_with(Option::is_some)
+                .unwrap_or(false)
+                .then(|| error_id.clone())
+        }
     };
     view! {
         <div class="field">
@@ -99,12 +112,12 @@ pub fn CheckboxField(
                     id=id
                     name=name
                     value="on"
-                    aria-invalid=move || error.with(Option::is_some).then_some("true")
+                    aria-invalid=move || error.try_with(Option::is_some).unwrap_or(false).then_some("true")
                     aria-describedby=described_by
                 />
                 <span>{children()}</span>
             </label>
-            {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
+            {move || error.try_get().flatten().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
         </div>
     }
 }
@@ -113,11 +126,13 @@ pub fn CheckboxField(
 #[component]
 pub fn FormAlert(error: Signal<Option<Error>>, fields: &'static [&'static str]) -> impl IntoView {
     let message = move || {
-        error.with(|e| {
-            e.as_ref()
-                .filter(|e| e.field().is_none_or(|f| !fields.contains(&f)))
-                .map(ToString::to_string)
-        })
+        error
+            .try_with(|e| {
+                e.as_ref()
+                    .filter(|e| e.field().is_none_or(|f| !fields.contains(&f)))
+                    .map(ToString::to_string)
+            })
+            .flatten()
     };
     view! {
         <div role="alert" class="form-alert-slot">
@@ -139,10 +154,10 @@ pub fn SubmitButton(
             type="submit"
             class="btn btn-primary"
             class:btn-wide=wide
-            disabled=move || pending.get()
-            aria-busy=move || pending.get().then_some("true")
+            disabled=move || pending.try_get().unwrap_or(false)
+            aria-busy=move || pending.try_get().unwrap_or(false).then_some("true")
         >
-            {move || if pending.get() { busy_label } else { label }}
+            {move || if pending.try_get().unwrap_or(false) { busy_label } else { label }}
         </button>
     }
 }

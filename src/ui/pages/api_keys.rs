@@ -180,13 +180,14 @@ fn NewKeyDialog(
 ) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     focus_first_invalid(error);
-    let created = move || action.value().get().and_then(Result::ok);
+    // A memo, so a failed attempt does not rebuild the form (and lose what was typed).
+    let created = Memo::new(move |_| action.value().get().and_then(Result::ok));
     let close_done = close.clone();
     view! {
         <Dialog id="new-key" title="Create API key"
             description="The key is shown once, right after you create it. Store it in a secret manager."
             close_href=close.clone()>
-            {move || match created() {
+            {move || match created.get() {
                 Some(c) => view! {
                     <CopyField id="new-secret"
                         label=format!("Your key \"{}\" — copy it now, it won't be shown again", c.key.name)
@@ -239,13 +240,13 @@ fn RevokeDialog(
     action: ServerAction<RevokeApiKey>,
 ) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let done = Memo::new(move |_| matches!(action.value().get(), Some(Ok(()))));
     let close_done = close.clone();
     view! {
         <Dialog id="revoke-key" title=format!("Revoke {}?", key.name)
             description="Programs using it get 401 from the next request. What it created stays in the workspace."
             close_href=close.clone()>
-            {move || if done() {
+            {move || if done.get() {
                 view! {
                     <p class="alert alert-success" role="status">"Revoked."</p>
                     <div class="dialog-actions"><a class="btn btn-primary" href=close_done.clone()>"Done"</a></div>

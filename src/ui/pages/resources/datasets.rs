@@ -1,7 +1,7 @@
 //! `/o/{org}/w/{ws}/datasets`: the workspace's fine-tuning datasets, uploaded with any of
 //! its keys or in the console; download, upload, and (Admins) delete.
 
-use super::{size, when};
+use super::{deleted_notice, size, when};
 use crate::api::workspace_resources::{DeleteDataset, list_datasets};
 use crate::domain::admin::thousands;
 use crate::domain::fine_tuning::DatasetView;
@@ -34,6 +34,8 @@ fn Datasets(shell: ShellData) -> impl IntoView {
         |(org, ws, _)| list_datasets(org, ws),
     );
     let here = paths::workspace_datasets(&org_id, &ws.id);
+    let deleted = Signal::derive(move || matches!(delete.value().get(), Some(Ok(()))));
+    let deleted_notice = deleted_notice(deleted, here.clone(), "Dataset deleted.");
     let query = use_query_map();
     let dialog = open_dialog();
     let notice = move || {
@@ -83,6 +85,7 @@ fn Datasets(shell: ShellData) -> impl IntoView {
     let upload_to = paths::dataset_upload(&org_id, &ws.id);
     view! {
         <WorkspaceFrame shell=shell.clone() current=WorkspaceSection::Datasets section="Datasets">
+            {deleted_notice}
             {notice}
             <section class="card card-flush" aria-labelledby="datasets-title">
                 <div class="section-header">
@@ -168,19 +171,11 @@ fn DeleteDialog(
     action: ServerAction<DeleteDataset>,
 ) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let done = move || matches!(action.value().get(), Some(Ok(())));
-    let close_done = close.clone();
     view! {
         <Dialog id="delete-dataset" title=format!("Delete {}?", file.filename)
             description="Every member and key of the workspace loses it. Jobs that used it keep their record."
             close_href=close.clone()>
-            {move || if done() {
-                view! {
-                    <p class="alert alert-success" role="status">"Deleted."</p>
-                    <div class="dialog-actions"><a class="btn btn-primary" href=close_done.clone()>"Done"</a></div>
-                }
-                .into_any()
-            } else {
+            {move || {
                 let (org_id, ws_id, file_id, close) = (org_id.clone(), ws_id.clone(), file.id.clone(), close.clone());
                 view! {
                     <ActionForm action attr:class="form">

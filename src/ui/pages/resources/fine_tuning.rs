@@ -41,7 +41,7 @@ fn FineTuning(shell: ShellData) -> impl IntoView {
                 (
                     org_id.clone(),
                     ws_id.clone(),
-                    cancel.version().get(),
+                    cancel.version().get() + create.version().get(),
                     tick.get(),
                 )
             }
@@ -133,7 +133,8 @@ fn NewJobDialog(
 ) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     focus_first_invalid(error);
-    let created = move || action.value().get().and_then(Result::ok);
+    // A memo, so a failed attempt does not rebuild the form (and lose what was typed).
+    let created = Memo::new(move |_| action.value().get().and_then(Result::ok));
     let choices = Resource::new(
         {
             let (org_id, ws_id) = (org_id.clone(), ws_id.clone());
@@ -147,8 +148,9 @@ fn NewJobDialog(
     );
     let select_error = move |field: &'static str| {
         move || {
-            field_error(error, field)
-                .get()
+            error
+                .try_with(|e| e.as_ref().and_then(|e| e.field_message(field)))
+                .flatten()
                 .map(|m| view! { <p class="field-error">{m}</p> })
         }
     };
@@ -216,7 +218,7 @@ fn NewJobDialog(
         <Dialog id="new-job" title="New fine-tuning job"
             description="The job waits in the queue until a trainer takes it; this page follows it."
             close_href=close_done.clone()>
-            {move || match created() {
+            {move || match created.get() {
                 Some(id) => view! {
                     <p class="alert alert-success" role="status">{format!("Job {id} is queued.")}</p>
                     <div class="dialog-actions"><a class="btn btn-primary" href=close_done.clone()>"Done"</a></div>
@@ -287,8 +289,8 @@ fn JobTable(
                         {j.message.clone().map(|m| view! { <div class="muted-cell">{m}</div> })}
                     </td>
                     <td>{model}</td>
-                    <td>{j.created_by.clone().unwrap_or_else(|| "—".into())}</td>
-                    <td>{when(Some(j.created_at), "")}</td>
+                    <td>{when(Some(j.created_at), "")}
+                        {j.created_by.clone().map(|by| view! { <div class="muted-cell">{format!("by {by}")}</div> })}</td>
                     <td class="row-actions">{cancel_form}</td>
                 </tr>
             }
@@ -303,7 +305,6 @@ fn JobTable(
                     <th scope="col">"Base model · training file"</th>
                     <th scope="col">"Status"</th>
                     <th scope="col">"Fine-tuned model"</th>
-                    <th scope="col">"Started by"</th>
                     <th scope="col">"Created"</th>
                     <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                 </tr>

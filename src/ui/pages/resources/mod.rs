@@ -11,6 +11,28 @@ pub use models::ModelsPage;
 
 use crate::domain::admin::{format_date, format_timestamp, thousands};
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_navigate;
+
+/// Once a deletion succeeds, its dialog's object is gone: leave the dialog's URL for the
+/// page's own, and say on the page what happened.
+fn deleted_notice(deleted: Signal<bool>, here: String, message: &'static str) -> impl IntoView {
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if deleted.get() {
+            let replace = NavigateOptions {
+                replace: true,
+                ..Default::default()
+            };
+            navigate(&here, replace);
+        }
+    });
+    move || {
+        deleted
+            .get()
+            .then(|| view! { <p class="alert alert-success" role="status">{message}</p> })
+    }
+}
 
 /// A date with the full timestamp on hover, or `none`.
 fn when(ms: Option<i64>, none: &'static str) -> AnyView {

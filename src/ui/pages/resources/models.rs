@@ -1,6 +1,6 @@
 //! `/o/{org}/w/{ws}/models`: the base models and the workspace's fine-tuned models.
 
-use super::when;
+use super::{deleted_notice, when};
 use crate::api::workspace_resources::{DeleteModel, list_models};
 use crate::domain::fine_tuning::ModelView;
 use crate::domain::paths;
@@ -32,6 +32,8 @@ fn Models(shell: ShellData) -> impl IntoView {
         |(org, ws, _)| list_models(org, ws),
     );
     let here = paths::workspace_models(&org_id, &ws.id);
+    let deleted = Signal::derive(move || matches!(delete.value().get(), Some(Ok(()))));
+    let deleted_notice = deleted_notice(deleted, here.clone(), "Model deleted.");
     let jobs = paths::workspace_fine_tuning(&org_id, &ws.id);
     let query = use_query_map();
     let dialog = open_dialog();
@@ -103,6 +105,7 @@ fn Models(shell: ShellData) -> impl IntoView {
     };
     view! {
         <WorkspaceFrame shell=shell.clone() current=WorkspaceSection::Models section="Models">
+            {deleted_notice}
             <Transition fallback=|| view! { <p class="muted pad">"Loading models…"</p> }>{content}</Transition>
         </WorkspaceFrame>
         <Suspense>{dialogs}</Suspense>
@@ -161,19 +164,11 @@ fn DeleteDialog(
     action: ServerAction<DeleteModel>,
 ) -> impl IntoView {
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    let done = move || matches!(action.value().get(), Some(Ok(())));
-    let close_done = close.clone();
     view! {
         <Dialog id="delete-model" title=format!("Delete {}?", model.id)
             description="Keys of this workspace can no longer use it. The job that made it keeps its record."
             close_href=close.clone()>
-            {move || if done() {
-                view! {
-                    <p class="alert alert-success" role="status">"Deleted."</p>
-                    <div class="dialog-actions"><a class="btn btn-primary" href=close_done.clone()>"Done"</a></div>
-                }
-                .into_any()
-            } else {
+            {move || {
                 let (org_id, ws_id, model_id, close) = (org_id.clone(), ws_id.clone(), model.id.clone(), close.clone());
                 view! {
                     <ActionForm action attr:class="form">
