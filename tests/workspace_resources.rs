@@ -17,6 +17,7 @@ backend_tests!(
     a_console_upload_belongs_to_the_workspace,
     outsiders_get_not_found,
     a_member_starts_a_job_in_the_console,
+    pages_list_the_newest_and_say_there_are_more,
 );
 
 const TOKEN: &str = "trainer-token-0123456789";
@@ -323,4 +324,36 @@ async fn a_member_starts_a_job_in_the_console(app: TestApp) {
         (JobStatus::Queued, Some("Bob"))
     );
     assert_eq!(started.suffix.as_deref(), Some("bob"));
+}
+
+async fn pages_list_the_newest_and_say_there_are_more(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let limit = studio_console::domain::fine_tuning::LIST_LIMIT;
+    for i in 0..=limit {
+        sqlx::query("INSERT INTO fine_tuned_models (id, org_id, workspace_id, base_model, job_id, created_at) VALUES ($1, $2, $3, 'm', $4, $5)")
+            .bind(format!("ft:m:default::{i:04}"))
+            .bind(&ada.org_id)
+            .bind(&ada.workspace_id)
+            .bind(format!("ftjob-{i:04}"))
+            .bind(i)
+            .execute(&app.db.pool)
+            .await
+            .unwrap();
+    }
+    let fields = in_ws(&ada);
+    let page: ModelsPage = call(&mut ada.client, "/api/list_models", &fields)
+        .await
+        .json();
+    assert_eq!(page.fine_tuned.items.len() as i64, limit);
+    assert!(page.fine_tuned.more);
+    assert_eq!(
+        page.fine_tuned.items[0].id,
+        format!("ft:m:default::{limit:04}"),
+        "newest first"
+    );
+    let html = ada
+        .client
+        .get(&format!("/o/{}/w/{}/models", ada.org_id, ada.workspace_id))
+        .await;
+    assert!(html.body.contains("Showing the newest 200"));
 }

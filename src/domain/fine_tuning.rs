@@ -93,10 +93,16 @@ pub struct ModelView {
     pub created_at: i64,
 }
 
+/// How many datasets, jobs or models the console lists (the newest; the API pages them all).
+pub const LIST_LIMIT: i64 = 200;
+
 /// What a workspace's datasets, jobs or models page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkspaceResources<T> {
+    /// The newest first.
     pub items: Vec<T>,
+    /// Whether older ones exist beyond `items` (the console lists the newest only).
+    pub more: bool,
     /// Whether the viewer may delete (workspace Admins).
     pub can_delete: bool,
 }

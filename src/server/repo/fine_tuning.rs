@@ -217,14 +217,17 @@ pub async fn insert_model<'e>(db: impl AnyExecutor<'e>, m: &ModelRow) -> sqlx::R
     Ok(())
 }
 
+/// The workspace's newest models, at most `limit`.
 pub async fn list_models<'e>(
     db: impl AnyExecutor<'e>,
     workspace_id: &str,
+    limit: i64,
 ) -> sqlx::Result<Vec<ModelRow>> {
     sqlx::query_as(&format!(
-        "SELECT {MODEL_COLUMNS} FROM fine_tuned_models WHERE workspace_id = $1 ORDER BY created_at DESC, id"
+        "SELECT {MODEL_COLUMNS} FROM fine_tuned_models WHERE workspace_id = $1 ORDER BY created_at DESC, id LIMIT $2"
     ))
     .bind(workspace_id)
+    .bind(limit)
     .fetch_all(db)
     .await
 }

@@ -25,7 +25,8 @@ pub async fn list(
     State(state): State<AppState>,
     Extension(key): Extension<ApiKeyContext>,
 ) -> Result<Json<Value>, ApiError> {
-    let own = repo::list_models(&state.db.pool, &key.0.workspace_id)
+    // The provider's list is not paged; a workspace's models are few enough to list whole.
+    let own = repo::list_models(&state.db.pool, &key.0.workspace_id, i64::MAX)
         .await
         .map_err(|e| super::internal_error("listing models", e))?;
     let data: Vec<Value> = state

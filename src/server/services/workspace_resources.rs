@@ -3,7 +3,9 @@
 //! workspace Admins delete. Other workspaces' and organizations' members get "not found".
 
 use crate::domain::Error;
-use crate::domain::fine_tuning::{DatasetView, JobStatus, JobView, ModelView, WorkspaceResources};
+use crate::domain::fine_tuning::{
+    DatasetView, JobStatus, JobView, LIST_LIMIT, ModelView, WorkspaceResources,
+};
 use crate::domain::permissions::{Action, can};
 use crate::server::authz::{OrgActor, WorkspaceActor};
 use crate::server::config::Config;
@@ -11,9 +13,6 @@ use crate::server::db::Db;
 use crate::server::error::{OrInternal, internal};
 use crate::server::repo::{files, fine_tuning as jobs};
 use crate::server::services::{datasets, fine_tuning};
-
-/// How many of each the pages list (newest first).
-pub const LIST_LIMIT: i64 = 200;
 
 /// The actor in the workspace, if they may use it; "not found" otherwise.
 pub async fn member(
@@ -35,9 +34,13 @@ fn creator(key_name: Option<String>, user_name: Option<String>) -> Option<String
     }
 }
 
-fn resources<T>(ws: &WorkspaceActor, items: Vec<T>) -> WorkspaceResources<T> {
+/// The first `LIST_LIMIT` of `items` (fetched with one more, to know whether there are more).
+fn resources<T>(ws: &WorkspaceActor, mut items: Vec<T>) -> WorkspaceResources<T> {
+    let more = items.len() as i64 > LIST_LIMIT;
+    items.truncate(LIST_LIMIT as usize);
     WorkspaceResources {
         items,
+        more,
         can_delete: can(&ws.membership(), Action::DeleteWorkspaceResources),
     }
 }
@@ -48,7 +51,7 @@ pub async fn list_datasets(
     workspace_id: &str,
 ) -> Result<WorkspaceResources<DatasetView>, Error> {
     let ws = member(db, actor, workspace_id).await?;
-    let rows = files::list_with_creators(&db.pool, workspace_id, LIST_LIMIT)
+    let rows = files::list_with_creators(&db.pool, workspace_id, LIST_LIMIT + 1)
         .await
         .or_internal("listing datasets")?;
     let items = rows
@@ -85,7 +88,7 @@ pub async fn list_jobs(
     workspace_id: &str,
 ) -> Result<WorkspaceResources<JobView>, Error> {
     let ws = member(db, actor, workspace_id).await?;
-    let rows = jobs::list_with_creators(&db.pool, workspace_id, LIST_LIMIT)
+    let rows = jobs::list_with_creators(&db.pool, workspace_id, LIST_LIMIT + 1)
         .await
         .or_internal("listing fine-tuning jobs")?;
     let mut items = Vec::with_capacity(rows.len());
@@ -154,7 +157,7 @@ pub async fn list_models(
     workspace_id: &str,
 ) -> Result<WorkspaceResources<ModelView>, Error> {
     let ws = member(db, actor, workspace_id).await?;
-    let rows = jobs::list_models(&db.pool, workspace_id)
+    let rows = jobs::list_models(&db.pool, workspace_id, LIST_LIMIT + 1)
         .await
         .or_internal("listing models")?;
     let items = rows

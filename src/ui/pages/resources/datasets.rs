@@ -1,7 +1,7 @@
 //! `/o/{org}/w/{ws}/datasets`: the workspace's fine-tuning datasets, uploaded with any of
 //! its keys or in the console; download, upload, and (Admins) delete.
 
-use super::{deleted_notice, size, when};
+use super::{deleted_notice, older_note, size, when};
 use crate::api::workspace_resources::{DeleteDataset, list_datasets};
 use crate::domain::admin::thousands;
 use crate::domain::fine_tuning::DatasetView;
@@ -62,7 +62,11 @@ fn Datasets(shell: ShellData) -> impl IntoView {
                         </div>
                     }
                     .into_any(),
-                    Ok(page) => view! { <DatasetTable items=page.items can_delete=page.can_delete org_id ws_id here/> }.into_any(),
+                    Ok(page) => view! {
+                        <DatasetTable items=page.items can_delete=page.can_delete org_id ws_id here/>
+                        {older_note(page.more, "GET /v1/files")}
+                    }
+                    .into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })

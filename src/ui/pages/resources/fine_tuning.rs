@@ -1,7 +1,7 @@
 //! `/o/{org}/w/{ws}/fine-tuning`: the workspace's fine-tuning jobs, whichever key started
 //! them, with their progress; the list refreshes while a job is queued or running.
 
-use super::when;
+use super::{older_note, when};
 use crate::api::workspace_resources::{
     CancelFineTuningJob, CreateFineTuningJob, list_datasets, list_fine_tuning_jobs, list_models,
 };
@@ -98,7 +98,11 @@ fn FineTuning(shell: ShellData) -> impl IntoView {
                         </div>
                     }
                     .into_any(),
-                    Ok(page) => view! { <JobTable jobs=page.items org_id ws_id models cancel/> }.into_any(),
+                    Ok(page) => view! {
+                        <JobTable jobs=page.items org_id ws_id models cancel/>
+                        {older_note(page.more, "GET /v1/fine_tuning/jobs")}
+                    }
+                    .into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })

@@ -10,6 +10,7 @@ pub use fine_tuning::FineTuningPage;
 pub use models::ModelsPage;
 
 use crate::domain::admin::{format_date, format_timestamp, thousands};
+use crate::domain::fine_tuning::LIST_LIMIT;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;
@@ -32,6 +33,18 @@ fn deleted_notice(deleted: Signal<bool>, here: String, message: &'static str) ->
             .get()
             .then(|| view! { <p class="alert alert-success" role="status">{message}</p> })
     }
+}
+
+/// Under a list that shows only the newest: where the rest are.
+fn older_note(more: bool, api: &'static str) -> Option<impl IntoView> {
+    more.then(|| {
+        view! {
+            <p class="muted pad table-note">
+                {format!("Showing the newest {}. The API lists them all: ", thousands(LIST_LIMIT))}
+                <code>{api}</code>
+            </p>
+        }
+    })
 }
 
 /// A date with the full timestamp on hover, or `none`.

@@ -1,6 +1,6 @@
 //! `/o/{org}/w/{ws}/models`: the base models and the workspace's fine-tuned models.
 
-use super::{deleted_notice, when};
+use super::{deleted_notice, older_note, when};
 use crate::api::workspace_resources::{DeleteModel, list_models};
 use crate::domain::fine_tuning::ModelView;
 use crate::domain::paths;
@@ -54,7 +54,11 @@ fn Models(shell: ShellData) -> impl IntoView {
                             .into_any()
                         } else {
                             let can_delete = page.fine_tuned.can_delete;
-                            view! { <ModelTable models=page.fine_tuned.items can_delete here jobs/> }.into_any()
+                            view! {
+                                <ModelTable models=page.fine_tuned.items can_delete here jobs/>
+                                {older_note(page.fine_tuned.more, "GET /v1/models")}
+                            }
+                            .into_any()
                         };
                         let base = page
                             .base_models
