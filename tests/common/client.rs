@@ -3,6 +3,7 @@
 use axum::body::Body;
 use axum::http::{Request, header};
 use http_body_util::BodyExt;
+use studio_console::domain::paths::query_value;
 use tower::ServiceExt;
 
 pub struct Client {
@@ -51,22 +52,9 @@ impl Response {
 fn form_encode(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .map(|(k, v)| format!("{}={}", query_value(k), query_value(v)))
         .collect::<Vec<_>>()
         .join("&")
-}
-
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 impl Client {

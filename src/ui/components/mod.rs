@@ -1,10 +1,12 @@
 //! Reusable pieces: form fields, buttons, alerts, menus.
 
+mod confirm;
 mod copy_field;
 mod dialog;
 mod form;
 mod menu;
 
+pub use confirm::ConfirmForm;
 pub use copy_field::CopyField;
 pub use dialog::{Dialog, DialogActions};
 pub use form::{

@@ -9,7 +9,7 @@ use crate::domain::permissions::Action;
 use crate::domain::shell::ShellData;
 use crate::domain::validation::MAX_ENTITY_NAME;
 use crate::ui::components::{
-    CopyField, Dialog, DialogActions, FormAlert, SubmitButton, TextField, field_error,
+    ConfirmForm, CopyField, Dialog, DialogActions, FormAlert, SubmitButton, TextField, field_error,
     focus_first_invalid,
 };
 use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
@@ -239,34 +239,24 @@ fn RevokeDialog(
     close: String,
     action: ServerAction<RevokeApiKey>,
 ) -> impl IntoView {
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
     let done = Memo::new(move |_| matches!(action.value().get(), Some(Ok(()))));
     let close_done = close.clone();
+    let fields = vec![
+        ("org_id", org_id),
+        ("workspace_id", ws_id),
+        ("key_id", key.id.clone()),
+    ];
     view! {
         <Dialog id="revoke-key" title=format!("Revoke {}?", key.name)
             description="Programs using it get 401 from the next request. What it created stays in the workspace."
             close_href=close.clone()>
-            {move || if done.get() {
-                view! {
-                    <p class="alert alert-success" role="status">"Revoked."</p>
-                    <div class="dialog-actions"><a class="btn btn-primary" href=close_done.clone()>"Done"</a></div>
-                }
-                .into_any()
-            } else {
-                let (org_id, ws_id, key_id, close) = (org_id.clone(), ws_id.clone(), key.id.clone(), close.clone());
-                view! {
-                    <ActionForm action attr:class="form">
-                        <input type="hidden" name="org_id" value=org_id/>
-                        <input type="hidden" name="workspace_id" value=ws_id/>
-                        <input type="hidden" name="key_id" value=key_id/>
-                        <FormAlert error fields=&[]/>
-                        <DialogActions close_href=close>
-                            <button type="submit" class="btn btn-danger" disabled=move || action.pending().get()>"Revoke key"</button>
-                        </DialogActions>
-                    </ActionForm>
-                }
-                .into_any()
-            }}
+            {move || done.get().then(|| view! {
+                <p class="alert alert-success" role="status">"Revoked."</p>
+                <div class="dialog-actions"><a class="btn btn-primary" href=close_done.clone()>"Done"</a></div>
+            })}
+            <div hidden=move || done.get()>
+                <ConfirmForm action fields button="Revoke key" close_href=close/>
+            </div>
         </Dialog>
     }
 }

@@ -7,7 +7,7 @@ use crate::domain::admin::thousands;
 use crate::domain::fine_tuning::DatasetView;
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
-use crate::ui::components::{Dialog, DialogActions, FormAlert};
+use crate::ui::components::{ConfirmForm, Dialog};
 use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -174,26 +174,16 @@ fn DeleteDialog(
     close: String,
     action: ServerAction<DeleteDataset>,
 ) -> impl IntoView {
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let fields = vec![
+        ("org_id", org_id),
+        ("workspace_id", ws_id),
+        ("file_id", file.id.clone()),
+    ];
     view! {
         <Dialog id="delete-dataset" title=format!("Delete {}?", file.filename)
             description="Every member and key of the workspace loses it. Jobs that used it keep their record."
             close_href=close.clone()>
-            {move || {
-                let (org_id, ws_id, file_id, close) = (org_id.clone(), ws_id.clone(), file.id.clone(), close.clone());
-                view! {
-                    <ActionForm action attr:class="form">
-                        <input type="hidden" name="org_id" value=org_id/>
-                        <input type="hidden" name="workspace_id" value=ws_id/>
-                        <input type="hidden" name="file_id" value=file_id/>
-                        <FormAlert error fields=&[]/>
-                        <DialogActions close_href=close>
-                            <button type="submit" class="btn btn-danger" disabled=move || action.pending().get()>"Delete dataset"</button>
-                        </DialogActions>
-                    </ActionForm>
-                }
-                .into_any()
-            }}
+            <ConfirmForm action fields button="Delete dataset" close_href=close/>
         </Dialog>
     }
 }

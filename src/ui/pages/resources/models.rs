@@ -5,7 +5,7 @@ use crate::api::workspace_resources::{DeleteModel, list_models};
 use crate::domain::fine_tuning::ModelView;
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
-use crate::ui::components::{Dialog, DialogActions, FormAlert};
+use crate::ui::components::{ConfirmForm, Dialog};
 use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -167,26 +167,16 @@ fn DeleteDialog(
     close: String,
     action: ServerAction<DeleteModel>,
 ) -> impl IntoView {
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let fields = vec![
+        ("org_id", org_id),
+        ("workspace_id", ws_id),
+        ("model_id", model.id.clone()),
+    ];
     view! {
         <Dialog id="delete-model" title=format!("Delete {}?", model.id)
             description="Keys of this workspace can no longer use it. The job that made it keeps its record."
             close_href=close.clone()>
-            {move || {
-                let (org_id, ws_id, model_id, close) = (org_id.clone(), ws_id.clone(), model.id.clone(), close.clone());
-                view! {
-                    <ActionForm action attr:class="form">
-                        <input type="hidden" name="org_id" value=org_id/>
-                        <input type="hidden" name="workspace_id" value=ws_id/>
-                        <input type="hidden" name="model_id" value=model_id/>
-                        <FormAlert error fields=&[]/>
-                        <DialogActions close_href=close>
-                            <button type="submit" class="btn btn-danger" disabled=move || action.pending().get()>"Delete model"</button>
-                        </DialogActions>
-                    </ActionForm>
-                }
-                .into_any()
-            }}
+            <ConfirmForm action fields button="Delete model" close_href=close/>
         </Dialog>
     }
 }

@@ -10,7 +10,7 @@ use crate::domain::paths;
 use crate::domain::permissions::Action;
 use crate::domain::roles::OrgRole;
 use crate::domain::shell::ShellData;
-use crate::ui::components::{Dialog, DialogActions, FormAlert};
+use crate::ui::components::{ConfirmForm, Dialog, FormAlert};
 use crate::ui::layout::{ConsolePage, ErrorPanel, open_dialog};
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -306,7 +306,10 @@ fn RemoveDialog(
     action: ServerAction<RemoveMember>,
 ) -> impl IntoView {
     let leaving = member.user_id == shell.user.id;
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let fields = vec![
+        ("org_id", shell.org.id.clone()),
+        ("user_id", member.user_id.clone()),
+    ];
     let (title, description, button) = if leaving {
         (
             format!("Leave {}?", shell.org.name),
@@ -325,14 +328,7 @@ fn RemoveDialog(
     };
     view! {
         <Dialog id="remove-member" title description close_href=close.clone()>
-            <ActionForm action attr:class="form">
-                <input type="hidden" name="org_id" value=shell.org.id.clone()/>
-                <input type="hidden" name="user_id" value=member.user_id.clone()/>
-                <FormAlert error fields=&[]/>
-                <DialogActions close_href=close>
-                    <button type="submit" class="btn btn-danger" disabled=move || action.pending().get()>{button}</button>
-                </DialogActions>
-            </ActionForm>
+            <ConfirmForm action fields button close_href=close/>
         </Dialog>
     }
 }

@@ -10,7 +10,8 @@ use crate::domain::permissions::Action;
 use crate::domain::shell::ShellData;
 use crate::domain::validation::MAX_ENTITY_NAME;
 use crate::ui::components::{
-    Dialog, DialogActions, FormAlert, SubmitButton, TextField, field_error, focus_first_invalid,
+    ConfirmForm, Dialog, DialogActions, FormAlert, SubmitButton, TextField, field_error,
+    focus_first_invalid,
 };
 use crate::ui::layout::{ConsolePage, ErrorPanel, ShellRefresh, open_dialog};
 use leptos::prelude::*;
@@ -268,21 +269,12 @@ fn ArchiveWorkspaceDialog(
     ws: WorkspaceAdminRow,
     action: ServerAction<ArchiveWorkspace>,
 ) -> impl IntoView {
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let fields = vec![("org_id", org_id), ("workspace_id", ws.id.clone())];
     view! {
         <Dialog id="archive-workspace" title=format!("Archive {}?", ws.name)
             description="It leaves everyone's switcher and its API keys stop working. Its members, datasets and models are kept, and you can unarchive it at any time."
             close_href=close.clone()>
-            <ActionForm action attr:class="form">
-                <input type="hidden" name="org_id" value=org_id/>
-                <input type="hidden" name="workspace_id" value=ws.id.clone()/>
-                <FormAlert error fields=&[]/>
-                <DialogActions close_href=close>
-                    <button type="submit" class="btn btn-danger" disabled=move || action.pending().get()>
-                        "Archive workspace"
-                    </button>
-                </DialogActions>
-            </ActionForm>
+            <ConfirmForm action fields button="Archive workspace" close_href=close/>
         </Dialog>
     }
 }
