@@ -46,6 +46,9 @@ pub fn TextField(
     #[prop(optional)] readonly: bool,
     #[prop(optional)] autofocus: bool,
     #[prop(optional)] maxlength: Option<usize>,
+    /// Not required (fields are required unless said otherwise).
+    #[prop(optional)]
+    optional: bool,
 ) -> impl IntoView {
     let id = format!("field-{name}");
     let help_id = format!("{id}-help");
@@ -76,7 +79,7 @@ pub fn TextField(
                 readonly=readonly
                 autofocus=autofocus
                 maxlength=maxlength
-                required=true
+                required=!optional
                 aria-invalid=move || error.try_with(Option::is_some).unwrap_or(false).then_some("true")
                 aria-describedby=described_by
             />

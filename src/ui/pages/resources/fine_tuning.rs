@@ -205,10 +205,10 @@ fn NewJobDialog(
                         </select>
                         {select_error("validation_file")}
                     </div>
-                    <TextField label="Suffix (optional)" name="suffix" maxlength=18
+                    <TextField label="Suffix (optional)" name="suffix" maxlength=18 optional=true
                         help="Up to 18 letters, digits, \"-\" or \"_\"; it becomes part of the model's name."
                         error=field_error(error, "suffix")/>
-                    <TextField label="Epochs" name="n_epochs" maxlength=4
+                    <TextField label="Epochs" name="n_epochs" maxlength=4 optional=true
                         help="\"auto\" (the default) or 1 to 50." error=field_error(error, "n_epochs")/>
                     <DialogActions close_href=close>
                         <SubmitButton label="Start job" busy_label="Starting…" pending=action.pending()/>
