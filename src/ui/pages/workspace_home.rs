@@ -52,6 +52,16 @@ fn Home(shell: ShellData) -> impl IntoView {
                         <h2 class="h2" id="next-title">"What you can do next"</h2>
                         <ul class="steps">
                             <li>
+                                <strong>"Fine-tune a model"</strong>
+                                <span class="muted">" Upload training data under "</span>
+                                <a href=paths::workspace_datasets(&org.id, &ws.id)>"Datasets"</a>
+                                <span class="muted">", then start a job under "</span>
+                                <a href=paths::workspace_fine_tuning(&org.id, &ws.id)>"Fine-tuning"</a>
+                                <span class="muted">" (or do both with an "</span>
+                                <a href=paths::workspace_api_keys(&org.id, &ws.id)>"API key"</a>
+                                <span class="muted">"). What anyone here creates, everyone here can use."</span>
+                            </li>
+                            <li>
                                 <strong>"Switch place"</strong>
                                 <span class="muted">
                                     " Open the switcher at the top left to move between your "
