@@ -364,6 +364,12 @@ fn rows() -> Vec<Row> {
             expect: FIRST_SIGN_UP,
         },
         Row {
+            path: "/api/take_upload_outcome",
+            // Only ever the caller's own session's notice.
+            fields: |_, _| vec![],
+            expect: PUBLIC,
+        },
+        Row {
             path: "/api/list_datasets",
             fields: |c, _| in_default(c, vec![]),
             expect: WORKSPACE_MEMBERS,

@@ -176,7 +176,14 @@ async fn a_console_upload_belongs_to_the_workspace(app: TestApp) {
     let res = console_upload(&mut bob.client, &ada, GOOD, "http://localhost").await;
     assert_eq!(res.status, 303, "{}", res.body);
     let to = res.header("location").unwrap();
-    assert!(to.ends_with("/datasets?uploaded=mine.jsonl"), "{to}");
+    assert!(to.ends_with("/datasets"), "{to}");
+    let page = bob.client.get(&to).await;
+    assert!(
+        page.body.contains("Uploaded mine.jsonl."),
+        "the page says so"
+    );
+    let again = bob.client.get(&to).await;
+    assert!(!again.body.contains("Uploaded mine.jsonl."), "once");
     let datasets: WorkspaceResources<DatasetView> =
         call(&mut bob.client, "/api/list_datasets", &in_ws(&ada))
             .await
@@ -201,13 +208,18 @@ async fn a_console_upload_belongs_to_the_workspace(app: TestApp) {
     )
     .await;
     let to = res.header("location").unwrap();
-    assert!(to.contains("upload_error=Line%201"), "{to}");
     let page = bob.client.get(&to).await;
     assert!(
         page.body.contains("Upload failed: Line 1"),
         "the page says what failed"
     );
     assert_eq!(app.count("files").await, before);
+    // The outcome lives in the session: a link cannot make the page say something else.
+    let crafted = bob
+        .client
+        .get(&format!("{to}?upload_error=Your+account+is+locked"))
+        .await;
+    assert!(!crafted.body.contains("locked") && !crafted.body.contains("Upload failed"));
 
     // Another site cannot make a signed-in browser upload.
     let res = console_upload(&mut bob.client, &ada, GOOD, "https://evil.example").await;

@@ -2,7 +2,9 @@
 //! created. Uploads and downloads are plain HTTP routes (`server::console_files`).
 
 use crate::domain::Error;
-use crate::domain::fine_tuning::{DatasetView, JobView, ModelsPage, WorkspaceResources};
+use crate::domain::fine_tuning::{
+    DatasetView, JobView, ModelsPage, UploadOutcome, WorkspaceResources,
+};
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_datasets")]
@@ -14,6 +16,16 @@ pub async fn list_datasets(
     let run = async {
         let (state, actor) = ctx::org_actor(&org_id).await?;
         resources::list_datasets(&state.db, &actor, &workspace_id).await
+    };
+    ctx::respond(run.await)
+}
+
+/// What became of this browser's last console upload, once (then it is forgotten).
+#[server(prefix = "/api", endpoint = "take_upload_outcome")]
+pub async fn take_upload_outcome() -> Result<Option<UploadOutcome>, Error> {
+    let run = async {
+        let session = ctx::session().await?;
+        crate::server::console_files::take_upload_outcome(&session).await
     };
     ctx::respond(run.await)
 }

@@ -114,6 +114,13 @@ pub struct ModelsPage {
     pub fine_tuned: WorkspaceResources<ModelView>,
 }
 
+/// What became of a dataset uploaded in the console, shown once on the datasets page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum UploadOutcome {
+    Uploaded { filename: String },
+    Refused { message: String },
+}
+
 /// Checks a suffix: 1 to 18 letters, digits, `-` or `_` (it becomes part of a model id).
 pub fn check_suffix(suffix: &str) -> Result<(), String> {
     let ok_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';

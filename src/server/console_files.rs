@@ -1,7 +1,9 @@
 //! Dataset uploads and downloads in the console: plain HTTP routes beside the pages (a
 //! file can't travel through a server function), authenticated by the session and
 //! checked against the same matrix. The upload form works without JavaScript: it posts
-//! multipart and is redirected back to the datasets page with the outcome.
+//! multipart and is redirected back to the datasets page, which shows the outcome once.
+//! The outcome travels in the session, not the URL, so a link cannot make the page say
+//! something the server did not.
 
 use super::auth;
 use super::authz::OrgActor;
@@ -9,6 +11,7 @@ use super::rest::download;
 use super::services::datasets::{self, UploadError, Uploader};
 use super::services::workspace_resources::member;
 use super::state::AppState;
+use crate::domain::fine_tuning::UploadOutcome;
 use crate::domain::{Error, paths};
 use axum::Router;
 use axum::extract::{Multipart, Path, State};
@@ -16,6 +19,18 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_sessions::Session;
+
+/// Where the session keeps the last upload's outcome until the datasets page shows it.
+pub const UPLOAD_OUTCOME_KEY: &str = "upload_outcome";
+
+/// The last upload's outcome, removed as it is read (shown once).
+pub async fn take_upload_outcome(session: &Session) -> Result<Option<UploadOutcome>, Error> {
+    use super::error::OrInternal;
+    session
+        .remove::<UploadOutcome>(UPLOAD_OUTCOME_KEY)
+        .await
+        .or_internal("reading an upload's outcome")
+}
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -79,21 +94,25 @@ async fn upload(
             "Choose a JSONL file to upload.".into(),
         ))
     };
-    let target = match outcome.await {
-        Ok(row) => format!("{back}?uploaded={}", paths::query_value(&row.filename)),
-        Err(UploadError::Invalid(m)) => format!("{back}?upload_error={}", paths::query_value(&m)),
-        Err(UploadError::TooLarge(limit)) => {
-            let m = format!(
+    let outcome = match outcome.await {
+        Ok(row) => UploadOutcome::Uploaded {
+            filename: row.filename,
+        },
+        Err(UploadError::Invalid(message)) => UploadOutcome::Refused { message },
+        Err(UploadError::TooLarge(limit)) => UploadOutcome::Refused {
+            message: format!(
                 "The file is larger than the limit of {} MB.",
                 limit / (1024 * 1024)
-            );
-            format!("{back}?upload_error={}", paths::query_value(&m))
-        }
-        Err(UploadError::Failed(e)) => {
-            format!("{back}?upload_error={}", paths::query_value(&e.to_string()))
-        }
+            ),
+        },
+        Err(UploadError::Failed(e)) => UploadOutcome::Refused {
+            message: e.to_string(),
+        },
     };
-    Redirect::to(&target).into_response()
+    if let Err(e) = session.insert(UPLOAD_OUTCOME_KEY, outcome).await {
+        tracing::warn!(error = %e, "could not keep an upload's outcome for the page");
+    }
+    Redirect::to(&back).into_response()
 }
 
 async fn content(

@@ -2,9 +2,9 @@
 //! its keys or in the console; download, upload, and (Admins) delete.
 
 use super::{deleted_notice, older_note, size, when};
-use crate::api::workspace_resources::{DeleteDataset, list_datasets};
+use crate::api::workspace_resources::{DeleteDataset, list_datasets, take_upload_outcome};
 use crate::domain::admin::thousands;
-use crate::domain::fine_tuning::DatasetView;
+use crate::domain::fine_tuning::{DatasetView, UploadOutcome};
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
 use crate::ui::components::{ConfirmForm, Dialog};
@@ -38,14 +38,17 @@ fn Datasets(shell: ShellData) -> impl IntoView {
     let deleted_notice = deleted_notice(deleted, here.clone(), "Dataset deleted.");
     let query = use_query_map();
     let dialog = open_dialog();
+    let outcome = Resource::new(|| (), |_| take_upload_outcome());
     let notice = move || {
-        query.with(|q| {
-            if let Some(name) = q.get("uploaded") {
-                Some(view! { <p class="alert alert-success" role="status">{format!("Uploaded {name}.")}</p> }.into_any())
-            } else {
-                q.get("upload_error").map(|m| {
-                    view! { <p class="alert alert-error" role="alert">{format!("Upload failed: {m}")}</p> }.into_any()
-                })
+        Suspend::new(async move {
+            match outcome.await {
+                Ok(Some(UploadOutcome::Uploaded { filename })) => Some(
+                    view! { <p class="alert alert-success" role="status">{format!("Uploaded {filename}.")}</p> }.into_any(),
+                ),
+                Ok(Some(UploadOutcome::Refused { message })) => Some(
+                    view! { <p class="alert alert-error" role="alert">{format!("Upload failed: {message}")}</p> }.into_any(),
+                ),
+                _ => None,
             }
         })
     };
@@ -90,7 +93,7 @@ fn Datasets(shell: ShellData) -> impl IntoView {
     view! {
         <WorkspaceFrame shell=shell.clone() current=WorkspaceSection::Datasets section="Datasets">
             {deleted_notice}
-            {notice}
+            <Suspense>{notice}</Suspense>
             <section class="card card-flush" aria-labelledby="datasets-title">
                 <div class="section-header">
                     <div>
