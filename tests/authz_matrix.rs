@@ -364,9 +364,9 @@ fn rows() -> Vec<Row> {
             expect: FIRST_SIGN_UP,
         },
         Row {
-            path: "/api/take_upload_outcome",
+            path: "/api/upload_outcome",
             // Only ever the caller's own session's notice.
-            fields: |_, _| vec![],
+            fields: |_, _| vec![("upload_id", "upl_0".into())],
             expect: PUBLIC,
         },
         Row {

@@ -176,14 +176,18 @@ async fn a_console_upload_belongs_to_the_workspace(app: TestApp) {
     let res = console_upload(&mut bob.client, &ada, GOOD, "http://localhost").await;
     assert_eq!(res.status, 303, "{}", res.body);
     let to = res.header("location").unwrap();
-    assert!(to.ends_with("/datasets"), "{to}");
+    assert!(to.contains("/datasets?upload=upl_"), "{to}");
     let page = bob.client.get(&to).await;
     assert!(
         page.body.contains("Uploaded mine.jsonl."),
         "the page says so"
     );
-    let again = bob.client.get(&to).await;
-    assert!(!again.body.contains("Uploaded mine.jsonl."), "once");
+    let other_id = format!("{}0", to);
+    let other = bob.client.get(&other_id).await;
+    assert!(
+        !other.body.contains("Uploaded mine.jsonl."),
+        "only under its own id"
+    );
     let datasets: WorkspaceResources<DatasetView> =
         call(&mut bob.client, "/api/list_datasets", &in_ws(&ada))
             .await
@@ -217,7 +221,9 @@ async fn a_console_upload_belongs_to_the_workspace(app: TestApp) {
     // The outcome lives in the session: a link cannot make the page say something else.
     let crafted = bob
         .client
-        .get(&format!("{to}?upload_error=Your+account+is+locked"))
+        .get(&format!(
+            "{to}&upload_error=Your+account+is+locked&upload=x"
+        ))
         .await;
     assert!(!crafted.body.contains("locked") && !crafted.body.contains("Upload failed"));
 

@@ -20,12 +20,12 @@ pub async fn list_datasets(
     ctx::respond(run.await)
 }
 
-/// What became of this browser's last console upload, once (then it is forgotten).
-#[server(prefix = "/api", endpoint = "take_upload_outcome")]
-pub async fn take_upload_outcome() -> Result<Option<UploadOutcome>, Error> {
+/// What became of this browser's last console upload, if `upload_id` names it.
+#[server(prefix = "/api", endpoint = "upload_outcome")]
+pub async fn get_upload_outcome(upload_id: String) -> Result<Option<UploadOutcome>, Error> {
     let run = async {
         let session = ctx::session().await?;
-        crate::server::console_files::take_upload_outcome(&session).await
+        crate::server::console_files::upload_outcome(&session, &upload_id).await
     };
     ctx::respond(run.await)
 }

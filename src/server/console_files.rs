@@ -1,9 +1,9 @@
 //! Dataset uploads and downloads in the console: plain HTTP routes beside the pages (a
 //! file can't travel through a server function), authenticated by the session and
 //! checked against the same matrix. The upload form works without JavaScript: it posts
-//! multipart and is redirected back to the datasets page, which shows the outcome once.
-//! The outcome travels in the session, not the URL, so a link cannot make the page say
-//! something the server did not.
+//! multipart and is redirected back to the datasets page with `?upload=<id>`; the page
+//! shows the outcome kept under that id in the session. Only the id travels in the URL, so
+//! a link cannot make the page say something the server did not.
 
 use super::auth;
 use super::authz::OrgActor;
@@ -20,16 +20,20 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use tower_sessions::Session;
 
-/// Where the session keeps the last upload's outcome until the datasets page shows it.
-pub const UPLOAD_OUTCOME_KEY: &str = "upload_outcome";
+/// Where the session keeps the last upload's outcome, with its id.
+const UPLOAD_OUTCOME_KEY: &str = "upload_outcome";
 
-/// The last upload's outcome, removed as it is read (shown once).
-pub async fn take_upload_outcome(session: &Session) -> Result<Option<UploadOutcome>, Error> {
+/// The outcome of this session's last upload, if `id` names it. Reading does not remove it:
+/// a page may render more than once.
+pub async fn upload_outcome(session: &Session, id: &str) -> Result<Option<UploadOutcome>, Error> {
     use super::error::OrInternal;
-    session
-        .remove::<UploadOutcome>(UPLOAD_OUTCOME_KEY)
+    let kept = session
+        .get::<(String, UploadOutcome)>(UPLOAD_OUTCOME_KEY)
         .await
-        .or_internal("reading an upload's outcome")
+        .or_internal("reading an upload's outcome")?;
+    Ok(kept
+        .filter(|(kept_id, _)| kept_id == id)
+        .map(|(_, outcome)| outcome))
 }
 
 pub fn routes() -> Router<AppState> {
@@ -109,10 +113,11 @@ async fn upload(
             message: e.to_string(),
         },
     };
-    if let Err(e) = session.insert(UPLOAD_OUTCOME_KEY, outcome).await {
+    let id = crate::server::ids::new_id("upl");
+    if let Err(e) = session.insert(UPLOAD_OUTCOME_KEY, (&id, outcome)).await {
         tracing::warn!(error = %e, "could not keep an upload's outcome for the page");
     }
-    Redirect::to(&back).into_response()
+    Redirect::to(&format!("{back}?upload={id}")).into_response()
 }
 
 async fn content(

@@ -2,7 +2,7 @@
 //! its keys or in the console; download, upload, and (Admins) delete.
 
 use super::{deleted_notice, older_note, size, when};
-use crate::api::workspace_resources::{DeleteDataset, list_datasets, take_upload_outcome};
+use crate::api::workspace_resources::{DeleteDataset, get_upload_outcome, list_datasets};
 use crate::domain::admin::thousands;
 use crate::domain::fine_tuning::{DatasetView, UploadOutcome};
 use crate::domain::paths;
@@ -38,7 +38,15 @@ fn Datasets(shell: ShellData) -> impl IntoView {
     let deleted_notice = deleted_notice(deleted, here.clone(), "Dataset deleted.");
     let query = use_query_map();
     let dialog = open_dialog();
-    let outcome = Resource::new(|| (), |_| take_upload_outcome());
+    let outcome = Resource::new(
+        move || query.with(|q| q.get("upload")),
+        |id| async move {
+            match id {
+                Some(id) => get_upload_outcome(id).await,
+                None => Ok(None),
+            }
+        },
+    );
     let notice = move || {
         Suspend::new(async move {
             match outcome.await {
