@@ -37,14 +37,7 @@ pub async fn require_key(State(state): State<AppState>, mut req: Request, next: 
     let grant = match api_keys::find_working(&state.db.pool, &secret_hash(secret), now).await {
         Ok(Some(grant)) => grant,
         Ok(None) => return ApiError::unauthorized().into_response(),
-        Err(e) => {
-            let crate::domain::Error::Internal { reference } =
-                crate::server::error::internal("checking an API key", e)
-            else {
-                unreachable!("internal() returns Internal")
-            };
-            return ApiError::internal(reference).into_response();
-        }
+        Err(e) => return super::internal_error("checking an API key", e).into_response(),
     };
     let method = req.method().to_string();
     let endpoint = req.uri().path().to_owned();
