@@ -5,6 +5,7 @@ mod copy_field;
 mod dialog;
 mod form;
 mod menu;
+mod when;
 
 pub use confirm::ConfirmForm;
 pub use copy_field::CopyField;
@@ -13,3 +14,4 @@ pub use form::{
     CheckboxField, FormAlert, SubmitButton, TextField, field_error, focus_first_invalid,
 };
 pub use menu::DropdownMenu;
+pub use when::when;

@@ -2,7 +2,6 @@
 //! the workspace, so every member can use it.
 
 use crate::api::api_keys::{CreateApiKey, RevokeApiKey, list_api_keys};
-use crate::domain::admin::{format_date, format_timestamp};
 use crate::domain::api_keys::{ApiKeyView, KeyStatus};
 use crate::domain::paths;
 use crate::domain::permissions::Action;
@@ -10,7 +9,7 @@ use crate::domain::shell::ShellData;
 use crate::domain::validation::MAX_ENTITY_NAME;
 use crate::ui::components::{
     ConfirmForm, CopyField, Dialog, DialogActions, FormAlert, SubmitButton, TextField, field_error,
-    focus_first_invalid,
+    focus_first_invalid, when,
 };
 use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
 use leptos::prelude::*;
@@ -113,13 +112,6 @@ fn ApiKeys(shell: ShellData) -> impl IntoView {
         <Suspense>{dialogs}</Suspense>
     }
     .into_any()
-}
-
-fn when(ms: Option<i64>, none: &'static str) -> AnyView {
-    match ms {
-        Some(ms) => view! { <time title=format_timestamp(ms)>{format_date(ms)}</time> }.into_any(),
-        None => view! { <span class="muted-cell">{none}</span> }.into_any(),
-    }
 }
 
 #[component]

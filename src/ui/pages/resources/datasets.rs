@@ -1,12 +1,13 @@
 //! `/o/{org}/w/{ws}/datasets`: the workspace's fine-tuning datasets, uploaded with any of
 //! its keys or in the console; download, upload, and (Admins) delete.
 
-use super::{deleted_notice, older_note, size, when};
+use super::{deleted_notice, older_note, size};
 use crate::api::workspace_resources::{DeleteDataset, get_upload_outcome, list_datasets};
 use crate::domain::admin::thousands;
 use crate::domain::fine_tuning::{DatasetView, UploadOutcome};
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
+use crate::ui::components::when;
 use crate::ui::components::{ConfirmForm, Dialog};
 use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
 use leptos::prelude::*;

@@ -1,13 +1,14 @@
 //! `/o/{org}/w/{ws}/fine-tuning`: the workspace's fine-tuning jobs, whichever key started
 //! them, with their progress; the list refreshes while a job is queued or running.
 
-use super::{older_note, when};
+use super::older_note;
 use crate::api::workspace_resources::{
     CancelFineTuningJob, CreateFineTuningJob, list_datasets, list_fine_tuning_jobs, list_models,
 };
 use crate::domain::fine_tuning::{JobStatus, JobView};
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
+use crate::ui::components::when;
 use crate::ui::components::{
     Dialog, DialogActions, FormAlert, SubmitButton, TextField, field_error, focus_first_invalid,
 };

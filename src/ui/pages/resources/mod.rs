@@ -9,7 +9,7 @@ pub use datasets::DatasetsPage;
 pub use fine_tuning::FineTuningPage;
 pub use models::ModelsPage;
 
-use crate::domain::admin::{format_date, format_timestamp, thousands};
+use crate::domain::admin::thousands;
 use crate::domain::fine_tuning::LIST_LIMIT;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -45,14 +45,6 @@ fn older_note(more: bool, api: &'static str) -> Option<impl IntoView> {
             </p>
         }
     })
-}
-
-/// A date with the full timestamp on hover, or `none`.
-fn when(ms: Option<i64>, none: &'static str) -> AnyView {
-    match ms {
-        Some(ms) => view! { <time title=format_timestamp(ms)>{format_date(ms)}</time> }.into_any(),
-        None => view! { <span class="muted-cell">{none}</span> }.into_any(),
-    }
 }
 
 /// "12.3 MB", "840 B".

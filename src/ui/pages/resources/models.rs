@@ -1,10 +1,11 @@
 //! `/o/{org}/w/{ws}/models`: the base models and the workspace's fine-tuned models.
 
-use super::{deleted_notice, older_note, when};
+use super::{deleted_notice, older_note};
 use crate::api::workspace_resources::{DeleteModel, list_models};
 use crate::domain::fine_tuning::ModelView;
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
+use crate::ui::components::when;
 use crate::ui::components::{ConfirmForm, Dialog};
 use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
 use leptos::prelude::*;
