@@ -8,7 +8,8 @@
 use super::auth;
 use super::authz::OrgActor;
 use super::rest::download;
-use super::services::datasets::{self, UploadError, Uploader};
+use super::services::Creator;
+use super::services::datasets::{self, UploadError};
 use super::services::workspace_resources::member;
 use super::state::AppState;
 use crate::domain::fine_tuning::UploadOutcome;
@@ -82,7 +83,7 @@ async fn upload(
         {
             if field.name() == Some("file") {
                 let received = datasets::receive(&state.config, &ws, field).await?;
-                let uploader = Uploader::User(&actor.user_id);
+                let uploader = Creator::User(&actor.user_id);
                 return Ok(datasets::store(
                     &state.db,
                     &state.config,

@@ -2,7 +2,8 @@
 
 use super::{ApiError, ApiKeyContext};
 use crate::server::repo::files::{self, FileRow};
-use crate::server::services::datasets::{self, UploadError, Uploader};
+use crate::server::services::Creator;
+use crate::server::services::datasets::{self, UploadError};
 use crate::server::state::AppState;
 use axum::Json;
 use axum::body::Body;
@@ -70,7 +71,7 @@ pub async fn upload(
         &state.config,
         &grant.org_id,
         &grant.workspace_id,
-        Uploader::Key(&grant.key_id),
+        Creator::Key(&grant.key_id),
         received,
     )
     .await?;

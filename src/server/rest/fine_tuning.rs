@@ -2,7 +2,8 @@
 
 use super::{ApiError, ApiKeyContext, not_found_as};
 use crate::server::repo::fine_tuning::{self as repo, JobRow};
-use crate::server::services::fine_tuning::{self, Creator, JobRequest, Owner};
+use crate::server::services::Creator;
+use crate::server::services::fine_tuning::{self, JobRequest, Owner};
 use crate::server::state::AppState;
 use axum::Json;
 use axum::body::Bytes;

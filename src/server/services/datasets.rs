@@ -9,6 +9,7 @@ use crate::server::db::{Db, now_ms};
 use crate::server::error::OrInternal;
 use crate::server::ids::new_id;
 use crate::server::repo::files::{self, FileRow};
+use crate::server::services::Creator;
 use std::path::PathBuf;
 use tokio::io::AsyncWriteExt;
 
@@ -135,25 +136,16 @@ pub async fn receive(
     })
 }
 
-/// Who uploaded a dataset.
-pub enum Uploader<'a> {
-    Key(&'a str),
-    User(&'a str),
-}
-
 /// Keeps a received upload as a dataset of the workspace.
 pub async fn store(
     db: &Db,
     config: &Config,
     org_id: &str,
     workspace_id: &str,
-    uploader: Uploader<'_>,
+    uploader: Creator<'_>,
     mut received: Received,
 ) -> Result<FileRow, Error> {
-    let (created_by_key, created_by_user) = match uploader {
-        Uploader::Key(k) => (Some(k.to_owned()), None),
-        Uploader::User(u) => (None, Some(u.to_owned())),
-    };
+    let (created_by_key, created_by_user) = uploader.columns();
     let row = FileRow {
         id: format!("file-{}", &new_id("f")[2..]),
         org_id: org_id.to_owned(),

@@ -11,13 +11,8 @@ use crate::server::error::{OrInternal, internal};
 use crate::server::ids::new_id;
 use crate::server::repo::fine_tuning::{self as repo, JobRow, ModelRow};
 use crate::server::repo::{files, workspaces};
+use crate::server::services::Creator;
 use serde_json::Value;
-
-/// Who starts a job: a key through `/v1`, or a person in the console.
-pub enum Creator<'a> {
-    Key(&'a str),
-    User(&'a str),
-}
 
 /// The workspace a job belongs to.
 pub struct Owner<'a> {
@@ -79,10 +74,7 @@ pub async fn create(
     }
     let hyperparameters = normalize_hyperparameters(req.hyperparameters.as_ref())
         .map_err(|(field, message)| Error::invalid(&field, message))?;
-    let (created_by_key, created_by_user) = match creator {
-        Creator::Key(k) => (Some(k.to_owned()), None),
-        Creator::User(u) => (None, Some(u.to_owned())),
-    };
+    let (created_by_key, created_by_user) = creator.columns();
     let job = JobRow {
         id: format!("ftjob-{}", &new_id("j")[2..]),
         org_id: owner.org_id.to_owned(),

@@ -13,3 +13,20 @@ pub mod shell;
 pub mod workspace_members;
 pub mod workspace_resources;
 pub mod workspaces;
+
+/// Who created a workspace resource (a dataset, a job): one of its keys through `/v1`, or
+/// a person in the console. Stored as `created_by_key` / `created_by_user`.
+pub enum Creator<'a> {
+    Key(&'a str),
+    User(&'a str),
+}
+
+impl Creator<'_> {
+    /// The (`created_by_key`, `created_by_user`) columns.
+    pub fn columns(&self) -> (Option<String>, Option<String>) {
+        match self {
+            Creator::Key(k) => (Some((*k).to_owned()), None),
+            Creator::User(u) => (None, Some((*u).to_owned())),
+        }
+    }
+}

@@ -131,7 +131,7 @@ pub async fn start_job(
         db,
         base_models,
         owner,
-        fine_tuning::Creator::User(&actor.user_id),
+        super::Creator::User(&actor.user_id),
         req,
     )
     .await?;
