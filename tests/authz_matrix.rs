@@ -450,25 +450,8 @@ async fn workspace_resources(
         .json();
         jobs.push(job["id"].as_str().unwrap().to_owned());
     }
-    let trainer = |path: String| {
-        axum::http::Request::post(path)
-            .header("authorization", format!("Bearer {TRAINER_TOKEN}"))
-            .body(axum::body::Body::from(r#"{"status":"succeeded"}"#))
-            .unwrap()
-    };
-    let claimed: Value = app
-        .client()
-        .send(trainer("/internal/trainer/jobs/claim".into()))
-        .await
-        .json();
-    let claimed = claimed["id"].as_str().unwrap().to_owned();
-    let done: Value = app
-        .client()
-        .send(trainer(format!(
-            "/internal/trainer/jobs/{claimed}/complete"
-        )))
-        .await
-        .json();
+    let done = common::v1::train_next(app).await;
+    let claimed = done["id"].as_str().unwrap().to_owned();
     jobs.retain(|j| *j != claimed);
     (
         file,
@@ -476,8 +459,6 @@ async fn workspace_resources(
         jobs,
     )
 }
-
-const TRAINER_TOKEN: &str = "trainer-token-0123456789";
 
 /// Invites `email` as Ada and returns (invitation id, fresh token).
 async fn invite(ada: &mut common::Client, org: &str, email: &str) -> (String, String) {
@@ -510,9 +491,7 @@ async fn invite(ada: &mut common::Client, org: &str, email: &str) -> (String, St
 backend_tests!(every_server_function_checks_every_caller);
 
 async fn every_server_function_checks_every_caller(app: TestApp) {
-    let app = app
-        .reconfigured(|c| c.trainer_token = Some(TRAINER_TOKEN.into()))
-        .await;
+    let app = common::v1::with_trainer(&app).await;
     // Ada: Admin. Bob: Member, Contributor of both workspaces. Bill: Billing.
     // Eve: Admin of her own organization. Nora: in no organization at all.
     let mut ada = account(&app, "Ada", "ada@example.com").await;

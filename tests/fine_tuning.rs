@@ -5,7 +5,9 @@ mod common;
 
 use axum::body::Body;
 use axum::http::Request;
-use common::v1::{GOOD, key, upload, v1, v1_json};
+use common::v1::{
+    GOOD, TRAINER_TOKEN, key, train_next, trainer, upload, v1, v1_json, with_trainer,
+};
 use common::{TestApp, account};
 use serde_json::{Value, json};
 
@@ -18,23 +20,6 @@ backend_tests!(
     the_trainer_needs_its_token,
     api_clients_may_call_from_any_origin,
 );
-
-const TOKEN: &str = "trainer-secret-0123456789";
-
-async fn with_trainer(app: &TestApp) -> TestApp {
-    app.reconfigured(|c| c.trainer_token = Some(TOKEN.into()))
-        .await
-}
-
-async fn trainer(app: &TestApp, path: &str, body: Option<Value>) -> common::client::Response {
-    let req = Request::builder()
-        .method(if body.is_some() { "POST" } else { "GET" })
-        .uri(path)
-        .header("authorization", format!("Bearer {TOKEN}"))
-        .header("content-type", "application/json");
-    let body = body.map(|b| Body::from(b.to_string())).unwrap_or_default();
-    app.client().send(req.body(body).unwrap()).await
-}
 
 /// A workspace key and an uploaded dataset's id.
 async fn key_and_dataset(app: &TestApp) -> (common::Account, String, String) {
@@ -270,14 +255,8 @@ async fn another_workspace_gets_not_found(app: TestApp) {
     let key_b = key(&app, &mut ada, &second).await;
     let job = start_job(&app, &key_a, &file).await;
     let id = job["id"].as_str().unwrap();
-    trainer(&app, "/internal/trainer/jobs/claim", Some(json!({}))).await;
-    let done: Value = trainer(
-        &app,
-        &format!("/internal/trainer/jobs/{id}/complete"),
-        Some(json!({ "status": "succeeded" })),
-    )
-    .await
-    .json();
+    let done = train_next(&app).await;
+    assert_eq!(done["id"], id);
     let model = done["fine_tuned_model"].as_str().unwrap();
 
     for (method, path) in [
@@ -316,7 +295,7 @@ async fn racing_trainers_never_share_a_job(app: TestApp) {
             let mut client = app.client();
             tokio::spawn(async move {
                 let req = Request::post("/internal/trainer/jobs/claim")
-                    .header("authorization", format!("Bearer {TOKEN}"))
+                    .header("authorization", format!("Bearer {TRAINER_TOKEN}"))
                     .body(Body::empty())
                     .unwrap();
                 client.send(req).await
@@ -362,7 +341,7 @@ async fn the_trainer_needs_its_token(app: TestApp) {
         );
     }
     // Nor does the trainer token open /v1.
-    let res = v1(&app, "GET", "/v1/models", TOKEN).await;
+    let res = v1(&app, "GET", "/v1/models", TRAINER_TOKEN).await;
     assert_eq!(res.status, 401);
 }
 

@@ -79,9 +79,7 @@ fn request(e: &Endpoint, ids: &Ids, key: Option<&str>) -> Request<Body> {
 }
 
 async fn every_endpoint_checks_every_key(app: TestApp) {
-    let app = app
-        .reconfigured(|c| c.trainer_token = Some("trainer-token-0123456789".into()))
-        .await;
+    let app = common::v1::with_trainer(&app).await;
     let mut ada = account(&app, "Ada", "ada@example.com").await;
     let mut eve = account(&app, "Eve", "eve@example.com").await;
     let (org, ws) = (ada.org_id.clone(), ada.workspace_id.clone());
@@ -153,23 +151,7 @@ async fn every_endpoint_checks_every_key(app: TestApp) {
         .await
         .json();
     let job = job["id"].as_str().unwrap().to_owned();
-    let trainer = |path: String, body: Value| {
-        Request::post(path)
-            .header("authorization", "Bearer trainer-token-0123456789")
-            .body(Body::from(body.to_string()))
-            .unwrap()
-    };
-    app.client()
-        .send(trainer("/internal/trainer/jobs/claim".into(), json!({})))
-        .await;
-    let done: Value = app
-        .client()
-        .send(trainer(
-            format!("/internal/trainer/jobs/{job}/complete"),
-            json!({ "status": "succeeded" }),
-        ))
-        .await
-        .json();
+    let done = common::v1::train_next(&app).await;
     let queued: Value = app
         .client()
         .send(request(start, &with_file, Some(&own)))

@@ -20,8 +20,6 @@ backend_tests!(
     pages_list_the_newest_and_say_there_are_more,
 );
 
-const TOKEN: &str = "trainer-token-0123456789";
-
 /// Ada (Admin) with a key that uploaded a dataset and trained a model, and Bob, a
 /// Contributor of the same workspace.
 async fn setup(app: &TestApp) -> (Account, Account, String) {
@@ -38,24 +36,8 @@ async fn setup(app: &TestApp) -> (Account, Account, String) {
     let job: Value = v1_json(app, "POST", "/v1/fine_tuning/jobs", &secret, job)
         .await
         .json();
-    let trainer = |path: String, body: &str| {
-        Request::post(path)
-            .header("authorization", format!("Bearer {TOKEN}"))
-            .body(Body::from(body.to_owned()))
-            .unwrap()
-    };
-    app.client()
-        .send(trainer("/internal/trainer/jobs/claim".into(), "{}"))
-        .await;
-    let id = job["id"].as_str().unwrap();
-    let res = app
-        .client()
-        .send(trainer(
-            format!("/internal/trainer/jobs/{id}/complete"),
-            r#"{"status":"succeeded"}"#,
-        ))
-        .await;
-    assert_eq!(res.status, 200, "{}", res.body);
+    let done = common::v1::train_next(app).await;
+    assert_eq!(done["id"], job["id"]);
     (ada, bob, secret)
 }
 
@@ -76,9 +58,7 @@ async fn call(
 }
 
 async fn every_member_sees_what_any_key_created(app: TestApp) {
-    let app = app
-        .reconfigured(|c| c.trainer_token = Some(TOKEN.into()))
-        .await;
+    let app = common::v1::with_trainer(&app).await;
     let (ada, mut bob, _) = setup(&app).await;
     let mut fields = in_ws(&ada).to_vec();
 
@@ -169,9 +149,7 @@ async fn console_upload(
 }
 
 async fn a_console_upload_belongs_to_the_workspace(app: TestApp) {
-    let app = app
-        .reconfigured(|c| c.trainer_token = Some(TOKEN.into()))
-        .await;
+    let app = common::v1::with_trainer(&app).await;
     let (ada, mut bob, secret) = setup(&app).await;
     let res = console_upload(&mut bob.client, &ada, GOOD, "http://localhost").await;
     assert_eq!(res.status, 303, "{}", res.body);
@@ -234,9 +212,7 @@ async fn a_console_upload_belongs_to_the_workspace(app: TestApp) {
 }
 
 async fn outsiders_get_not_found(app: TestApp) {
-    let app = app
-        .reconfigured(|c| c.trainer_token = Some(TOKEN.into()))
-        .await;
+    let app = common::v1::with_trainer(&app).await;
     let (ada, _bob, _) = setup(&app).await;
     let mut bill = account(&app, "Bill", "bill@example.com").await; // in the org, not the workspace
     app.add_org_member(&ada.org_id, &bill.user_id, "member")
@@ -286,9 +262,7 @@ async fn outsiders_get_not_found(app: TestApp) {
 }
 
 async fn a_member_starts_a_job_in_the_console(app: TestApp) {
-    let app = app
-        .reconfigured(|c| c.trainer_token = Some(TOKEN.into()))
-        .await;
+    let app = common::v1::with_trainer(&app).await;
     let (ada, mut bob, _) = setup(&app).await;
     let datasets: WorkspaceResources<DatasetView> =
         call(&mut bob.client, "/api/list_datasets", &in_ws(&ada))

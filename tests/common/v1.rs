@@ -79,3 +79,47 @@ pub async fn v1_json(
         .send(req.body(Body::from(body.to_string())).unwrap())
         .await
 }
+
+/// The trainer's token in tests; `with_trainer` serves the same database with it set.
+pub const TRAINER_TOKEN: &str = "trainer-token-0123456789";
+
+pub async fn with_trainer(app: &TestApp) -> TestApp {
+    app.reconfigured(|c| c.trainer_token = Some(TRAINER_TOKEN.into()))
+        .await
+}
+
+/// A trainer call: POST with a JSON body, or GET without one.
+pub async fn trainer(
+    app: &TestApp,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> super::client::Response {
+    let req = Request::builder()
+        .method(if body.is_some() { "POST" } else { "GET" })
+        .uri(path)
+        .header("authorization", format!("Bearer {TRAINER_TOKEN}"))
+        .header("content-type", "application/json");
+    let body = body.map(|b| Body::from(b.to_string())).unwrap_or_default();
+    app.client().send(req.body(body).unwrap()).await
+}
+
+/// The trainer claims the oldest queued job and reports it succeeded; returns the
+/// finished job (with its `fine_tuned_model`).
+pub async fn train_next(app: &TestApp) -> serde_json::Value {
+    let claimed: serde_json::Value = trainer(
+        app,
+        "/internal/trainer/jobs/claim",
+        Some(serde_json::json!({})),
+    )
+    .await
+    .json();
+    let id = claimed["id"].as_str().expect("a queued job to claim");
+    let done = trainer(
+        app,
+        &format!("/internal/trainer/jobs/{id}/complete"),
+        Some(serde_json::json!({ "status": "succeeded" })),
+    )
+    .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    done.json()
+}
