@@ -152,9 +152,10 @@ fn NewJobDialog(
         },
     );
     let select_error = move |field: &'static str| {
+        let message = field_error(error, field);
         move || {
-            error
-                .try_with(|e| e.as_ref().and_then(|e| e.field_message(field)))
+            message
+                .try_get()
                 .flatten()
                 .map(|m| view! { <p class="field-error">{m}</p> })
         }
