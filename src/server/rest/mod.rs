@@ -82,13 +82,7 @@ impl ApiError {
 
     /// Bad input in `param` (400).
     pub fn invalid(param: &str, message: impl Into<String>) -> Self {
-        let message = message.into();
-        ApiError {
-            status: StatusCode::BAD_REQUEST,
-            kind: "invalid_request_error",
-            code: "invalid_request",
-            message: format!("{param}: {message}"),
-        }
+        Error::invalid(param, message).into()
     }
 
     pub fn too_large(limit: u64) -> Self {
