@@ -29,12 +29,16 @@ pub async fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
-fn flag<'a>(args: &'a [String], name: &str) -> Result<&'a str, String> {
+/// The value after `name` in `args`, if given.
+pub fn flag_value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
     args.iter()
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
         .map(String::as_str)
-        .ok_or_else(|| format!("missing {name}\n{USAGE}"))
+}
+
+fn flag<'a>(args: &'a [String], name: &str) -> Result<&'a str, String> {
+    flag_value(args, name).ok_or_else(|| format!("missing {name}\n{USAGE}"))
 }
 
 async fn grant_role(args: &[String]) -> Result<(), String> {

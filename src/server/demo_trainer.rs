@@ -16,12 +16,7 @@ struct Options {
 }
 
 fn options(args: &[String]) -> Result<Options, String> {
-    let value = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
+    let value = |name: &str| super::cli::flag_value(args, name).map(str::to_owned);
     let number = |name: &str, default: u64| -> Result<u64, String> {
         value(name).map_or(Ok(default), |v| {
             v.parse()
