@@ -1,6 +1,8 @@
-//! The `/v1` authorization matrix: every endpoint of the OpenAPI document (the one list
-//! of the public API) called with every kind of key. A new endpoint is covered as soon
-//! as it is documented; an endpoint that is documented but not routed fails here.
+//! The `/v1` authorization matrix: every endpoint of the one table of the public API
+//! (which also builds the routes and the OpenAPI document) called with every kind of key,
+//! including keys whose creators hold other roles or have left. A key gets what its
+//! creator may do now, by the same matrix as the console: the expectations come from
+//! `allows(Actor::ApiKey(..), endpoint.action)`.
 
 mod common;
 
@@ -9,21 +11,27 @@ use axum::http::Request;
 use common::v1::{GOOD, key};
 use common::{TestApp, account};
 use serde_json::{Value, json};
-use studio_console::server::rest::openapi::{ENDPOINTS, Endpoint};
+use studio_console::domain::permissions::{Action, Actor, Membership, allows};
+use studio_console::domain::roles::{OrgRole, WorkspaceRole};
+use studio_console::server::rest::endpoints::{ENDPOINTS, Endpoint};
 
 backend_tests!(every_endpoint_checks_every_key);
 
-const CALLERS: [&str; 7] = [
+const CALLERS: [&str; 10] = [
     "no key",
     "revoked key",
     "expired key",
     "key of an archived workspace",
     "key of another workspace",
     "key of another organization",
-    "the workspace's key",
+    "key of a member since removed from the organization",
+    "key of a Contributor",
+    "key of a workspace Admin since demoted to Contributor",
+    "the workspace's key (an organization Admin's)",
 ];
 
 /// The ids the calls need, all in Ada's default workspace.
+#[derive(Clone)]
 struct Ids {
     file: String,
     job: String,
@@ -96,6 +104,43 @@ async fn every_endpoint_checks_every_key(app: TestApp) {
         workspaces.push(id);
     }
     let (other_ws, archived_ws) = (workspaces[0].clone(), workspaces[1].clone());
+    // Keys made by people of other standing in Ada's workspace.
+    let member_key = |name: &'static str, email: &'static str, role: &'static str| {
+        let (app, org, ws) = (&app, org.clone(), ws.clone());
+        async move {
+            let person = account(app, name, email).await;
+            app.add_org_member(&org, &person.user_id, "member").await;
+            app.add_workspace_member(&ws, &person.user_id, role).await;
+            let mut inside = common::Account {
+                org_id: org,
+                workspace_id: ws.clone(),
+                ..person
+            };
+            let secret = key(app, &mut inside, &ws).await;
+            (inside.user_id, secret)
+        }
+    };
+    let (dan, removed) = member_key("Dan", "dan@example.com", "contributor").await;
+    let (_, contributor) = member_key("Bob", "bob@example.com", "contributor").await;
+    let (carol, demoted) = member_key("Carol", "carol@example.com", "admin").await;
+    let res = ada
+        .client
+        .call("/api/remove_member", &[("org_id", &org), ("user_id", &dan)])
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let res = ada
+        .client
+        .call(
+            "/api/change_workspace_role",
+            &[
+                ("org_id", &org),
+                ("workspace_id", &ws),
+                ("user_id", &carol),
+                ("role", "contributor"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
     let other = key(&app, &mut ada, &other_ws).await;
     let archived = key(&app, &mut ada, &archived_ws).await;
     let eve_ws = eve.workspace_id.clone();
@@ -174,16 +219,52 @@ async fn every_endpoint_checks_every_key(app: TestApp) {
         Some(&archived),
         Some(&other),
         Some(&foreign),
+        Some(&removed),
+        Some(&contributor),
+        Some(&demoted),
         Some(&own),
     ];
+    let as_contributor = Actor::ApiKey(Membership::in_workspace(
+        OrgRole::Member,
+        Some(WorkspaceRole::Contributor),
+    ));
     let mut failures = Vec::new();
     for e in endpoints {
         let foreign_expect = foreign_status(e);
-        let expect = [401, 401, 401, 401, foreign_expect, foreign_expect, 200];
+        let contributor_expect = if allows(&as_contributor, e.action) {
+            200
+        } else {
+            403
+        };
+        let expect = [
+            401,
+            401,
+            401,
+            401,
+            foreign_expect,
+            foreign_expect,
+            401,
+            contributor_expect,
+            contributor_expect,
+            200,
+        ];
         for (i, key) in keys.iter().enumerate() {
+            // Each allowed cancel needs a job still queued.
+            let mut ids_here = Ids { ..ids.clone() };
+            if e.action == Action::AddWorkspaceResources
+                && e.path.ends_with("/cancel")
+                && expect[i] == 200
+            {
+                let queued: Value = app
+                    .client()
+                    .send(request(start, &ids, Some(&own)))
+                    .await
+                    .json();
+                ids_here.queued_job = queued["id"].as_str().unwrap().to_owned();
+            }
             let res = app
                 .client()
-                .send(request(e, &ids, key.map(String::as_str)))
+                .send(request(e, &ids_here, key.map(String::as_str)))
                 .await;
             if res.status != expect[i] {
                 failures.push(format!(
@@ -197,6 +278,13 @@ async fn every_endpoint_checks_every_key(app: TestApp) {
                     failures.push(format!(
                         "{} {}: a 401 without a JSON error",
                         e.method, e.path
+                    ));
+                }
+                let removed_owner = i == 6;
+                if removed_owner && body["error"]["code"] != "key_owner_not_member" {
+                    failures.push(format!(
+                        "{} {}: a removed member's key got {} instead of key_owner_not_member",
+                        e.method, e.path, body["error"]["code"]
                     ));
                 }
             }

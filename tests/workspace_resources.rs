@@ -18,6 +18,7 @@ backend_tests!(
     outsiders_get_not_found,
     a_member_starts_a_job_in_the_console,
     pages_list_the_newest_and_say_there_are_more,
+    an_archived_workspace_is_read_only,
 );
 
 /// Ada (Admin) with a key that uploaded a dataset and trained a model, and Bob, a
@@ -348,4 +349,124 @@ async fn pages_list_the_newest_and_say_there_are_more(app: TestApp) {
         .get(&format!("/o/{}/w/{}/models", ada.org_id, ada.workspace_id))
         .await;
     assert!(html.body.contains("Showing the newest 200"));
+}
+
+/// Archiving cancels the workspace's unfinished jobs (the trainer is told to stop), the
+/// trainer no longer claims its jobs, and nothing can be added, started or deleted in it,
+/// by anyone, until it is unarchived. Reads keep working.
+async fn an_archived_workspace_is_read_only(app: TestApp) {
+    let app = common::v1::with_trainer(&app).await;
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let research: String = ada
+        .client
+        .call(
+            "/api/create_workspace",
+            &[("org_id", &ada.org_id), ("name", "Research")],
+        )
+        .await
+        .json();
+    let secret = key(&app, &mut ada, &research).await;
+    let file: Value = upload(&app, &secret, "fine-tune", GOOD).await.json();
+    let job = json!({ "model": "open-mistral-7b", "training_file": file["id"] });
+    let first: Value = v1_json(&app, "POST", "/v1/fine_tuning/jobs", &secret, job.clone())
+        .await
+        .json();
+    let second: Value = v1_json(&app, "POST", "/v1/fine_tuning/jobs", &secret, job)
+        .await
+        .json();
+    let claimed: Value = common::v1::trainer(&app, "/internal/trainer/jobs/claim", Some(json!({})))
+        .await
+        .json();
+    assert_eq!(claimed["id"], first["id"]);
+
+    let ws = [
+        ("org_id", ada.org_id.clone()),
+        ("workspace_id", research.clone()),
+    ];
+    let res = call(&mut ada.client, "/api/archive_workspace", &ws).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+
+    // Both unfinished jobs are cancelled, saying why; the running one's trainer stops.
+    for id in [&first["id"], &second["id"]] {
+        let (status, message): (String, Option<String>) =
+            sqlx::query_as("SELECT status, message FROM fine_tuning_jobs WHERE id = $1")
+                .bind(id.as_str().unwrap())
+                .fetch_one(&app.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(status, "cancelled");
+        assert!(message.unwrap_or_default().contains("archived"));
+    }
+    let path = format!(
+        "/internal/trainer/jobs/{}/progress",
+        first["id"].as_str().unwrap()
+    );
+    let res = common::v1::trainer(&app, &path, Some(json!({ "progress": 50 }))).await;
+    assert_eq!(res.status, 409);
+    // A job still queued there (as before this change) is never claimed.
+    sqlx::query("UPDATE fine_tuning_jobs SET status = 'queued' WHERE id = $1")
+        .bind(second["id"].as_str().unwrap())
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let res = common::v1::trainer(&app, "/internal/trainer/jobs/claim", Some(json!({}))).await;
+    assert_eq!(
+        res.status, 204,
+        "claimed a job of an archived workspace: {}",
+        res.body
+    );
+
+    // Nothing changes in it, even for an organization Admin.
+    let before = app.count("files").await;
+    let in_research = Account {
+        client: app.client(),
+        user_id: ada.user_id.clone(),
+        org_id: ada.org_id.clone(),
+        workspace_id: research.clone(),
+    };
+    let res = console_upload(&mut ada.client, &in_research, GOOD, "http://localhost").await;
+    // (An archived workspace's pages are not shown; the outcome is kept all the same.)
+    let to = res.header("location").unwrap();
+    let upload_id = to.split("upload=").nth(1).unwrap().to_owned();
+    let outcome = call(
+        &mut ada.client,
+        "/api/upload_outcome",
+        &[("upload_id", upload_id)],
+    )
+    .await;
+    assert!(
+        outcome.body.contains("archived"),
+        "the upload says why: {}",
+        outcome.body
+    );
+    assert_eq!(app.count("files").await, before);
+    let mut start = ws.to_vec();
+    start.extend([
+        ("model", "open-mistral-7b".to_owned()),
+        ("training_file", file["id"].as_str().unwrap().to_owned()),
+    ]);
+    let res = call(&mut ada.client, "/api/create_fine_tuning_job", &start).await;
+    assert_eq!(res.status, 409, "{}", res.body);
+    assert!(res.body.contains("archived"), "{}", res.body);
+    let mut delete = ws.to_vec();
+    delete.push(("file_id", file["id"].as_str().unwrap().to_owned()));
+    let res = call(&mut ada.client, "/api/delete_dataset", &delete).await;
+    assert_eq!(res.status, 409, "{}", res.body);
+    assert_eq!(app.count("files").await, before);
+    // Reads still work.
+    let datasets: WorkspaceResources<DatasetView> =
+        call(&mut ada.client, "/api/list_datasets", &ws)
+            .await
+            .json();
+    assert_eq!(datasets.items.len(), 1);
+    assert!(
+        !datasets.can_delete,
+        "the page offers no delete in an archived workspace"
+    );
+
+    // Unarchived, it takes changes again.
+    let res = call(&mut ada.client, "/api/unarchive_workspace", &ws).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let res = call(&mut ada.client, "/api/create_fine_tuning_job", &start).await;
+    assert_eq!(res.status, 200, "{}", res.body);
 }

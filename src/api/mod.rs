@@ -44,6 +44,18 @@ pub(crate) mod ctx {
         Ok((state, actor))
     }
 
+    /// The signed-in user in a workspace they may use ("not found" otherwise).
+    pub async fn workspace_actor(
+        org_id: &str,
+        workspace_id: &str,
+    ) -> Result<(AppState, crate::server::authz::WorkspaceActor), Error> {
+        let (state, actor) = org_actor(org_id).await?;
+        let ws =
+            crate::server::services::workspace_resources::member(&state.db, &actor, workspace_id)
+                .await?;
+        Ok((state, ws))
+    }
+
     /// Gives an error response the status that fits it. A plain HTML form post
     /// (no JavaScript) is left alone: it must stay a redirect back to the form,
     /// which carries the error in its URL.

@@ -14,8 +14,8 @@ pub async fn list_datasets(
 ) -> Result<WorkspaceResources<DatasetView>, Error> {
     use crate::server::services::workspace_resources as resources;
     let run = async {
-        let (state, actor) = ctx::org_actor(&org_id).await?;
-        resources::list_datasets(&state.db, &actor, &workspace_id).await
+        let (state, ws) = ctx::workspace_actor(&org_id, &workspace_id).await?;
+        resources::list_datasets(&state.db, &ws).await
     };
     ctx::respond(run.await)
 }
@@ -38,8 +38,10 @@ pub async fn delete_dataset(
 ) -> Result<(), Error> {
     use crate::server::services::workspace_resources as resources;
     let run = async {
-        let (state, actor) = ctx::org_actor(&org_id).await?;
-        resources::delete_dataset(&state.db, &state.config, &actor, &workspace_id, &file_id).await
+        let (state, ws) = ctx::workspace_actor(&org_id, &workspace_id).await?;
+        resources::delete_dataset(&state.db, &state.config, &ws, &file_id)
+            .await
+            .map(|_| ())
     };
     ctx::respond(run.await)
 }
@@ -51,8 +53,8 @@ pub async fn list_fine_tuning_jobs(
 ) -> Result<WorkspaceResources<JobView>, Error> {
     use crate::server::services::workspace_resources as resources;
     let run = async {
-        let (state, actor) = ctx::org_actor(&org_id).await?;
-        resources::list_jobs(&state.db, &actor, &workspace_id).await
+        let (state, ws) = ctx::workspace_actor(&org_id, &workspace_id).await?;
+        resources::list_jobs(&state.db, &ws).await
     };
     ctx::respond(run.await)
 }
@@ -71,7 +73,7 @@ pub async fn create_fine_tuning_job(
     use crate::server::services::fine_tuning::JobRequest;
     use crate::server::services::workspace_resources as resources;
     let run = async {
-        let (state, actor) = ctx::org_actor(&org_id).await?;
+        let (state, ws) = ctx::workspace_actor(&org_id, &workspace_id).await?;
         let epochs = match n_epochs.as_deref().map(str::trim) {
             None | Some("") | Some("auto") => serde_json::json!("auto"),
             Some(n) => n
@@ -88,26 +90,21 @@ pub async fn create_fine_tuning_job(
             hyperparameters: Some(serde_json::json!({ "n_epochs": epochs })),
             suffix: suffix.map(|s| s.trim().to_owned()),
         };
-        resources::start_job(
-            &state.db,
-            &state.config.base_models,
-            &actor,
-            &workspace_id,
-            req,
-        )
-        .await
-        .map_err(|e| match e {
-            // The form calls the field by its own name.
-            Error::Invalid(mut fields) => {
-                for f in &mut fields {
-                    if let Some(name) = f.field.strip_prefix("hyperparameters.") {
-                        f.field = name.to_owned();
+        resources::start_job(&state.db, &state.config.base_models, &ws, req)
+            .await
+            .map(|job| job.id)
+            .map_err(|e| match e {
+                // The form calls the field by its own name.
+                Error::Invalid(mut fields) => {
+                    for f in &mut fields {
+                        if let Some(name) = f.field.strip_prefix("hyperparameters.") {
+                            f.field = name.to_owned();
+                        }
                     }
+                    Error::Invalid(fields)
                 }
-                Error::Invalid(fields)
-            }
-            other => other,
-        })
+                other => other,
+            })
     };
     ctx::respond(run.await)
 }
@@ -120,8 +117,10 @@ pub async fn cancel_fine_tuning_job(
 ) -> Result<(), Error> {
     use crate::server::services::workspace_resources as resources;
     let run = async {
-        let (state, actor) = ctx::org_actor(&org_id).await?;
-        resources::cancel_job(&state.db, &actor, &workspace_id, &job_id).await
+        let (state, ws) = ctx::workspace_actor(&org_id, &workspace_id).await?;
+        resources::cancel_job(&state.db, &ws, &job_id)
+            .await
+            .map(|_| ())
     };
     ctx::respond(run.await)
 }
@@ -130,8 +129,8 @@ pub async fn cancel_fine_tuning_job(
 pub async fn list_models(org_id: String, workspace_id: String) -> Result<ModelsPage, Error> {
     use crate::server::services::workspace_resources as resources;
     let run = async {
-        let (state, actor) = ctx::org_actor(&org_id).await?;
-        let fine_tuned = resources::list_models(&state.db, &actor, &workspace_id).await?;
+        let (state, ws) = ctx::workspace_actor(&org_id, &workspace_id).await?;
+        let fine_tuned = resources::list_models(&state.db, &ws).await?;
         Ok(ModelsPage {
             base_models: state.config.base_models.clone(),
             fine_tuned,
@@ -148,8 +147,8 @@ pub async fn delete_model(
 ) -> Result<(), Error> {
     use crate::server::services::workspace_resources as resources;
     let run = async {
-        let (state, actor) = ctx::org_actor(&org_id).await?;
-        resources::delete_model(&state.db, &actor, &workspace_id, &model_id).await
+        let (state, ws) = ctx::workspace_actor(&org_id, &workspace_id).await?;
+        resources::delete_model(&state.db, &ws, &model_id).await
     };
     ctx::respond(run.await)
 }

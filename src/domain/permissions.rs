@@ -21,22 +21,27 @@ pub enum Action {
     ViewPermissions,
     // Workspace
     UseWorkspace,
+    AddWorkspaceResources,
     ManageWorkspaceMembers,
     CreateApiKey,
     RevokeOwnApiKey,
     RevokeAnyApiKey,
     DeleteWorkspaceResources,
+    // Services
+    RunTraining,
 }
 
-/// Whether an action is about the organization or about one workspace.
+/// Whether an action is about the organization, one workspace, or the platform's own
+/// services (which no person does).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Organization,
     Workspace,
+    Service,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 19] = [
         Action::ViewOrganization,
         Action::RenameOrganization,
         Action::ViewMembers,
@@ -49,29 +54,47 @@ impl Action {
         Action::ViewAllWorkspaces,
         Action::ViewPermissions,
         Action::UseWorkspace,
+        Action::AddWorkspaceResources,
         Action::ManageWorkspaceMembers,
         Action::CreateApiKey,
         Action::RevokeOwnApiKey,
         Action::RevokeAnyApiKey,
         Action::DeleteWorkspaceResources,
+        Action::RunTraining,
     ];
 
     pub fn scope(self) -> Scope {
         match self {
             Action::UseWorkspace
+            | Action::AddWorkspaceResources
             | Action::ManageWorkspaceMembers
             | Action::CreateApiKey
             | Action::RevokeOwnApiKey
             | Action::RevokeAnyApiKey
             | Action::DeleteWorkspaceResources => Scope::Workspace,
+            Action::RunTraining => Scope::Service,
             _ => Scope::Organization,
         }
+    }
+
+    /// Workspace actions that change something in it: all refused while it is archived.
+    pub fn changes_workspace(self) -> bool {
+        self.scope() == Scope::Workspace && self != Action::UseWorkspace
+    }
+
+    /// What an API key may be used for: the workspace's resources, never who has access.
+    pub fn for_api_keys(self) -> bool {
+        matches!(
+            self,
+            Action::UseWorkspace | Action::AddWorkspaceResources | Action::DeleteWorkspaceResources
+        )
     }
 
     /// A column heading for the effective-permissions table.
     pub fn short_label(self) -> &'static str {
         match self {
             Action::UseWorkspace => "Use",
+            Action::AddWorkspaceResources => "Upload and train",
             Action::CreateApiKey => "Create keys",
             Action::RevokeOwnApiKey => "Revoke own keys",
             Action::RevokeAnyApiKey => "Revoke any key",
@@ -96,11 +119,13 @@ impl Action {
             Action::ViewAllWorkspaces => "See every workspace",
             Action::ViewPermissions => "See everyone's effective permissions",
             Action::UseWorkspace => "Open the workspace and use its resources",
+            Action::AddWorkspaceResources => "Upload datasets, start and cancel fine-tuning jobs",
             Action::ManageWorkspaceMembers => "Add and remove workspace members",
             Action::CreateApiKey => "Create API keys",
             Action::RevokeOwnApiKey => "Revoke their own API keys",
             Action::RevokeAnyApiKey => "Revoke anyone's API keys",
             Action::DeleteWorkspaceResources => "Delete the workspace's datasets and models",
+            Action::RunTraining => "Claim and run fine-tuning jobs (the trainer service)",
         }
     }
 }
@@ -111,6 +136,8 @@ pub struct Membership {
     pub org_role: OrgRole,
     /// Their own role in the workspace at hand, if they are a member of it.
     pub workspace_role: Option<WorkspaceRole>,
+    /// The workspace at hand is archived: it is read-only for everyone.
+    pub workspace_archived: bool,
 }
 
 impl Membership {
@@ -118,6 +145,7 @@ impl Membership {
         Membership {
             org_role,
             workspace_role: None,
+            workspace_archived: false,
         }
     }
 
@@ -125,6 +153,15 @@ impl Membership {
         Membership {
             org_role,
             workspace_role,
+            workspace_archived: false,
+        }
+    }
+
+    /// The same standing in a workspace that is (or is not) archived.
+    pub fn archived(self, workspace_archived: bool) -> Self {
+        Membership {
+            workspace_archived,
+            ..self
         }
     }
 
@@ -138,20 +175,48 @@ impl Membership {
     }
 }
 
-/// The matrix. One row per action; anything not listed is denied.
+/// The matrix for people. One row per action; anything not listed is denied.
 pub fn can(m: &Membership, action: Action) -> bool {
     use Action::*;
     use OrgRole as O;
     use WorkspaceRole as W;
     let org = m.org_role;
     let ws = m.effective_workspace_role();
+    if m.workspace_archived && action.changes_workspace() {
+        return false;
+    }
     match action {
         ViewOrganization => true,
         RenameOrganization | ViewMembers | InviteMembers | ManageMembers => org == O::Admin,
         ViewBilling | ManageBilling => matches!(org, O::Admin | O::Billing),
         CreateWorkspace | ManageWorkspaces | ViewAllWorkspaces | ViewPermissions => org == O::Admin,
-        UseWorkspace | CreateApiKey | RevokeOwnApiKey => ws.is_some(),
+        UseWorkspace | AddWorkspaceResources | CreateApiKey | RevokeOwnApiKey => ws.is_some(),
         ManageWorkspaceMembers | RevokeAnyApiKey | DeleteWorkspaceResources => ws == Some(W::Admin),
+        RunTraining => false,
+    }
+}
+
+/// Who is acting. A person and an API key are judged by a membership (a key by its
+/// creator's, as it is at the time of the request); the services by what they are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// A signed-in person in the console.
+    Person(Membership),
+    /// A workspace API key, with its creator's current standing in the workspace.
+    ApiKey(Membership),
+    /// The training service (`TRAINER_TOKEN`).
+    Trainer,
+    /// The console itself or an operator command: background work and cascades.
+    System,
+}
+
+/// THE question every service asks, whoever the actor.
+pub fn allows(actor: &Actor, action: Action) -> bool {
+    match actor {
+        Actor::Person(m) => can(m, action),
+        Actor::ApiKey(m) => action.for_api_keys() && can(m, action),
+        Actor::Trainer => action == Action::RunTraining,
+        Actor::System => true,
     }
 }
 
@@ -216,6 +281,7 @@ mod tests {
         ];
         let table: &[(Action, [bool; 7])] = &[
             (Action::UseWorkspace, [A, X, X, A, A, A, A]),
+            (Action::AddWorkspaceResources, [A, X, X, A, A, A, A]),
             (Action::CreateApiKey, [A, X, X, A, A, A, A]),
             (Action::RevokeOwnApiKey, [A, X, X, A, A, A, A]),
             (Action::RevokeAnyApiKey, [A, X, X, X, X, A, A]),
@@ -239,6 +305,54 @@ mod tests {
                 "{a:?} has no row in the workspace table"
             );
         }
+    }
+
+    #[test]
+    fn an_archived_workspace_is_read_only_even_for_admins() {
+        let admin = Membership::in_workspace(Admin, None).archived(true);
+        assert!(can(&admin, Action::UseWorkspace));
+        for a in Action::ALL.into_iter().filter(|a| a.changes_workspace()) {
+            assert!(!can(&admin, a), "{a:?} allowed in an archived workspace");
+        }
+        // Organization actions (unarchiving among them) are not about the workspace.
+        assert!(can(&admin, Action::ManageWorkspaces));
+    }
+
+    #[test]
+    fn keys_act_with_their_creators_rights_on_resources_only() {
+        use WorkspaceRole::{Admin as WA, Contributor as WC};
+        let contributor = Actor::ApiKey(Membership::in_workspace(Member, Some(WC)));
+        assert!(allows(&contributor, Action::UseWorkspace));
+        assert!(allows(&contributor, Action::AddWorkspaceResources));
+        assert!(!allows(&contributor, Action::DeleteWorkspaceResources));
+        let admin = Actor::ApiKey(Membership::in_workspace(Member, Some(WA)));
+        assert!(allows(&admin, Action::DeleteWorkspaceResources));
+        let org_admin = Actor::ApiKey(Membership::org(Admin));
+        for a in [
+            Action::CreateApiKey,
+            Action::RevokeAnyApiKey,
+            Action::ManageWorkspaceMembers,
+            Action::InviteMembers,
+            Action::RunTraining,
+        ] {
+            assert!(!allows(&org_admin, a), "a key may not {a:?}");
+        }
+        // A creator who left the workspace gives their key nothing.
+        let gone = Actor::ApiKey(Membership::org(Member));
+        assert!(!allows(&gone, Action::UseWorkspace));
+    }
+
+    #[test]
+    fn the_trainer_only_trains_and_no_person_does() {
+        for a in Action::ALL {
+            assert_eq!(
+                allows(&Actor::Trainer, a),
+                a == Action::RunTraining,
+                "{a:?}"
+            );
+            assert!(allows(&Actor::System, a));
+        }
+        assert!(!can(&Membership::org(Admin), Action::RunTraining));
     }
 
     #[test]

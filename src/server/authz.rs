@@ -1,12 +1,16 @@
 //! Who the actor is inside an organization (and workspace), resolved from the database,
-//! and the one way services ask the permission matrix.
+//! and the one way services ask the permission matrix (`domain::permissions::allows`).
+//! A person and an API key resolve to the same `WorkspaceActor`: a key acts with its
+//! creator's rights as they are at the time of the request. The trainer and the system
+//! are `Actor::Trainer` and `Actor::System`.
 //! Outsiders get `NotFound` for everything of an organization, never `Forbidden`.
 
 use super::db::Db;
 use super::error::{OrInternal, internal};
-use super::repo::{memberships, workspaces, workspaces::WorkspaceRow};
+use super::repo::{api_keys, memberships, workspaces, workspaces::WorkspaceRow};
+use super::services::Creator;
 use crate::domain::Error;
-use crate::domain::permissions::{Action, Membership, can};
+use crate::domain::permissions::{Action, Actor, Membership, allows, can};
 use crate::domain::roles::{OrgRole, WorkspaceRole};
 
 /// A signed-in user acting in one organization they belong to.
@@ -17,13 +21,16 @@ pub struct OrgActor {
     pub org_role: OrgRole,
 }
 
-/// An `OrgActor` acting in one workspace of that organization.
+/// An `OrgActor` acting in one workspace of that organization, in person or through
+/// one of the workspace's API keys.
 #[derive(Debug, Clone)]
 pub struct WorkspaceActor {
     pub org: OrgActor,
     pub workspace: WorkspaceRow,
     /// Their own role in the workspace, if they are a member.
     pub workspace_role: Option<WorkspaceRole>,
+    /// The API key the request came with; `None` in the console.
+    pub key_id: Option<String>,
 }
 
 impl OrgActor {
@@ -62,11 +69,12 @@ impl OrgActor {
         let role = memberships::workspace_role(&db.pool, workspace_id, &self.user_id)
             .await
             .or_internal("resolving a workspace membership")?;
-        let workspace_role = role.as_deref().and_then(WorkspaceRole::parse);
+        let workspace_role = parse_workspace_role(role)?;
         let actor = WorkspaceActor {
             org: self.clone(),
             workspace,
             workspace_role,
+            key_id: None,
         };
         let m = actor.membership();
         if can(&m, Action::UseWorkspace) || can(&m, Action::ViewAllWorkspaces) {
@@ -77,14 +85,102 @@ impl OrgActor {
     }
 }
 
+fn parse_workspace_role(role: Option<String>) -> Result<Option<WorkspaceRole>, Error> {
+    role.map(|r| WorkspaceRole::parse(&r).ok_or_else(|| internal("parsing a workspace role", &r)))
+        .transpose()
+}
+
+/// Why a key that exists does not work.
+#[derive(Debug)]
+pub enum KeyRefused {
+    /// Unknown, revoked, expired, or of an archived workspace.
+    Invalid,
+    /// Its creator is no longer a member who may use the workspace.
+    OwnerNotMember,
+    Failed(Error),
+}
+
 impl WorkspaceActor {
-    pub fn membership(&self) -> Membership {
-        Membership::in_workspace(self.org.org_role, self.workspace_role)
+    /// The actor behind a `/v1` request: the key with this secret hash, acting with its
+    /// creator's current membership of the key's workspace.
+    pub async fn for_key(db: &Db, secret_hash: &str, now: i64) -> Result<Self, KeyRefused> {
+        let failed = |e: Error| KeyRefused::Failed(e);
+        let grant = api_keys::find_working(&db.pool, secret_hash, now)
+            .await
+            .or_internal("checking an API key")
+            .map_err(failed)?
+            .ok_or(KeyRefused::Invalid)?;
+        let (Some(user_id), Some(org_role)) = (grant.created_by, grant.org_role) else {
+            return Err(KeyRefused::OwnerNotMember);
+        };
+        let org_role = OrgRole::parse(&org_role)
+            .ok_or_else(|| internal("parsing an org role", &org_role))
+            .map_err(failed)?;
+        let workspace = workspaces::find_in_org(&db.pool, &grant.org_id, &grant.workspace_id)
+            .await
+            .or_internal("loading a key's workspace")
+            .map_err(failed)?
+            .ok_or(KeyRefused::Invalid)?;
+        let actor = WorkspaceActor {
+            org: OrgActor {
+                user_id,
+                org_id: grant.org_id,
+                org_role,
+            },
+            workspace,
+            workspace_role: parse_workspace_role(grant.workspace_role).map_err(failed)?,
+            key_id: Some(grant.key_id),
+        };
+        if allows(&actor.actor(), Action::UseWorkspace) {
+            Ok(actor)
+        } else {
+            Err(KeyRefused::OwnerNotMember)
+        }
     }
 
-    /// `Forbidden` unless the matrix allows `action` in this workspace.
+    pub fn membership(&self) -> Membership {
+        Membership::in_workspace(self.org.org_role, self.workspace_role)
+            .archived(self.workspace.archived_at.is_some())
+    }
+
+    /// The person in the console, or their key.
+    pub fn actor(&self) -> Actor {
+        match self.key_id {
+            Some(_) => Actor::ApiKey(self.membership()),
+            None => Actor::Person(self.membership()),
+        }
+    }
+
+    /// Who a resource created now is recorded as created by.
+    pub fn creator(&self) -> Creator<'_> {
+        match &self.key_id {
+            Some(key) => Creator::Key(key),
+            None => Creator::User(&self.org.user_id),
+        }
+    }
+
+    /// Unless the matrix allows `action` here: `Forbidden`, or a conflict that says the
+    /// workspace is archived when that is why.
     pub fn require(&self, action: Action) -> Result<(), Error> {
-        allow(&self.membership(), action)
+        if allows(&self.actor(), action) {
+            Ok(())
+        } else if self.workspace.archived_at.is_some() && action.changes_workspace() {
+            Err(Error::conflict(
+                "workspace",
+                "This workspace is archived: unarchive it to change anything in it.",
+            ))
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+}
+
+/// `Forbidden` unless `actor` (the trainer, the system) may do `action`.
+pub fn require_service(actor: &Actor, action: Action) -> Result<(), Error> {
+    if allows(actor, action) {
+        Ok(())
+    } else {
+        Err(Error::Forbidden)
     }
 }
 

@@ -6,11 +6,10 @@
 //! a link cannot make the page say something the server did not.
 
 use super::auth;
-use super::authz::OrgActor;
+use super::authz::{OrgActor, WorkspaceActor};
 use super::rest::download;
-use super::services::Creator;
-use super::services::datasets::{self, UploadError};
-use super::services::workspace_resources::member;
+use super::services::datasets::UploadError;
+use super::services::workspace_resources as resources;
 use super::state::AppState;
 use crate::domain::fine_tuning::UploadOutcome;
 use crate::domain::{Error, paths};
@@ -49,11 +48,10 @@ async fn actor(
     session: &Session,
     org: &str,
     ws: &str,
-) -> Result<OrgActor, Error> {
+) -> Result<WorkspaceActor, Error> {
     let user = auth::require_user(state, session).await?;
     let actor = OrgActor::resolve(&state.db, &user.id, org).await?;
-    member(&state.db, &actor, ws).await?;
-    Ok(actor)
+    resources::member(&state.db, &actor, ws).await
 }
 
 fn refused(e: Error) -> Response {
@@ -82,17 +80,7 @@ async fn upload(
             .map_err(|e| UploadError::Invalid(format!("The upload was interrupted: {e}")))?
         {
             if field.name() == Some("file") {
-                let received = datasets::receive(&state.config, &ws, field).await?;
-                let uploader = Creator::User(&actor.user_id);
-                return Ok(datasets::store(
-                    &state.db,
-                    &state.config,
-                    &org,
-                    &ws,
-                    uploader,
-                    received,
-                )
-                .await?);
+                return resources::upload_dataset(&state.db, &state.config, &actor, field).await;
             }
         }
         Err(UploadError::Invalid(
@@ -126,10 +114,11 @@ async fn content(
     session: Session,
     Path((org, ws, id)): Path<(String, String, String)>,
 ) -> Response {
-    if let Err(e) = actor(&state, &session, &org, &ws).await {
-        return refused(e);
-    }
-    match datasets::open(&state.db, &state.config, &ws, &id).await {
+    let actor = match actor(&state, &session, &org, &ws).await {
+        Ok(a) => a,
+        Err(e) => return refused(e),
+    };
+    match resources::open_dataset(&state.db, &state.config, &actor, &id).await {
         Ok((row, file)) => download(&row, file),
         Err(e) => refused(e),
     }

@@ -81,23 +81,30 @@ pub async fn revoke<'e>(db: impl AnyExecutor<'e>, id: &str, now: i64) -> sqlx::R
     Ok(done.rows_affected() == 1)
 }
 
-/// What a working key gives access to.
+/// A working key, and its creator's current roles in the key's organization and workspace
+/// (`None` where they are no longer a member).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct KeyGrant {
     pub key_id: String,
     pub workspace_id: String,
     pub org_id: String,
+    pub created_by: Option<String>,
+    pub org_role: Option<String>,
+    pub workspace_role: Option<String>,
 }
 
 /// The key with this secret hash, if it works now: not revoked, not expired, and its
-/// workspace not archived.
+/// workspace not archived. One indexed lookup per table.
 pub async fn find_working<'e>(
     db: impl AnyExecutor<'e>,
     secret_hash: &str,
     now: i64,
 ) -> sqlx::Result<Option<KeyGrant>> {
     sqlx::query_as(
-        "SELECT k.id AS key_id, k.workspace_id, w.org_id FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id \
+        "SELECT k.id AS key_id, k.workspace_id, w.org_id, k.created_by, om.role AS org_role, \
+         wm.role AS workspace_role FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id \
+         LEFT JOIN org_members om ON om.org_id = w.org_id AND om.user_id = k.created_by \
+         LEFT JOIN workspace_members wm ON wm.workspace_id = k.workspace_id AND wm.user_id = k.created_by \
          WHERE k.secret_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2) \
          AND w.archived_at IS NULL",
     )
@@ -118,7 +125,9 @@ pub async fn touch<'e>(db: impl AnyExecutor<'e>, key_id: &str, now: i64) -> sqlx
 
 /// One /v1 request, for usage and billing.
 pub struct UsageEvent<'a> {
-    pub grant: &'a KeyGrant,
+    pub key_id: &'a str,
+    pub workspace_id: &'a str,
+    pub org_id: &'a str,
     pub method: &'a str,
     pub endpoint: &'a str,
     pub status: i64,
@@ -138,9 +147,9 @@ pub async fn record_usage<'e>(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(id)
-    .bind(&e.grant.org_id)
-    .bind(&e.grant.workspace_id)
-    .bind(&e.grant.key_id)
+    .bind(e.org_id)
+    .bind(e.workspace_id)
+    .bind(e.key_id)
     .bind(e.method)
     .bind(e.endpoint)
     .bind(e.status)

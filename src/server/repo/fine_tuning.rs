@@ -112,10 +112,11 @@ pub async fn find_job_any<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Resul
     .await
 }
 
-/// The oldest queued job, a candidate for claiming.
+/// The oldest queued job of a workspace that is not archived, a candidate for claiming.
 pub async fn oldest_queued<'e>(db: impl AnyExecutor<'e>) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar(
-        "SELECT id FROM fine_tuning_jobs WHERE status = 'queued' ORDER BY created_at, id LIMIT 1",
+        "SELECT j.id FROM fine_tuning_jobs j JOIN workspaces w ON w.id = j.workspace_id \
+         WHERE j.status = 'queued' AND w.archived_at IS NULL ORDER BY j.created_at, j.id LIMIT 1",
     )
     .fetch_optional(db)
     .await
@@ -142,6 +143,25 @@ pub async fn transition<'e>(
         q = q.bind(*s);
     }
     Ok(q.execute(db).await?.rows_affected() == 1)
+}
+
+/// Cancels every queued or running job of a workspace, saying why; how many.
+pub async fn cancel_unfinished_in_workspace<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    message: &str,
+    now: i64,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE fine_tuning_jobs SET status = 'cancelled', message = $1, finished_at = $2 \
+         WHERE workspace_id = $3 AND status IN ('queued', 'running')",
+    )
+    .bind(message)
+    .bind(now)
+    .bind(workspace_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Records progress of a running job; false when it is no longer running.

@@ -1,10 +1,10 @@
 //! API-key authentication for `/v1`, and the usage record of every request.
 
 use super::ApiError;
+use crate::server::authz::{KeyRefused, WorkspaceActor};
 use crate::server::db::now_ms;
-use crate::server::ids::new_id;
-use crate::server::repo::api_keys::{self, KeyGrant, UsageEvent};
-use crate::server::services::api_keys::secret_hash;
+use crate::server::repo::api_keys::UsageEvent;
+use crate::server::services::api_keys::{record_request, secret_hash};
 use crate::server::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::header;
@@ -12,9 +12,15 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::time::Instant;
 
-/// The key, workspace and organization of a `/v1` request.
+/// Who a `/v1` request acts as: the key, with its creator's current rights in its workspace.
 #[derive(Debug, Clone)]
-pub struct ApiKeyContext(pub KeyGrant);
+pub struct ApiKeyContext(pub WorkspaceActor);
+
+impl ApiKeyContext {
+    pub fn workspace_id(&self) -> &str {
+        &self.0.workspace.id
+    }
+}
 
 fn bearer(req: &Request) -> Option<&str> {
     req.headers()
@@ -34,10 +40,11 @@ pub async fn require_key(State(state): State<AppState>, mut req: Request, next: 
         return ApiError::unauthorized().into_response();
     };
     let now = now_ms();
-    let grant = match api_keys::find_working(&state.db.pool, &secret_hash(secret), now).await {
-        Ok(Some(grant)) => grant,
-        Ok(None) => return ApiError::unauthorized().into_response(),
-        Err(e) => return super::internal_error("checking an API key", e).into_response(),
+    let actor = match WorkspaceActor::for_key(&state.db, &secret_hash(secret), now).await {
+        Ok(actor) => actor,
+        Err(KeyRefused::Invalid) => return ApiError::unauthorized().into_response(),
+        Err(KeyRefused::OwnerNotMember) => return ApiError::key_owner_not_member().into_response(),
+        Err(KeyRefused::Failed(e)) => return ApiError::from(e).into_response(),
     };
     let method = req.method().to_string();
     let endpoint = req.uri().path().to_owned();
@@ -46,7 +53,12 @@ pub async fn require_key(State(state): State<AppState>, mut req: Request, next: 
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<i64>().ok())
         .unwrap_or(0);
-    req.extensions_mut().insert(ApiKeyContext(grant.clone()));
+    let (key_id, workspace_id, org_id) = (
+        actor.key_id.clone().unwrap_or_default(),
+        actor.workspace.id.clone(),
+        actor.org.org_id.clone(),
+    );
+    req.extensions_mut().insert(ApiKeyContext(actor));
     let res = next.run(req).await;
     let bytes_out = res
         .headers()
@@ -54,7 +66,9 @@ pub async fn require_key(State(state): State<AppState>, mut req: Request, next: 
         .and_then(|v| v.to_str().ok()?.parse::<i64>().ok())
         .unwrap_or(0);
     let event = UsageEvent {
-        grant: &grant,
+        key_id: &key_id,
+        workspace_id: &workspace_id,
+        org_id: &org_id,
         method: &method,
         endpoint: &endpoint,
         status: res.status().as_u16() as i64,
@@ -62,11 +76,7 @@ pub async fn require_key(State(state): State<AppState>, mut req: Request, next: 
         bytes_out,
         duration_ms: started.elapsed().as_millis() as i64,
     };
-    let recorded = async {
-        api_keys::record_usage(&state.db.pool, &new_id("use"), &event, now).await?;
-        api_keys::touch(&state.db.pool, &grant.key_id, now).await
-    };
-    if let Err(e) = recorded.await {
+    if let Err(e) = record_request(&state.db, &event, now).await {
         tracing::warn!(error = %e, "could not record API usage");
     }
     res

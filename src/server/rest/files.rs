@@ -1,9 +1,9 @@
 //! `/v1/files`: fine-tuning datasets of the key's workspace.
 
 use super::{ApiError, ApiKeyContext};
-use crate::server::repo::files::{self, FileRow};
-use crate::server::services::Creator;
-use crate::server::services::datasets::{self, UploadError};
+use crate::server::repo::files::FileRow;
+use crate::server::services::datasets::UploadError;
+use crate::server::services::workspace_resources as resources;
 use crate::server::state::AppState;
 use axum::Json;
 use axum::body::Body;
@@ -29,14 +29,18 @@ impl From<UploadError> for ApiError {
     }
 }
 
-/// `POST /v1/files` (multipart: `purpose=fine-tune`, `file`).
+fn bad_purpose() -> ApiError {
+    ApiError::invalid("purpose", "purpose must be \"fine-tune\".")
+}
+
+/// `POST /v1/files` (multipart: `purpose=fine-tune`, then `file`).
 pub async fn upload(
     State(state): State<AppState>,
     Extension(key): Extension<ApiKeyContext>,
     mut multipart: Multipart,
 ) -> Result<Json<Value>, ApiError> {
     let mut purpose = None;
-    let mut received = None;
+    let mut stored = None;
     while let Some(field) = multipart
         .next_field()
         .await
@@ -52,29 +56,21 @@ pub async fn upload(
                 )
             }
             Some("file") => {
-                received = Some(datasets::receive(&state.config, &key.0.workspace_id, field).await?)
+                // The purpose comes first in every SDK's form; checked before the file is read.
+                if purpose.as_deref() != Some("fine-tune") {
+                    return Err(bad_purpose());
+                }
+                stored =
+                    Some(resources::upload_dataset(&state.db, &state.config, &key.0, field).await?)
             }
             _ => {}
         }
     }
     if purpose.as_deref() != Some("fine-tune") {
-        return Err(ApiError::invalid(
-            "purpose",
-            "purpose must be \"fine-tune\".",
-        ));
+        return Err(bad_purpose());
     }
-    let received = received
+    let row = stored
         .ok_or_else(|| ApiError::invalid("file", "Attach the dataset as the \"file\" field."))?;
-    let grant = &key.0;
-    let row = datasets::store(
-        &state.db,
-        &state.config,
-        &grant.org_id,
-        &grant.workspace_id,
-        Creator::Key(&grant.key_id),
-        received,
-    )
-    .await?;
     Ok(Json(file_json(&row)))
 }
 
@@ -82,9 +78,7 @@ pub async fn list(
     State(state): State<AppState>,
     Extension(key): Extension<ApiKeyContext>,
 ) -> Result<Json<Value>, ApiError> {
-    let rows = files::list(&state.db.pool, &key.0.workspace_id)
-        .await
-        .map_err(|e| super::internal_error("listing files", e))?;
+    let rows = resources::all_datasets(&state.db, &key.0).await?;
     Ok(Json(
         json!({ "object": "list", "data": rows.iter().map(file_json).collect::<Vec<_>>() }),
     ))
@@ -95,7 +89,7 @@ pub async fn get(
     Extension(key): Extension<ApiKeyContext>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let row = datasets::find(&state.db, &key.0.workspace_id, &id).await;
+    let row = resources::find_dataset(&state.db, &key.0, &id).await;
     Ok(Json(file_json(
         &row.map_err(|e| super::not_found_as("File", e))?,
     )))
@@ -122,7 +116,7 @@ pub async fn content(
     Extension(key): Extension<ApiKeyContext>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (row, file) = datasets::open(&state.db, &state.config, &key.0.workspace_id, &id)
+    let (row, file) = resources::open_dataset(&state.db, &state.config, &key.0, &id)
         .await
         .map_err(|e| super::not_found_as("File", e))?;
     Ok(download(&row, file))
@@ -133,7 +127,7 @@ pub async fn delete(
     Extension(key): Extension<ApiKeyContext>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let row = datasets::delete(&state.db, &state.config, &key.0.workspace_id, &id)
+    let row = resources::delete_dataset(&state.db, &state.config, &key.0, &id)
         .await
         .map_err(|e| super::not_found_as("File", e))?;
     Ok(Json(

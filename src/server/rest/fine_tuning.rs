@@ -1,9 +1,9 @@
 //! `/v1/fine_tuning/jobs`: create, list, get and cancel the key's workspace's jobs.
 
 use super::{ApiError, ApiKeyContext, not_found_as};
-use crate::server::repo::fine_tuning::{self as repo, JobRow};
-use crate::server::services::Creator;
-use crate::server::services::fine_tuning::{self, JobRequest, Owner};
+use crate::server::repo::fine_tuning::JobRow;
+use crate::server::services::fine_tuning::JobRequest;
+use crate::server::services::workspace_resources as resources;
 use crate::server::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
@@ -35,19 +35,7 @@ pub async fn create(
 ) -> Result<Json<Value>, ApiError> {
     let req: JobRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::invalid("body", format!("Not a valid job request: {e}.")))?;
-    let grant = &key.0;
-    let owner = Owner {
-        org_id: &grant.org_id,
-        workspace_id: &grant.workspace_id,
-    };
-    let job = fine_tuning::create(
-        &state.db,
-        &state.config.base_models,
-        owner,
-        Creator::Key(&grant.key_id),
-        req,
-    )
-    .await?;
+    let job = resources::start_job(&state.db, &state.config.base_models, &key.0, req).await?;
     Ok(Json(job_json(&job)))
 }
 
@@ -67,14 +55,8 @@ pub async fn list(
     if !(1..=100).contains(&limit) {
         return Err(ApiError::invalid("limit", "Use a number from 1 to 100."));
     }
-    let mut rows = repo::list_jobs(
-        &state.db.pool,
-        &key.0.workspace_id,
-        page.after.as_deref(),
-        limit + 1,
-    )
-    .await
-    .map_err(|e| super::internal_error("listing jobs", e))?;
+    let mut rows =
+        resources::page_jobs(&state.db, &key.0, page.after.as_deref(), limit + 1).await?;
     let has_more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     Ok(Json(json!({
@@ -87,7 +69,7 @@ pub async fn get(
     Extension(key): Extension<ApiKeyContext>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let job = fine_tuning::find(&state.db, &key.0.workspace_id, &id).await;
+    let job = resources::find_job(&state.db, &key.0, &id).await;
     Ok(Json(job_json(&job.map_err(|e| not_found_as("Job", e))?)))
 }
 
@@ -96,6 +78,6 @@ pub async fn cancel(
     Extension(key): Extension<ApiKeyContext>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
-    let job = fine_tuning::cancel(&state.db, &key.0.workspace_id, &id).await;
+    let job = resources::cancel_job(&state.db, &key.0, &id).await;
     Ok(Json(job_json(&job.map_err(|e| not_found_as("Job", e))?)))
 }

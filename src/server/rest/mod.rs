@@ -2,6 +2,7 @@
 //! (`Authorization: Bearer sk-...`). Errors are JSON `{"error": {"message", "type", "code"}}`.
 
 mod auth;
+pub mod endpoints;
 mod files;
 mod fine_tuning;
 mod models;
@@ -12,10 +13,9 @@ use super::state::AppState;
 use crate::domain::Error;
 use axum::Json;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 
 pub use auth::ApiKeyContext;
 pub use files::download;
@@ -26,33 +26,17 @@ pub fn upload_body_limit(config: &super::config::Config) -> usize {
 }
 
 pub fn routes(state: AppState) -> Router<AppState> {
-    let upload_limit = upload_body_limit(&state.config);
-    Router::new()
-        .route("/v1/models", get(models::list))
-        .route("/v1/models/{id}", get(models::get).delete(models::delete))
-        .route(
-            "/v1/files",
-            get(files::list)
-                .post(files::upload)
-                .layer(DefaultBodyLimit::max(upload_limit)),
-        )
-        .route("/v1/files/{id}", get(files::get).delete(files::delete))
-        .route("/v1/files/{id}/content", get(files::content))
-        .route(
-            "/v1/fine_tuning/jobs",
-            get(fine_tuning::list).post(fine_tuning::create),
-        )
-        .route("/v1/fine_tuning/jobs/{id}", get(fine_tuning::get))
-        .route(
-            "/v1/fine_tuning/jobs/{id}/cancel",
-            post(fine_tuning::cancel),
-        )
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth::require_key,
-        ))
-        .route("/v1/openapi.json", get(openapi_json))
-        .merge(trainer::routes(state))
+    let api = endpoints::ENDPOINTS
+        .iter()
+        .fold(Router::new(), |router, e| {
+            router.route(e.path, (e.handler)(&state.config))
+        });
+    api.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        auth::require_key,
+    ))
+    .route("/v1/openapi.json", get(openapi_json))
+    .merge(trainer::routes(state))
 }
 
 /// The API's description; public, like the provider's.
@@ -77,6 +61,17 @@ impl ApiError {
             kind: "authentication_error",
             code: "invalid_api_key",
             message: "Missing, invalid, expired or revoked API key.".into(),
+        }
+    }
+
+    /// The key's creator left the workspace or organization: their keys stop with them.
+    pub fn key_owner_not_member() -> Self {
+        ApiError {
+            status: StatusCode::UNAUTHORIZED,
+            kind: "authentication_error",
+            code: "key_owner_not_member",
+            message: "The person who created this API key is no longer a member of its workspace."
+                .into(),
         }
     }
 

@@ -2,8 +2,8 @@
 //! models of the key's workspace. Only fine-tuned models can be deleted.
 
 use super::{ApiError, ApiKeyContext, not_found_as};
-use crate::server::repo::fine_tuning::{self as repo, ModelRow};
-use crate::server::services::fine_tuning;
+use crate::server::repo::fine_tuning::ModelRow;
+use crate::server::services::workspace_resources as resources;
 use crate::server::state::AppState;
 use axum::Json;
 use axum::extract::{Extension, Path, State};
@@ -26,9 +26,7 @@ pub async fn list(
     Extension(key): Extension<ApiKeyContext>,
 ) -> Result<Json<Value>, ApiError> {
     // The provider's list is not paged; a workspace's models are few enough to list whole.
-    let own = repo::list_models(&state.db.pool, &key.0.workspace_id, i64::MAX)
-        .await
-        .map_err(|e| super::internal_error("listing models", e))?;
+    let own = resources::all_models(&state.db, &key.0).await?;
     let data: Vec<Value> = state
         .config
         .base_models
@@ -39,16 +37,6 @@ pub async fn list(
     Ok(Json(json!({ "object": "list", "data": data })))
 }
 
-async fn find_own(
-    state: &AppState,
-    key: &ApiKeyContext,
-    id: &str,
-) -> Result<Option<ModelRow>, ApiError> {
-    repo::find_model(&state.db.pool, &key.0.workspace_id, id)
-        .await
-        .map_err(|e| super::internal_error("loading a model", e))
-}
-
 pub async fn get(
     State(state): State<AppState>,
     Extension(key): Extension<ApiKeyContext>,
@@ -57,10 +45,10 @@ pub async fn get(
     if state.config.base_models.contains(&id) {
         return Ok(Json(base(&id)));
     }
-    find_own(&state, &key, &id)
-        .await?
+    resources::find_model(&state.db, &key.0, &id)
+        .await
         .map(|m| Json(fine_tuned(&m)))
-        .ok_or_else(|| ApiError::not_found("Model"))
+        .map_err(|e| not_found_as("Model", e))
 }
 
 pub async fn delete(
@@ -76,7 +64,7 @@ pub async fn delete(
             message: "model: base models cannot be deleted; only fine-tuned ones.".into(),
         });
     }
-    fine_tuning::delete_model(&state.db, &key.0.workspace_id, &id)
+    resources::delete_model(&state.db, &key.0, &id)
         .await
         .map_err(|e| not_found_as("Model", e))?;
     Ok(Json(

@@ -1,138 +1,10 @@
-//! The OpenAPI 3.1 document of `/v1`, served at `/v1/openapi.json`. `ENDPOINTS` is the one
-//! list of the public API: the router's routes are checked against it by the
-//! authorization test (every endpoint answers, and refuses a missing key).
+//! The OpenAPI 3.1 document of `/v1`, served at `/v1/openapi.json`, built from the one
+//! table of the public API (`endpoints::ENDPOINTS`).
 
+use super::endpoints::{ENDPOINTS, Endpoint};
 use serde_json::{Value, json};
 
-pub struct Endpoint {
-    pub method: &'static str,
-    /// With `{name}` path parameters, as axum writes them.
-    pub path: &'static str,
-    pub operation_id: &'static str,
-    pub summary: &'static str,
-    /// The request body: (media type, schema name).
-    pub body: Option<(&'static str, &'static str)>,
-    /// The success response's schema name; `None` for a download.
-    pub response: Option<&'static str>,
-    /// Query parameters: (name, description).
-    pub query: &'static [(&'static str, &'static str)],
-}
-
 const JSON: &str = "application/json";
-
-pub const ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        method: "get",
-        path: "/v1/models",
-        operation_id: "listModels",
-        summary: "The base models and the workspace's fine-tuned models.",
-        body: None,
-        response: Some("ModelList"),
-        query: &[],
-    },
-    Endpoint {
-        method: "get",
-        path: "/v1/models/{id}",
-        operation_id: "getModel",
-        summary: "One model.",
-        body: None,
-        response: Some("Model"),
-        query: &[],
-    },
-    Endpoint {
-        method: "delete",
-        path: "/v1/models/{id}",
-        operation_id: "deleteModel",
-        summary: "Deletes a fine-tuned model of the workspace (base models cannot be deleted).",
-        body: None,
-        response: Some("Deleted"),
-        query: &[],
-    },
-    Endpoint {
-        method: "post",
-        path: "/v1/files",
-        operation_id: "uploadFile",
-        summary: "Uploads a JSONL fine-tuning dataset; each line is checked.",
-        body: Some(("multipart/form-data", "FileUpload")),
-        response: Some("File"),
-        query: &[],
-    },
-    Endpoint {
-        method: "get",
-        path: "/v1/files",
-        operation_id: "listFiles",
-        summary: "The workspace's datasets, newest first.",
-        body: None,
-        response: Some("FileList"),
-        query: &[],
-    },
-    Endpoint {
-        method: "get",
-        path: "/v1/files/{id}",
-        operation_id: "getFile",
-        summary: "One dataset.",
-        body: None,
-        response: Some("File"),
-        query: &[],
-    },
-    Endpoint {
-        method: "delete",
-        path: "/v1/files/{id}",
-        operation_id: "deleteFile",
-        summary: "Deletes a dataset.",
-        body: None,
-        response: Some("Deleted"),
-        query: &[],
-    },
-    Endpoint {
-        method: "get",
-        path: "/v1/files/{id}/content",
-        operation_id: "downloadFile",
-        summary: "A dataset's content (JSONL).",
-        body: None,
-        response: None,
-        query: &[],
-    },
-    Endpoint {
-        method: "post",
-        path: "/v1/fine_tuning/jobs",
-        operation_id: "createFineTuningJob",
-        summary: "Queues a fine-tuning job; a trainer runs it.",
-        body: Some((JSON, "JobRequest")),
-        response: Some("FineTuningJob"),
-        query: &[],
-    },
-    Endpoint {
-        method: "get",
-        path: "/v1/fine_tuning/jobs",
-        operation_id: "listFineTuningJobs",
-        summary: "The workspace's jobs, newest first.",
-        body: None,
-        response: Some("FineTuningJobList"),
-        query: &[
-            ("after", "The id of the last job of the previous page."),
-            ("limit", "How many jobs, 1 to 100 (default 20)."),
-        ],
-    },
-    Endpoint {
-        method: "get",
-        path: "/v1/fine_tuning/jobs/{id}",
-        operation_id: "getFineTuningJob",
-        summary: "One job, with its status and progress.",
-        body: None,
-        response: Some("FineTuningJob"),
-        query: &[],
-    },
-    Endpoint {
-        method: "post",
-        path: "/v1/fine_tuning/jobs/{id}/cancel",
-        operation_id: "cancelFineTuningJob",
-        summary: "Cancels a queued or running job (409 when it has finished).",
-        body: None,
-        response: Some("FineTuningJob"),
-        query: &[],
-    },
-];
 
 fn reference(name: &str) -> Value {
     json!({ "$ref": format!("#/components/schemas/{name}") })
@@ -164,7 +36,8 @@ fn operation(e: &Endpoint) -> Value {
         "responses": {
             "200": ok,
             "400": error("Bad input; the message names the field."),
-            "401": error("Missing, invalid, expired or revoked key, or an archived workspace."),
+            "401": error("Missing, invalid, expired or revoked key, a key of an archived workspace, or one whose creator is no longer a member (`key_owner_not_member`)."),
+            "403": error("The key's creator may not do this in the workspace (for example, delete as a Contributor)."),
             "404": error("Not found in the key's workspace."),
         },
     });

@@ -11,8 +11,9 @@
 use super::fine_tuning::job_json;
 use super::{ApiError, files::download};
 use crate::domain::Error;
+use crate::domain::permissions::Actor;
 use crate::server::repo::fine_tuning::JobRow;
-use crate::server::services::{datasets, fine_tuning};
+use crate::server::services::fine_tuning;
 use crate::server::state::AppState;
 use axum::Json;
 use axum::Router;
@@ -60,10 +61,12 @@ async fn require_token(State(state): State<AppState>, req: Request, next: Next) 
 }
 
 async fn claim(State(state): State<AppState>) -> Result<Response, ApiError> {
-    Ok(match fine_tuning::claim(&state.db).await? {
-        Some(job) => Json(job_json(&job)).into_response(),
-        None => StatusCode::NO_CONTENT.into_response(),
-    })
+    Ok(
+        match fine_tuning::claim(&state.db, &Actor::Trainer).await? {
+            Some(job) => Json(job_json(&job)).into_response(),
+            None => StatusCode::NO_CONTENT.into_response(),
+        },
+    )
 }
 
 /// Only the files of a running job, and only while it runs.
@@ -71,15 +74,10 @@ async fn file(
     State(state): State<AppState>,
     Path((id, file_id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let job = fine_tuning::find_for_trainer(&state.db, &id).await?;
-    let its_file =
-        job.training_file == file_id || job.validation_file.as_deref() == Some(file_id.as_str());
-    if job.status != "running" || !its_file {
-        return Err(ApiError::not_found("File"));
-    }
-    let (row, content) = datasets::open(&state.db, &state.config, &job.workspace_id, &file_id)
-        .await
-        .map_err(|e| super::not_found_as("File", e))?;
+    let (row, content) =
+        fine_tuning::training_file(&state.db, &state.config, &Actor::Trainer, &id, &file_id)
+            .await
+            .map_err(|e| super::not_found_as("File", e))?;
     Ok(download(&row, content))
 }
 
@@ -96,7 +94,7 @@ async fn outcome(
     match result {
         Ok(job) => Ok(Json(job_json(&job))),
         Err(Error::Conflict(f)) => {
-            let status = fine_tuning::find_for_trainer(&state.db, id)
+            let status = fine_tuning::find_for_trainer(&state.db, &Actor::Trainer, id)
                 .await
                 .map(|j| j.status)
                 .unwrap_or_default();
@@ -124,7 +122,9 @@ async fn progress(
     };
     let message = body.get("message").and_then(Value::as_str);
     let tokens = body.get("trained_tokens").and_then(Value::as_i64);
-    let result = fine_tuning::report_progress(&state.db, &id, progress, message, tokens).await;
+    let result =
+        fine_tuning::report_progress(&state.db, &Actor::Trainer, &id, progress, message, tokens)
+            .await;
     outcome(&state, &id, result).await
 }
 
@@ -144,6 +144,6 @@ async fn complete(
         }
     };
     let message = body.get("message").and_then(Value::as_str);
-    let result = fine_tuning::complete(&state.db, &id, succeeded, message).await;
+    let result = fine_tuning::complete(&state.db, &Actor::Trainer, &id, succeeded, message).await;
     outcome(&state, &id, result).await
 }

@@ -6,6 +6,8 @@ use crate::domain::Error;
 use crate::domain::fine_tuning::{
     JobStatus, check_suffix, fine_tuned_model_id, normalize_hyperparameters,
 };
+use crate::domain::permissions::{Action, Actor};
+use crate::server::authz::require_service;
 use crate::server::db::{Db, now_ms};
 use crate::server::error::{OrInternal, internal};
 use crate::server::ids::new_id;
@@ -132,7 +134,8 @@ pub async fn cancel(db: &Db, workspace_id: &str, id: &str) -> Result<JobRow, Err
 
 /// The trainer takes the oldest queued job, if any. Two trainers never get the same job:
 /// the claim is a conditional update, retried when another trainer won.
-pub async fn claim(db: &Db) -> Result<Option<JobRow>, Error> {
+pub async fn claim(db: &Db, actor: &Actor) -> Result<Option<JobRow>, Error> {
+    require_service(actor, Action::RunTraining)?;
     for _ in 0..8 {
         let Some(id) = repo::oldest_queued(&db.pool)
             .await
@@ -153,11 +156,28 @@ pub async fn claim(db: &Db) -> Result<Option<JobRow>, Error> {
 }
 
 /// The trainer's job, in any workspace; `NotFound` for an unknown id.
-pub async fn find_for_trainer(db: &Db, id: &str) -> Result<JobRow, Error> {
+pub async fn find_for_trainer(db: &Db, actor: &Actor, id: &str) -> Result<JobRow, Error> {
+    require_service(actor, Action::RunTraining)?;
     repo::find_job_any(&db.pool, id)
         .await
         .or_internal("loading a job")?
         .ok_or(Error::NotFound)
+}
+
+/// A training or validation file of a running job, for the trainer, only while it runs.
+pub async fn training_file(
+    db: &Db,
+    config: &crate::server::config::Config,
+    actor: &Actor,
+    job_id: &str,
+    file_id: &str,
+) -> Result<(files::FileRow, tokio::fs::File), Error> {
+    let job = find_for_trainer(db, actor, job_id).await?;
+    let its_file = job.training_file == file_id || job.validation_file.as_deref() == Some(file_id);
+    if job.status != JobStatus::Running.as_str() || !its_file {
+        return Err(Error::NotFound);
+    }
+    super::datasets::open(db, config, &job.workspace_id, file_id).await
 }
 
 fn not_running(job: &JobRow) -> Error {
@@ -171,6 +191,7 @@ fn not_running(job: &JobRow) -> Error {
 /// status, so the trainer stops.
 pub async fn report_progress(
     db: &Db,
+    actor: &Actor,
     id: &str,
     progress: i64,
     message: Option<&str>,
@@ -182,25 +203,26 @@ pub async fn report_progress(
             "Use a whole number from 0 to 100.",
         ));
     }
-    let job = find_for_trainer(db, id).await?;
+    let job = find_for_trainer(db, actor, id).await?;
     let updated = repo::set_progress(&db.pool, id, progress, message, trained_tokens)
         .await
         .or_internal("recording job progress")?;
     if !updated {
         return Err(not_running(&job));
     }
-    find_for_trainer(db, id).await
+    find_for_trainer(db, actor, id).await
 }
 
 /// The trainer's verdict. Success registers `ft:<base>:<workspace>:<suffix>:<id>` in the
 /// job's workspace; the status change and the model are written together or not at all.
 pub async fn complete(
     db: &Db,
+    actor: &Actor,
     id: &str,
     succeeded: bool,
     message: Option<&str>,
 ) -> Result<JobRow, Error> {
-    let job = find_for_trainer(db, id).await?;
+    let job = find_for_trainer(db, actor, id).await?;
     let now = now_ms();
     let model = if succeeded {
         let workspace = workspaces::find_in_org(&db.pool, &job.org_id, &job.workspace_id)
@@ -243,7 +265,7 @@ pub async fn complete(
             .or_internal("registering a fine-tuned model")?;
     }
     tx.commit().await.or_internal("completing a job")?;
-    find_for_trainer(db, id).await
+    find_for_trainer(db, actor, id).await
 }
 
 /// Deletes a fine-tuned model of the workspace (the job keeps its record of it).

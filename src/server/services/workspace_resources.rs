@@ -1,6 +1,8 @@
-//! What the console shows of a workspace's datasets, fine-tuning jobs and models: every
-//! member of the workspace sees all of them, whichever key or person created them;
-//! workspace Admins delete. Other workspaces' and organizations' members get "not found".
+//! A workspace's datasets, fine-tuning jobs and models, for every actor that works in it:
+//! a member in the console and an API key through `/v1` call the same functions with a
+//! `WorkspaceActor`, so a key can never do what its creator cannot. Every member sees
+//! everything, whichever key or person created it; workspace Admins delete; an archived
+//! workspace is read-only. Other workspaces' and organizations' actors get "not found".
 
 use crate::domain::Error;
 use crate::domain::fine_tuning::{
@@ -11,8 +13,10 @@ use crate::server::authz::{OrgActor, WorkspaceActor};
 use crate::server::config::Config;
 use crate::server::db::Db;
 use crate::server::error::{OrInternal, internal};
-use crate::server::repo::{files, fine_tuning as jobs};
-use crate::server::services::{datasets, fine_tuning};
+use crate::server::repo::fine_tuning::{JobRow, ModelRow};
+use crate::server::repo::{files, files::FileRow, fine_tuning as jobs};
+use crate::server::services::datasets::{self, UploadError};
+use crate::server::services::fine_tuning;
 
 /// The actor in the workspace, if they may use it; "not found" otherwise.
 pub async fn member(
@@ -47,11 +51,10 @@ fn resources<T>(ws: &WorkspaceActor, mut items: Vec<T>) -> WorkspaceResources<T>
 
 pub async fn list_datasets(
     db: &Db,
-    actor: &OrgActor,
-    workspace_id: &str,
+    ws: &WorkspaceActor,
 ) -> Result<WorkspaceResources<DatasetView>, Error> {
-    let ws = member(db, actor, workspace_id).await?;
-    let rows = files::list_with_creators(&db.pool, workspace_id, LIST_LIMIT + 1)
+    ws.require(Action::UseWorkspace)?;
+    let rows = files::list_with_creators(&db.pool, &ws.workspace.id, LIST_LIMIT + 1)
         .await
         .or_internal("listing datasets")?;
     let items = rows
@@ -65,30 +68,69 @@ pub async fn list_datasets(
             created_at: f.created_at,
         })
         .collect();
-    Ok(resources(&ws, items))
+    Ok(resources(ws, items))
+}
+
+/// Every dataset of the workspace, newest first (the API's list).
+pub async fn all_datasets(db: &Db, ws: &WorkspaceActor) -> Result<Vec<FileRow>, Error> {
+    ws.require(Action::UseWorkspace)?;
+    files::list(&db.pool, &ws.workspace.id)
+        .await
+        .or_internal("listing files")
+}
+
+pub async fn find_dataset(db: &Db, ws: &WorkspaceActor, id: &str) -> Result<FileRow, Error> {
+    ws.require(Action::UseWorkspace)?;
+    datasets::find(db, &ws.workspace.id, id).await
+}
+
+/// A dataset and its content, to stream.
+pub async fn open_dataset(
+    db: &Db,
+    config: &Config,
+    ws: &WorkspaceActor,
+    id: &str,
+) -> Result<(FileRow, tokio::fs::File), Error> {
+    ws.require(Action::UseWorkspace)?;
+    datasets::open(db, config, &ws.workspace.id, id).await
+}
+
+/// Receives an uploaded dataset (checked line by line) and keeps it in the workspace.
+/// The permission is checked before a byte is read.
+pub async fn upload_dataset(
+    db: &Db,
+    config: &Config,
+    ws: &WorkspaceActor,
+    field: axum::extract::multipart::Field<'_>,
+) -> Result<FileRow, UploadError> {
+    ws.require(Action::AddWorkspaceResources)?;
+    let received = datasets::receive(config, &ws.workspace.id, field).await?;
+    Ok(datasets::store(
+        db,
+        config,
+        &ws.org.org_id,
+        &ws.workspace.id,
+        ws.creator(),
+        received,
+    )
+    .await?)
 }
 
 pub async fn delete_dataset(
     db: &Db,
     config: &Config,
-    actor: &OrgActor,
-    workspace_id: &str,
+    ws: &WorkspaceActor,
     file_id: &str,
-) -> Result<(), Error> {
-    let ws = member(db, actor, workspace_id).await?;
+) -> Result<FileRow, Error> {
+    ws.require(Action::UseWorkspace)?;
+    let row = datasets::find(db, &ws.workspace.id, file_id).await?;
     ws.require(Action::DeleteWorkspaceResources)?;
-    datasets::delete(db, config, workspace_id, file_id)
-        .await
-        .map(|_| ())
+    datasets::delete(db, config, &ws.workspace.id, &row.id).await
 }
 
-pub async fn list_jobs(
-    db: &Db,
-    actor: &OrgActor,
-    workspace_id: &str,
-) -> Result<WorkspaceResources<JobView>, Error> {
-    let ws = member(db, actor, workspace_id).await?;
-    let rows = jobs::list_with_creators(&db.pool, workspace_id, LIST_LIMIT + 1)
+pub async fn list_jobs(db: &Db, ws: &WorkspaceActor) -> Result<WorkspaceResources<JobView>, Error> {
+    ws.require(Action::UseWorkspace)?;
+    let rows = jobs::list_with_creators(&db.pool, &ws.workspace.id, LIST_LIMIT + 1)
         .await
         .or_internal("listing fine-tuning jobs")?;
     let mut items = Vec::with_capacity(rows.len());
@@ -111,53 +153,56 @@ pub async fn list_jobs(
             finished_at: j.finished_at,
         });
     }
-    Ok(resources(&ws, items))
+    Ok(resources(ws, items))
 }
 
-/// Any member may start a job, as any of the workspace's keys may. Returns its id.
+/// A page of jobs, newest first, after the job `after` (the API's list).
+pub async fn page_jobs(
+    db: &Db,
+    ws: &WorkspaceActor,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<JobRow>, Error> {
+    ws.require(Action::UseWorkspace)?;
+    jobs::list_jobs(&db.pool, &ws.workspace.id, after, limit)
+        .await
+        .or_internal("listing jobs")
+}
+
+pub async fn find_job(db: &Db, ws: &WorkspaceActor, id: &str) -> Result<JobRow, Error> {
+    ws.require(Action::UseWorkspace)?;
+    fine_tuning::find(db, &ws.workspace.id, id).await
+}
+
+/// Any member may start a job, as any of the workspace's keys may.
 pub async fn start_job(
     db: &Db,
     base_models: &[String],
-    actor: &OrgActor,
-    workspace_id: &str,
+    ws: &WorkspaceActor,
     req: fine_tuning::JobRequest,
-) -> Result<String, Error> {
-    member(db, actor, workspace_id).await?;
+) -> Result<JobRow, Error> {
+    ws.require(Action::AddWorkspaceResources)?;
     let owner = fine_tuning::Owner {
-        org_id: &actor.org_id,
-        workspace_id,
+        org_id: &ws.org.org_id,
+        workspace_id: &ws.workspace.id,
     };
-    let job = fine_tuning::create(
-        db,
-        base_models,
-        owner,
-        super::Creator::User(&actor.user_id),
-        req,
-    )
-    .await?;
-    Ok(job.id)
+    fine_tuning::create(db, base_models, owner, ws.creator(), req).await
 }
 
 /// Any member may cancel a job of the workspace, as any of its keys may.
-pub async fn cancel_job(
-    db: &Db,
-    actor: &OrgActor,
-    workspace_id: &str,
-    job_id: &str,
-) -> Result<(), Error> {
-    member(db, actor, workspace_id).await?;
-    fine_tuning::cancel(db, workspace_id, job_id)
-        .await
-        .map(|_| ())
+pub async fn cancel_job(db: &Db, ws: &WorkspaceActor, job_id: &str) -> Result<JobRow, Error> {
+    ws.require(Action::UseWorkspace)?;
+    fine_tuning::find(db, &ws.workspace.id, job_id).await?;
+    ws.require(Action::AddWorkspaceResources)?;
+    fine_tuning::cancel(db, &ws.workspace.id, job_id).await
 }
 
 pub async fn list_models(
     db: &Db,
-    actor: &OrgActor,
-    workspace_id: &str,
+    ws: &WorkspaceActor,
 ) -> Result<WorkspaceResources<ModelView>, Error> {
-    let ws = member(db, actor, workspace_id).await?;
-    let rows = jobs::list_models(&db.pool, workspace_id, LIST_LIMIT + 1)
+    ws.require(Action::UseWorkspace)?;
+    let rows = jobs::list_models(&db.pool, &ws.workspace.id, LIST_LIMIT + 1)
         .await
         .or_internal("listing models")?;
     let items = rows
@@ -169,16 +214,27 @@ pub async fn list_models(
             created_at: m.created_at,
         })
         .collect();
-    Ok(resources(&ws, items))
+    Ok(resources(ws, items))
 }
 
-pub async fn delete_model(
-    db: &Db,
-    actor: &OrgActor,
-    workspace_id: &str,
-    model_id: &str,
-) -> Result<(), Error> {
-    let ws = member(db, actor, workspace_id).await?;
+/// Every fine-tuned model of the workspace (the API's list: a workspace has few).
+pub async fn all_models(db: &Db, ws: &WorkspaceActor) -> Result<Vec<ModelRow>, Error> {
+    ws.require(Action::UseWorkspace)?;
+    jobs::list_models(&db.pool, &ws.workspace.id, i64::MAX)
+        .await
+        .or_internal("listing models")
+}
+
+pub async fn find_model(db: &Db, ws: &WorkspaceActor, id: &str) -> Result<ModelRow, Error> {
+    ws.require(Action::UseWorkspace)?;
+    jobs::find_model(&db.pool, &ws.workspace.id, id)
+        .await
+        .or_internal("loading a model")?
+        .ok_or(Error::NotFound)
+}
+
+pub async fn delete_model(db: &Db, ws: &WorkspaceActor, model_id: &str) -> Result<(), Error> {
+    find_model(db, ws, model_id).await?;
     ws.require(Action::DeleteWorkspaceResources)?;
-    fine_tuning::delete_model(db, workspace_id, model_id).await
+    fine_tuning::delete_model(db, &ws.workspace.id, model_id).await
 }

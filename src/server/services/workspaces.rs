@@ -90,8 +90,9 @@ pub async fn rename(
     }
 }
 
-/// Archives a workspace: it leaves the switcher and its data stays. The default
-/// workspace can't be archived.
+/// Archives a workspace: it leaves the switcher, its data stays and becomes read-only,
+/// its keys stop working, and its unfinished fine-tuning jobs are cancelled (a trainer
+/// running one is told to stop at its next report). The default workspace can't be archived.
 pub async fn archive(db: &Db, actor: &OrgActor, workspace_id: &str) -> Result<(), Error> {
     let ws = actor.in_workspace(db, workspace_id).await?;
     ws.org.require(Action::ManageWorkspaces)?;
@@ -104,9 +105,20 @@ pub async fn archive(db: &Db, actor: &OrgActor, workspace_id: &str) -> Result<()
     if ws.workspace.archived_at.is_some() {
         return Ok(());
     }
-    workspaces::set_archived(&db.pool, workspace_id, Some(now_ms()))
+    let now = now_ms();
+    let mut tx = db.pool.begin().await.or_internal("archiving a workspace")?;
+    workspaces::set_archived(&mut *tx, workspace_id, Some(now))
         .await
-        .or_internal("archiving a workspace")
+        .or_internal("archiving a workspace")?;
+    crate::server::repo::fine_tuning::cancel_unfinished_in_workspace(
+        &mut *tx,
+        workspace_id,
+        "Cancelled: the workspace was archived.",
+        now,
+    )
+    .await
+    .or_internal("cancelling an archived workspace's jobs")?;
+    tx.commit().await.or_internal("archiving a workspace")
 }
 
 pub async fn unarchive(db: &Db, actor: &OrgActor, workspace_id: &str) -> Result<(), Error> {
