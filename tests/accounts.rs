@@ -19,6 +19,7 @@ backend_tests!(
     sessions_are_stored_hashed_and_survive_a_restart,
     cross_origin_post_is_refused_and_changes_nothing,
     landing_sends_visitors_where_they_belong,
+    hostile_links_neither_redirect_away_nor_speak,
     another_users_organization_is_not_found,
     forms_work_without_javascript,
     health_reports_the_database,
@@ -432,6 +433,72 @@ async fn forms_work_without_javascript(app: TestApp) {
         .await;
     assert_eq!(res.status, 302);
     assert_eq!(res.header("location"), Some(to), "back where she was");
+}
+
+/// `next` values a browser would follow to another site stay on the console; a newline
+/// there no longer breaks sign-out; a crafted `__err` in a link is dropped, while the
+/// browser whose own form failed still sees its error.
+async fn hostile_links_neither_redirect_away_nor_speak(app: TestApp) {
+    let mut ada = common::signed_up(&app, "Ada", "ada@example.com").await;
+    let landing = ada
+        .submit_form(
+            "/api/sign_in",
+            &[("email", "ada@example.com"), ("password", common::PASSWORD)],
+            "http://localhost/signin",
+        )
+        .await
+        .header("location")
+        .unwrap();
+    for next in [
+        "/\t/evil.example",
+        "/\\evil.example",
+        "//evil.example",
+        "/\n/evil.example",
+    ] {
+        let res = ada
+            .submit_form(
+                "/api/sign_in",
+                &[
+                    ("email", "ada@example.com"),
+                    ("password", common::PASSWORD),
+                    ("next", next),
+                ],
+                "http://localhost/signin",
+            )
+            .await;
+        assert_eq!(res.status, 302, "{next:?}: {}", res.body);
+        assert_eq!(res.header("location"), Some(landing.clone()), "{next:?}");
+    }
+    let res = ada
+        .submit_form(
+            "/api/sign_out",
+            &[("next", "/\r\nSet-Cookie: x=y")],
+            &landing,
+        )
+        .await;
+    assert_eq!(
+        (res.status, res.header("location").as_deref()),
+        (302, Some("/signin"))
+    );
+
+    // A form error is shown to the browser whose post failed, and to no one else.
+    let mut eve = app.client();
+    let fields = [("email", "ada@example.com"), ("password", "wrong password")];
+    let res = eve
+        .submit_form("/api/sign_in", &fields, "http://localhost/signin")
+        .await;
+    let back = res.header("location").unwrap();
+    let path = back.trim_start_matches("http://localhost").to_owned();
+    let page = eve.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Incorrect email or password"),
+        "the form shows its own error"
+    );
+    let mut victim = app.client();
+    let crafted = victim.get(&path).await;
+    assert_eq!(crafted.status, 303, "a link's __err is not shown");
+    assert_eq!(crafted.header("location").as_deref(), Some("/signin"));
 }
 
 async fn health_reports_the_database(app: TestApp) {

@@ -89,12 +89,19 @@ pub const TERMS: &str = "/terms";
 /// without JavaScript and can be linked to.
 pub const DIALOG_PARAM: &str = "dialog";
 
+/// The longest `next` path followed.
+pub const MAX_LOCAL_PATH: usize = 2048;
+
 /// `path` if it is a path of this site (so a `next` parameter can't send people elsewhere).
+/// Only printable ASCII without a backslash: browsers drop tabs and newlines and read `\`
+/// as `/`, so `/<tab>/evil.example` would become `//evil.example`, another site; and a
+/// control character in a `Location` header is refused (or, in leptos_axum, panics).
 pub fn local(path: &str) -> Option<&str> {
-    let ok = path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.contains('\\')
-        && !path.contains("://");
+    let b = path.as_bytes();
+    let ok = b.first() == Some(&b'/')
+        && !matches!(b.get(1), Some(b'/'))
+        && path.len() <= MAX_LOCAL_PATH
+        && b.iter().all(|c| c.is_ascii_graphic() && *c != b'\\');
     ok.then_some(path)
 }
 
@@ -102,11 +109,38 @@ pub fn local(path: &str) -> Option<&str> {
 mod tests {
     #[test]
     fn only_local_paths_are_followed() {
-        assert_eq!(super::local("/invite/abc"), Some("/invite/abc"));
-        assert_eq!(super::local("//evil.example"), None);
-        assert_eq!(super::local("https://evil.example"), None);
-        assert_eq!(super::local("/\\evil.example"), None);
-        assert_eq!(super::local("relative"), None);
+        for ok in ["/", "/invite/abc", "/o/org_1/w/ws_2?dialog=invite&x=%2F%2F"] {
+            assert_eq!(super::local(ok), Some(ok), "{ok:?}");
+        }
+        // Each of these reaches another site in some browser, or breaks the header.
+        let hostile = [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "relative",
+            "evil.example",
+            "",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\nSet-Cookie: a=b",
+            "/ /evil.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}/evil.example",
+            "/\u{3000}/evil.example",
+            "/\u{ff0f}evil.example",
+            "\t//evil.example",
+            " /evil",
+            "javascript:alert(1)",
+            "/\\/evil.example",
+        ];
+        for bad in hostile {
+            assert_eq!(super::local(bad), None, "{bad:?} was followed");
+        }
+        assert_eq!(
+            super::local(&format!("/{}", "a".repeat(super::MAX_LOCAL_PATH))),
+            None
+        );
     }
 
     #[test]

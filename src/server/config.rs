@@ -4,8 +4,8 @@ use crate::domain::invitations::{DEFAULT_SEAT_LIMIT, DEFAULT_VALIDITY_DAYS};
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
 
-/// Settings read once at start-up.
-#[derive(Debug, Clone)]
+/// Settings read once at start-up. `Debug` shows no secret (see below).
+#[derive(Clone)]
 pub struct Config {
     /// `sqlite://...` (default `sqlite://data/console.db`) or `postgres://...`.
     pub database_url: String,
@@ -135,16 +135,40 @@ impl Config {
 
     /// The database URL without a password, for messages.
     pub fn redacted_database_url(&self) -> String {
-        match (self.database_url.find("://"), self.database_url.rfind('@')) {
-            (Some(scheme), Some(at)) if at > scheme => {
-                format!(
-                    "{}://***{}",
-                    &self.database_url[..scheme],
-                    &self.database_url[at..]
-                )
-            }
-            _ => self.database_url.clone(),
+        redact_url(&self.database_url)
+    }
+}
+
+/// A URL without its credentials (`scheme://***@host...`).
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://***{}", &url[..scheme], &url[at..])
         }
+        _ => url.to_owned(),
+    }
+}
+
+/// Logged at start-up and in panics: the database and SMTP credentials and the trainer
+/// token are never printed.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("site_addr", &self.site_addr)
+            .field("cookie_secure", &self.cookie_secure)
+            .field("site_root", &self.site_root)
+            .field("output_name", &self.output_name)
+            .field("public_url", &self.public_url)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("mail_from", &self.mail_from)
+            .field("seat_limit", &self.seat_limit)
+            .field("invite_valid_days", &self.invite_valid_days)
+            .field("base_models", &self.base_models)
+            .field("data_dir", &self.data_dir)
+            .field("max_upload_bytes", &self.max_upload_bytes)
+            .field("trainer_token", &self.trainer_token.as_ref().map(|_| "***"))
+            .finish()
     }
 }
 
@@ -158,5 +182,17 @@ mod tests {
         assert_eq!(c.redacted_database_url(), "postgres://***@db:5432/x");
         let c = Config::for_database("sqlite://data/console.db");
         assert_eq!(c.redacted_database_url(), "sqlite://data/console.db");
+    }
+
+    #[test]
+    fn debug_shows_no_secret() {
+        let mut c = Config::for_database("postgres://u:dbsecret@db:5432/x");
+        c.smtp_url = Some("smtp://mailer:smtpsecret@mail.example:587".into());
+        c.trainer_token = Some("trainersecret-0123456789".into());
+        let shown = format!("{c:?}");
+        for secret in ["dbsecret", "smtpsecret", "trainersecret"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("mail.example:587"), "{shown}");
     }
 }

@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo_trainer;
 pub mod email;
 pub mod error;
+pub mod form_errors;
 pub mod ids;
 pub mod password;
 pub mod repo;

@@ -1,6 +1,6 @@
 //! The axum router: pages, server functions, static files, health, and the layers around them.
 
-use super::{console_files, csrf, rest, session, stall_guard, state::AppState};
+use super::{console_files, csrf, form_errors, rest, session, stall_guard, state::AppState};
 use crate::app::{App, shell};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -24,6 +24,7 @@ pub fn build(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(|req, next| {
             stall_guard::retry_stalled_pages(req, next, stall_guard::STALL_AFTER)
         }))
+        .layer(axum::middleware::from_fn(form_errors::only_our_form_errors))
         .layer(session::layer(state.db.clone(), state.config.cookie_secure))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         .layer(axum::middleware::map_response(security_headers))
