@@ -20,6 +20,7 @@ backend_tests!(
     cross_origin_post_is_refused_and_changes_nothing,
     landing_sends_visitors_where_they_belong,
     hostile_links_neither_redirect_away_nor_speak,
+    failed_sign_ins_are_throttled,
     another_users_organization_is_not_found,
     forms_work_without_javascript,
     health_reports_the_database,
@@ -499,6 +500,59 @@ async fn hostile_links_neither_redirect_away_nor_speak(app: TestApp) {
     let crafted = victim.get(&path).await;
     assert_eq!(crafted.status, 303, "a link's __err is not shown");
     assert_eq!(crafted.header("location").as_deref(), Some("/signin"));
+}
+
+/// Ten failures a minute, then 429 with Retry-After, for a known and an unknown email
+/// alike and even with the right password (no oracle); no password is hashed then.
+async fn failed_sign_ins_are_throttled(app: TestApp) {
+    common::signed_up(&app, "Ada", "ada@example.com").await;
+    let mut eve = app.client();
+    let attempt = |email: &'static str, password: &'static str| {
+        let mut c = app.client();
+        async move {
+            c.call("/api/sign_in", &[("email", email), ("password", password)])
+                .await
+        }
+    };
+    for _ in 0..10 {
+        let res = attempt("ada@example.com", "wrong password").await;
+        assert_eq!(res.status, 401, "{}", res.body);
+    }
+    let known = attempt("ada@example.com", "wrong password").await;
+    assert_eq!(known.status, 429, "{}", known.body);
+    let wait: i64 = known.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert!(
+        matches!(known.error(), Error::TooManyAttempts { .. }),
+        "{}",
+        known.body
+    );
+    assert!(
+        known
+            .error()
+            .to_string()
+            .starts_with("Too many attempts. Try again in")
+    );
+    let right = attempt("ada@example.com", common::PASSWORD).await;
+    assert_eq!(
+        right.status, 429,
+        "the right password does not get through either"
+    );
+    // The client address has failed ten times too: an unknown email gets the same answer.
+    let unknown = eve
+        .call(
+            "/api/sign_in",
+            &[("email", "nobody@example.com"), ("password", "x")],
+        )
+        .await;
+    assert_eq!((unknown.status, unknown.body), (429, known.body));
+    // Once the minute has passed, the right password works.
+    sqlx::query("UPDATE sign_in_attempts SET created_at = created_at - 61000")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let res = attempt("ada@example.com", common::PASSWORD).await;
+    assert_eq!(res.status, 200, "{}", res.body);
 }
 
 async fn health_reports_the_database(app: TestApp) {

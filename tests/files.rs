@@ -9,6 +9,7 @@ backend_tests!(
     upload_list_download_and_delete,
     a_bad_line_is_named_and_nothing_is_kept,
     another_workspace_cannot_see_the_file,
+    a_line_longer_than_the_limit_is_named,
 );
 
 fn stored_files(app: &TestApp) -> usize {
@@ -105,4 +106,42 @@ async fn another_workspace_cannot_see_the_file(app: TestApp) {
     );
     let list: serde_json::Value = v1(&app, "GET", "/v1/files", &key_b).await.json();
     assert!(list["data"].as_array().unwrap().is_empty());
+}
+
+/// A line over `MAX_LINE_BYTES` is refused naming it, whether it ends the file, is
+/// followed by others, or never ends; nothing is kept. Shapes that used to cost minutes
+/// of CPU (a file without a newline, a million-element array) fail at once.
+async fn a_line_longer_than_the_limit_is_named(app: TestApp) {
+    let app = app.reconfigured(|c| c.max_line_bytes = 4096).await;
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let ws = ada.workspace_id.clone();
+    let key = key(&app, &mut ada, &ws).await;
+    let long = format!(
+        r#"{{"messages":[{{"role":"user","content":"{}"}}]}}"#,
+        "x".repeat(5000)
+    );
+    for (content, line) in [
+        (format!("{GOOD}{long}\n{GOOD}"), 3),
+        (format!("{GOOD}{long}"), 3),
+        ("y".repeat(200_000), 1),
+    ] {
+        let res = upload(&app, &key, "fine-tune", &content).await;
+        assert_eq!(res.status, 400, "{}", res.body);
+        assert!(
+            res.body
+                .contains(&format!("Line {line}: longer than the limit of 4096 bytes")),
+            "{}",
+            res.body
+        );
+    }
+    let zeros = format!("{{\"messages\":[{}0]}}\n", "0,".repeat(2000));
+    let res = upload(&app, &key, "fine-tune", &zeros).await;
+    assert_eq!(res.status, 400, "{}", res.body);
+    assert!(
+        res.body.contains("Line 1: expected an object"),
+        "{}",
+        res.body
+    );
+    assert_eq!(app.count("files").await, 0);
+    assert_eq!(stored_files(&app), 0, "no partial upload is left");
 }

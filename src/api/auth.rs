@@ -35,7 +35,8 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
     use crate::server::{auth, services::accounts, services::shell};
     let run = async {
         let (state, session) = (ctx::state()?, ctx::session().await?);
-        let user = accounts::sign_in(&state.db, &email, password).await?;
+        let user =
+            accounts::sign_in(&state.db, &email, password, &ctx::client_address().await).await?;
         auth::start_session(&session, &user.id).await?;
         let to = match next.as_deref().and_then(crate::domain::paths::local) {
             Some(next) => next.to_owned(),

@@ -36,6 +36,15 @@ pub(crate) mod ctx {
             .map_err(|e| internal("extracting the session", e))
     }
 
+    /// The client's address, for throttles: the connection's peer ("unknown" when the
+    /// server runs without connection info, as in tests).
+    pub async fn client_address() -> String {
+        leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .await
+            .map(|info| info.0.ip().to_string())
+            .unwrap_or_else(|_| "unknown".into())
+    }
+
     /// The signed-in user acting in organization `org_id`.
     pub async fn org_actor(org_id: &str) -> Result<(AppState, OrgActor), Error> {
         let (state, session) = (state()?, session().await?);
@@ -76,6 +85,12 @@ pub(crate) mod ctx {
                 )
             {
                 options.set_status(status);
+                if let Error::TooManyAttempts { retry_after_secs } = err {
+                    options.insert_header(
+                        header::RETRY_AFTER,
+                        header::HeaderValue::from(*retry_after_secs),
+                    );
+                }
             }
         }
         result

@@ -37,6 +37,9 @@ pub enum Error {
     /// Something failed on the server; details are in the log under `reference`.
     #[error("Something went wrong on our side. Please try again (reference {reference}).")]
     Internal { reference: String },
+    /// Too many attempts (sign-in failures, a busy server): try again after the delay.
+    #[error("Too many attempts. Try again in {}.", wait_text(*retry_after_secs))]
+    TooManyAttempts { retry_after_secs: i64 },
     /// The request did not reach the server or its answer could not be read.
     #[error("Could not reach the server: {0}")]
     Transport(String),
@@ -108,9 +111,18 @@ impl Error {
             Error::NotFound => 404,
             Error::Forbidden => 403,
             Error::Conflict(_) | Error::LimitReached(_) => 409,
+            Error::TooManyAttempts { .. } => 429,
             Error::Internal { .. } => 500,
             Error::Transport(_) => 502,
         }
+    }
+}
+
+fn wait_text(secs: i64) -> String {
+    match secs {
+        ..=1 => "a second".to_owned(),
+        2..=90 => format!("{secs} seconds"),
+        _ => format!("{} minutes", (secs + 59) / 60),
     }
 }
 

@@ -6,6 +6,11 @@ use serde::{Deserialize, Serialize};
 
 /// Most addresses one submission may hold.
 pub const MAX_BATCH: usize = 100;
+/// Most characters the address field may hold: 100 addresses of the longest kind, with
+/// separators. A longer text is refused before it is read.
+pub const MAX_BATCH_CHARS: usize = MAX_BATCH * 256;
+/// Most workspaces one invitation may add people to.
+pub const MAX_WORKSPACE_GRANTS: usize = 100;
 /// How long an invitation link works, unless configured otherwise.
 pub const DEFAULT_VALIDITY_DAYS: i64 = 7;
 /// Seats of an organization, unless configured otherwise.
@@ -27,23 +32,37 @@ pub struct Batch {
 
 /// Splits what the admin typed (commas, semicolons, spaces or new lines between
 /// addresses), normalises each address and reports the malformed ones by address.
-/// Duplicates within the batch count once.
-pub fn parse_batch(raw: &str) -> Batch {
-    let mut batch = Batch::default();
-    for token in raw
+/// Duplicates within the batch count once. The bounds are checked first, so a huge body
+/// costs one length check, and duplicates are found in linear time.
+pub fn parse_batch(raw: &str) -> Result<Batch, String> {
+    let too_many = || format!("At most {MAX_BATCH} addresses per submission.");
+    if raw.len() > MAX_BATCH_CHARS {
+        return Err(too_many());
+    }
+    let tokens: Vec<&str> = raw
         .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
         .filter(|t| !t.is_empty())
-    {
+        .take(MAX_BATCH + 1)
+        .collect();
+    if tokens.len() > MAX_BATCH {
+        return Err(too_many());
+    }
+    let mut batch = Batch::default();
+    let mut seen = std::collections::HashSet::new();
+    for token in tokens {
         match validation::email("emails", token) {
-            Ok(email) if !batch.valid.contains(&email) => batch.valid.push(email),
-            Ok(_) => {}
+            Ok(email) => {
+                if seen.insert(email.clone()) {
+                    batch.valid.push(email);
+                }
+            }
             Err(_) => batch.rejected.push(Rejected {
                 email: token.to_owned(),
                 reason: "Not a valid email address.".to_owned(),
             }),
         }
     }
-    batch
+    Ok(batch)
 }
 
 /// Where an invitation stands. `Expired` is not stored: it is a pending one past its time.
@@ -158,10 +177,18 @@ pub struct InvitationLanding {
     pub signed_in_as: Option<String>,
 }
 
-/// `workspace_id:role` pairs, comma-separated, as the invite form sends them.
+/// `workspace_id:role` pairs, comma-separated, as the invite form sends them; at most
+/// `MAX_WORKSPACE_GRANTS`.
 pub fn parse_workspace_roles(raw: &str) -> Result<Vec<(String, WorkspaceRole)>, String> {
+    let too_many = || format!("At most {MAX_WORKSPACE_GRANTS} workspaces per invitation.");
+    if raw.len() > MAX_WORKSPACE_GRANTS * 64 {
+        return Err(too_many());
+    }
     let mut out: Vec<(String, WorkspaceRole)> = Vec::new();
     for pair in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if out.len() == MAX_WORKSPACE_GRANTS {
+            return Err(too_many());
+        }
         let (id, role) = pair
             .split_once(':')
             .ok_or_else(|| format!("\"{pair}\" is not workspace:role"))?;
@@ -182,7 +209,8 @@ mod tests {
     fn batches_split_on_any_separator_and_report_bad_addresses() {
         let b = parse_batch(
             "ada@example.com, BOB@example.com;carol@example.com\n dave@example\n\tada@EXAMPLE.com  eve@x.io",
-        );
+        )
+        .unwrap();
         assert_eq!(
             b.valid,
             [
@@ -194,7 +222,30 @@ mod tests {
         );
         assert_eq!(b.rejected.len(), 1);
         assert_eq!(b.rejected[0].email, "dave@example");
-        assert!(parse_batch(" ,\n ").valid.is_empty());
+        assert!(parse_batch(" ,\n ").unwrap().valid.is_empty());
+    }
+
+    #[test]
+    fn a_batch_is_bounded_before_it_is_read() {
+        let hundred: Vec<String> = (0..MAX_BATCH)
+            .map(|i| format!("p{i}@example.com"))
+            .collect();
+        assert_eq!(
+            parse_batch(&hundred.join(",")).unwrap().valid.len(),
+            MAX_BATCH
+        );
+        let over = format!("{},x@example.com", hundred.join(","));
+        assert!(parse_batch(&over).unwrap_err().contains("At most 100"));
+        // A 2 MB body of one address repeated (10^10 comparisons before) is refused at once.
+        let huge = "a@example.com,".repeat(150_000);
+        assert!(parse_batch(&huge).unwrap_err().contains("At most 100"));
+        let many = (0..=MAX_WORKSPACE_GRANTS).map(|i| format!("ws_{i}:contributor"));
+        let many = many.collect::<Vec<_>>().join(",");
+        assert!(
+            parse_workspace_roles(&many)
+                .unwrap_err()
+                .contains("At most 100")
+        );
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod paths;
 pub mod permissions;
 pub mod roles;
 pub mod shell;
+pub mod throttle;
 pub mod validation;
 
 pub use error::{Error, FieldError};

@@ -31,6 +31,8 @@ pub struct Config {
     pub data_dir: std::path::PathBuf,
     /// The largest upload accepted, in bytes.
     pub max_upload_bytes: u64,
+    /// The longest line of a dataset, in bytes (`MAX_LINE_BYTES`).
+    pub max_line_bytes: u64,
     /// The secret the trainer service presents (`TRAINER_TOKEN`, at least 16 characters);
     /// without it the trainer endpoints refuse everyone.
     pub trainer_token: Option<String>,
@@ -95,6 +97,11 @@ impl Config {
             ),
             data_dir: var("DATA_DIR").unwrap_or_else(|| "data".into()).into(),
             max_upload_bytes: number("MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD, 1)? as u64,
+            max_line_bytes: number(
+                "MAX_LINE_BYTES",
+                crate::domain::datasets::DEFAULT_MAX_LINE_BYTES as i64,
+                1,
+            )? as u64,
             trainer_token: match var("TRAINER_TOKEN") {
                 Some(t) if t.trim().len() < 16 => {
                     return Err("TRAINER_TOKEN: use at least 16 characters".into());
@@ -120,6 +127,7 @@ impl Config {
             base_models: model_list(DEFAULT_BASE_MODELS),
             data_dir: "data".into(),
             max_upload_bytes: DEFAULT_MAX_UPLOAD as u64,
+            max_line_bytes: crate::domain::datasets::DEFAULT_MAX_LINE_BYTES,
             trainer_token: None,
         }
     }
@@ -167,6 +175,7 @@ impl std::fmt::Debug for Config {
             .field("base_models", &self.base_models)
             .field("data_dir", &self.data_dir)
             .field("max_upload_bytes", &self.max_upload_bytes)
+            .field("max_line_bytes", &self.max_line_bytes)
             .field("trainer_token", &self.trainer_token.as_ref().map(|_| "***"))
             .finish()
     }

@@ -137,15 +137,20 @@ pub fn layer(db: Db, cookie_secure: bool) -> SessionManagerLayer<DbSessionStore>
         .with_expiry(Expiry::OnInactivity(IDLE_LIFETIME))
 }
 
-/// Deletes expired sessions every ten minutes for as long as the server runs.
+/// Deletes expired sessions, and sign-in attempts too old to count, every ten minutes
+/// for as long as the server runs.
 pub fn spawn_expired_cleanup(db: Db) {
-    let store = DbSessionStore::new(db);
+    let store = DbSessionStore::new(db.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(600));
         loop {
             tick.tick().await;
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+            let too_old = super::db::now_ms() - crate::domain::throttle::SIGN_IN_MEMORY_MS;
+            if let Err(e) = super::repo::sign_in_attempts::prune(&db.pool, too_old).await {
+                tracing::warn!(error = %e, "could not forget old sign-in attempts");
             }
         }
     });

@@ -8,6 +8,7 @@ pub mod invitations;
 pub mod memberships;
 pub mod orgs;
 pub mod outbox;
+pub mod sign_in_attempts;
 pub mod users;
 pub mod workspaces;
 

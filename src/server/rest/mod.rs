@@ -140,6 +140,11 @@ impl From<Error> for ApiError {
                 "rate_limit_error",
                 "limit_reached",
             ),
+            Error::TooManyAttempts { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limit_error",
+                "too_many_attempts",
+            ),
             Error::Internal { reference } => return ApiError::internal(reference.clone()),
             Error::Transport(_) => (StatusCode::BAD_GATEWAY, "server_error", "transport"),
         };

@@ -1,12 +1,12 @@
 //! Signing up and signing in.
 
 use crate::domain::roles::{OrgRole, WorkspaceRole};
-use crate::domain::{Error, validation};
+use crate::domain::{Error, throttle, validation};
 use crate::server::db::{Db, is_unique_violation, now_ms};
 use crate::server::error::{OrInternal, internal};
 use crate::server::ids::new_id;
 use crate::server::password;
-use crate::server::repo::{memberships, orgs, users, users::UserRow, workspaces};
+use crate::server::repo::{memberships, orgs, sign_in_attempts, users, users::UserRow, workspaces};
 
 pub struct SignUp {
     pub name: String,
@@ -49,9 +49,7 @@ pub async fn sign_up(db: &Db, input: SignUp) -> Result<NewAccount, Error> {
     {
         return Err(duplicate());
     }
-    let password_hash = password::hash(input.password)
-        .await
-        .or_internal("hashing a password")?;
+    let password_hash = password::hash(input.password).await?;
 
     let now = now_ms();
     let account = NewAccount {
@@ -126,7 +124,55 @@ pub async fn sign_up(db: &Db, input: SignUp) -> Result<NewAccount, Error> {
 
 /// Checks an email and password. Unknown email and wrong password give the same
 /// error and take the same time.
-pub async fn sign_in(db: &Db, email: &str, password: String) -> Result<UserRow, Error> {
+/// Checks an email and password, throttled per email and per client address (see
+/// `domain::throttle`): past the limit the answer is `TooManyAttempts`, whether or not the
+/// email has an account, and no password is hashed.
+pub async fn sign_in(
+    db: &Db,
+    email: &str,
+    password: String,
+    client: &str,
+) -> Result<UserRow, Error> {
+    let now = now_ms();
+    let attempt = new_id("att");
+    let typed: String = email.trim().to_lowercase().chars().take(254).collect();
+    let subjects = [format!("email:{typed}"), format!("ip:{client}")];
+    for subject in &subjects {
+        sign_in_attempts::insert(&db.pool, &attempt, subject, now)
+            .await
+            .or_internal("recording a sign-in attempt")?;
+    }
+    let limit = throttle::SIGN_IN_WINDOWS
+        .iter()
+        .map(|w| w.1)
+        .max()
+        .unwrap_or(0) as i64
+        + 1;
+    let mut wait = None;
+    for subject in &subjects {
+        let times =
+            sign_in_attempts::recent(&db.pool, subject, now - throttle::SIGN_IN_MEMORY_MS, limit)
+                .await
+                .or_internal("counting sign-in attempts")?;
+        wait = wait.max(throttle::retry_after_secs(&times, now));
+    }
+    let outcome = match wait {
+        Some(retry_after_secs) => Err(Error::TooManyAttempts { retry_after_secs }),
+        None => check_password(db, email, password).await,
+    };
+    // A refused attempt is not held against anyone; a successful one neither.
+    if !matches!(outcome, Err(Error::BadCredentials)) {
+        sign_in_attempts::delete(&db.pool, &attempt)
+            .await
+            .or_internal("forgetting a sign-in attempt")?;
+    }
+    outcome
+}
+
+async fn check_password(db: &Db, email: &str, password: String) -> Result<UserRow, Error> {
+    if password.chars().count() > validation::MAX_PASSWORD {
+        return Err(Error::BadCredentials);
+    }
     let email = validation::email("email", email).map_err(|_| Error::BadCredentials);
     let user = match &email {
         Ok(email) => users::find_by_email(&db.pool, email)
@@ -135,7 +181,7 @@ pub async fn sign_in(db: &Db, email: &str, password: String) -> Result<UserRow, 
         Err(_) => None,
     };
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    if password::verify(password, stored).await {
+    if password::verify(password, stored).await? {
         user.ok_or(Error::BadCredentials)
     } else {
         Err(Error::BadCredentials)

@@ -29,6 +29,9 @@ impl From<Error> for UploadError {
     }
 }
 
+/// File names are shown in lists and downloads: keep them short.
+const MAX_FILENAME_CHARS: usize = 200;
+
 pub fn stored_path(config: &Config, workspace_id: &str, file_id: &str) -> PathBuf {
     config
         .data_dir
@@ -59,6 +62,78 @@ pub struct Received {
     pub lines: i64,
 }
 
+/// Lines being checked: the bytes after the last complete line, and how far they have
+/// been searched for a newline, so each byte is looked at once however a line is split
+/// across chunks.
+struct Lines {
+    pending: Vec<u8>,
+    searched: usize,
+    line_no: usize,
+    examples: i64,
+    max_line: usize,
+}
+
+impl Lines {
+    /// Checks each complete line of `pending` (JSON parsing is CPU work: the caller runs
+    /// this off the async threads) and keeps the unfinished rest.
+    fn check_complete(&mut self) -> Result<(), UploadError> {
+        let mut start = 0;
+        let mut from = self.searched;
+        while let Some(offset) = self.pending[from..].iter().position(|b| *b == b'\n') {
+            let end = from + offset;
+            self.check(start, end)?;
+            start = end + 1;
+            from = start;
+        }
+        self.pending.drain(..start);
+        self.searched = self.pending.len();
+        if self.pending.len() > self.max_line {
+            return Err(self.too_long(self.line_no + 1));
+        }
+        Ok(())
+    }
+
+    fn check(&mut self, start: usize, end: usize) -> Result<(), UploadError> {
+        self.line_no += 1;
+        if end - start > self.max_line {
+            return Err(self.too_long(self.line_no));
+        }
+        let text = std::str::from_utf8(&self.pending[start..end])
+            .map_err(|_| UploadError::Invalid(format!("Line {}: not UTF-8 text.", self.line_no)))?;
+        check_line(self.line_no, text).map_err(UploadError::Invalid)?;
+        if !text.trim().is_empty() {
+            self.examples += 1;
+        }
+        Ok(())
+    }
+
+    fn too_long(&self, line_no: usize) -> UploadError {
+        UploadError::Invalid(format!(
+            "Line {line_no}: longer than the limit of {} bytes (MAX_LINE_BYTES).",
+            self.max_line
+        ))
+    }
+
+    /// The last line, if the file does not end with a newline.
+    fn finish(&mut self) -> Result<(), UploadError> {
+        if !self.pending.is_empty() {
+            let end = self.pending.len();
+            self.check(0, end)?;
+        }
+        Ok(())
+    }
+}
+
+/// Runs line checks on the blocking pool and gives the buffer back.
+async fn off_the_async_threads(
+    mut lines: Lines,
+    work: fn(&mut Lines) -> Result<(), UploadError>,
+) -> Result<Lines, UploadError> {
+    tokio::task::spawn_blocking(move || work(&mut lines).map(|_| lines))
+        .await
+        .or_internal("checking an upload")?
+}
+
 /// Streams a multipart field to a temporary file, checking each line.
 pub async fn receive(
     config: &Config,
@@ -73,7 +148,9 @@ pub async fn receive(
         .file_name()
         .filter(|n| !n.trim().is_empty())
         .unwrap_or("dataset.jsonl")
-        .to_owned();
+        .chars()
+        .take(MAX_FILENAME_CHARS)
+        .collect::<String>();
     let partial = Partial {
         path: dir.join(format!(".upload-{}", new_id("tmp"))),
         keep: false,
@@ -82,13 +159,13 @@ pub async fn receive(
         .await
         .or_internal("creating an upload")?;
     let limit = config.max_upload_bytes;
-    let (mut bytes, mut line_no, mut lines) = (0u64, 0usize, 0i64);
-    let mut pending: Vec<u8> = Vec::new();
-    let check = |line: &[u8], line_no: usize| -> Result<bool, UploadError> {
-        let text = std::str::from_utf8(line)
-            .map_err(|_| UploadError::Invalid(format!("Line {line_no}: not UTF-8 text.")))?;
-        check_line(line_no, text).map_err(UploadError::Invalid)?;
-        Ok(!text.trim().is_empty())
+    let mut bytes = 0u64;
+    let mut lines = Lines {
+        pending: Vec::new(),
+        searched: 0,
+        line_no: 0,
+        examples: 0,
+        max_line: config.max_line_bytes as usize,
     };
     while let Some(chunk) = field
         .chunk()
@@ -102,27 +179,19 @@ pub async fn receive(
         out.write_all(&chunk)
             .await
             .or_internal("writing an upload")?;
-        pending.extend_from_slice(&chunk);
-        // Check every complete line, then drop them at once (draining per line would
-        // move the rest of the buffer for each line).
-        let mut start = 0;
-        while let Some(offset) = pending[start..].iter().position(|b| *b == b'\n') {
-            let end = start + offset;
-            line_no += 1;
-            if check(&pending[start..end], line_no)? {
-                lines += 1;
+        lines.pending.extend_from_slice(&chunk);
+        if chunk.contains(&b'\n') {
+            lines = off_the_async_threads(lines, Lines::check_complete).await?;
+        } else {
+            // No newline in this chunk: the line grows; only its length needs a check.
+            lines.searched = lines.pending.len();
+            if lines.pending.len() > lines.max_line {
+                return Err(lines.too_long(lines.line_no + 1));
             }
-            start = end + 1;
-        }
-        pending.drain(..start);
-    }
-    if !pending.is_empty() {
-        line_no += 1;
-        if check(&pending, line_no)? {
-            lines += 1;
         }
     }
-    if lines == 0 {
+    let lines = off_the_async_threads(lines, Lines::finish).await?;
+    if lines.examples == 0 {
         return Err(UploadError::Invalid(
             "The file has no training example.".into(),
         ));
@@ -132,7 +201,7 @@ pub async fn receive(
         partial,
         filename,
         bytes: bytes as i64,
-        lines,
+        lines: lines.examples,
     })
 }
 

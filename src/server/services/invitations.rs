@@ -5,7 +5,7 @@
 use crate::domain::Error;
 use crate::domain::admin::{OutboxEntry, format_timestamp};
 use crate::domain::invitations::{
-    Batch, InvitationLanding, InvitationStatus, InvitationView, InvitePreview, MAX_BATCH, Rejected,
+    Batch, InvitationLanding, InvitationStatus, InvitationView, InvitePreview, Rejected,
     WorkspaceGrant, parse_batch, parse_workspace_roles, seats, seats_free,
 };
 use crate::domain::permissions::Action;
@@ -81,26 +81,24 @@ async fn read_request(
     let role = OrgRole::parse(&input.role).ok_or_else(|| Error::invalid("role", "Choose a role."));
     let pairs =
         parse_workspace_roles(&input.workspaces).map_err(|m| Error::invalid("workspaces", m));
-    let batch = parse_batch(&input.emails);
-    let emails = if batch.valid.is_empty() && batch.rejected.is_empty() {
-        Err(Error::invalid(
-            "emails",
-            "Enter at least one email address.",
-        ))
-    } else if batch.valid.len() + batch.rejected.len() > MAX_BATCH {
-        Err(Error::invalid(
-            "emails",
-            format!("At most {MAX_BATCH} addresses per submission."),
-        ))
-    } else {
-        Ok(())
-    };
+    let batch = parse_batch(&input.emails)
+        .map_err(|m| Error::invalid("emails", m))
+        .and_then(|b| {
+            if b.valid.is_empty() && b.rejected.is_empty() {
+                Err(Error::invalid(
+                    "emails",
+                    "Enter at least one email address.",
+                ))
+            } else {
+                Ok(b)
+            }
+        });
     Error::all_valid([
         role.as_ref().err(),
         pairs.as_ref().err(),
-        emails.as_ref().err(),
+        batch.as_ref().err(),
     ])?;
-    let (role, pairs) = (role?, pairs?);
+    let (role, pairs, batch) = (role?, pairs?, batch?);
     let mut grants = Vec::with_capacity(pairs.len());
     for (workspace_id, ws_role) in pairs {
         let ws = workspaces::find_in_org(&db.pool, &actor.org_id, &workspace_id)
