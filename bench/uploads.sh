@@ -6,17 +6,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PORT:-3302}"
+BIN="${BIN:-target/release/studio-console}"  # another build, to compare
 SIZE_MB="${SIZE_MB:-100}"
 EMAIL=admin@bench.local
 PASSWORD="benchmark password"
 
 command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
 command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
-[ -x target/release/studio-console ] || make build >/dev/null
+[ -x "$BIN" ] || make build >/dev/null
 rm -rf target/bench-up && mkdir -p target/bench-up/files
 export DATABASE_URL="sqlite://target/bench-up/console.db"
 DATA_DIR=target/bench-up/data LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site \
-  RUST_LOG=warn target/release/studio-console &
+  RUST_LOG=warn "$BIN" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null' EXIT
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
@@ -51,7 +52,7 @@ START=$(date +%s.%N)
 UPLOADS=()
 for shape in no-newline zeros near-limit-lines tiny-lines; do
   for i in 1 2; do
-    curl -s -o "target/bench-up/$shape-$i.out" -w "$shape: %{http_code} in %{time_total}s\n" \
+    curl -s --max-time "${MAX_TIME:-600}" -o "target/bench-up/$shape-$i.out" -w "$shape: %{http_code} in %{time_total}s\n" \
       -H "Authorization: Bearer $KEY" -F purpose=fine-tune -F "file=@$F/$shape.jsonl" \
       "http://127.0.0.1:$PORT/v1/files" &
     UPLOADS+=($!)

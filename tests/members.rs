@@ -23,7 +23,42 @@ backend_tests!(
     a_removed_member_loses_access_at_the_next_request,
     members_list_searches_and_paginates,
     workspace_members_are_managed_by_admins,
+    a_demotion_while_waiting_for_the_lock_is_seen,
+    a_link_replaced_while_waiting_for_the_lock_is_refused,
+    a_refused_sign_up_through_a_link_leaves_no_account,
 );
+
+/// Holds the organization's lock in another transaction while `then` runs its writes,
+/// as a concurrent request would; `request` starts while it is held.
+async fn while_locked<F, T>(
+    app: &TestApp,
+    org: &str,
+    change: &[(&str, Vec<String>)],
+    request: F,
+) -> T
+where
+    F: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let mut holder = app.db.pool.begin().await.unwrap();
+    sqlx::query("UPDATE organizations SET lock_version = lock_version + 1 WHERE id = $1")
+        .bind(org)
+        .execute(&mut *holder)
+        .await
+        .unwrap();
+    let pending = tokio::spawn(request);
+    // Let the request reach the lock and wait there.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    for (sql, binds) in change {
+        let mut q = sqlx::query(sql);
+        for b in binds {
+            q = q.bind(b.clone());
+        }
+        q.execute(&mut *holder).await.unwrap();
+    }
+    holder.commit().await.unwrap();
+    pending.await.unwrap()
+}
 
 async fn preview(ada: &mut Account, emails: &str) -> common::client::Response {
     ada.client
@@ -736,4 +771,110 @@ async fn workspace_members_are_managed_by_admins(app: TestApp) {
         )
         .await;
     assert_eq!(res.status, 200);
+}
+
+/// Ada (Admin) asks to make Bob Admin while another request holds the lock and demotes
+/// her: once she gets the lock her role is read again, and the change is refused.
+async fn a_demotion_while_waiting_for_the_lock_is_seen(app: TestApp) {
+    let ada = account(&app, "Ada", "ada@example.com").await;
+    let bob = account(&app, "Bob", "bob@example.com").await;
+    let carol = account(&app, "Carol", "carol@example.com").await;
+    let org = ada.org_id.clone();
+    app.add_org_member(&org, &bob.user_id, "member").await;
+    app.add_org_member(&org, &carol.user_id, "admin").await;
+    let (bob_id, ada_id) = (bob.user_id.clone(), ada.user_id.clone());
+    let mut client = ada.client;
+    let org_for_request = org.clone();
+    let res = while_locked(
+        &app,
+        &org,
+        &[(
+            "UPDATE org_members SET role = 'member' WHERE org_id = $1 AND user_id = $2",
+            vec![org.clone(), ada_id],
+        )],
+        async move {
+            client
+                .call(
+                    "/api/change_member_role",
+                    &[
+                        ("org_id", &org_for_request),
+                        ("user_id", &bob_id),
+                        ("role", "admin"),
+                    ],
+                )
+                .await
+        },
+    )
+    .await;
+    assert_eq!(res.status, 403, "{}", res.body);
+    let role: String =
+        sqlx::query_scalar("SELECT role FROM org_members WHERE org_id = $1 AND user_id = $2")
+            .bind(&org)
+            .bind(&bob.user_id)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(role, "member", "Bob was not promoted");
+}
+
+/// Bob accepts with a link that "Resend" replaces while his request waits for the lock:
+/// the old link no longer works and nothing is created.
+async fn a_link_replaced_while_waiting_for_the_lock_is_refused(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let bob = account(&app, "Bob", "bob@example.com").await;
+    invite(&mut ada, "bob@example.com", "").await;
+    let old = link_for(&mut ada, "bob@example.com").await;
+    let inv = invitations(&mut ada, "pending").await.remove(0);
+    let mut client = bob.client;
+    let res = while_locked(
+        &app,
+        &ada.org_id,
+        &[(
+            "UPDATE invitations SET token_hash = $1 WHERE id = $2",
+            vec!["0".repeat(64), inv.id.clone()],
+        )],
+        async move {
+            client
+                .call("/api/accept_invitation", &[("token", &old)])
+                .await
+        },
+    )
+    .await;
+    assert_eq!(res.status, 409, "{}", res.body);
+    assert!(res.body.contains("replaced"), "{}", res.body);
+    let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_members WHERE org_id = $1")
+        .bind(&ada.org_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(members, 1, "Bob did not join");
+}
+
+/// Signing up through a link that cannot be accepted (here: the seat limit was lowered
+/// below what is in use) creates no account: it is one transaction.
+async fn a_refused_sign_up_through_a_link_leaves_no_account(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    invite(&mut ada, "newbie@example.com", "").await;
+    let token = link_for(&mut ada, "newbie@example.com").await;
+    invite(&mut ada, "other@example.com", "").await;
+    set_seat_limit(&app, &ada.org_id, 1).await;
+    let users_before = app.count("users").await;
+    let res = app
+        .client()
+        .call(
+            "/api/sign_up_invited",
+            &[
+                ("token", &token),
+                ("name", "New Bie"),
+                ("password", "long enough"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 409, "{}", res.body);
+    assert_eq!(
+        app.count("users").await,
+        users_before,
+        "no account was left behind"
+    );
+    assert_eq!(app.count("organizations").await, 1);
 }

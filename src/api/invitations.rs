@@ -22,11 +22,11 @@ pub async fn get_invitation_landing(token: String) -> Result<InvitationLanding, 
 /// Accepts as the signed-in user and opens the organization.
 #[server(prefix = "/api", endpoint = "accept_invitation")]
 pub async fn accept_invitation(token: String) -> Result<(), Error> {
-    use crate::server::{auth, services::invitations};
+    use crate::server::{auth, services::accepting};
     let run = async {
         let (state, session) = (ctx::state()?, ctx::session().await?);
         let user = auth::require_user(&state, &session).await?;
-        let joined = invitations::accept(&state, &token, &user).await?;
+        let joined = accepting::accept(&state, &token, &user).await?;
         leptos_axum::redirect(&joined_path(&joined));
         Ok(())
     };
@@ -37,24 +37,12 @@ pub async fn accept_invitation(token: String) -> Result<(), Error> {
 /// and accepts.
 #[server(prefix = "/api", endpoint = "sign_up_invited")]
 pub async fn sign_up_invited(token: String, name: String, password: String) -> Result<(), Error> {
-    use crate::server::error::OrInternal;
-    use crate::server::repo::users;
-    use crate::server::{auth, services::accounts, services::invitations};
+    use crate::server::{auth, services::accepting};
     let run = async {
         let (state, session) = (ctx::state()?, ctx::session().await?);
-        let landing = invitations::landing(&state.db, &token, None).await?;
-        let input = accounts::SignUp {
-            name,
-            email: landing.email,
-            password,
-        };
-        let account = accounts::sign_up(&state.db, input).await?;
+        let (account, joined) =
+            accepting::sign_up_and_accept(&state, &token, name, password).await?;
         auth::start_session(&session, &account.user_id).await?;
-        let user = users::find_by_id(&state.db.pool, &account.user_id)
-            .await
-            .or_internal("loading the new user")?
-            .ok_or(Error::Unauthenticated)?;
-        let joined = invitations::accept(&state, &token, &user).await?;
         leptos_axum::redirect(&joined_path(&joined));
         Ok(())
     };
@@ -62,7 +50,7 @@ pub async fn sign_up_invited(token: String, name: String, password: String) -> R
 }
 
 #[cfg(feature = "ssr")]
-fn joined_path(joined: &crate::server::services::invitations::Joined) -> String {
+fn joined_path(joined: &crate::server::services::accepting::Joined) -> String {
     use crate::domain::paths;
     match &joined.workspace_id {
         Some(ws) => paths::workspace_home(&joined.org_id, ws),

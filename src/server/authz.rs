@@ -59,6 +59,22 @@ impl OrgActor {
         allow(&self.membership(), action)
     }
 
+    /// Reads the actor's role again on `conn`, inside a transaction that holds the
+    /// organization's lock, and requires `action`: a demotion or removal that landed while
+    /// this request waited for the lock is seen (no longer a member: `NotFound`).
+    pub async fn require_locked(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        action: Action,
+    ) -> Result<(), Error> {
+        let role = memberships::org_role(&mut *conn, &self.org_id, &self.user_id)
+            .await
+            .or_internal("re-reading an organization role")?
+            .ok_or(Error::NotFound)?;
+        let role = OrgRole::parse(&role).ok_or_else(|| internal("parsing an org role", &role))?;
+        allow(&Membership::org(role), action)
+    }
+
     /// Resolves a workspace of this organization. A workspace of another organization,
     /// or one the actor may not see, is `NotFound`.
     pub async fn in_workspace(&self, db: &Db, workspace_id: &str) -> Result<WorkspaceActor, Error> {

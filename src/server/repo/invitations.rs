@@ -181,19 +181,22 @@ pub async fn grants<'e>(
 }
 
 /// Marks a pending, unexpired invitation accepted. False when it was not (any more).
+/// Marks a pending, unexpired invitation accepted, only if `token_hash` is still its link.
 pub async fn mark_accepted<'e>(
     db: impl AnyExecutor<'e>,
     id: &str,
+    token_hash: &str,
     user_id: &str,
     now: i64,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE invitations SET status = 'accepted', accepted_at = $1, accepted_by = $2 \
-         WHERE id = $3 AND status = 'pending' AND expires_at > $1",
+         WHERE id = $3 AND status = 'pending' AND expires_at > $1 AND token_hash = $4",
     )
     .bind(now)
     .bind(user_id)
     .bind(id)
+    .bind(token_hash)
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)

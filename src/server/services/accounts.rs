@@ -22,9 +22,36 @@ pub struct NewAccount {
     pub workspace_id: String,
 }
 
+/// A checked sign-up with its password hashed, ready to be written.
+pub struct Prepared {
+    name: String,
+    email: String,
+    password_hash: String,
+}
+
+pub fn duplicate_email() -> Error {
+    Error::conflict(
+        "email",
+        "An account with this email already exists. Sign in instead.",
+    )
+}
+
 /// Creates the user, their default organization "<Name>'s Organization" and its
 /// "Default" workspace, with the user Admin of both, all in one transaction.
 pub async fn sign_up(db: &Db, input: SignUp) -> Result<NewAccount, Error> {
+    let prepared = prepare(db, input).await?;
+    let mut tx = db.pool.begin().await.or_internal("starting sign-up")?;
+    let account = create(&mut tx, prepared).await?;
+    match tx.commit().await {
+        Err(e) if is_unique_violation(&e) => Err(duplicate_email()),
+        Err(e) => Err(internal("committing sign-up", e)),
+        Ok(()) => Ok(account),
+    }
+}
+
+/// Checks the input (every bad field named) and hashes the password, before any
+/// transaction starts: hashing is slow.
+pub async fn prepare(db: &Db, input: SignUp) -> Result<Prepared, Error> {
     let name = validation::person_name("name", &input.name);
     let email = validation::email("email", &input.email);
     let password_ok = validation::new_password("password", &input.password);
@@ -34,30 +61,38 @@ pub async fn sign_up(db: &Db, input: SignUp) -> Result<NewAccount, Error> {
         password_ok.as_ref().err(),
     ])?;
     let (name, email) = (name?, email?);
-
-    let duplicate = || {
-        Error::conflict(
-            "email",
-            "An account with this email already exists. Sign in instead.",
-        )
-    };
-    // A cheap early answer; the unique index below is what actually guarantees it.
+    // A cheap early answer; the unique index is what actually guarantees it.
     if users::find_by_email(&db.pool, &email)
         .await
         .or_internal("checking the email")?
         .is_some()
     {
-        return Err(duplicate());
+        return Err(duplicate_email());
     }
     let password_hash = password::hash(input.password).await?;
+    Ok(Prepared {
+        name,
+        email,
+        password_hash,
+    })
+}
 
+/// Writes the account, its default organization and workspace in `tx`.
+pub async fn create(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    prepared: Prepared,
+) -> Result<NewAccount, Error> {
+    let Prepared {
+        name,
+        email,
+        password_hash,
+    } = prepared;
     let now = now_ms();
     let account = NewAccount {
         user_id: new_id("usr"),
         org_id: new_id("org"),
         workspace_id: new_id("ws"),
     };
-    let mut tx = db.pool.begin().await.or_internal("starting sign-up")?;
     let user = UserRow {
         id: account.user_id.clone(),
         email,
@@ -67,12 +102,12 @@ pub async fn sign_up(db: &Db, input: SignUp) -> Result<NewAccount, Error> {
         last_workspace_id: Some(account.workspace_id.clone()),
         created_at: now,
     };
-    match users::insert(&mut *tx, &user).await {
-        Err(e) if is_unique_violation(&e) => return Err(duplicate()),
+    match users::insert(&mut **tx, &user).await {
+        Err(e) if is_unique_violation(&e) => return Err(duplicate_email()),
         other => other.or_internal("inserting a user")?,
     }
     orgs::insert(
-        &mut *tx,
+        &mut **tx,
         &orgs::OrgRow {
             id: account.org_id.clone(),
             name: validation::default_org_name(&name),
@@ -85,7 +120,7 @@ pub async fn sign_up(db: &Db, input: SignUp) -> Result<NewAccount, Error> {
     .await
     .or_internal("inserting the default organization")?;
     workspaces::insert(
-        &mut *tx,
+        &mut **tx,
         &workspaces::WorkspaceRow {
             id: account.workspace_id.clone(),
             org_id: account.org_id.clone(),
@@ -98,7 +133,7 @@ pub async fn sign_up(db: &Db, input: SignUp) -> Result<NewAccount, Error> {
     .await
     .or_internal("inserting the default workspace")?;
     memberships::add_org_member(
-        &mut *tx,
+        &mut **tx,
         &account.org_id,
         &account.user_id,
         OrgRole::Admin.as_str(),
@@ -107,7 +142,7 @@ pub async fn sign_up(db: &Db, input: SignUp) -> Result<NewAccount, Error> {
     .await
     .or_internal("adding the organization admin")?;
     memberships::add_workspace_member(
-        &mut *tx,
+        &mut **tx,
         &account.workspace_id,
         &account.user_id,
         WorkspaceRole::Admin.as_str(),
@@ -115,15 +150,9 @@ pub async fn sign_up(db: &Db, input: SignUp) -> Result<NewAccount, Error> {
     )
     .await
     .or_internal("adding the workspace admin")?;
-    match tx.commit().await {
-        Err(e) if is_unique_violation(&e) => Err(duplicate()),
-        Err(e) => Err(internal("committing sign-up", e)),
-        Ok(()) => Ok(account),
-    }
+    Ok(account)
 }
 
-/// Checks an email and password. Unknown email and wrong password give the same
-/// error and take the same time.
 /// Checks an email and password, throttled per email and per client address (see
 /// `domain::throttle`): past the limit the answer is `TooManyAttempts`, whether or not the
 /// email has an account, and no password is hashed.
@@ -169,6 +198,7 @@ pub async fn sign_in(
     outcome
 }
 
+/// Unknown email and wrong password give the same error and take the same time.
 async fn check_password(db: &Db, email: &str, password: String) -> Result<UserRow, Error> {
     if password.chars().count() > validation::MAX_PASSWORD {
         return Err(Error::BadCredentials);

@@ -1,4 +1,5 @@
-//! Inviting people: preview, send, resend, revoke, a fresh link, and accepting.
+//! Inviting people: preview, send, resend, revoke, a fresh link, the landing page.
+//! Accepting is in `accepting`.
 //! Seats: every member and every pending invitation takes one; writes that could
 //! exceed the limit hold the organization's lock (see `repo::orgs::lock`).
 
@@ -53,7 +54,7 @@ fn valid_for_ms(state: &AppState) -> i64 {
 
 /// Seats of the organization: (members, pending unexpired invitations, limit).
 /// Run it on the transaction that holds the organization's lock.
-async fn seat_usage(
+pub(super) async fn seat_usage(
     state: &AppState,
     conn: &mut sqlx::AnyConnection,
     org_id: &str,
@@ -193,6 +194,7 @@ pub async fn send(state: &AppState, actor: &OrgActor, input: &InviteInput) -> Re
     {
         return Err(Error::NotFound);
     }
+    actor.require_locked(&mut tx, Action::InviteMembers).await?;
     let (to_send, _) = sort_out(&mut tx, &actor.org_id, batch).await?;
     if to_send.is_empty() {
         return Err(Error::invalid(
@@ -361,6 +363,7 @@ async fn renew(
     orgs::lock(&mut *tx, &actor.org_id)
         .await
         .or_internal("locking the organization")?;
+    actor.require_locked(&mut tx, Action::InviteMembers).await?;
     let inv = invitations::find_in_org(&mut *tx, &actor.org_id, invitation_id)
         .await
         .or_internal("loading an invitation")?
@@ -494,108 +497,10 @@ pub async fn landing(
         org_name: inv.org_name,
         invited_by: inv.inviter_name,
         email: inv.email,
-        role: OrgRole::parse(&inv.role).unwrap_or(OrgRole::Member),
+        role: OrgRole::parse(&inv.role)
+            .ok_or_else(|| internal("reading an invited role", &inv.role))?,
         workspaces,
         status,
         signed_in_as: viewer.map(|u| u.email.clone()),
-    })
-}
-
-/// Where accepting took the user: the organization and the first invited workspace.
-pub struct Joined {
-    pub org_id: String,
-    pub workspace_id: Option<String>,
-}
-
-/// Accepts the invitation as `user`, whose email must be the invited one. Membership,
-/// workspace memberships and the accepted mark are written in one transaction; a second
-/// accept (or two at once) creates nothing more.
-pub async fn accept(state: &AppState, token: &str, user: &UserRow) -> Result<Joined, Error> {
-    let db = &state.db;
-    let inv = invitations::find_by_token_hash(&db.pool, &token_hash(token))
-        .await
-        .or_internal("loading an invitation")?
-        .ok_or(Error::NotFound)?;
-    if inv.email != user.email {
-        return Err(Error::conflict(
-            "invitation",
-            format!(
-                "This invitation is for {}, but you are signed in as {}.",
-                inv.email, user.email
-            ),
-        ));
-    }
-    let now = now_ms();
-    let mut tx = db
-        .pool
-        .begin()
-        .await
-        .or_internal("starting to accept an invitation")?;
-    orgs::lock(&mut *tx, &inv.org_id)
-        .await
-        .or_internal("locking the organization")?;
-    let grants = invitations::grants(&mut *tx, std::slice::from_ref(&inv.id))
-        .await
-        .or_internal("loading invited workspaces")?;
-    if !invitations::mark_accepted(&mut *tx, &inv.id, &user.id, now)
-        .await
-        .or_internal("accepting an invitation")?
-    {
-        // Lost a race, or not pending any more: say which, write nothing.
-        let fresh = invitations::find_in_org(&mut *tx, &inv.org_id, &inv.id)
-            .await
-            .or_internal("reloading an invitation")?
-            .ok_or(Error::NotFound)?;
-        let status = InvitationStatus::at(&fresh.status, fresh.expires_at, now)
-            .unwrap_or(InvitationStatus::Revoked);
-        let message = match status {
-            InvitationStatus::Accepted => "This invitation has already been used.",
-            InvitationStatus::Expired => {
-                "This invitation has expired. Ask an admin to send it again."
-            }
-            _ => "This invitation was revoked. Ask an admin for a new one.",
-        };
-        return Err(Error::conflict("invitation", message));
-    }
-    memberships::add_org_member_if_absent(&mut *tx, &inv.org_id, &user.id, &inv.role, now)
-        .await
-        .or_internal("adding the new member")?;
-    let mut first_workspace = None;
-    for g in &grants {
-        let active = workspaces::find_in_org(&mut *tx, &inv.org_id, &g.workspace_id)
-            .await
-            .or_internal("checking an invited workspace")?
-            .is_some_and(|w| w.archived_at.is_none());
-        if active {
-            memberships::add_workspace_member_if_absent(
-                &mut *tx,
-                &g.workspace_id,
-                &user.id,
-                &g.role,
-                now,
-            )
-            .await
-            .or_internal("adding a workspace membership")?;
-            first_workspace.get_or_insert_with(|| g.workspace_id.clone());
-        }
-    }
-    // The invitation held a seat, so accepting never needs a new one; the check guards
-    // against a limit lowered since.
-    let (members, pending, limit) = seat_usage(state, &mut tx, &inv.org_id, now).await?;
-    if members + pending > limit {
-        return Err(Error::LimitReached(format!(
-            "{} has no free seat left. Ask an admin to free one.",
-            inv.org_name
-        )));
-    }
-    users::set_last_location(&mut *tx, &user.id, &inv.org_id, first_workspace.as_deref())
-        .await
-        .or_internal("remembering the new organization")?;
-    tx.commit()
-        .await
-        .or_internal("committing an accepted invitation")?;
-    Ok(Joined {
-        org_id: inv.org_id,
-        workspace_id: first_workspace,
     })
 }

@@ -103,6 +103,7 @@ pub async fn change_role(
     orgs::lock(&mut *tx, &actor.org_id)
         .await
         .or_internal("locking the organization")?;
+    actor.require_locked(&mut tx, Action::ManageMembers).await?;
     let current = memberships::org_role(&mut *tx, &actor.org_id, user_id)
         .await
         .or_internal("reading a role")?
@@ -132,6 +133,9 @@ pub async fn remove(db: &Db, actor: &OrgActor, user_id: &str) -> Result<(), Erro
     orgs::lock(&mut *tx, &actor.org_id)
         .await
         .or_internal("locking the organization")?;
+    if user_id != actor.user_id {
+        actor.require_locked(&mut tx, Action::ManageMembers).await?;
+    }
     let current = memberships::org_role(&mut *tx, &actor.org_id, user_id)
         .await
         .or_internal("reading a role")?

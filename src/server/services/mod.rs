@@ -1,6 +1,7 @@
 //! Use cases, one function each: authorize, validate, write in one transaction, side effects.
 //! Both the console's server functions and (later) the REST API call these.
 
+pub mod accepting;
 pub mod access;
 pub mod accounts;
 pub mod api_keys;

@@ -63,6 +63,9 @@ pub async fn candidates(
         .collect()
 }
 
+/// Most members one "Add members" submission may add.
+pub const MAX_ADDED_AT_ONCE: usize = 100;
+
 /// Adds organization members to the workspace with `role`. Returns how many were added.
 pub async fn add(
     db: &Db,
@@ -78,8 +81,11 @@ pub async fn add(
     if user_ids.is_empty() {
         return Err(Error::invalid("members", "Choose at least one member."));
     }
-    if ws.workspace.archived_at.is_some() {
-        return Err(Error::conflict("workspace", "This workspace is archived."));
+    if user_ids.len() > MAX_ADDED_AT_ONCE {
+        return Err(Error::invalid(
+            "members",
+            format!("Add at most {MAX_ADDED_AT_ONCE} members at a time."),
+        ));
     }
     let now = now_ms();
     let mut tx = db
