@@ -21,6 +21,7 @@ backend_tests!(
     landing_sends_visitors_where_they_belong,
     hostile_links_neither_redirect_away_nor_speak,
     failed_sign_ins_are_throttled,
+    security_headers_on_pages_and_the_rest,
     another_users_organization_is_not_found,
     forms_work_without_javascript,
     health_reports_the_database,
@@ -553,6 +554,53 @@ async fn failed_sign_ins_are_throttled(app: TestApp) {
         .unwrap();
     let res = attempt("ada@example.com", common::PASSWORD).await;
     assert_eq!(res.status, 200, "{}", res.body);
+}
+
+/// A page's policy names the nonce its inline scripts carry, and only that; other
+/// responses load nothing; nothing may frame the console; HSTS only over HTTPS.
+async fn security_headers_on_pages_and_the_rest(app: TestApp) {
+    let mut c = app.client();
+    let page = c.get("/signin").await;
+    let policy = page.header("content-security-policy").unwrap();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy");
+    let scripts = page.body.matches("<script").count();
+    assert!(scripts > 0);
+    assert_eq!(
+        page.body
+            .matches(&format!("<script nonce=\"{nonce}\""))
+            .count()
+            + page
+                .body
+                .matches(&format!("<script type=\"module\" nonce=\"{nonce}\""))
+                .count(),
+        scripts,
+        "every inline script carries this render's nonce"
+    );
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    assert!(!policy.contains("unsafe-eval'") || policy.contains("wasm-unsafe-eval"));
+    let again = c
+        .get("/signin")
+        .await
+        .header("content-security-policy")
+        .unwrap();
+    assert_ne!(again, policy, "a new nonce for every render");
+    let api = c.get("/v1/openapi.json").await;
+    assert_eq!(
+        api.header("content-security-policy").as_deref(),
+        Some("default-src 'none'; frame-ancestors 'none'; base-uri 'none'")
+    );
+    assert_eq!(page.header("strict-transport-security"), None);
+    let https = app.reconfigured(|c| c.cookie_secure = true).await;
+    let page = https.client().get("/signin").await;
+    assert!(
+        page.header("strict-transport-security")
+            .unwrap()
+            .contains("max-age=")
+    );
 }
 
 async fn health_reports_the_database(app: TestApp) {

@@ -1,5 +1,5 @@
 // Sign up, the shell, sign out and sign in: once hydrated, once without JavaScript.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { uniqueEmail, hydrated, signUp, signIn, signOut, switcher, screenshot } = require('./helpers');
 
 test('sign up lands in the default organization; sign out and in again', async ({ page }) => {

@@ -1,5 +1,5 @@
 // API keys: created in the console, shown once, used against /v1, revoked.
-const { test, expect, request } = require('@playwright/test');
+const { test, expect, request } = require('./fixtures');
 const { uniqueEmail, hydrated, signUp, screenshot } = require('./helpers');
 
 test('create a key, use it against /v1, revoke it', async ({ page, baseURL }) => {

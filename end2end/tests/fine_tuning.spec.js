@@ -1,7 +1,7 @@
 // The seed's promise: what a workspace key creates, every member of the workspace can use.
 // An admin makes a key in the console; a program uploads a dataset and starts a job with
 // it; the demo trainer runs the job; a second member sees the dataset and the model.
-const { test, expect, request } = require('@playwright/test');
+const { test, expect, request } = require('./fixtures');
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { uniqueEmail, hydrated, signUp, screenshot } = require('./helpers');

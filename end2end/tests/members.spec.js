@@ -1,5 +1,5 @@
 // Members and invitations, with two browser contexts and a local SMTP sink.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { startSmtpSink } = require('./smtp-sink');
 const { uniqueEmail, hydrated, signUp, switcher, screenshot } = require('./helpers');
 

@@ -1,6 +1,6 @@
 // Organizations and workspaces: create an organization from the switcher, switch,
 // create a workspace in Admin Settings, and what a Member may not do.
-const { test, expect } = require('@playwright/test');
+const { test, expect } = require('./fixtures');
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const { uniqueEmail, hydrated, signUp, signIn, signOut, switcher, screenshot } = require('./helpers');

@@ -16,6 +16,7 @@ pub mod password;
 pub mod repo;
 pub mod rest;
 pub mod router;
+pub mod security_headers;
 pub mod services;
 pub mod session;
 pub mod stall_guard;

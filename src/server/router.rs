@@ -1,6 +1,8 @@
 //! The axum router: pages, server functions, static files, health, and the layers around them.
 
-use super::{console_files, csrf, form_errors, rest, session, stall_guard, state::AppState};
+use super::{
+    console_files, csrf, form_errors, rest, security_headers, session, stall_guard, state::AppState,
+};
 use crate::app::{App, shell};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -14,6 +16,7 @@ pub fn build(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
     let upload_limit = rest::upload_body_limit(&state.config);
+    let https = state.config.cookie_secure;
     Router::new()
         .route("/healthz", get(health))
         .merge(rest::routes(state.clone()))
@@ -27,7 +30,10 @@ pub fn build(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(form_errors::only_our_form_errors))
         .layer(session::layer(state.db.clone(), state.config.cookie_secure))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
-        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::map_response(move |mut res| async move {
+            security_headers::add(&mut res, https);
+            res
+        }))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -40,21 +46,4 @@ async fn health(State(state): State<AppState>) -> (StatusCode, &'static str) {
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
     }
-}
-
-/// Invitation links carry their token in the path: never let it leak to another
-/// site through the Referer, and keep pages out of foreign frames.
-async fn security_headers(mut res: axum::response::Response) -> axum::response::Response {
-    use axum::http::{HeaderValue, header};
-    let headers = res.headers_mut();
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    res
 }
