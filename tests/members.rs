@@ -595,6 +595,39 @@ async fn a_removed_member_loses_access_at_the_next_request(app: TestApp) {
             .status,
         200
     );
+    // Bob made a key in Ada's workspace: the removal dialog says it stops working.
+    let mut bob_in_ada = common::Account {
+        client: app.sign_in("bob@example.com").await,
+        user_id: bob.user_id.clone(),
+        org_id: org.clone(),
+        workspace_id: ada.workspace_id.clone(),
+    };
+    let ws = ada.workspace_id.clone();
+    let key = common::v1::key(&app, &mut bob_in_ada, &ws).await;
+    let page: studio_console::domain::admin::MembersPage = ada
+        .client
+        .call("/api/list_members", &[("org_id", &org)])
+        .await
+        .json();
+    let row = page
+        .members
+        .iter()
+        .find(|m| m.user_id == bob.user_id)
+        .unwrap();
+    assert_eq!(row.working_keys, 1);
+    let dialog = ada
+        .client
+        .get(&format!(
+            "/o/{org}/settings/members?dialog=remove-member&member={}",
+            bob.user_id
+        ))
+        .await;
+    assert!(
+        dialog
+            .body
+            .contains("The API key they created stops working too."),
+        "the removal dialog says what happens to the key"
+    );
     let res = ada
         .client
         .call(
@@ -603,6 +636,9 @@ async fn a_removed_member_loses_access_at_the_next_request(app: TestApp) {
         )
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
+    let res = common::v1::v1(&app, "GET", "/v1/models", &key).await;
+    assert_eq!(res.status, 401);
+    assert!(res.body.contains("key_owner_not_member"), "{}", res.body);
     assert_eq!(
         bob.client
             .call("/api/load_shell", &[("org_id", &org)])

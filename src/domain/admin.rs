@@ -114,6 +114,8 @@ pub struct MemberRow {
     /// Names of the (active) workspaces they belong to.
     pub workspaces: Vec<String>,
     pub joined_at: i64,
+    /// Their working API keys in the organization: they stop working if they leave.
+    pub working_keys: i64,
 }
 
 /// One page of members matching a search.

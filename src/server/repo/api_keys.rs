@@ -114,6 +114,30 @@ pub async fn find_working<'e>(
     .await
 }
 
+/// How many working keys each of `user_ids` created in the organization's workspaces:
+/// the keys that stop working when they leave.
+pub async fn working_counts_by_creator<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    user_ids: &[String],
+    now: i64,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    if user_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT k.created_by, COUNT(*) FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id \
+         WHERE w.org_id = $1 AND w.archived_at IS NULL AND k.revoked_at IS NULL \
+         AND (k.expires_at IS NULL OR k.expires_at > $2) AND k.created_by IN ({}) GROUP BY k.created_by",
+        super::placeholders(3, user_ids.len())
+    );
+    let mut q = sqlx::query_as(&sql).bind(org_id).bind(now);
+    for id in user_ids {
+        q = q.bind(id);
+    }
+    q.fetch_all(db).await
+}
+
 pub async fn touch<'e>(db: impl AnyExecutor<'e>, key_id: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
         .bind(now)

@@ -9,7 +9,7 @@ use crate::domain::roles::OrgRole;
 use crate::server::authz::OrgActor;
 use crate::server::db::{Db, now_ms};
 use crate::server::error::{OrInternal, internal};
-use crate::server::repo::{invitations, memberships, orgs};
+use crate::server::repo::{api_keys, invitations, memberships, orgs};
 
 /// One page of members whose name or email contains `query`. Four queries, whatever the page.
 pub async fn page(
@@ -40,6 +40,9 @@ pub async fn page(
     let names = memberships::workspace_names_of(&db.pool, &actor.org_id, &ids)
         .await
         .or_internal("listing members' workspaces")?;
+    let keys = api_keys::working_counts_by_creator(&db.pool, &actor.org_id, &ids, now_ms())
+        .await
+        .or_internal("counting members' keys")?;
     let members = rows
         .into_iter()
         .map(|r| {
@@ -50,7 +53,12 @@ pub async fn page(
                 .filter(|(u, _)| *u == r.user_id)
                 .map(|(_, n)| n.clone())
                 .collect();
+            let working_keys = keys
+                .iter()
+                .find(|(u, _)| *u == r.user_id)
+                .map_or(0, |(_, n)| *n);
             Ok(MemberRow {
+                working_keys,
                 user_id: r.user_id,
                 name: r.name,
                 email: r.email,

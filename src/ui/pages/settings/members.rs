@@ -310,17 +310,25 @@ fn RemoveDialog(
         ("org_id", shell.org.id.clone()),
         ("user_id", member.user_id.clone()),
     ];
+    let keys = match member.working_keys {
+        0 => String::new(),
+        1 => " The API key they created stops working too.".to_owned(),
+        n => format!(" The {n} API keys they created stop working too."),
+    };
     let (title, description, button) = if leaving {
         (
             format!("Leave {}?", shell.org.name),
-            "You lose access to its workspaces at once. An admin can invite you again.".to_owned(),
+            format!(
+                "You lose access to its workspaces at once. An admin can invite you again.{}",
+                keys.replace("they", "you")
+            ),
             "Leave organization",
         )
     } else {
         (
             format!("Remove {} from {}?", member.name, shell.org.name),
             format!(
-                "{} loses access to the organization and its workspaces at their next click.",
+                "{} loses access to the organization and its workspaces at their next click.{keys}",
                 member.email
             ),
             "Remove member",
