@@ -26,6 +26,7 @@ backend_tests!(
     a_demotion_while_waiting_for_the_lock_is_seen,
     a_link_replaced_while_waiting_for_the_lock_is_refused,
     a_refused_sign_up_through_a_link_leaves_no_account,
+    invitation_emails_are_capped_per_day_and_per_invitation,
 );
 
 /// Holds the organization's lock in another transaction while `then` runs its writes,
@@ -119,6 +120,14 @@ async fn link_for(ada: &mut Account, email: &str) -> String {
     assert_eq!(res.status, 200, "{}", res.body);
     let link: String = res.json();
     link.rsplit('/').next().unwrap().to_owned()
+}
+
+/// Calls a server function that takes the organization and an invitation.
+async fn on_invitation(ada: &mut Account, endpoint: &str, id: &str) -> common::client::Response {
+    let org = ada.org_id.clone();
+    ada.client
+        .call(endpoint, &[("org_id", &org), ("invitation_id", id)])
+        .await
 }
 
 async fn set_seat_limit(app: &TestApp, org: &str, limit: i64) {
@@ -913,4 +922,62 @@ async fn a_refused_sign_up_through_a_link_leaves_no_account(app: TestApp) {
         "no account was left behind"
     );
     assert_eq!(app.count("organizations").await, 1);
+}
+
+/// At most `INVITE_EMAILS_PER_DAY` invitation emails an organization, resends included,
+/// and `INVITE_RESENDS` resends of one invitation; the refusal says the cap. "Copy link"
+/// sends no email and keeps working.
+async fn invitation_emails_are_capped_per_day_and_per_invitation(app: TestApp) {
+    let app = app
+        .reconfigured(|c| {
+            c.invite_emails_per_day = 3;
+            c.invite_resends = 1;
+        })
+        .await;
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    assert_eq!(
+        invite(&mut ada, "a@example.com b@example.com", "")
+            .await
+            .status,
+        200
+    );
+    let res = invite(&mut ada, "c@example.com d@example.com", "").await;
+    assert_eq!(res.status, 409, "{}", res.body);
+    let said = res.error().to_string();
+    assert!(
+        said.contains("3 invitation emails a day") && said.contains("1 more"),
+        "{said}"
+    );
+    let pending = invitations(&mut ada, "pending").await;
+    let id_of = |email: &str| {
+        pending
+            .iter()
+            .find(|i| i.email == email)
+            .unwrap()
+            .id
+            .clone()
+    };
+    let res = on_invitation(&mut ada, "/api/resend_invitation", &id_of("a@example.com")).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let res = on_invitation(&mut ada, "/api/resend_invitation", &id_of("a@example.com")).await;
+    assert_eq!(res.status, 409, "{}", res.body);
+    assert!(
+        res.error()
+            .to_string()
+            .contains("sent again once, the limit")
+    );
+    let res = on_invitation(&mut ada, "/api/resend_invitation", &id_of("b@example.com")).await;
+    assert_eq!(res.status, 409, "{}", res.body);
+    assert!(
+        res.error()
+            .to_string()
+            .contains("3 invitation emails a day")
+    );
+    let res = on_invitation(&mut ada, "/api/invitation_link", &id_of("b@example.com")).await;
+    assert_eq!(
+        res.status, 200,
+        "copying a link sends nothing: {}",
+        res.body
+    );
+    assert_eq!(app.count("outbox").await, 3);
 }

@@ -13,6 +13,10 @@ pub const MAX_BATCH_CHARS: usize = MAX_BATCH * 256;
 pub const MAX_WORKSPACE_GRANTS: usize = 100;
 /// How long an invitation link works, unless configured otherwise.
 pub const DEFAULT_VALIDITY_DAYS: i64 = 7;
+/// Invitation emails an organization may send in 24 hours, unless configured otherwise.
+pub const DEFAULT_EMAILS_PER_DAY: i64 = 500;
+/// Times one invitation may be sent again, unless configured otherwise.
+pub const DEFAULT_RESENDS: i64 = 5;
 /// Seats of an organization, unless configured otherwise.
 pub const DEFAULT_SEAT_LIMIT: i64 = 10;
 

@@ -1,6 +1,8 @@
 //! Configuration from the environment (documented in the README).
 
-use crate::domain::invitations::{DEFAULT_SEAT_LIMIT, DEFAULT_VALIDITY_DAYS};
+use crate::domain::invitations::{
+    DEFAULT_EMAILS_PER_DAY, DEFAULT_RESENDS, DEFAULT_SEAT_LIMIT, DEFAULT_VALIDITY_DAYS,
+};
 use leptos::config::LeptosOptions;
 use std::net::SocketAddr;
 
@@ -25,6 +27,10 @@ pub struct Config {
     pub seat_limit: i64,
     /// How long an invitation link works.
     pub invite_valid_days: i64,
+    /// Invitation emails (first sends and resends) an organization may send in 24 hours.
+    pub invite_emails_per_day: i64,
+    /// How many times one invitation may be sent again.
+    pub invite_resends: i64,
     /// The base models `/v1/models` lists.
     pub base_models: Vec<String>,
     /// Where uploaded datasets are stored.
@@ -92,6 +98,8 @@ impl Config {
                 .unwrap_or_else(|| "Studio Console <no-reply@localhost>".into()),
             seat_limit: number("SEAT_LIMIT", DEFAULT_SEAT_LIMIT, 1)?,
             invite_valid_days: number("INVITE_VALID_DAYS", DEFAULT_VALIDITY_DAYS, 1)?,
+            invite_emails_per_day: number("INVITE_EMAILS_PER_DAY", DEFAULT_EMAILS_PER_DAY, 1)?,
+            invite_resends: number("INVITE_RESENDS", DEFAULT_RESENDS, 0)?,
             base_models: model_list(
                 &var("BASE_MODELS").unwrap_or_else(|| DEFAULT_BASE_MODELS.into()),
             ),
@@ -124,6 +132,8 @@ impl Config {
             mail_from: "Studio Console <no-reply@localhost>".into(),
             seat_limit: DEFAULT_SEAT_LIMIT,
             invite_valid_days: DEFAULT_VALIDITY_DAYS,
+            invite_emails_per_day: DEFAULT_EMAILS_PER_DAY,
+            invite_resends: DEFAULT_RESENDS,
             base_models: model_list(DEFAULT_BASE_MODELS),
             data_dir: "data".into(),
             max_upload_bytes: DEFAULT_MAX_UPLOAD as u64,
@@ -172,6 +182,8 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("seat_limit", &self.seat_limit)
             .field("invite_valid_days", &self.invite_valid_days)
+            .field("invite_emails_per_day", &self.invite_emails_per_day)
+            .field("invite_resends", &self.invite_resends)
             .field("base_models", &self.base_models)
             .field("data_dir", &self.data_dir)
             .field("max_upload_bytes", &self.max_upload_bytes)

@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod files;
 pub mod fine_tuning;
+pub mod invitation_sends;
 pub mod invitations;
 pub mod memberships;
 pub mod orgs;

@@ -17,7 +17,9 @@ use crate::server::email::Invitation as InvitationEmail;
 use crate::server::error::{OrInternal, internal};
 use crate::server::ids::new_id;
 use crate::server::repo::users::UserRow;
-use crate::server::repo::{invitations, memberships, orgs, outbox, users, workspaces};
+use crate::server::repo::{
+    invitation_sends, invitations, memberships, orgs, outbox, users, workspaces,
+};
 use crate::server::state::AppState;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -214,6 +216,7 @@ pub async fn send(state: &AppState, actor: &OrgActor, input: &InviteInput) -> Re
             if free == 1 { "is" } else { "are" }
         )));
     }
+    check_daily_emails(state, &mut tx, &actor.org_id, needed, now).await?;
     let expires_at = now + valid_for_ms(state);
     let mut created = Vec::with_capacity(to_send.len());
     for email in to_send {
@@ -231,6 +234,9 @@ pub async fn send(state: &AppState, actor: &OrgActor, input: &InviteInput) -> Re
         invitations::insert(&mut *tx, &row, &hash)
             .await
             .or_internal("inserting an invitation")?;
+        invitation_sends::record(&mut *tx, &row.id, &row.org_id, now)
+            .await
+            .or_internal("counting an invitation email")?;
         for g in &grants {
             invitations::insert_grant(&mut *tx, &row.id, &g.workspace_id, g.role.as_str())
                 .await
@@ -345,12 +351,46 @@ pub async fn list(
         .collect()
 }
 
+const DAY_MS: i64 = 86_400_000;
+
+/// Refuses `needed` more invitation emails when they would pass the organization's daily
+/// cap (`INVITE_EMAILS_PER_DAY`). Run it under the organization's lock.
+async fn check_daily_emails(
+    state: &AppState,
+    conn: &mut sqlx::AnyConnection,
+    org_id: &str,
+    needed: i64,
+    now: i64,
+) -> Result<(), Error> {
+    let cap = state.config.invite_emails_per_day;
+    let sent = invitation_sends::count_for_org_since(&mut *conn, org_id, now - DAY_MS)
+        .await
+        .or_internal("counting invitation emails")?;
+    if sent + needed > cap {
+        return Err(Error::LimitReached(format!(
+            "An organization can send {cap} invitation emails a day; {sent} went out in the \
+             last 24 hours, so {} more can be sent now. Try again later.",
+            (cap - sent).max(0)
+        )));
+    }
+    Ok(())
+}
+
+/// Whether a renewal sends an email (Resend) or only makes a link to copy.
+#[derive(PartialEq)]
+enum Renewal {
+    Email,
+    LinkOnly,
+}
+
 /// Gives a pending or expired invitation a new link (the old one dies) and a new
-/// validity period. Re-opening an expired one takes a seat again, so it is checked.
+/// validity period. Re-opening an expired one takes a seat again, so it is checked; an
+/// email counts against the caps.
 async fn renew(
     state: &AppState,
     actor: &OrgActor,
     invitation_id: &str,
+    renewal: Renewal,
 ) -> Result<(invitations::InvitationDetailRow, String, i64), Error> {
     actor.require(Action::InviteMembers)?;
     let now = now_ms();
@@ -387,6 +427,26 @@ async fn renew(
             )));
         }
     }
+    if renewal == Renewal::Email {
+        let cap = state.config.invite_resends;
+        let sent = invitation_sends::count_for_invitation(&mut *tx, &inv.id)
+            .await
+            .or_internal("counting an invitation's emails")?;
+        if sent > cap {
+            let times = match cap {
+                0 => "It may not be sent again".to_owned(),
+                1 => "It was already sent again once, the limit".to_owned(),
+                n => format!("It was already sent again {n} times, the limit"),
+            };
+            return Err(Error::LimitReached(format!(
+                "{times}. Use \"Copy link\" to pass it on yourself, or revoke it and invite again."
+            )));
+        }
+        check_daily_emails(state, &mut tx, &actor.org_id, 1, now).await?;
+        invitation_sends::record(&mut *tx, &inv.id, &actor.org_id, now)
+            .await
+            .or_internal("counting an invitation email")?;
+    }
     let (token, hash) = new_token();
     let expires_at = now + valid_for_ms(state);
     invitations::renew(&mut *tx, &inv.id, &hash, expires_at)
@@ -400,8 +460,9 @@ async fn renew(
 
 /// Sends the invitation again with a new link.
 pub async fn resend(state: &AppState, actor: &OrgActor, invitation_id: &str) -> Result<(), Error> {
-    let (inv, token, expires_at) = renew(state, actor, invitation_id).await?;
-    let role = OrgRole::parse(&inv.role).unwrap_or(OrgRole::Member);
+    let (inv, token, expires_at) = renew(state, actor, invitation_id, Renewal::Email).await?;
+    let role =
+        OrgRole::parse(&inv.role).ok_or_else(|| internal("reading an invited role", &inv.role))?;
     let grants = list_grants(&state.db, &inv.id).await?;
     email_invitation(
         state, actor, &inv.id, &inv.email, role, &grants, &token, expires_at,
@@ -417,7 +478,7 @@ pub async fn fresh_link(
     actor: &OrgActor,
     invitation_id: &str,
 ) -> Result<String, Error> {
-    let (_, token, _) = renew(state, actor, invitation_id).await?;
+    let (_, token, _) = renew(state, actor, invitation_id, Renewal::LinkOnly).await?;
     Ok(link(state, &token))
 }
 
