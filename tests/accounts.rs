@@ -3,8 +3,8 @@
 mod common;
 
 use common::{TestApp, signed_up};
-use studio_console::domain::Error;
 use studio_console::domain::shell::{CurrentUser, ShellData};
+use studio_console::domain::{Error, paths};
 
 backend_tests!(
     sign_up_creates_one_org_one_workspace_two_memberships,
@@ -22,6 +22,7 @@ backend_tests!(
     hostile_links_neither_redirect_away_nor_speak,
     failed_sign_ins_are_throttled,
     security_headers_on_pages_and_the_rest,
+    every_console_form_works_without_javascript,
     another_users_organization_is_not_found,
     forms_work_without_javascript,
     health_reports_the_database,
@@ -601,6 +602,346 @@ async fn security_headers_on_pages_and_the_rest(app: TestApp) {
             .unwrap()
             .contains("max-age=")
     );
+}
+
+/// Every form of the console, submitted as a browser without JavaScript submits it: each
+/// answers with a redirect to a page (not an error in the URL), and the change is made.
+/// The two forms whose answer is shown once post to a plain route that shows it.
+async fn every_console_form_works_without_javascript(app: TestApp) {
+    let app = common::v1::with_trainer(&app).await;
+    let mut ada = common::account(&app, "Ada", "ada@example.com").await;
+    let bob = common::account(&app, "Bob", "bob@example.com").await;
+    let (org, ws) = (ada.org_id.clone(), ada.workspace_id.clone());
+    app.add_org_member(&org, &bob.user_id, "member").await;
+    let page = |path: String| format!("http://localhost{path}");
+    let members = page(format!("/o/{org}/settings/members"));
+    let workspaces = page(format!("/o/{org}/settings/workspaces"));
+    let ws_members = page(format!("/o/{org}/w/{ws}/members"));
+    let keys = page(format!("/o/{org}/w/{ws}/api-keys"));
+
+    // (server function, fields, the page the form is on)
+    async fn submit(c: &mut common::Client, f: &str, fields: &[(&str, &str)], on: &str) -> String {
+        let res = c.submit_form(f, fields, on).await;
+        assert!(
+            [302, 303].contains(&res.status),
+            "{f}: {} {}",
+            res.status,
+            res.body
+        );
+        let to = res.header("location").unwrap_or_default();
+        assert!(!to.contains("__err"), "{f} failed: {to}");
+        to
+    }
+    let c = &mut ada.client;
+    submit(
+        c,
+        "/api/rename_organization",
+        &[("org_id", &org), ("name", "Acme")],
+        &page(format!("/o/{org}/settings/general")),
+    )
+    .await;
+    submit(
+        c,
+        "/api/create_workspace",
+        &[("org_id", &org), ("name", "Research")],
+        &workspaces,
+    )
+    .await;
+    let research: String = sqlx::query_scalar("SELECT id FROM workspaces WHERE name = 'Research'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let in_research = [
+        ("org_id", org.as_str()),
+        ("workspace_id", research.as_str()),
+    ];
+    let mut rename = in_research.to_vec();
+    rename.push(("name", "Research Lab"));
+    submit(c, "/api/rename_workspace", &rename, &workspaces).await;
+    submit(c, "/api/archive_workspace", &in_research, &workspaces).await;
+    submit(c, "/api/unarchive_workspace", &in_research, &workspaces).await;
+    submit(
+        c,
+        "/api/create_organization",
+        &[("name", "Side project"), ("accept_tos", "on")],
+        &page("/o/x".into()),
+    )
+    .await;
+    assert_eq!(app.count("organizations").await, 3);
+
+    // Members and invitations.
+    submit(
+        c,
+        "/api/change_member_role",
+        &[
+            ("org_id", &org),
+            ("user_id", &bob.user_id),
+            ("role", "billing"),
+        ],
+        &members,
+    )
+    .await;
+    submit(
+        c,
+        "/api/send_invitations",
+        &[
+            ("org_id", &org),
+            ("emails", "carol@example.com dan@example.com"),
+            ("role", "member"),
+            ("workspaces", ""),
+        ],
+        &members,
+    )
+    .await;
+    let invitation = |email: &'static str| {
+        let pool = app.db.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>("SELECT id FROM invitations WHERE email = $1")
+                .bind(email)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let carol_inv = invitation("carol@example.com").await;
+    let dan_inv = invitation("dan@example.com").await;
+    submit(
+        c,
+        "/api/resend_invitation",
+        &[("org_id", &org), ("invitation_id", &carol_inv)],
+        &members,
+    )
+    .await;
+    submit(
+        c,
+        "/api/revoke_invitation",
+        &[("org_id", &org), ("invitation_id", &dan_inv)],
+        &members,
+    )
+    .await;
+    // "Copy link" posts to a page that shows the link; the form says where.
+    let list = c.get(&format!("/o/{org}/settings/members")).await;
+    let link_form = paths::invitation_link_form(&org, &carol_inv);
+    assert!(
+        list.body.contains(&format!("action=\"{link_form}\"")),
+        "the form posts to the link page"
+    );
+    let shown = c
+        .submit_form(
+            &link_form,
+            &[("org_id", &org), ("invitation_id", &carol_inv)],
+            &members,
+        )
+        .await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    let token = shown
+        .body
+        .split("/invite/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(shown.header("cache-control").as_deref(), Some("no-store"));
+    // Carol signs up through the link without JavaScript.
+    let mut carol = app.client();
+    let to = submit(
+        &mut carol,
+        "/api/sign_up_invited",
+        &[
+            ("token", &token),
+            ("name", "Carol"),
+            ("password", "long enough"),
+        ],
+        &page(format!("/invite/{token}")),
+    )
+    .await;
+    assert!(to.starts_with(&format!("/o/{org}")), "{to}");
+    let carol_id: String =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = 'carol@example.com'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    // Bob, signed in, accepts an invitation to another organization.
+    let mut eve = common::account(&app, "Eve", "eve@example.com").await;
+    let eve_org = eve.org_id.clone();
+    submit(
+        &mut eve.client,
+        "/api/send_invitations",
+        &[
+            ("org_id", &eve_org),
+            ("emails", "bob@example.com"),
+            ("role", "member"),
+            ("workspaces", ""),
+        ],
+        &page(format!("/o/{eve_org}/settings/members")),
+    )
+    .await;
+    let bob_inv = invitation("bob@example.com").await;
+    let shown = eve
+        .client
+        .submit_form(
+            &paths::invitation_link_form(&eve_org, &bob_inv),
+            &[],
+            &members,
+        )
+        .await;
+    let bob_token = shown
+        .body
+        .split("/invite/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut bob_browser = app.sign_in("bob@example.com").await;
+    let to = submit(
+        &mut bob_browser,
+        "/api/accept_invitation",
+        &[("token", &bob_token)],
+        &page(format!("/invite/{bob_token}")),
+    )
+    .await;
+    assert!(to.starts_with(&format!("/o/{eve_org}")), "{to}");
+
+    // A workspace's members.
+    let c = &mut ada.client;
+    let in_ws = [("org_id", org.as_str()), ("workspace_id", ws.as_str())];
+    let mut add = in_ws.to_vec();
+    add.extend([
+        ("user_ids[0]", bob.user_id.as_str()),
+        ("role", "contributor"),
+    ]);
+    submit(c, "/api/add_workspace_members", &add, &ws_members).await;
+    let mut change = in_ws.to_vec();
+    change.extend([("user_id", bob.user_id.as_str()), ("role", "admin")]);
+    submit(c, "/api/change_workspace_role", &change, &ws_members).await;
+    let mut remove = in_ws.to_vec();
+    remove.push(("user_id", bob.user_id.as_str()));
+    submit(c, "/api/remove_workspace_member", &remove, &ws_members).await;
+
+    // API keys: "Create API key" posts to a page that shows the key once.
+    let dialog = c
+        .get(&format!("/o/{org}/w/{ws}/api-keys?dialog=new-key"))
+        .await;
+    let key_form = paths::api_key_form(&org, &ws);
+    assert!(
+        dialog.body.contains(&format!("action=\"{key_form}\"")),
+        "the form posts to the key page"
+    );
+    let shown = c
+        .submit_form(&key_form, &[("name", "CI"), ("expiry", "never")], &keys)
+        .await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    let secret = shown
+        .body
+        .split("value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(secret.starts_with("sk-"), "{secret}");
+    assert_eq!(
+        common::v1::v1(&app, "GET", "/v1/models", &secret)
+            .await
+            .status,
+        200
+    );
+    // A bad name goes back to the dialog with the error, shown to this browser.
+    let refused = c
+        .submit_form(&key_form, &[("name", ""), ("expiry", "never")], &keys)
+        .await;
+    let back = refused.header("location").unwrap();
+    assert!(
+        back.contains("dialog=new-key") && back.contains("__err="),
+        "{back}"
+    );
+    let shown_again = c.get(back.trim_start_matches(&app.config.public_url)).await;
+    assert_eq!(shown_again.status, 200);
+    assert!(
+        shown_again.body.contains("aria-invalid=\"true\""),
+        "the field is marked"
+    );
+    let key_id: String = sqlx::query_scalar("SELECT id FROM api_keys WHERE name = 'CI'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let mut revoke = in_ws.to_vec();
+    revoke.push(("key_id", key_id.as_str()));
+    submit(c, "/api/revoke_api_key", &revoke, &keys).await;
+
+    // Datasets, fine-tuning and models.
+    let upload = common::v1::upload(
+        &app,
+        &common::v1::key(&app, &mut ada, &ws).await,
+        "fine-tune",
+        common::v1::GOOD,
+    )
+    .await;
+    let file: serde_json::Value = upload.json();
+    let file = file["id"].as_str().unwrap().to_owned();
+    let c = &mut ada.client;
+    let ft = page(format!("/o/{org}/w/{ws}/fine-tuning"));
+    let mut job = in_ws.to_vec();
+    job.extend([
+        ("model", "open-mistral-7b"),
+        ("training_file", file.as_str()),
+        ("suffix", ""),
+        ("n_epochs", ""),
+    ]);
+    submit(c, "/api/create_fine_tuning_job", &job, &ft).await;
+    submit(c, "/api/create_fine_tuning_job", &job, &ft).await;
+    let done = common::v1::train_next(&app).await;
+    let queued: String =
+        sqlx::query_scalar("SELECT id FROM fine_tuning_jobs WHERE status = 'queued'")
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    let mut cancel = in_ws.to_vec();
+    cancel.push(("job_id", queued.as_str()));
+    submit(c, "/api/cancel_fine_tuning_job", &cancel, &ft).await;
+    let mut delete_model = in_ws.to_vec();
+    let model = done["fine_tuned_model"].as_str().unwrap().to_owned();
+    delete_model.push(("model_id", model.as_str()));
+    submit(
+        c,
+        "/api/delete_model",
+        &delete_model,
+        &page(format!("/o/{org}/w/{ws}/models")),
+    )
+    .await;
+    let mut delete_file = in_ws.to_vec();
+    delete_file.push(("file_id", file.as_str()));
+    submit(
+        c,
+        "/api/delete_dataset",
+        &delete_file,
+        &page(format!("/o/{org}/w/{ws}/datasets")),
+    )
+    .await;
+    assert_eq!(app.count("files").await, 0);
+    assert_eq!(app.count("fine_tuned_models").await, 0);
+
+    // Last: removing a member.
+    submit(
+        c,
+        "/api/remove_member",
+        &[("org_id", &org), ("user_id", &carol_id)],
+        &members,
+    )
+    .await;
+    let still: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM org_members WHERE user_id = $1 AND org_id = $2")
+            .bind(&carol_id)
+            .bind(&org)
+            .fetch_one(&app.db.pool)
+            .await
+            .unwrap();
+    assert_eq!(still, 0);
 }
 
 async fn health_reports_the_database(app: TestApp) {

@@ -38,6 +38,16 @@ pub fn workspace_api_keys(org_id: &str, workspace_id: &str) -> String {
     format!("/o/{org_id}/w/{workspace_id}/api-keys")
 }
 
+/// Where the "Create API key" form posts without JavaScript (the page that shows the key).
+pub fn api_key_form(org_id: &str, workspace_id: &str) -> String {
+    format!("/o/{org_id}/w/{workspace_id}/api-keys/new")
+}
+
+/// Where "Copy link" posts without JavaScript (the page that shows the link).
+pub fn invitation_link_form(org_id: &str, invitation_id: &str) -> String {
+    format!("/o/{org_id}/settings/members/invitations/{invitation_id}/link")
+}
+
 pub fn workspace_datasets(org_id: &str, workspace_id: &str) -> String {
     format!("/o/{org_id}/w/{workspace_id}/datasets")
 }

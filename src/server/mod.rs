@@ -5,6 +5,7 @@ pub mod authz;
 pub mod cli;
 pub mod config;
 pub mod console_files;
+pub mod console_forms;
 pub mod csrf;
 pub mod db;
 pub mod demo_trainer;

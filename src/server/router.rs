@@ -1,7 +1,8 @@
 //! The axum router: pages, server functions, static files, health, and the layers around them.
 
 use super::{
-    console_files, csrf, form_errors, rest, security_headers, session, stall_guard, state::AppState,
+    console_files, console_forms, csrf, form_errors, rest, security_headers, session, stall_guard,
+    state::AppState,
 };
 use crate::app::{App, shell};
 use axum::Router;
@@ -21,6 +22,7 @@ pub fn build(state: AppState) -> Router {
         .route("/healthz", get(health))
         .merge(rest::routes(state.clone()))
         .merge(console_files::routes().layer(DefaultBodyLimit::max(upload_limit)))
+        .merge(console_forms::routes())
         .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         // Innermost, so that a retried render sees the same session.

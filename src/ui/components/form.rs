@@ -164,3 +164,38 @@ pub fn SubmitButton(
         </button>
     }
 }
+
+/// A form that, with JavaScript, dispatches `action` as `ActionForm` does and, without
+/// it, posts to `fallback`: a plain route that answers with a page of its own. For server
+/// functions whose answer is shown once (a new secret, a link), which a no-JS server
+/// function response cannot show (see `server::console_forms`).
+#[component]
+pub fn FallbackForm<ServFn>(
+    action: ServerAction<ServFn>,
+    /// Where the browser posts when the page has no JavaScript.
+    fallback: String,
+    #[prop(optional, into)] class: String,
+    children: Children,
+) -> impl IntoView
+where
+    ServFn:
+        leptos::server_fn::ServerFn + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+    ServFn::Output: Send + Sync + 'static,
+    ServFn::Error: Send + Sync + 'static,
+{
+    use leptos::form::FromFormData;
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        if ev.default_prevented() {
+            return;
+        }
+        ev.prevent_default();
+        if let Ok(input) = ServFn::from_event(&ev) {
+            action.dispatch(input);
+        }
+    };
+    view! {
+        <form class=class method="post" action=fallback novalidate=true on:submit=on_submit>
+            {children()}
+        </form>
+    }
+}

@@ -11,7 +11,8 @@ pub use confirm::ConfirmForm;
 pub use copy_field::CopyField;
 pub use dialog::{Dialog, DialogActions};
 pub use form::{
-    CheckboxField, FormAlert, SubmitButton, TextField, field_error, focus_first_invalid,
+    CheckboxField, FallbackForm, FormAlert, SubmitButton, TextField, field_error,
+    focus_first_invalid,
 };
 pub use menu::DropdownMenu;
 pub use when::when;

@@ -8,8 +8,8 @@ use crate::domain::permissions::Action;
 use crate::domain::shell::ShellData;
 use crate::domain::validation::MAX_ENTITY_NAME;
 use crate::ui::components::{
-    ConfirmForm, CopyField, Dialog, DialogActions, FormAlert, SubmitButton, TextField, field_error,
-    focus_first_invalid, when,
+    ConfirmForm, CopyField, Dialog, DialogActions, FallbackForm, FormAlert, SubmitButton,
+    TextField, field_error, focus_first_invalid, when,
 };
 use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
 use leptos::prelude::*;
@@ -189,8 +189,9 @@ fn NewKeyDialog(
                 .into_any(),
                 None => {
                     let (org_id, ws_id, close) = (org_id.clone(), ws_id.clone(), close.clone());
+                    let fallback = paths::api_key_form(&org_id, &ws_id);
                     view! {
-                        <ActionForm action attr:class="form" attr:novalidate=true>
+                        <FallbackForm action fallback class="form">
                             <input type="hidden" name="org_id" value=org_id/>
                             <input type="hidden" name="workspace_id" value=ws_id/>
                             <FormAlert error fields=&["name", "expiry"]/>
@@ -214,7 +215,7 @@ fn NewKeyDialog(
                             <DialogActions close_href=close>
                                 <SubmitButton label="Create key" busy_label="Creating…" pending=action.pending()/>
                             </DialogActions>
-                        </ActionForm>
+                        </FallbackForm>
                     }
                     .into_any()
                 }

@@ -8,7 +8,7 @@ use crate::domain::admin::{format_date, format_timestamp};
 use crate::domain::invitations::{InvitationStatus, InvitationView};
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
-use crate::ui::components::{CopyField, FormAlert};
+use crate::ui::components::{CopyField, FallbackForm, FormAlert};
 use crate::ui::layout::ErrorPanel;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -143,10 +143,10 @@ fn InvitationTable(
                         {h1}
                         <button type="submit" class="btn btn-small btn-secondary" aria-label=resend_label>"Resend"</button>
                     </ActionForm>
-                    <ActionForm action=link attr:class="inline-form">
+                    <FallbackForm action=link fallback=paths::invitation_link_form(o, i) class="inline-form">
                         {h2}
                         <button type="submit" class="btn btn-small btn-secondary" aria-label=link_label>"Copy link"</button>
-                    </ActionForm>
+                    </FallbackForm>
                     {pending.then(|| view! {
                         <ActionForm action=revoke attr:class="inline-form">
                             {h3}

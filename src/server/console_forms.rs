@@ -1,0 +1,135 @@
+//! The no-JavaScript side of the two forms whose answer is something shown once: a new API
+//! key's secret and a fresh invitation link. With JavaScript the dialog calls the server
+//! function and shows the value in place. Without it the form posts here, and this answers
+//! with a page that shows the value: Leptos drops the body of a server function's no-JS
+//! response, and redirecting to a page that shows it would mean storing the secret.
+//! Errors go back to the form the way server functions send them (`__err` in the URL).
+
+use super::auth;
+use super::authz::OrgActor;
+use super::services::{api_keys, invitations};
+use super::state::AppState;
+use crate::domain::{Error, paths};
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::post;
+use leptos::server_fn::error::ServerFnUrlError;
+use tower_sessions::Session;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(&paths::api_key_form("{org}", "{ws}"), post(create_api_key))
+        .route(
+            &paths::invitation_link_form("{org}", "{id}"),
+            post(invitation_link),
+        )
+}
+
+#[derive(Template)]
+#[template(path = "shown_once.html")]
+struct ShownOnce<'a> {
+    title: &'a str,
+    help: &'a str,
+    label: &'a str,
+    value: &'a str,
+    back: &'a str,
+}
+
+fn shown_once(page: ShownOnce<'_>) -> Response {
+    match page.render() {
+        // Never cached: the value is shown once.
+        Ok(html) => ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response(),
+        Err(e) => {
+            let reference = crate::server::error::internal("rendering a page", e);
+            (
+                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                reference.to_string(),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Back to the form, with the error where the page's server action finds it.
+fn back_with_error(state: &AppState, form_page: &str, server_fn_path: &str, e: Error) -> Response {
+    if e == Error::Unauthenticated {
+        return Redirect::to(paths::SIGN_IN).into_response();
+    }
+    let base = format!("{}{form_page}", state.config.public_url);
+    match ServerFnUrlError::new(server_fn_path, e).to_url(&base) {
+        Ok(url) => Redirect::to(url.as_str()).into_response(),
+        Err(_) => Redirect::to(form_page).into_response(),
+    }
+}
+
+async fn org_actor(state: &AppState, session: &Session, org: &str) -> Result<OrgActor, Error> {
+    let user = auth::require_user(state, session).await?;
+    OrgActor::resolve(&state.db, &user.id, org).await
+}
+
+#[derive(serde::Deserialize)]
+struct NewKey {
+    name: String,
+    expiry: String,
+    expires_on: Option<String>,
+}
+
+async fn create_api_key(
+    State(state): State<AppState>,
+    session: Session,
+    Path((org, ws)): Path<(String, String)>,
+    Form(form): Form<NewKey>,
+) -> Response {
+    let keys_page = paths::workspace_api_keys(&org, &ws);
+    let created = async {
+        let actor = org_actor(&state, &session, &org).await?;
+        api_keys::create(
+            &state.db,
+            &actor,
+            &ws,
+            &form.name,
+            &form.expiry,
+            form.expires_on.as_deref(),
+        )
+        .await
+    };
+    match created.await {
+        Ok(c) => shown_once(ShownOnce {
+            title: "API key created",
+            help: "This is the only time the key is shown. Copy it into your secret manager now.",
+            label: &format!("Your key \"{}\"", c.key.name),
+            value: &c.secret,
+            back: &keys_page,
+        }),
+        Err(e) => {
+            let dialog = format!("{keys_page}?{}=new-key", paths::DIALOG_PARAM);
+            back_with_error(&state, &dialog, "/api/create_api_key", e)
+        }
+    }
+}
+
+async fn invitation_link(
+    State(state): State<AppState>,
+    session: Session,
+    Path((org, id)): Path<(String, String)>,
+) -> Response {
+    let members_page = paths::settings_members(&org);
+    let link = async {
+        let actor = org_actor(&state, &session, &org).await?;
+        invitations::fresh_link(&state, &actor, &id).await
+    };
+    match link.await {
+        Ok(link) => shown_once(ShownOnce {
+            title: "Invitation link",
+            help: "Pass this link on yourself. Links sent earlier for this invitation no longer work.",
+            label: "Invitation link",
+            value: &link,
+            back: &members_page,
+        }),
+        Err(e) => back_with_error(&state, &members_page, "/api/invitation_link", e),
+    }
+}
