@@ -615,6 +615,44 @@ async fn every_server_function_checks_every_caller(app: TestApp) {
             }
         }
     }
+
+    // The no-JavaScript pages of the two forms whose answer is shown once are checked
+    // like their server functions: 200 with the value for those allowed, and for everyone
+    // else a way back (sign-in, or the form with an error) that shows nothing.
+    let plain: [(String, Vec<(&str, &str)>, [bool; 6]); 2] = [
+        (
+            studio_console::domain::paths::api_key_form(&ctx.org, &ctx.default_ws),
+            vec![("name", "plain"), ("expiry", "never")],
+            [false, false, false, true, false, true],
+        ),
+        (
+            studio_console::domain::paths::invitation_link_form(&ctx.org, &ctx.invitation),
+            vec![],
+            [false, false, false, false, false, true],
+        ),
+    ];
+    for (path, fields, allowed) in &plain {
+        for (i, email) in emails.iter().enumerate() {
+            let mut client = match email {
+                Some(e) => app.sign_in(e).await,
+                None => app.client(),
+            };
+            let res = client
+                .submit_form(path, fields, "http://localhost/")
+                .await;
+            let shown = res.status == 200 && (res.body.contains("sk-") || res.body.contains("/invite/"));
+            let to = res.header("location").unwrap_or_default();
+            let refused = res.status == 303
+                && (to == "/signin" || to.contains("__err="))
+                && !res.body.contains("sk-");
+            if (allowed[i] && !shown) || (!allowed[i] && !refused) {
+                failures.push(format!(
+                    "{path} as {}: allowed={} but got {} {to}",
+                    CALLERS[i], allowed[i], res.status
+                ));
+            }
+        }
+    }
     assert!(
         failures.is_empty(),
         "authorization matrix violations:\n{}",
