@@ -619,7 +619,9 @@ async fn every_server_function_checks_every_caller(app: TestApp) {
     // The no-JavaScript pages of the two forms whose answer is shown once are checked
     // like their server functions: 200 with the value for those allowed, and for everyone
     // else a way back (sign-in, or the form with an error) that shows nothing.
-    let plain: [(String, Vec<(&str, &str)>, [bool; 6]); 2] = [
+    // (the page's path, its form fields, which callers may have it)
+    type PlainForm<'a> = (String, Vec<(&'a str, &'a str)>, [bool; 6]);
+    let plain: [PlainForm; 2] = [
         (
             studio_console::domain::paths::api_key_form(&ctx.org, &ctx.default_ws),
             vec![("name", "plain"), ("expiry", "never")],
@@ -637,10 +639,9 @@ async fn every_server_function_checks_every_caller(app: TestApp) {
                 Some(e) => app.sign_in(e).await,
                 None => app.client(),
             };
-            let res = client
-                .submit_form(path, fields, "http://localhost/")
-                .await;
-            let shown = res.status == 200 && (res.body.contains("sk-") || res.body.contains("/invite/"));
+            let res = client.submit_form(path, fields, "http://localhost/").await;
+            let shown =
+                res.status == 200 && (res.body.contains("sk-") || res.body.contains("/invite/"));
             let to = res.header("location").unwrap_or_default();
             let refused = res.status == 303
                 && (to == "/signin" || to.contains("__err="))

@@ -27,6 +27,7 @@ backend_tests!(
     a_link_replaced_while_waiting_for_the_lock_is_refused,
     a_refused_sign_up_through_a_link_leaves_no_account,
     invitation_emails_are_capped_per_day_and_per_invitation,
+    invitation_emails_go_over_tls_when_the_url_says_so,
 );
 
 /// Holds the organization's lock in another transaction while `then` runs its writes,
@@ -980,4 +981,72 @@ async fn invitation_emails_are_capped_per_day_and_per_invitation(app: TestApp) {
         res.body
     );
     assert_eq!(app.count("outbox").await, 3);
+}
+
+/// Waits for the outbox entry of the email to `to` to be sent or to fail; its error.
+async fn delivery(app: &TestApp, to: &str) -> Option<String> {
+    for _ in 0..100 {
+        let row: Option<(Option<i64>, Option<String>)> =
+            sqlx::query_as("SELECT sent_at, error FROM outbox WHERE to_email = $1")
+                .bind(to)
+                .fetch_optional(&app.db.pool)
+                .await
+                .unwrap();
+        if let Some((Some(_), error)) = row {
+            return error;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the email to {to} was neither sent nor failed");
+}
+
+/// `smtps://` speaks TLS from the first byte, `?tls=required` insists on STARTTLS: the
+/// invitation arrives encrypted, checked against `SMTP_CA_FILE`. A relay that offers no
+/// STARTTLS, or a certificate nobody trusts, gets nothing, and the outbox says why.
+async fn invitation_emails_go_over_tls_when_the_url_says_so(app: TestApp) {
+    use common::smtp::{Mode, start};
+    let cases = [
+        (Mode::Implicit, "smtps://127.0.0.1:{port}", true, true),
+        (
+            Mode::StartTls,
+            "smtp://127.0.0.1:{port}?tls=required",
+            true,
+            true,
+        ),
+        (
+            Mode::Plain,
+            "smtp://127.0.0.1:{port}?tls=required",
+            true,
+            false,
+        ),
+        (Mode::Implicit, "smtps://127.0.0.1:{port}", false, false),
+    ];
+    for (n, (mode, url, trust, delivered)) in cases.into_iter().enumerate() {
+        let sink = start(mode, &app.config.data_dir.join(format!("smtp{n}"))).await;
+        let url = url.replace("{port}", &sink.port.to_string());
+        let ca = trust.then(|| sink.ca_file.clone());
+        let app = app
+            .reconfigured(|c| {
+                c.smtp_url = Some(url.clone());
+                c.smtp_ca_file = ca;
+            })
+            .await;
+        let mut ada = account(&app, "Ada", &format!("ada{n}@example.com")).await;
+        let to = format!("guest{n}@example.com");
+        assert_eq!(invite(&mut ada, &to, "").await.status, 200);
+        let error = delivery(&app, &to).await;
+        let received = sink.received.lock().unwrap().clone();
+        if delivered {
+            assert_eq!(error, None, "{url}");
+            assert_eq!(received.len(), 1, "{url}");
+            assert!(received[0].over_tls, "{url}: sent in the clear");
+            assert!(
+                received[0].data.contains("/invite/"),
+                "{url}: the link is in it"
+            );
+        } else {
+            assert!(error.is_some(), "{url}: the outbox says it failed");
+            assert!(received.is_empty(), "{url}: nothing may reach this relay");
+        }
+    }
 }

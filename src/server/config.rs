@@ -21,6 +21,8 @@ pub struct Config {
     pub public_url: String,
     /// `smtp://host:port` (or `smtps://user:pass@host`); without it emails only go to the outbox.
     pub smtp_url: Option<String>,
+    /// An extra trusted root certificate (PEM) for the relay's TLS (`SMTP_CA_FILE`).
+    pub smtp_ca_file: Option<std::path::PathBuf>,
     /// The From of every email.
     pub mail_from: String,
     /// Seats of an organization that has no limit of its own.
@@ -94,6 +96,7 @@ impl Config {
                 .trim_end_matches('/')
                 .to_owned(),
             smtp_url: var("SMTP_URL"),
+            smtp_ca_file: var("SMTP_CA_FILE").map(Into::into),
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Studio Console <no-reply@localhost>".into()),
             seat_limit: number("SEAT_LIMIT", DEFAULT_SEAT_LIMIT, 1)?,
@@ -129,6 +132,7 @@ impl Config {
             output_name: "studio-console".into(),
             public_url: "http://127.0.0.1:3000".into(),
             smtp_url: None,
+            smtp_ca_file: None,
             mail_from: "Studio Console <no-reply@localhost>".into(),
             seat_limit: DEFAULT_SEAT_LIMIT,
             invite_valid_days: DEFAULT_VALIDITY_DAYS,
@@ -158,7 +162,7 @@ impl Config {
 }
 
 /// A URL without its credentials (`scheme://***@host...`).
-fn redact_url(url: &str) -> String {
+pub fn redact_url(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
         (Some(scheme), Some(at)) if at > scheme => {
             format!("{}://***{}", &url[..scheme], &url[at..])
@@ -179,6 +183,7 @@ impl std::fmt::Debug for Config {
             .field("output_name", &self.output_name)
             .field("public_url", &self.public_url)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("smtp_ca_file", &self.smtp_ca_file)
             .field("mail_from", &self.mail_from)
             .field("seat_limit", &self.seat_limit)
             .field("invite_valid_days", &self.invite_valid_days)

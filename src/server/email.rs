@@ -43,26 +43,75 @@ pub struct Invitation<'a> {
     pub expires: &'a str,
 }
 
-/// `smtp://[user:password@]host[:port]`: plain SMTP (default port 25) to a relay such as
-/// the machine's own MTA, which handles TLS to the outside world.
-fn smtp_transport(url: &str) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-    let bad = || format!("SMTP_URL {url:?}: expected smtp://[user:password@]host[:port]");
-    let rest = url
-        .strip_prefix("smtp://")
-        .ok_or_else(bad)?
-        .trim_end_matches('/');
+/// The mail relay, from `SMTP_URL`:
+/// - `smtp://[user:password@]host[:port]`: plain SMTP (port 25), for a relay on the machine
+///   or a trusted network, such as the machine's own MTA;
+/// - `smtp://...?tls=required`: STARTTLS, and no mail is sent if the relay does not offer
+///   it (`?tls=opportunistic`: STARTTLS when offered);
+/// - `smtps://[user:password@]host[:port]`: TLS from the first byte (port 465).
+///
+/// Certificates are checked against the public roots, plus `ca_file` (PEM) when the relay
+/// has a certificate of its own (`SMTP_CA_FILE`).
+fn smtp_transport(
+    url: &str,
+    ca_file: Option<&std::path::Path>,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+    let bad = || {
+        format!(
+            "SMTP_URL {:?}: expected smtp://[user:password@]host[:port][?tls=required|opportunistic] \
+             or smtps://[user:password@]host[:port]",
+            super::config::redact_url(url)
+        )
+    };
+    let (implicit_tls, rest) = match (url.strip_prefix("smtps://"), url.strip_prefix("smtp://")) {
+        (Some(rest), _) => (true, rest),
+        (None, Some(rest)) => (false, rest),
+        (None, None) => return Err(bad()),
+    };
+    let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let rest = rest.trim_end_matches('/');
     let (credentials, host_port) = match rest.rsplit_once('@') {
         Some((c, h)) => (Some(c), h),
         None => (None, rest),
     };
+    let default_port = if implicit_tls { 465 } else { 25 };
     let (host, port) = match host_port.rsplit_once(':') {
         Some((h, p)) => (h, p.parse::<u16>().map_err(|_| bad())?),
-        None => (host_port, 25),
+        None => (host_port, default_port),
     };
     if host.is_empty() {
         return Err(bad());
     }
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(port);
+    let starttls = match query {
+        "" => None,
+        "tls=required" => Some(true),
+        "tls=opportunistic" => Some(false),
+        _ => return Err(bad()),
+    };
+    if implicit_tls && starttls.is_some() {
+        return Err(bad());
+    }
+    let tls = || -> Result<TlsParameters, String> {
+        let mut params = TlsParameters::builder(host.to_owned());
+        if let Some(path) = ca_file {
+            let pem =
+                std::fs::read(path).map_err(|e| format!("SMTP_CA_FILE {}: {e}", path.display()))?;
+            let cert = Certificate::from_pem(&pem)
+                .map_err(|e| format!("SMTP_CA_FILE {}: {e}", path.display()))?;
+            params = params.add_root_certificate(cert);
+        }
+        params.build_rustls().map_err(|e| format!("SMTP TLS: {e}"))
+    };
+    let mode = match (implicit_tls, starttls) {
+        (true, _) => Tls::Wrapper(tls()?),
+        (false, Some(true)) => Tls::Required(tls()?),
+        (false, Some(false)) => Tls::Opportunistic(tls()?),
+        (false, None) => Tls::None,
+    };
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+        .port(port)
+        .tls(mode);
     if let Some(c) = credentials {
         let (user, password) = c.split_once(':').ok_or_else(bad)?;
         builder = builder.credentials(lettre::transport::smtp::authentication::Credentials::new(
@@ -80,8 +129,14 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    pub fn new(smtp_url: Option<&str>, from: &str) -> Result<Mailer, String> {
-        let smtp = smtp_url.map(smtp_transport).transpose()?;
+    pub fn new(
+        smtp_url: Option<&str>,
+        ca_file: Option<&std::path::Path>,
+        from: &str,
+    ) -> Result<Mailer, String> {
+        let smtp = smtp_url
+            .map(|url| smtp_transport(url, ca_file))
+            .transpose()?;
         from.parse::<Mailbox>()
             .map_err(|e| format!("MAIL_FROM {from:?}: {e}"))?;
         Ok(Mailer {
@@ -151,5 +206,35 @@ impl Mailer {
             }
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn relay_urls_are_read_or_refused_with_the_forms_that_work() {
+        for ok in [
+            "smtp://localhost",
+            "smtp://user:pw@relay.example:587?tls=required",
+            "smtp://relay.example?tls=opportunistic",
+            "smtps://user:pw@relay.example",
+        ] {
+            assert!(super::smtp_transport(ok, None).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://relay.example",
+            "smtps://relay.example?tls=required",
+            "smtp://relay.example?tls=sometimes",
+            "smtp://:25",
+            "smtp://relay.example:port",
+        ] {
+            let err = super::smtp_transport(bad, None).err().unwrap_or_default();
+            assert!(err.contains("expected smtp://"), "{bad}: {err}");
+        }
+        // The message never shows a password.
+        let err = super::smtp_transport("smtp://u:secret@h?tls=x", None)
+            .err()
+            .unwrap();
+        assert!(!err.contains("secret"), "{err}");
     }
 }

@@ -17,7 +17,11 @@ impl AppState {
     /// Fails only on a bad mail setting (`SMTP_URL`, `MAIL_FROM`).
     pub fn new(db: Db, config: Config) -> Result<Self, String> {
         let leptos_options = config.leptos_options();
-        let mailer = Mailer::new(config.smtp_url.as_deref(), &config.mail_from)?;
+        let mailer = Mailer::new(
+            config.smtp_url.as_deref(),
+            config.smtp_ca_file.as_deref(),
+            &config.mail_from,
+        )?;
         Ok(AppState {
             db,
             config: Arc::new(config),

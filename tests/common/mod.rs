@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod client;
+pub mod smtp;
 pub mod v1;
 
 use std::sync::atomic::{AtomicU64, Ordering};
