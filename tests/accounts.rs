@@ -23,6 +23,7 @@ backend_tests!(
     failed_sign_ins_are_throttled,
     security_headers_on_pages_and_the_rest,
     every_console_form_works_without_javascript,
+    server_function_bodies_are_bounded,
     another_users_organization_is_not_found,
     forms_work_without_javascript,
     health_reports_the_database,
@@ -942,6 +943,74 @@ async fn every_console_form_works_without_javascript(app: TestApp) {
             .await
             .unwrap();
     assert_eq!(still, 0);
+}
+
+/// A server function's body is read whole into memory: past 64 KB it is refused, with or
+/// without a declared length, and the message says the bound.
+async fn server_function_bodies_are_bounded(app: TestApp) {
+    use axum::body::Body;
+    use axum::http::Request;
+    // A padded sign-up within the bound creates the account (extra fields are ignored)...
+    let small = Request::post("/api/sign_up")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(
+            "name=Bob&email=bob%40example.com&password=long+enough+password&pad=xx",
+        ))
+        .unwrap();
+    assert_eq!(app.client().send(small).await.status, 200);
+    // ...and padded past it, it would too if it were read whole.
+    let big = format!(
+        "name=Ada&email=ada%40example.com&password=long+enough+password&pad={}",
+        "x".repeat(1024 * 1024)
+    );
+    let declared = Request::post("/api/sign_up")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("content-length", big.len())
+        .body(Body::from(big.clone()))
+        .unwrap();
+    let res = app.client().send(declared).await;
+    assert_eq!(res.status, 413, "{}", res.body);
+    assert!(res.body.contains("64 KB"), "{}", res.body);
+    let chunked = Request::post("/api/sign_up")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from_stream(futures_util_stream(big)))
+        .unwrap();
+    let res = app.client().send(chunked).await;
+    assert!(
+        res.status >= 400,
+        "an unbounded chunked body was read: {}",
+        res.status
+    );
+    assert_eq!(app.count("users").await, 1, "nothing more was created");
+    // An ordinary form still goes through.
+    let res = app
+        .client()
+        .call(
+            "/api/sign_in",
+            &[("email", "a@example.com"), ("password", "x")],
+        )
+        .await;
+    assert_eq!(res.status, 401);
+}
+
+/// The body in 8 KB chunks, with no length known in advance.
+fn futures_util_stream(
+    text: String,
+) -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send {
+    let chunks: Vec<Vec<u8>> = text.into_bytes().chunks(8192).map(<[u8]>::to_vec).collect();
+    ChunkStream(chunks.into_iter())
+}
+
+struct ChunkStream(std::vec::IntoIter<Vec<u8>>);
+
+impl futures_core::Stream for ChunkStream {
+    type Item = Result<Vec<u8>, std::io::Error>;
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        std::task::Poll::Ready(self.0.next().map(Ok))
+    }
 }
 
 async fn health_reports_the_database(app: TestApp) {

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod authz;
+pub mod body_limits;
 pub mod cli;
 pub mod config;
 pub mod console_files;

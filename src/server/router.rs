@@ -1,8 +1,8 @@
 //! The axum router: pages, server functions, static files, health, and the layers around them.
 
 use super::{
-    console_files, console_forms, csrf, form_errors, rest, security_headers, session, stall_guard,
-    state::AppState,
+    body_limits, console_files, console_forms, csrf, form_errors, rest, security_headers, session,
+    stall_guard, state::AppState,
 };
 use crate::app::{App, shell};
 use axum::Router;
@@ -31,6 +31,9 @@ pub fn build(state: AppState) -> Router {
         }))
         .layer(axum::middleware::from_fn(form_errors::only_our_form_errors))
         .layer(session::layer(state.db.clone(), state.config.cookie_secure))
+        .layer(axum::middleware::from_fn(
+            body_limits::limit_server_function_bodies,
+        ))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
         .layer(axum::middleware::map_response(move |mut res| async move {
             security_headers::add(&mut res, https);

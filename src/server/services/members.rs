@@ -11,6 +11,9 @@ use crate::server::db::{Db, now_ms};
 use crate::server::error::{OrInternal, internal};
 use crate::server::repo::{api_keys, invitations, memberships, orgs};
 
+/// The longest member search.
+pub const MAX_QUERY_CHARS: usize = 200;
+
 /// One page of members whose name or email contains `query`. Four queries, whatever the page.
 pub async fn page(
     db: &Db,
@@ -20,6 +23,12 @@ pub async fn page(
     default_seat_limit: i64,
 ) -> Result<MembersPage, Error> {
     actor.require(Action::ViewMembers)?;
+    if query.chars().count() > MAX_QUERY_CHARS {
+        return Err(Error::invalid(
+            "query",
+            format!("Search with at most {MAX_QUERY_CHARS} characters."),
+        ));
+    }
     let pattern = (!query.trim().is_empty()).then(|| memberships::like_pattern(query.trim()));
     let pattern = pattern.as_deref();
     let total = memberships::count_matching(&db.pool, &actor.org_id, pattern)
