@@ -324,25 +324,47 @@ async fn the_trainer_needs_its_token(app: TestApp) {
     assert_eq!(res.status, 401);
     let app = with_trainer(&app).await;
     let (_ada, key, _file) = key_and_dataset(&app).await;
-    for auth in [
-        String::new(),
-        "Bearer wrong-token-0123456789".into(),
-        format!("Bearer {key}"),
-    ] {
-        let mut req = Request::post("/internal/trainer/jobs/claim");
-        if !auth.is_empty() {
-            req = req.header("authorization", auth.as_str());
+    // Every trainer route refuses everything but the trainer's token: nothing, a wrong
+    // token, a workspace key, a signed-in person's cookie.
+    let routes = [
+        ("POST", "/internal/trainer/jobs/claim".to_owned()),
+        ("GET", "/internal/trainer/jobs/ftjob-x/files/file-x".to_owned()),
+        ("POST", "/internal/trainer/jobs/ftjob-x/progress".to_owned()),
+        ("POST", "/internal/trainer/jobs/ftjob-x/complete".to_owned()),
+    ];
+    for (method, path) in &routes {
+        for auth in [
+            String::new(),
+            "Bearer wrong-token-0123456789".into(),
+            format!("Bearer {key}"),
+            "cookie".into(),
+        ] {
+            let mut req = Request::builder()
+                .method(*method)
+                .uri(path.as_str())
+                .header("content-type", "application/json");
+            let mut client = if auth == "cookie" {
+                app.sign_in("ada@example.com").await
+            } else {
+                if !auth.is_empty() {
+                    req = req.header("authorization", auth.as_str());
+                }
+                app.client()
+            };
+            let res = client.send(req.body(Body::from("{}")).unwrap()).await;
+            assert_eq!(res.status, 401, "{method} {path} with {auth:?}");
+            assert_eq!(
+                res.json::<Value>()["error"]["code"],
+                "invalid_trainer_token"
+            );
         }
-        let res = app.client().send(req.body(Body::empty()).unwrap()).await;
-        assert_eq!(res.status, 401, "{auth}");
-        assert_eq!(
-            res.json::<Value>()["error"]["code"],
-            "invalid_trainer_token"
-        );
     }
-    // Nor does the trainer token open /v1.
-    let res = v1(&app, "GET", "/v1/models", TRAINER_TOKEN).await;
-    assert_eq!(res.status, 401);
+    // Nor does the trainer token open any /v1 endpoint.
+    for e in studio_console::server::rest::endpoints::ENDPOINTS {
+        let path = e.path.replace("{id}", "x");
+        let res = v1(&app, &e.method.to_uppercase(), &path, TRAINER_TOKEN).await;
+        assert_eq!(res.status, 401, "{} {path}", e.method);
+    }
 }
 
 async fn api_clients_may_call_from_any_origin(app: TestApp) {

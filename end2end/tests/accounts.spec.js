@@ -106,3 +106,25 @@ test.describe('without JavaScript', () => {
     await expect(switcher(page)).toContainText("Noah Script's Organization");
   });
 });
+
+// `next` values that some browsers turn into another site (a tab is dropped, a backslash
+// read as a slash) are not followed: signing in stays on the console, with and without JS.
+for (const javaScriptEnabled of [true, false]) {
+  test(`a hostile next parameter keeps sign-in on the console (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async ({ browser, baseURL }) => {
+    const context = await browser.newContext({ javaScriptEnabled, baseURL });
+    const page = await context.newPage();
+    const email = uniqueEmail('nextie');
+    await signUp(page, 'Nextie', email);
+    await context.clearCookies();
+    for (const next of ['%2F%09%2Fevil.example', '%2F%5Cevil.example', '%2F%2Fevil.example']) {
+      await page.goto(`/signin?next=${next}`);
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill('correct horse battery staple');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await expect(page).toHaveURL(/\/o\/org_[0-9a-f]+\/w\/ws_[0-9a-f]+$/);
+      expect(new URL(page.url()).host).toBe(new URL(baseURL).host);
+      await context.clearCookies();
+    }
+    await context.close();
+  });
+}
