@@ -147,8 +147,10 @@ impl Mailer {
 
     /// Records the invitation email in the outbox and sends it in the background.
     pub async fn send_invitation(&self, db: &Db, mail: Invitation<'_>) -> Result<(), String> {
+        // Names are people's and organizations' own text (bounded, without control
+        // characters): quoted, so a name that reads like an instruction is seen as a name.
         let subject = format!(
-            "{} invited you to join {} on Studio Console",
+            "{} invited you to join “{}” on Studio Console",
             mail.inviter, mail.org_name
         );
         let html = InvitationHtml {
