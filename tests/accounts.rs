@@ -735,15 +735,7 @@ async fn every_console_form_works_without_javascript(app: TestApp) {
         )
         .await;
     assert_eq!(shown.status, 200, "{}", shown.body);
-    let token = shown
-        .body
-        .split("/invite/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let token = shown_value(&shown.body, "/invite/");
     assert_eq!(shown.header("cache-control").as_deref(), Some("no-store"));
     // Carol signs up through the link without JavaScript.
     let mut carol = app.client();
@@ -788,15 +780,7 @@ async fn every_console_form_works_without_javascript(app: TestApp) {
             &members,
         )
         .await;
-    let bob_token = shown
-        .body
-        .split("/invite/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let bob_token = shown_value(&shown.body, "/invite/");
     let mut bob_browser = app.sign_in("bob@example.com").await;
     let to = submit(
         &mut bob_browser,
@@ -836,15 +820,7 @@ async fn every_console_form_works_without_javascript(app: TestApp) {
         .submit_form(&key_form, &[("name", "CI"), ("expiry", "never")], &keys)
         .await;
     assert_eq!(shown.status, 200, "{}", shown.body);
-    let secret = shown
-        .body
-        .split("value=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
+    let secret = shown_value(&shown.body, "value=\"");
     assert!(secret.starts_with("sk-"), "{secret}");
     assert_eq!(
         common::v1::v1(&app, "GET", "/v1/models", &secret)
@@ -991,6 +967,15 @@ async fn server_function_bodies_are_bounded(app: TestApp) {
         )
         .await;
     assert_eq!(res.status, 401);
+}
+
+/// The text after `marker` in a page, up to the next quote: a value the page shows.
+fn shown_value(body: &str, marker: &str) -> String {
+    let after = body
+        .split(marker)
+        .nth(1)
+        .expect("the marker is on the page");
+    after.split('"').next().unwrap_or_default().to_owned()
 }
 
 /// The body in 8 KB chunks, with no length known in advance.

@@ -328,7 +328,10 @@ async fn the_trainer_needs_its_token(app: TestApp) {
     // token, a workspace key, a signed-in person's cookie.
     let routes = [
         ("POST", "/internal/trainer/jobs/claim".to_owned()),
-        ("GET", "/internal/trainer/jobs/ftjob-x/files/file-x".to_owned()),
+        (
+            "GET",
+            "/internal/trainer/jobs/ftjob-x/files/file-x".to_owned(),
+        ),
         ("POST", "/internal/trainer/jobs/ftjob-x/progress".to_owned()),
         ("POST", "/internal/trainer/jobs/ftjob-x/complete".to_owned()),
     ];
