@@ -10,6 +10,7 @@ backend_tests!(
     a_bad_line_is_named_and_nothing_is_kept,
     another_workspace_cannot_see_the_file,
     a_line_longer_than_the_limit_is_named,
+    the_purpose_may_come_after_the_file,
 );
 
 fn stored_files(app: &TestApp) -> usize {
@@ -144,4 +145,33 @@ async fn a_line_longer_than_the_limit_is_named(app: TestApp) {
     );
     assert_eq!(app.count("files").await, 0);
     assert_eq!(stored_files(&app), 0, "no partial upload is left");
+}
+
+/// SDKs send the form fields in either order (the OpenAI Node SDK sends the file first);
+/// a wrong purpose after the file keeps nothing.
+async fn the_purpose_may_come_after_the_file(app: TestApp) {
+    use axum::body::Body;
+    use axum::http::Request;
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let ws = ada.workspace_id.clone();
+    let key = key(&app, &mut ada, &ws).await;
+    let send = |purpose: &'static str| {
+        let body = format!(
+            "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.jsonl\"\r\n\r\n{GOOD}\r\n\
+             --B\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n{purpose}\r\n--B--\r\n"
+        );
+        Request::post("/v1/files")
+            .header("authorization", format!("Bearer {key}"))
+            .header("content-type", "multipart/form-data; boundary=B")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let res = app.client().send(send("batch")).await;
+    assert_eq!(res.status, 400, "{}", res.body);
+    assert!(res.body.contains("purpose"), "{}", res.body);
+    assert_eq!(app.count("files").await, 0);
+    assert_eq!(stored_files(&app), 0, "the refused file is not kept");
+    let res = app.client().send(send("fine-tune")).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(app.count("files").await, 1);
 }

@@ -633,9 +633,7 @@ async fn a_removed_member_loses_access_at_the_next_request(app: TestApp) {
         ))
         .await;
     assert!(
-        dialog
-            .body
-            .contains("The API key they created stops working too."),
+        dialog.body.contains("The API key they created is revoked."),
         "the removal dialog says what happens to the key"
     );
     let res = ada
@@ -673,6 +671,13 @@ async fn a_removed_member_loses_access_at_the_next_request(app: TestApp) {
             .status,
         200
     );
+    // Invited back, Bob does not get his old key back: it was revoked when he left.
+    app.add_org_member(&org, &bob.user_id, "member").await;
+    app.add_workspace_member(&ada.workspace_id, &bob.user_id, "contributor")
+        .await;
+    let res = common::v1::v1(&app, "GET", "/v1/models", &key).await;
+    assert_eq!(res.status, 401, "a departed member's key stays dead");
+    assert!(res.body.contains("key_owner_not_member"), "{}", res.body);
 }
 
 async fn members_list_searches_and_paginates(app: TestApp) {

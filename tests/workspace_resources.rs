@@ -453,6 +453,16 @@ async fn an_archived_workspace_is_read_only(app: TestApp) {
     let res = call(&mut ada.client, "/api/delete_dataset", &delete).await;
     assert_eq!(res.status, 409, "{}", res.body);
     assert_eq!(app.count("files").await, before);
+    // A leaked key of an archived workspace can still be revoked.
+    let key_id: String = sqlx::query_scalar("SELECT id FROM api_keys WHERE workspace_id = $1")
+        .bind(&research)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let mut revoke = ws.to_vec();
+    revoke.push(("key_id", key_id));
+    let res = call(&mut ada.client, "/api/revoke_api_key", &revoke).await;
+    assert_eq!(res.status, 200, "{}", res.body);
     // Reads still work.
     let datasets: WorkspaceResources<DatasetView> =
         call(&mut ada.client, "/api/list_datasets", &ws)

@@ -36,13 +36,21 @@ pub(crate) mod ctx {
             .map_err(|e| internal("extracting the session", e))
     }
 
-    /// The client's address, for throttles: the connection's peer ("unknown" when the
-    /// server runs without connection info, as in tests).
+    /// The client's address, for throttles (see `server::client_address`; "unknown" when
+    /// the server runs without connection info, as in tests).
     pub async fn client_address() -> String {
-        leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .await
-            .map(|info| info.0.ip().to_string())
-            .unwrap_or_else(|_| "unknown".into())
+            .ok()
+            .map(|info| info.0.ip());
+        let forwarded = use_context::<Parts>().and_then(|parts| {
+            let value = parts.headers.get("x-forwarded-for")?.to_str().ok()?;
+            Some(value.to_owned())
+        });
+        let trusted = state()
+            .map(|s| s.config.trusted_proxies.clone())
+            .unwrap_or_default();
+        crate::server::client_address::client_address(peer, forwarded.as_deref(), &trusted)
     }
 
     /// The signed-in user acting in organization `org_id`.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Most addresses one submission may hold.
 pub const MAX_BATCH: usize = 100;
-/// Most characters the address field may hold: 100 addresses of the longest kind, with
+/// Most bytes the address field may hold: 100 addresses of the longest kind, with
 /// separators. A longer text is refused before it is read.
 pub const MAX_BATCH_CHARS: usize = MAX_BATCH * 256;
 /// Most workspaces one invitation may add people to.

@@ -106,12 +106,19 @@ pub const MAX_LOCAL_PATH: usize = 2048;
 /// Only printable ASCII without a backslash: browsers drop tabs and newlines and read `\`
 /// as `/`, so `/<tab>/evil.example` would become `//evil.example`, another site; and a
 /// control character in a `Location` header is refused (or, in leptos_axum, panics).
+///
+/// Nor may it carry a form error (`__err`, `__path`, or an underscore in a percent escape):
+/// a page shows an error only to the browser whose own form produced it.
 pub fn local(path: &str) -> Option<&str> {
     let b = path.as_bytes();
+    let lower = path.to_ascii_lowercase();
     let ok = b.first() == Some(&b'/')
         && !matches!(b.get(1), Some(b'/'))
         && path.len() <= MAX_LOCAL_PATH
-        && b.iter().all(|c| c.is_ascii_graphic() && *c != b'\\');
+        && b.iter().all(|c| c.is_ascii_graphic() && *c != b'\\')
+        && !lower.contains("__err")
+        && !lower.contains("__path")
+        && !lower.contains("%5f");
     ok.then_some(path)
 }
 
@@ -143,6 +150,8 @@ mod tests {
             " /evil",
             "javascript:alert(1)",
             "/\\/evil.example",
+            "/signin?__err=QUJD&__path=/api/sign_in",
+            "/signin?%5F%5Ferr=QUJD",
         ];
         for bad in hostile {
             assert_eq!(super::local(bad), None, "{bad:?} was followed");

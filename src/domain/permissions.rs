@@ -78,8 +78,14 @@ impl Action {
     }
 
     /// Workspace actions that change something in it: all refused while it is archived.
+    /// Revoking a key is not one of them: a leaked key of an archived workspace can be
+    /// revoked before it is ever unarchived.
     pub fn changes_workspace(self) -> bool {
-        self.scope() == Scope::Workspace && self != Action::UseWorkspace
+        self.scope() == Scope::Workspace
+            && !matches!(
+                self,
+                Action::UseWorkspace | Action::RevokeOwnApiKey | Action::RevokeAnyApiKey
+            )
     }
 
     /// What an API key may be used for: the workspace's resources, never who has access.
@@ -314,8 +320,10 @@ mod tests {
         for a in Action::ALL.into_iter().filter(|a| a.changes_workspace()) {
             assert!(!can(&admin, a), "{a:?} allowed in an archived workspace");
         }
-        // Organization actions (unarchiving among them) are not about the workspace.
+        // Organization actions (unarchiving among them) are not about the workspace, and a
+        // leaked key can still be revoked.
         assert!(can(&admin, Action::ManageWorkspaces));
+        assert!(can(&admin, Action::RevokeAnyApiKey));
     }
 
     #[test]

@@ -126,6 +126,15 @@ impl WorkspaceActor {
             .or_internal("checking an API key")
             .map_err(failed)?
             .ok_or(KeyRefused::Invalid)?;
+        if grant.revoked_at.is_some() {
+            return Err(
+                if grant.revoked_reason.as_deref() == Some(api_keys::OWNER_REMOVED) {
+                    KeyRefused::OwnerNotMember
+                } else {
+                    KeyRefused::Invalid
+                },
+            );
+        }
         let (Some(user_id), Some(org_role)) = (grant.created_by, grant.org_role) else {
             return Err(KeyRefused::OwnerNotMember);
         };
@@ -151,6 +160,19 @@ impl WorkspaceActor {
             Ok(actor)
         } else {
             Err(KeyRefused::OwnerNotMember)
+        }
+    }
+
+    /// The same actor as the database says now: its roles and the workspace read again
+    /// (`NotFound` when it may no longer use the workspace).
+    pub async fn refreshed(&self, db: &Db) -> Result<WorkspaceActor, Error> {
+        let org = OrgActor::resolve(db, &self.org.user_id, &self.org.org_id).await?;
+        let mut now = org.in_workspace(db, &self.workspace.id).await?;
+        now.key_id = self.key_id.clone();
+        if allows(&now.actor(), Action::UseWorkspace) {
+            Ok(now)
+        } else {
+            Err(Error::NotFound)
         }
     }
 
@@ -181,10 +203,7 @@ impl WorkspaceActor {
         if allows(&self.actor(), action) {
             Ok(())
         } else if self.workspace.archived_at.is_some() && action.changes_workspace() {
-            Err(Error::conflict(
-                "workspace",
-                "This workspace is archived: unarchive it to change anything in it.",
-            ))
+            Err(crate::server::services::fine_tuning::archived())
         } else {
             Err(Error::Forbidden)
         }

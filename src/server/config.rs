@@ -41,6 +41,8 @@ pub struct Config {
     pub max_upload_bytes: u64,
     /// The longest line of a dataset, in bytes (`MAX_LINE_BYTES`).
     pub max_line_bytes: u64,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// The secret the trainer service presents (`TRAINER_TOKEN`, at least 16 characters);
     /// without it the trainer endpoints refuse everyone.
     pub trainer_token: Option<String>,
@@ -113,6 +115,16 @@ impl Config {
                 crate::domain::datasets::DEFAULT_MAX_LINE_BYTES as i64,
                 1,
             )? as u64,
+            trusted_proxies: var("TRUSTED_PROXIES")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| {
+                    a.parse()
+                        .map_err(|_| format!("TRUSTED_PROXIES: {a:?} is not an IP address"))
+                })
+                .collect::<Result<_, _>>()?,
             trainer_token: match var("TRAINER_TOKEN") {
                 Some(t) if t.trim().len() < 16 => {
                     return Err("TRAINER_TOKEN: use at least 16 characters".into());
@@ -142,6 +154,7 @@ impl Config {
             data_dir: "data".into(),
             max_upload_bytes: DEFAULT_MAX_UPLOAD as u64,
             max_line_bytes: crate::domain::datasets::DEFAULT_MAX_LINE_BYTES,
+            trusted_proxies: Vec::new(),
             trainer_token: None,
         }
     }
@@ -193,6 +206,7 @@ impl std::fmt::Debug for Config {
             .field("data_dir", &self.data_dir)
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("max_line_bytes", &self.max_line_bytes)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("trainer_token", &self.trainer_token.as_ref().map(|_| "***"))
             .finish()
     }

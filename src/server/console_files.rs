@@ -80,7 +80,10 @@ async fn upload(
             .map_err(|e| UploadError::Invalid(format!("The upload was interrupted: {e}")))?
         {
             if field.name() == Some("file") {
-                return resources::upload_dataset(&state.db, &state.config, &actor, field).await;
+                let received = resources::receive_dataset(&state.config, &actor, field).await?;
+                return Ok(
+                    resources::keep_dataset(&state.db, &state.config, &actor, received).await?,
+                );
             }
         }
         Err(UploadError::Invalid(

@@ -55,13 +55,18 @@ fn shown_once(page: ShownOnce<'_>) -> Response {
 }
 
 /// Back to the form, with the error where the page's server action finds it.
-fn back_with_error(state: &AppState, form_page: &str, server_fn_path: &str, e: Error) -> Response {
+fn back_with_error(form_page: &str, server_fn_path: &str, e: Error) -> Response {
     if e == Error::Unauthenticated {
         return Redirect::to(paths::SIGN_IN).into_response();
     }
-    let base = format!("{}{form_page}", state.config.public_url);
+    // Built on a placeholder origin, then sent as a path: the redirect never leaves the
+    // site, whatever PUBLIC_URL says.
+    let base = format!("http://console.invalid{form_page}");
     match ServerFnUrlError::new(server_fn_path, e).to_url(&base) {
-        Ok(url) => Redirect::to(url.as_str()).into_response(),
+        Ok(url) => {
+            let query = url.query().map(|q| format!("?{q}")).unwrap_or_default();
+            Redirect::to(&format!("{}{query}", url.path())).into_response()
+        }
         Err(_) => Redirect::to(form_page).into_response(),
     }
 }
@@ -107,7 +112,7 @@ async fn create_api_key(
         }),
         Err(e) => {
             let dialog = format!("{keys_page}?{}=new-key", paths::DIALOG_PARAM);
-            back_with_error(&state, &dialog, "/api/create_api_key", e)
+            back_with_error(&dialog, "/api/create_api_key", e)
         }
     }
 }
@@ -130,6 +135,6 @@ async fn invitation_link(
             value: &link,
             back: &members_page,
         }),
-        Err(e) => back_with_error(&state, &members_page, "/api/invitation_link", e),
+        Err(e) => back_with_error(&members_page, "/api/invitation_link", e),
     }
 }

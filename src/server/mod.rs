@@ -4,6 +4,7 @@ pub mod auth;
 pub mod authz;
 pub mod body_limits;
 pub mod cli;
+pub mod client_address;
 pub mod config;
 pub mod console_files;
 pub mod console_forms;

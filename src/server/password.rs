@@ -6,36 +6,62 @@
 use crate::domain::Error;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
 
 /// Hashes allowed to wait for a core; more are refused with "try again".
 pub const MAX_WAITING: usize = 64;
 
-fn running() -> &'static Semaphore {
-    static RUNNING: OnceLock<Semaphore> = OnceLock::new();
+fn running() -> &'static Arc<Semaphore> {
+    static RUNNING: OnceLock<Arc<Semaphore>> = OnceLock::new();
     RUNNING.get_or_init(|| {
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        Semaphore::new(cores)
+        Arc::new(Semaphore::new(cores))
     })
 }
 
-/// Runs `work` when a core is free, or refuses at once when the queue is full.
-async fn queued<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
-    static WAITING: AtomicUsize = AtomicUsize::new(0);
-    if WAITING.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
-        WAITING.fetch_sub(1, Ordering::SeqCst);
-        return Err(Error::TooManyAttempts {
-            retry_after_secs: 1,
-        });
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+/// A place in the queue, given back however the wait ends (a client that disconnects
+/// drops its request future mid-wait).
+struct Waiting;
+
+impl Waiting {
+    fn enter() -> Option<Waiting> {
+        if WAITING.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
+            WAITING.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Waiting)
     }
-    let permit = running().acquire().await;
-    WAITING.fetch_sub(1, Ordering::SeqCst);
-    let _permit = permit.map_err(|e| crate::server::error::internal("password queue", e))?;
-    tokio::task::spawn_blocking(work)
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        WAITING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs `work` when a core is free, or refuses at once when the queue is full. The core's
+/// permit goes with the work onto the blocking thread, so a hash whose request was
+/// abandoned still counts until it ends.
+async fn queued<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, Error> {
+    let waiting = Waiting::enter().ok_or(Error::TooManyAttempts {
+        retry_after_secs: 1,
+    })?;
+    let permit = running()
+        .clone()
+        .acquire_owned()
         .await
-        .map_err(|e| crate::server::error::internal("hashing a password", e))
+        .map_err(|e| crate::server::error::internal("password queue", e))?;
+    drop(waiting);
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        work()
+    })
+    .await
+    .map_err(|e| crate::server::error::internal("hashing a password", e))
 }
 
 /// Hashes a password into a PHC string.

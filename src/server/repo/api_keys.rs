@@ -81,8 +81,9 @@ pub async fn revoke<'e>(db: impl AnyExecutor<'e>, id: &str, now: i64) -> sqlx::R
     Ok(done.rows_affected() == 1)
 }
 
-/// A working key, and its creator's current roles in the key's organization and workspace
-/// (`None` where they are no longer a member).
+/// A key that exists, is not expired and whose workspace is not archived, and its
+/// creator's current roles in the key's organization and workspace (`None` where they are
+/// no longer a member). Revoked keys are returned with why, so the caller can say.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct KeyGrant {
     pub key_id: String,
@@ -91,10 +92,15 @@ pub struct KeyGrant {
     pub created_by: Option<String>,
     pub org_role: Option<String>,
     pub workspace_role: Option<String>,
+    pub revoked_at: Option<i64>,
+    pub revoked_reason: Option<String>,
 }
 
-/// The key with this secret hash, if it works now: not revoked, not expired, and its
-/// workspace not archived. One indexed lookup per table.
+/// Why a key was revoked when its creator left.
+pub const OWNER_REMOVED: &str = "owner_removed";
+
+/// The key with this secret hash, unless expired or of an archived workspace. One indexed
+/// lookup per table.
 pub async fn find_working<'e>(
     db: impl AnyExecutor<'e>,
     secret_hash: &str,
@@ -102,16 +108,42 @@ pub async fn find_working<'e>(
 ) -> sqlx::Result<Option<KeyGrant>> {
     sqlx::query_as(
         "SELECT k.id AS key_id, k.workspace_id, w.org_id, k.created_by, om.role AS org_role, \
-         wm.role AS workspace_role FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id \
+         wm.role AS workspace_role, k.revoked_at, k.revoked_reason \
+         FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id \
          LEFT JOIN org_members om ON om.org_id = w.org_id AND om.user_id = k.created_by \
          LEFT JOIN workspace_members wm ON wm.workspace_id = k.workspace_id AND wm.user_id = k.created_by \
-         WHERE k.secret_hash = $1 AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > $2) \
+         WHERE k.secret_hash = $1 AND (k.expires_at IS NULL OR k.expires_at > $2) \
          AND w.archived_at IS NULL",
     )
     .bind(secret_hash)
     .bind(now)
     .fetch_optional(db)
     .await
+}
+
+/// Revokes every key `user_id` created in the organization's workspaces (or in one
+/// workspace), because they left it.
+pub async fn revoke_for_departure<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    workspace_id: Option<&str>,
+    user_id: &str,
+    now: i64,
+) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "UPDATE api_keys SET revoked_at = $1, revoked_reason = $2 \
+         WHERE created_by = $3 AND revoked_at IS NULL \
+         AND workspace_id IN (SELECT id FROM workspaces WHERE org_id = $4) \
+         AND ($5 IS NULL OR workspace_id = $5)",
+    )
+    .bind(now)
+    .bind(OWNER_REMOVED)
+    .bind(user_id)
+    .bind(org_id)
+    .bind(workspace_id)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// How many working keys each of `user_ids` created in the organization's workspaces:

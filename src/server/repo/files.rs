@@ -16,9 +16,12 @@ pub struct FileRow {
 
 const COLUMNS: &str = "id, org_id, workspace_id, filename, purpose, bytes, line_count, created_by_key, created_by_user, created_at";
 
-pub async fn insert<'e>(db: impl AnyExecutor<'e>, f: &FileRow) -> sqlx::Result<()> {
-    sqlx::query(&format!(
-        "INSERT INTO files ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+/// Inserts the file unless its workspace is archived (false then): an upload that was
+/// streaming while the workspace was archived is not kept.
+pub async fn insert<'e>(db: impl AnyExecutor<'e>, f: &FileRow) -> sqlx::Result<bool> {
+    let done = sqlx::query(&format!(
+        "INSERT INTO files ({COLUMNS}) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 \
+         WHERE EXISTS (SELECT 1 FROM workspaces WHERE id = $3 AND archived_at IS NULL)"
     ))
     .bind(&f.id)
     .bind(&f.org_id)
@@ -32,7 +35,7 @@ pub async fn insert<'e>(db: impl AnyExecutor<'e>, f: &FileRow) -> sqlx::Result<(
     .bind(f.created_at)
     .execute(db)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn list<'e>(db: impl AnyExecutor<'e>, workspace_id: &str) -> sqlx::Result<Vec<FileRow>> {

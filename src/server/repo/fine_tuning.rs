@@ -27,9 +27,11 @@ pub struct JobRow {
 
 const JOB_COLUMNS: &str = "id, org_id, workspace_id, model, training_file, validation_file, hyperparameters, suffix, status, progress, message, trained_tokens, fine_tuned_model, created_by_key, created_by_user, created_at, started_at, finished_at";
 
-pub async fn insert_job<'e>(db: impl AnyExecutor<'e>, j: &JobRow) -> sqlx::Result<()> {
-    sqlx::query(&format!(
-        "INSERT INTO fine_tuning_jobs ({JOB_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+/// Queues the job unless its workspace is archived (false then).
+pub async fn insert_job<'e>(db: impl AnyExecutor<'e>, j: &JobRow) -> sqlx::Result<bool> {
+    let done = sqlx::query(&format!(
+        "INSERT INTO fine_tuning_jobs ({JOB_COLUMNS}) SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18 \
+         WHERE EXISTS (SELECT 1 FROM workspaces WHERE id = $3 AND archived_at IS NULL)"
     ))
     .bind(&j.id)
     .bind(&j.org_id)
@@ -51,7 +53,7 @@ pub async fn insert_job<'e>(db: impl AnyExecutor<'e>, j: &JobRow) -> sqlx::Resul
     .bind(j.finished_at)
     .execute(db)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// A page of the workspace's jobs, newest first, after the job `after` (its id) if given.

@@ -180,8 +180,8 @@ pub async fn grants<'e>(
     q.fetch_all(db).await
 }
 
-/// Marks a pending, unexpired invitation accepted. False when it was not (any more).
 /// Marks a pending, unexpired invitation accepted, only if `token_hash` is still its link.
+/// False when it was not (any more).
 pub async fn mark_accepted<'e>(
     db: impl AnyExecutor<'e>,
     id: &str,

@@ -29,18 +29,14 @@ impl From<UploadError> for ApiError {
     }
 }
 
-fn bad_purpose() -> ApiError {
-    ApiError::invalid("purpose", "purpose must be \"fine-tune\".")
-}
-
-/// `POST /v1/files` (multipart: `purpose=fine-tune`, then `file`).
+/// `POST /v1/files` (multipart: `purpose=fine-tune` and `file`, in either order).
 pub async fn upload(
     State(state): State<AppState>,
     Extension(key): Extension<ApiKeyContext>,
     mut multipart: Multipart,
 ) -> Result<Json<Value>, ApiError> {
     let mut purpose = None;
-    let mut stored = None;
+    let mut received = None;
     while let Some(field) = multipart
         .next_field()
         .await
@@ -55,22 +51,23 @@ pub async fn upload(
                         .map_err(|e| ApiError::invalid("purpose", e.to_string()))?,
                 )
             }
-            Some("file") => {
-                // The purpose comes first in every SDK's form; checked before the file is read.
-                if purpose.as_deref() != Some("fine-tune") {
-                    return Err(bad_purpose());
-                }
-                stored =
-                    Some(resources::upload_dataset(&state.db, &state.config, &key.0, field).await?)
+            Some("file") if received.is_none() => {
+                received = Some(resources::receive_dataset(&state.config, &key.0, field).await?)
             }
             _ => {}
         }
     }
+    // SDKs send the purpose before or after the file: checked once both are in. A file
+    // refused here is removed with its temporary copy.
     if purpose.as_deref() != Some("fine-tune") {
-        return Err(bad_purpose());
+        return Err(ApiError::invalid(
+            "purpose",
+            "purpose must be \"fine-tune\".",
+        ));
     }
-    let row = stored
+    let received = received
         .ok_or_else(|| ApiError::invalid("file", "Attach the dataset as the \"file\" field."))?;
+    let row = resources::keep_dataset(&state.db, &state.config, &key.0, received).await?;
     Ok(Json(file_json(&row)))
 }
 

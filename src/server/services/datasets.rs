@@ -232,9 +232,13 @@ pub async fn store(
         .await
         .or_internal("storing an upload")?;
     received.partial.path = target;
-    files::insert(&db.pool, &row)
+    if !files::insert(&db.pool, &row)
         .await
-        .or_internal("recording an upload")?;
+        .or_internal("recording an upload")?
+    {
+        // Archived while the file streamed in: the partial is removed on drop.
+        return Err(super::fine_tuning::archived());
+    }
     received.partial.keep = true;
     Ok(row)
 }

@@ -97,10 +97,21 @@ pub async fn create(
         started_at: None,
         finished_at: None,
     };
-    repo::insert_job(&db.pool, &job)
+    if !repo::insert_job(&db.pool, &job)
         .await
-        .or_internal("queueing a fine-tuning job")?;
+        .or_internal("queueing a fine-tuning job")?
+    {
+        return Err(archived());
+    }
     Ok(job)
+}
+
+/// A workspace archived while a request was on its way.
+pub fn archived() -> Error {
+    Error::conflict(
+        "workspace",
+        "This workspace is archived: it is read-only until an Admin unarchives it.",
+    )
 }
 
 pub async fn find(db: &Db, workspace_id: &str, id: &str) -> Result<JobRow, Error> {

@@ -139,9 +139,9 @@ pub async fn change_role(
     tx.commit().await.or_internal("committing a role change")
 }
 
-/// Removes a member (or, for oneself, leaves): their workspace memberships go too,
-/// and their sessions lose the organization at the next request (every request
-/// resolves membership afresh).
+/// Removes a member (or, for oneself, leaves): their workspace memberships go too, the
+/// API keys they created are revoked, and their sessions lose the organization at the
+/// next request (every request resolves membership afresh).
 pub async fn remove(db: &Db, actor: &OrgActor, user_id: &str) -> Result<(), Error> {
     if user_id != actor.user_id {
         actor.require(Action::ManageMembers)?;
@@ -172,6 +172,10 @@ pub async fn remove(db: &Db, actor: &OrgActor, user_id: &str) -> Result<(), Erro
     memberships::delete_workspace_memberships_in_org(&mut *tx, &actor.org_id, user_id)
         .await
         .or_internal("removing workspace memberships")?;
+    // Their keys stay dead even if they are invited back.
+    api_keys::revoke_for_departure(&mut *tx, &actor.org_id, None, user_id, now_ms())
+        .await
+        .or_internal("revoking a departing member's keys")?;
     memberships::delete_org_member(&mut *tx, &actor.org_id, user_id)
         .await
         .or_internal("removing a member")?;

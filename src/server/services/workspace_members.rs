@@ -8,7 +8,7 @@ use crate::domain::roles::{OrgRole, WorkspaceRole};
 use crate::server::authz::OrgActor;
 use crate::server::db::{Db, now_ms};
 use crate::server::error::{OrInternal, internal};
-use crate::server::repo::memberships;
+use crate::server::repo::{api_keys, memberships};
 
 /// Everyone in the workspace (visible to whoever may open it).
 pub async fn list(
@@ -149,12 +149,28 @@ pub async fn remove(
 ) -> Result<(), Error> {
     let ws = actor.in_workspace(db, workspace_id).await?;
     ws.require(Action::ManageWorkspaceMembers)?;
-    if memberships::delete_workspace_member(&db.pool, workspace_id, user_id)
+    let mut tx = db.pool.begin().await.or_internal("starting a removal")?;
+    if !memberships::delete_workspace_member(&mut *tx, workspace_id, user_id)
         .await
         .or_internal("removing a workspace member")?
     {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
+        return Err(Error::NotFound);
     }
+    // Unless they still reach the workspace as an organization Admin, the keys they made
+    // in it stop working, and stay dead if they are added back.
+    let org_role = memberships::org_role(&mut *tx, &actor.org_id, user_id)
+        .await
+        .or_internal("reading a role")?;
+    if org_role.as_deref() != Some(OrgRole::Admin.as_str()) {
+        api_keys::revoke_for_departure(
+            &mut *tx,
+            &actor.org_id,
+            Some(workspace_id),
+            user_id,
+            now_ms(),
+        )
+        .await
+        .or_internal("revoking a departing member's keys")?;
+    }
+    tx.commit().await.or_internal("committing a removal")
 }

@@ -15,7 +15,7 @@ use crate::server::db::Db;
 use crate::server::error::{OrInternal, internal};
 use crate::server::repo::fine_tuning::{JobRow, ModelRow};
 use crate::server::repo::{files, files::FileRow, fine_tuning as jobs};
-use crate::server::services::datasets::{self, UploadError};
+use crate::server::services::datasets::{self, Received, UploadError};
 use crate::server::services::fine_tuning;
 
 /// The actor in the workspace, if they may use it; "not found" otherwise.
@@ -95,25 +95,37 @@ pub async fn open_dataset(
     datasets::open(db, config, &ws.workspace.id, id).await
 }
 
-/// Receives an uploaded dataset (checked line by line) and keeps it in the workspace.
-/// The permission is checked before a byte is read.
-pub async fn upload_dataset(
-    db: &Db,
+/// Receives an uploaded dataset into a temporary file, checked line by line. The
+/// permission is checked before a byte is read; `keep_dataset` keeps it.
+pub async fn receive_dataset(
     config: &Config,
     ws: &WorkspaceActor,
     field: axum::extract::multipart::Field<'_>,
-) -> Result<FileRow, UploadError> {
+) -> Result<Received, UploadError> {
     ws.require(Action::AddWorkspaceResources)?;
-    let received = datasets::receive(config, &ws.workspace.id, field).await?;
-    Ok(datasets::store(
+    datasets::receive(config, &ws.workspace.id, field).await
+}
+
+/// Keeps a received dataset in the workspace. The actor's rights are read again: an
+/// upload streams for a while, and its uploader may have been removed meanwhile (the
+/// insert itself refuses a workspace archived meanwhile).
+pub async fn keep_dataset(
+    db: &Db,
+    config: &Config,
+    ws: &WorkspaceActor,
+    received: Received,
+) -> Result<FileRow, Error> {
+    let now = ws.refreshed(db).await?;
+    now.require(Action::AddWorkspaceResources)?;
+    datasets::store(
         db,
         config,
-        &ws.org.org_id,
-        &ws.workspace.id,
-        ws.creator(),
+        &now.org.org_id,
+        &now.workspace.id,
+        now.creator(),
         received,
     )
-    .await?)
+    .await
 }
 
 pub async fn delete_dataset(

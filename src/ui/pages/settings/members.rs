@@ -310,17 +310,17 @@ fn RemoveDialog(
         ("org_id", shell.org.id.clone()),
         ("user_id", member.user_id.clone()),
     ];
-    let keys = match member.working_keys {
+    let keys = |who: &str| match member.working_keys {
         0 => String::new(),
-        1 => " The API key they created stops working too.".to_owned(),
-        n => format!(" The {n} API keys they created stop working too."),
+        1 => format!(" The API key {who} created is revoked."),
+        n => format!(" The {n} API keys {who} created are revoked."),
     };
     let (title, description, button) = if leaving {
         (
             format!("Leave {}?", shell.org.name),
             format!(
                 "You lose access to its workspaces at once. An admin can invite you again.{}",
-                keys.replace("they", "you")
+                keys("you")
             ),
             "Leave organization",
         )
@@ -328,8 +328,9 @@ fn RemoveDialog(
         (
             format!("Remove {} from {}?", member.name, shell.org.name),
             format!(
-                "{} loses access to the organization and its workspaces at their next click.{keys}",
-                member.email
+                "{} loses access to the organization and its workspaces at their next click.{}",
+                member.email,
+                keys("they")
             ),
             "Remove member",
         )
