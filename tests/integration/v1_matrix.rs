@@ -4,7 +4,7 @@
 //! creator may do now, by the same matrix as the console: the expectations come from
 //! `allows(Actor::ApiKey(..), endpoint.action)`.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;

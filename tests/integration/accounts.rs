@@ -1,6 +1,6 @@
 //! Sign-up, sign-in, sessions and the cross-site guard, on SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, signed_up};
 use studio_console::domain::shell::{CurrentUser, ShellData};

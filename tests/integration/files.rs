@@ -1,6 +1,6 @@
 //! `/v1/files`: datasets uploaded with a workspace key belong to the workspace.
 
-mod common;
+use crate::common;
 
 use common::v1::{GOOD, key, upload, v1};
 use common::{TestApp, account};

@@ -1,7 +1,7 @@
 //! Members and invitations: batches, seats, tokens, accepting, roles, the last Admin,
 //! removal, and workspace members; races on both backends.
 
-mod common;
+use crate::common;
 
 use common::{Account, TestApp, account};
 use studio_console::domain::Error;

@@ -1,7 +1,7 @@
 //! Fine-tuning jobs through `/v1`, run by a trainer through `/internal/trainer`, and the
 //! models they register in the workspace.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;

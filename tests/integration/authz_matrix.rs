@@ -1,7 +1,7 @@
 //! The authorization matrix: every server function called as every kind of caller.
 //! A server function without a row here fails this test, so none ships unchecked.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, account};
 

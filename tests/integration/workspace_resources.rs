@@ -1,7 +1,7 @@
 //! Workspace -> Datasets, Fine-tuning, Models in the console: every member of the
 //! workspace sees what any key or member created; Admins delete; others get "not found".
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::Request;

@@ -1,6 +1,6 @@
 //! Workspace API keys: shown once, stored hashed, created and revoked by the right people.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, account};
 use studio_console::domain::api_keys::{ApiKeyView, CreatedKey, KeyStatus};

@@ -1,6 +1,6 @@
 //! Organizations and workspaces: creating, switching, renaming, archiving, roles.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, account};
 use studio_console::domain::Error;

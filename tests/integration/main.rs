@@ -1,0 +1,19 @@
+//! The integration suite: one test binary (the server is linked once, and its route list
+//! built once), one module per feature. Every test runs on SQLite and on PostgreSQL
+//! (`backend_tests!`); narrow a run with a filter, e.g.
+//! `cargo test --features ssr --test integration accounts::sqlite::`.
+//! `upload_memory` stays a binary of its own: it measures its process's memory.
+
+#[path = "../common/mod.rs"]
+#[macro_use]
+mod common;
+
+mod accounts;
+mod api_keys;
+mod authz_matrix;
+mod files;
+mod fine_tuning;
+mod members;
+mod orgs;
+mod v1_matrix;
+mod workspace_resources;
