@@ -70,41 +70,20 @@ pub async fn create_fine_tuning_job(
     suffix: Option<String>,
     n_epochs: Option<String>,
 ) -> Result<String, Error> {
-    use crate::server::services::fine_tuning::JobRequest;
+    use crate::server::services::fine_tuning::JobForm;
     use crate::server::services::workspace_resources as resources;
     let run = async {
         let (state, ws) = ctx::workspace_actor(&org_id, &workspace_id).await?;
-        let epochs = match n_epochs.as_deref().map(str::trim) {
-            None | Some("") | Some("auto") => serde_json::json!("auto"),
-            Some(n) => n
-                .parse::<i64>()
-                .map(|n| serde_json::json!(n))
-                .map_err(|_| {
-                    Error::invalid("n_epochs", "Use \"auto\" or a whole number from 1 to 50.")
-                })?,
-        };
-        let req = JobRequest {
-            model: Some(model),
-            training_file: Some(training_file),
+        let form = JobForm {
+            model,
+            training_file,
             validation_file,
-            hyperparameters: Some(serde_json::json!({ "n_epochs": epochs })),
-            suffix: suffix.map(|s| s.trim().to_owned()),
+            suffix,
+            n_epochs,
         };
-        resources::start_job(&state.db, &state.config.base_models, &ws, req)
+        resources::start_job_from_form(&state.db, &state.config.base_models, &ws, form)
             .await
             .map(|job| job.id)
-            .map_err(|e| match e {
-                // The form calls the field by its own name.
-                Error::Invalid(mut fields) => {
-                    for f in &mut fields {
-                        if let Some(name) = f.field.strip_prefix("hyperparameters.") {
-                            f.field = name.to_owned();
-                        }
-                    }
-                    Error::Invalid(fields)
-                }
-                other => other,
-            })
     };
     ctx::respond(run.await)
 }

@@ -1,12 +1,11 @@
 //! Signing up and signing in.
 
-use crate::domain::roles::{OrgRole, WorkspaceRole};
 use crate::domain::{Error, throttle, validation};
 use crate::server::db::{Db, is_unique_violation, now_ms};
 use crate::server::error::{OrInternal, internal};
 use crate::server::ids::new_id;
 use crate::server::password;
-use crate::server::repo::{memberships, orgs, sign_in_attempts, users, users::UserRow, workspaces};
+use crate::server::repo::{sign_in_attempts, users, users::UserRow};
 
 pub struct SignUp {
     pub name: String,
@@ -106,50 +105,12 @@ pub async fn create(
         Err(e) if is_unique_violation(&e) => return Err(duplicate_email()),
         other => other.or_internal("inserting a user")?,
     }
-    orgs::insert(
-        &mut **tx,
-        &orgs::OrgRow {
-            id: account.org_id.clone(),
-            name: validation::default_org_name(&name),
-            created_by: Some(account.user_id.clone()),
-            tos_version: None,
-            tos_accepted_at: None,
-            created_at: now,
-        },
-    )
-    .await
-    .or_internal("inserting the default organization")?;
-    workspaces::insert(
-        &mut **tx,
-        &workspaces::WorkspaceRow {
-            id: account.workspace_id.clone(),
-            org_id: account.org_id.clone(),
-            name: validation::DEFAULT_WORKSPACE_NAME.to_owned(),
-            is_default: 1,
-            archived_at: None,
-            created_at: now,
-        },
-    )
-    .await
-    .or_internal("inserting the default workspace")?;
-    memberships::add_org_member(
-        &mut **tx,
-        &account.org_id,
-        &account.user_id,
-        OrgRole::Admin.as_str(),
-        now,
-    )
-    .await
-    .or_internal("adding the organization admin")?;
-    memberships::add_workspace_member(
-        &mut **tx,
-        &account.workspace_id,
-        &account.user_id,
-        WorkspaceRole::Admin.as_str(),
-        now,
-    )
-    .await
-    .or_internal("adding the workspace admin")?;
+    let org = super::orgs::NewOrg {
+        org_id: account.org_id.clone(),
+        workspace_id: account.workspace_id.clone(),
+    };
+    let org_name = validation::default_org_name(&name);
+    super::orgs::found(tx, &org, &org_name, &account.user_id, None, now).await?;
     Ok(account)
 }
 

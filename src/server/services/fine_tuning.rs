@@ -32,6 +32,52 @@ pub struct JobRequest {
     pub suffix: Option<String>,
 }
 
+/// The console's "New fine-tuning job" form: `n_epochs` is empty, "auto" or a number.
+pub struct JobForm {
+    pub model: String,
+    pub training_file: String,
+    pub validation_file: Option<String>,
+    pub suffix: Option<String>,
+    pub n_epochs: Option<String>,
+}
+
+impl JobForm {
+    /// The request it stands for, as `/v1` takes one.
+    pub fn request(self) -> Result<JobRequest, Error> {
+        let epochs = match self.n_epochs.as_deref().map(str::trim) {
+            None | Some("") | Some("auto") => serde_json::json!("auto"),
+            Some(n) => n
+                .parse::<i64>()
+                .map(|n| serde_json::json!(n))
+                .map_err(|_| {
+                    Error::invalid("n_epochs", "Use \"auto\" or a whole number from 1 to 50.")
+                })?,
+        };
+        Ok(JobRequest {
+            model: Some(self.model),
+            training_file: Some(self.training_file),
+            validation_file: self.validation_file,
+            hyperparameters: Some(serde_json::json!({ "n_epochs": epochs })),
+            suffix: self.suffix.map(|s| s.trim().to_owned()),
+        })
+    }
+
+    /// An error about the request, named after the form's own fields.
+    pub fn field_names(e: Error) -> Error {
+        match e {
+            Error::Invalid(mut fields) => {
+                for f in &mut fields {
+                    if let Some(name) = f.field.strip_prefix("hyperparameters.") {
+                        f.field = name.to_owned();
+                    }
+                }
+                Error::Invalid(fields)
+            }
+            other => other,
+        }
+    }
+}
+
 async fn check_file(db: &Db, workspace_id: &str, field: &str, id: &str) -> Result<(), Error> {
     files::find(&db.pool, workspace_id, id)
         .await

@@ -46,50 +46,8 @@ pub async fn create(
         .begin()
         .await
         .or_internal("starting to create an organization")?;
-    orgs::insert(
-        &mut *tx,
-        &orgs::OrgRow {
-            id: created.org_id.clone(),
-            name,
-            created_by: Some(user_id.to_owned()),
-            tos_version: Some(crate::domain::TERMS_VERSION.to_owned()),
-            tos_accepted_at: Some(now),
-            created_at: now,
-        },
-    )
-    .await
-    .or_internal("inserting an organization")?;
-    workspaces::insert(
-        &mut *tx,
-        &workspaces::WorkspaceRow {
-            id: created.workspace_id.clone(),
-            org_id: created.org_id.clone(),
-            name: validation::DEFAULT_WORKSPACE_NAME.to_owned(),
-            is_default: 1,
-            archived_at: None,
-            created_at: now,
-        },
-    )
-    .await
-    .or_internal("inserting the default workspace")?;
-    memberships::add_org_member(
-        &mut *tx,
-        &created.org_id,
-        user_id,
-        OrgRole::Admin.as_str(),
-        now,
-    )
-    .await
-    .or_internal("adding the organization admin")?;
-    memberships::add_workspace_member(
-        &mut *tx,
-        &created.workspace_id,
-        user_id,
-        WorkspaceRole::Admin.as_str(),
-        now,
-    )
-    .await
-    .or_internal("adding the workspace admin")?;
+    let tos = Some(crate::domain::TERMS_VERSION);
+    found(&mut tx, &created, &name, user_id, tos, now).await?;
     users::set_last_location(
         &mut *tx,
         user_id,
@@ -102,6 +60,64 @@ pub async fn create(
         .await
         .or_internal("committing a new organization")?;
     Ok(created)
+}
+
+/// Writes a new organization, its "Default" workspace, and `user_id` as Admin of both, in
+/// `tx`: the one way an organization comes to be (at sign-up, and from the switcher).
+/// `tos`: the Terms of Service version accepted, if any was asked for.
+pub async fn found(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    ids: &NewOrg,
+    name: &str,
+    user_id: &str,
+    tos: Option<&str>,
+    now: i64,
+) -> Result<(), Error> {
+    orgs::insert(
+        &mut **tx,
+        &orgs::OrgRow {
+            id: ids.org_id.clone(),
+            name: name.to_owned(),
+            created_by: Some(user_id.to_owned()),
+            tos_version: tos.map(str::to_owned),
+            tos_accepted_at: tos.map(|_| now),
+            created_at: now,
+        },
+    )
+    .await
+    .or_internal("inserting an organization")?;
+    workspaces::insert(
+        &mut **tx,
+        &workspaces::WorkspaceRow {
+            id: ids.workspace_id.clone(),
+            org_id: ids.org_id.clone(),
+            name: validation::DEFAULT_WORKSPACE_NAME.to_owned(),
+            is_default: 1,
+            archived_at: None,
+            created_at: now,
+        },
+    )
+    .await
+    .or_internal("inserting the default workspace")?;
+    memberships::add_org_member(
+        &mut **tx,
+        &ids.org_id,
+        user_id,
+        OrgRole::Admin.as_str(),
+        now,
+    )
+    .await
+    .or_internal("adding the organization admin")?;
+    memberships::add_workspace_member(
+        &mut **tx,
+        &ids.workspace_id,
+        user_id,
+        WorkspaceRole::Admin.as_str(),
+        now,
+    )
+    .await
+    .or_internal("adding the workspace admin")?;
+    Ok(())
 }
 
 pub async fn rename(db: &Db, actor: &OrgActor, name: &str) -> Result<(), Error> {

@@ -201,6 +201,20 @@ pub async fn start_job(
     fine_tuning::create(db, base_models, owner, ws.creator(), req).await
 }
 
+/// A job from the console's form; errors name the form's fields.
+pub async fn start_job_from_form(
+    db: &Db,
+    base_models: &[String],
+    ws: &WorkspaceActor,
+    form: fine_tuning::JobForm,
+) -> Result<JobRow, Error> {
+    ws.require(Action::AddWorkspaceResources)?;
+    let req = form.request()?;
+    start_job(db, base_models, ws, req)
+        .await
+        .map_err(fine_tuning::JobForm::field_names)
+}
+
 /// Any member may cancel a job of the workspace, as any of its keys may.
 pub async fn cancel_job(db: &Db, ws: &WorkspaceActor, job_id: &str) -> Result<JobRow, Error> {
     ws.require(Action::UseWorkspace)?;
