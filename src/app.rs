@@ -13,7 +13,7 @@ use leptos_router::{SsrMode, path};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::server::security_headers::set_page_policy();
+    crate::server::http::security_headers::set_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

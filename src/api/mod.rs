@@ -36,7 +36,7 @@ pub(crate) mod ctx {
             .map_err(|e| internal("extracting the session", e))
     }
 
-    /// The client's address, for throttles (see `server::client_address`; "unknown" when
+    /// The client's address, for throttles (see `server::http::client_address`; "unknown" when
     /// the server runs without connection info, as in tests).
     pub async fn client_address() -> String {
         let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -50,7 +50,7 @@ pub(crate) mod ctx {
         let trusted = state()
             .map(|s| s.config.trusted_proxies.clone())
             .unwrap_or_default();
-        crate::server::client_address::client_address(peer, forwarded.as_deref(), &trusted)
+        crate::server::http::client_address::client_address(peer, forwarded.as_deref(), &trusted)
     }
 
     /// The signed-in user acting in organization `org_id`.

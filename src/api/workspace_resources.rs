@@ -1,5 +1,5 @@
 //! Workspace -> Datasets, Fine-tuning, Models: what the workspace's keys and members
-//! created. Uploads and downloads are plain HTTP routes (`server::console_files`).
+//! created. Uploads and downloads are plain HTTP routes (`server::console::files`).
 
 use crate::domain::Error;
 use crate::domain::fine_tuning::{
@@ -25,7 +25,7 @@ pub async fn list_datasets(
 pub async fn get_upload_outcome(upload_id: String) -> Result<Option<UploadOutcome>, Error> {
     let run = async {
         let session = ctx::session().await?;
-        crate::server::console_files::upload_outcome(&session, &upload_id).await
+        crate::server::console::files::upload_outcome(&session, &upload_id).await
     };
     ctx::respond(run.await)
 }

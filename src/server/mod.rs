@@ -1,80 +1,27 @@
-//! Everything that runs only on the server: configuration, storage, sessions, use cases.
+//! Everything that runs only on the server. A request's path through it: `app/` (config,
+//! state, the router, `run`) hands it to the `http/` middleware (tracing, compression,
+//! security headers, then for the console: the cross-site guard, the session, body bounds,
+//! form errors, the stall guard) and on to one of three doors: `rest/` (the `/v1` API and
+//! the trainer, authenticated by a header), the Leptos pages and server functions
+//! (`crate::api`), or `console/` (uploads, downloads, the no-JavaScript pages). Each finds
+//! who is acting through `identity/` and calls one use case in `services/`, which reads and
+//! writes through `repo/` (all SQL) and the `adapters/` (database, email, passwords, ids,
+//! errors). `programs/` are the operator commands and the demo trainer.
 
-pub mod auth;
-pub mod authz;
-pub mod body_limits;
-pub mod cli;
-pub mod client_address;
-pub mod config;
-pub mod console_files;
-pub mod console_forms;
-pub mod csrf;
-pub mod db;
-pub mod demo_trainer;
-pub mod email;
-pub mod error;
-pub mod form_errors;
-pub mod ids;
-pub mod password;
+pub mod adapters;
+pub mod app;
+pub mod console;
+pub mod http;
+pub mod identity;
+pub mod programs;
 pub mod repo;
 pub mod rest;
-pub mod router;
-pub mod security_headers;
 pub mod services;
-pub mod session;
-pub mod stall_guard;
-pub mod state;
 
+// Short paths for what every layer uses.
+pub use adapters::{db, email, error, ids, password};
+pub use app::{config, router, run, state};
 pub use config::Config;
+pub use http::session;
+pub use identity::{auth, authz};
 pub use state::AppState;
-
-/// Starts the console: configuration, database, migrations, router, then serve until stopped.
-pub async fn run() -> Result<(), String> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
-        )
-        .init();
-
-    let config = Config::from_env()?;
-    let db = db::Db::connect(&config.database_url).await.map_err(|e| {
-        format!(
-            "cannot open the database {}: {e}",
-            config.redacted_database_url()
-        )
-    })?;
-    db.migrate()
-        .await
-        .map_err(|e| format!("cannot migrate the database: {e}"))?;
-    let state = AppState::new(db, config)?;
-    session::spawn_expired_cleanup(state.db.clone());
-
-    let addr = state.config.site_addr;
-    let app = router::build(state);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    tracing::info!("console listening on http://{addr}");
-    // Connection info gives throttles the client's address.
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
-}

@@ -168,7 +168,7 @@ pub fn SubmitButton(
 /// A form that, with JavaScript, dispatches `action` as `ActionForm` does and, without
 /// it, posts to `fallback`: a plain route that answers with a page of its own. For server
 /// functions whose answer is shown once (a new secret, a link), which a no-JS server
-/// function response cannot show (see `server::console_forms`).
+/// function response cannot show (see `server::console::forms`).
 #[component]
 pub fn FallbackForm<ServFn>(
     action: ServerAction<ServFn>,

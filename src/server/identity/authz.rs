@@ -5,13 +5,13 @@
 //! are `Actor::Trainer` and `Actor::System`.
 //! Outsiders get `NotFound` for everything of an organization, never `Forbidden`.
 
-use super::db::Db;
-use super::error::{OrInternal, internal};
-use super::repo::{api_keys, memberships, workspaces, workspaces::WorkspaceRow};
-use super::services::Creator;
 use crate::domain::Error;
 use crate::domain::permissions::{Action, Actor, Membership, allows, can};
 use crate::domain::roles::{OrgRole, WorkspaceRole};
+use crate::server::db::Db;
+use crate::server::error::{OrInternal, internal};
+use crate::server::repo::{api_keys, memberships, workspaces, workspaces::WorkspaceRow};
+use crate::server::services::Creator;
 
 /// A signed-in user acting in one organization they belong to.
 #[derive(Debug, Clone)]

@@ -20,13 +20,15 @@ use std::time::Duration;
 pub const STALL_AFTER: Duration = Duration::from_secs(8);
 const ATTEMPTS: u32 = 3;
 
-/// Paths that are not rendered pages: server functions, the public API, static files.
-const NOT_PAGES: [&str; 4] = ["/api/", "/v1/", "/pkg/", "/healthz"];
+/// Where the server functions are (`#[server(prefix = "/api")]`).
+const SERVER_FUNCTIONS: &str = "/api/";
 
 /// The middleware: `from_fn(|req, next| retry_stalled_pages(req, next, STALL_AFTER))`.
 pub async fn retry_stalled_pages(req: Request, next: Next, stall_after: Duration) -> Response {
-    let path = req.uri().path();
-    if req.method() != Method::GET || NOT_PAGES.iter().any(|p| path.starts_with(p)) {
+    // Attached to the console's routes only; its GETs are pages, but for server functions
+    // (which may be GET-encoded and must never run twice). A static file or a download
+    // answers at once: its body streams after the timeout's reach.
+    if req.method() != Method::GET || req.uri().path().starts_with(SERVER_FUNCTIONS) {
         return next.run(req).await;
     }
     // A GET carries no body, so the request can be rebuilt for each attempt.

@@ -1,9 +1,9 @@
 //! Emails: rendered from askama templates (HTML and text), recorded in the outbox,
 //! and sent over SMTP when `SMTP_URL` is set. Sending never blocks the request.
 
-use super::db::{Db, now_ms};
-use super::ids::new_id;
-use super::repo::outbox;
+use crate::server::db::{Db, now_ms};
+use crate::server::ids::new_id;
+use crate::server::repo::outbox;
 use askama::Template;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -61,7 +61,7 @@ fn smtp_transport(
         format!(
             "SMTP_URL {:?}: expected smtp://[user:password@]host[:port][?tls=required|opportunistic] \
              or smtps://[user:password@]host[:port]",
-            super::config::redact_url(url)
+            crate::server::config::redact_url(url)
         )
     };
     let (implicit_tls, rest) = match (url.strip_prefix("smtps://"), url.strip_prefix("smtp://")) {

@@ -1,6 +1,6 @@
 //! Shared state handed to every request.
 
-use super::{Config, db::Db, email::Mailer};
+use crate::server::{Config, db::Db, email::Mailer};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;

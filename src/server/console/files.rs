@@ -5,14 +5,14 @@
 //! shows the outcome kept under that id in the session. Only the id travels in the URL, so
 //! a link cannot make the page say something the server did not.
 
-use super::auth;
-use super::authz::{OrgActor, WorkspaceActor};
-use super::rest::download;
-use super::services::datasets::UploadError;
-use super::services::workspace_resources as resources;
-use super::state::AppState;
 use crate::domain::fine_tuning::UploadOutcome;
 use crate::domain::{Error, paths};
+use crate::server::auth;
+use crate::server::authz::{OrgActor, WorkspaceActor};
+use crate::server::rest::download;
+use crate::server::services::datasets::UploadError;
+use crate::server::services::workspace_resources as resources;
+use crate::server::state::AppState;
 use axum::Router;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
@@ -26,7 +26,7 @@ const UPLOAD_OUTCOME_KEY: &str = "upload_outcome";
 /// The outcome of this session's last upload, if `id` names it. Reading does not remove it:
 /// a page may render more than once.
 pub async fn upload_outcome(session: &Session, id: &str) -> Result<Option<UploadOutcome>, Error> {
-    use super::error::OrInternal;
+    use crate::server::error::OrInternal;
     let kept = session
         .get::<(String, UploadOutcome)>(UPLOAD_OUTCOME_KEY)
         .await

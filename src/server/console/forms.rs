@@ -5,11 +5,11 @@
 //! response, and redirecting to a page that shows it would mean storing the secret.
 //! Errors go back to the form the way server functions send them (`__err` in the URL).
 
-use super::auth;
-use super::authz::OrgActor;
-use super::services::{api_keys, invitations};
-use super::state::AppState;
 use crate::domain::{Error, paths};
+use crate::server::auth;
+use crate::server::authz::OrgActor;
+use crate::server::services::{api_keys, invitations};
+use crate::server::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::Router;

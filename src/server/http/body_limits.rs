@@ -1,6 +1,7 @@
 //! Server functions read their whole body into memory (server_fn collects it without a
-//! bound), so their bodies are bounded here: a form is a few kilobytes, the largest (100
-//! invitation addresses) about 26 KB. Uploads have their own routes and limit.
+//! bound), so the bodies of the console's pages, server functions and forms are bounded
+//! here: a form is a few kilobytes, the largest (100 invitation addresses, percent-encoded)
+//! under 64 KB. Uploads have their own routes and limit.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -12,9 +13,6 @@ use axum::response::{IntoResponse, Response};
 pub const MAX_SERVER_FN_BODY: usize = 64 * 1024;
 
 pub async fn limit_server_function_bodies(req: Request, next: Next) -> Response {
-    if !req.uri().path().starts_with("/api/") {
-        return next.run(req).await;
-    }
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)

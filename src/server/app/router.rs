@@ -1,10 +1,8 @@
 //! The axum router: pages, server functions, static files, health, and the layers around them.
 
-use super::{
-    body_limits, console_files, console_forms, csrf, form_errors, rest, security_headers, session,
-    stall_guard, state::AppState,
-};
 use crate::app::{App, shell};
+use crate::server::http::{body_limits, csrf, form_errors, security_headers, session, stall_guard};
+use crate::server::{console, rest, state::AppState};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
@@ -20,28 +18,14 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
+/// The whole application: `/healthz`, the header-authenticated API, and the console;
+/// around all of them tracing, compression and the security headers.
 pub fn build(state: AppState) -> Router {
-    let routes = route_list();
-    let options = state.leptos_options.clone();
-    let upload_limit = rest::upload_body_limit(&state.config);
     let https = state.config.cookie_secure;
     Router::new()
         .route("/healthz", get(health))
         .merge(rest::routes(state.clone()))
-        .merge(console_files::routes().layer(DefaultBodyLimit::max(upload_limit)))
-        .merge(console_forms::routes())
-        .leptos_routes_with_context(&state, routes, || {}, move || shell(options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        // Innermost, so that a retried render sees the same session.
-        .layer(axum::middleware::from_fn(|req, next| {
-            stall_guard::retry_stalled_pages(req, next, stall_guard::STALL_AFTER)
-        }))
-        .layer(axum::middleware::from_fn(form_errors::only_our_form_errors))
-        .layer(session::layer(state.db.clone(), state.config.cookie_secure))
-        .layer(axum::middleware::from_fn(
-            body_limits::limit_server_function_bodies,
-        ))
-        .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
+        .merge(console(&state))
         .layer(axum::middleware::map_response(move |mut res| async move {
             security_headers::add(&mut res, https);
             res
@@ -49,6 +33,29 @@ pub fn build(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// What a browser uses, authenticated by the session cookie: pages, server functions
+/// (`/api/`), static files, and the console's own routes. Guarded against cross-site
+/// requests; bodies bounded (uploads by their own limit).
+fn console(state: &AppState) -> Router<AppState> {
+    let options = state.leptos_options.clone();
+    let upload_limit = rest::upload_body_limit(&state.config);
+    let app = Router::new()
+        .leptos_routes_with_context(state, route_list(), || {}, move || shell(options.clone()))
+        .merge(console::forms::routes())
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(
+            body_limits::limit_server_function_bodies,
+        ));
+    app.merge(console::files::routes().layer(DefaultBodyLimit::max(upload_limit)))
+        // Innermost, so that a retried render sees the same session.
+        .layer(axum::middleware::from_fn(|req, next| {
+            stall_guard::retry_stalled_pages(req, next, stall_guard::STALL_AFTER)
+        }))
+        .layer(axum::middleware::from_fn(form_errors::only_our_form_errors))
+        .layer(session::layer(state.db.clone(), state.config.cookie_secure))
+        .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
 }
 
 /// 200 when the database answers, 503 when it doesn't.

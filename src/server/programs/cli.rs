@@ -7,11 +7,11 @@
 //!
 //! `studio-console demo-trainer` runs simulated fine-tuning jobs (see `demo_trainer`).
 
-use super::config::Config;
-use super::db::{Db, now_ms};
-use super::repo::{memberships, orgs, users};
 use crate::domain::roles::OrgRole;
 use crate::domain::validation;
+use crate::server::config::Config;
+use crate::server::db::{Db, now_ms};
+use crate::server::repo::{memberships, orgs, users};
 
 pub const USAGE: &str = "usage: studio-console [serve]\n       studio-console grant-role --org ORG_ID --email EMAIL --role admin|billing|member\n       studio-console demo-trainer [--url http://127.0.0.1:3000] [--steps 10] [--step-ms 1000] [--once]";
 

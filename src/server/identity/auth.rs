@@ -1,10 +1,10 @@
 //! Who is making the request: the session's user, resolved against the database.
 
-use super::error::OrInternal;
-use super::repo::users::{self, UserRow};
-use super::session::USER_ID_KEY;
-use super::state::AppState;
 use crate::domain::Error;
+use crate::server::error::OrInternal;
+use crate::server::repo::users::{self, UserRow};
+use crate::server::session::USER_ID_KEY;
+use crate::server::state::AppState;
 use tower_sessions::Session;
 
 /// The signed-in user's id, if the session has one.

@@ -1,0 +1,60 @@
+//! Wiring: configuration, the shared state, the router, and starting the server.
+
+pub mod config;
+pub mod router;
+pub mod state;
+
+use crate::server::{db, session};
+use config::Config;
+use state::AppState;
+
+/// Starts the console: configuration, database, migrations, router, then serve until stopped.
+pub async fn run() -> Result<(), String> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
+        )
+        .init();
+
+    let config = Config::from_env()?;
+    let db = db::Db::connect(&config.database_url).await.map_err(|e| {
+        format!(
+            "cannot open the database {}: {e}",
+            config.redacted_database_url()
+        )
+    })?;
+    db.migrate()
+        .await
+        .map_err(|e| format!("cannot migrate the database: {e}"))?;
+    let state = AppState::new(db, config)?;
+    session::spawn_expired_cleanup(state.db.clone());
+
+    let addr = state.config.site_addr;
+    let app = router::build(state);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    tracing::info!("console listening on http://{addr}");
+    // Connection info gives throttles the client's address.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

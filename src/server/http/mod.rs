@@ -1,0 +1,9 @@
+//! Middleware between the router and the handlers, one concern each.
+
+pub mod body_limits;
+pub mod client_address;
+pub mod csrf;
+pub mod form_errors;
+pub mod security_headers;
+pub mod session;
+pub mod stall_guard;
