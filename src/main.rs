@@ -1,11 +1,9 @@
+use clap::Parser;
+use studio_console::server::programs::cli::{Cli, run};
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let outcome = match args.first().map(String::as_str) {
-        None | Some("serve") => studio_console::server::run().await,
-        Some(_) => studio_console::server::programs::cli::run(&args).await,
-    };
-    match outcome {
+    match run(Cli::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("studio-console: {message}");

@@ -1,50 +1,78 @@
-//! Operator commands, run on the server machine against the same database:
-//!
-//! `studio-console grant-role --org ORG_ID --email EMAIL --role admin|billing|member`
-//!
-//! makes an existing account a member of an organization with that role (or changes
-//! their role): for recovering an organization that lost its admins, and for tests.
-//!
-//! `studio-console demo-trainer` runs simulated fine-tuning jobs (see `demo_trainer`).
+//! The command line: `studio-console [serve]` starts the console; the other commands run on
+//! the server machine beside it. Parsed by clap (`studio-console --help`).
 
 use crate::domain::roles::OrgRole;
 use crate::domain::validation;
 use crate::server::config::Config;
 use crate::server::db::{Db, now_ms};
 use crate::server::repo::{memberships, orgs, users};
+use clap::{Parser, Subcommand};
 
-pub const USAGE: &str = "usage: studio-console [serve]\n       studio-console grant-role --org ORG_ID --email EMAIL --role admin|billing|member\n       studio-console demo-trainer [--url http://127.0.0.1:3000] [--steps 10] [--step-ms 1000] [--once]";
+#[derive(Parser)]
+#[command(
+    name = "studio-console",
+    about = "A self-hosted web console for organizations and workspaces",
+    version
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
 
-/// Runs the command named by `args` (without the program name).
-pub async fn run(args: &[String]) -> Result<(), String> {
-    match args.first().map(String::as_str) {
-        Some("grant-role") => grant_role(&args[1..]).await,
-        Some("demo-trainer") => super::demo_trainer::run(&args[1..]).await,
-        Some("--help") | Some("-h") | Some("help") => {
-            println!("{USAGE}");
-            Ok(())
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the console (the default). Settings come from the environment (see the README).
+    Serve,
+    /// Make an existing account a member of an organization with a role, or change their
+    /// role: for an organization that lost its admins. The last-admin rule does not apply.
+    GrantRole {
+        /// The organization's id (org_...).
+        #[arg(long)]
+        org: String,
+        /// The account's email.
+        #[arg(long)]
+        email: String,
+        /// admin, billing or member.
+        #[arg(long)]
+        role: String,
+    },
+    /// A stand-in for a GPU cluster: claims queued fine-tuning jobs, reports simulated
+    /// progress and completes them. Needs TRAINER_TOKEN.
+    DemoTrainer {
+        /// The console's address.
+        #[arg(long, default_value = "http://127.0.0.1:3000")]
+        url: String,
+        /// Progress reports per job (1 to 1000).
+        #[arg(long, default_value_t = 10)]
+        steps: u64,
+        /// Milliseconds between reports.
+        #[arg(long = "step-ms", default_value_t = 1000)]
+        step_ms: u64,
+        /// Stop when no job is queued instead of waiting for more.
+        #[arg(long)]
+        once: bool,
+    },
+}
+
+/// Runs what the command line asks for.
+pub async fn run(cli: Cli) -> Result<(), String> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => crate::server::run().await,
+        Command::GrantRole { org, email, role } => grant_role(&org, &email, &role).await,
+        Command::DemoTrainer {
+            url,
+            steps,
+            step_ms,
+            once,
+        } => {
+            let options = super::demo_trainer::Options::new(&url, steps, step_ms, once)?;
+            super::demo_trainer::run(options).await
         }
-        Some(other) => Err(format!("unknown command {other:?}\n{USAGE}")),
-        None => Err(USAGE.to_owned()),
     }
 }
 
-/// The value after `name` in `args`, if given.
-pub fn flag_value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(String::as_str)
-}
-
-fn flag<'a>(args: &'a [String], name: &str) -> Result<&'a str, String> {
-    flag_value(args, name).ok_or_else(|| format!("missing {name}\n{USAGE}"))
-}
-
-async fn grant_role(args: &[String]) -> Result<(), String> {
-    let org_id = flag(args, "--org")?;
-    let email = validation::email("email", flag(args, "--email")?).map_err(|e| e.to_string())?;
-    let role_arg = flag(args, "--role")?;
+async fn grant_role(org_id: &str, email: &str, role_arg: &str) -> Result<(), String> {
+    let email = validation::email("email", email).map_err(|e| e.to_string())?;
     let role = OrgRole::parse(role_arg)
         .ok_or_else(|| format!("--role {role_arg:?}: use admin, billing or member"))?;
     let config = Config::from_env()?;
@@ -65,4 +93,15 @@ async fn grant_role(args: &[String]) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     println!("{email} is now {} of {org_id}", role.label());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
 }
