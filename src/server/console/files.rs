@@ -9,7 +9,7 @@ use crate::domain::fine_tuning::UploadOutcome;
 use crate::domain::{Error, paths};
 use crate::server::auth;
 use crate::server::authz::{OrgActor, WorkspaceActor};
-use crate::server::rest::download;
+use crate::server::rest::{as_upload, download};
 use crate::server::services::datasets::UploadError;
 use crate::server::services::workspace_resources as resources;
 use crate::server::state::AppState;
@@ -80,7 +80,8 @@ async fn upload(
             .map_err(|e| UploadError::Invalid(format!("The upload was interrupted: {e}")))?
         {
             if field.name() == Some("file") {
-                let received = resources::receive_dataset(&state.config, &actor, field).await?;
+                let received =
+                    resources::receive_dataset(&state.config, &actor, as_upload(field)).await?;
                 return Ok(
                     resources::keep_dataset(&state.db, &state.config, &actor, received).await?,
                 );

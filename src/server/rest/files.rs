@@ -2,11 +2,12 @@
 
 use super::{ApiError, ApiKeyContext};
 use crate::server::repo::files::FileRow;
-use crate::server::services::datasets::UploadError;
+use crate::server::services::datasets::{Upload, UploadError};
 use crate::server::services::workspace_resources as resources;
 use crate::server::state::AppState;
 use axum::Json;
 use axum::body::Body;
+use axum::extract::multipart::Field;
 use axum::extract::{Extension, Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
@@ -52,7 +53,8 @@ pub async fn upload(
                 )
             }
             Some("file") if received.is_none() => {
-                received = Some(resources::receive_dataset(&state.config, &key.0, field).await?)
+                received =
+                    Some(resources::receive_dataset(&state.config, &key.0, as_upload(field)).await?)
             }
             _ => {}
         }
@@ -90,6 +92,14 @@ pub async fn get(
     Ok(Json(file_json(
         &row.map_err(|e| super::not_found_as("File", e))?,
     )))
+}
+
+/// A multipart field as an upload for the datasets service.
+pub fn as_upload(field: Field<'_>) -> Upload<Field<'_>> {
+    Upload {
+        filename: field.file_name().map(str::to_owned),
+        chunks: field,
+    }
 }
 
 /// A stored dataset as a download, streamed from disk.

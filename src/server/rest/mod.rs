@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 pub use auth::ApiKeyContext;
-pub use files::download;
+pub use files::{as_upload, download};
 
 /// The largest request body an upload may have: the file plus its multipart framing.
 pub fn upload_body_limit(config: &super::config::Config) -> usize {

@@ -134,18 +134,34 @@ async fn off_the_async_threads(
         .or_internal("checking an upload")?
 }
 
-/// Streams a multipart field to a temporary file, checking each line.
-pub async fn receive(
+/// An upload as it arrives: its name and its bytes, chunk by chunk (a multipart field
+/// is one), so this service needs no HTTP type.
+pub struct Upload<S> {
+    pub filename: Option<String>,
+    pub chunks: S,
+}
+
+/// Streams an upload to a temporary file, checking each line.
+pub async fn receive<S, E>(
     config: &Config,
     workspace_id: &str,
-    mut field: axum::extract::multipart::Field<'_>,
-) -> Result<Received, UploadError> {
+    upload: Upload<S>,
+) -> Result<Received, UploadError>
+where
+    S: futures_util::Stream<Item = Result<bytes::Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
+    use futures_util::StreamExt;
+    let Upload {
+        filename,
+        chunks: mut field,
+    } = upload;
     let dir = config.data_dir.join("files").join(workspace_id);
     tokio::fs::create_dir_all(&dir)
         .await
         .or_internal("creating the files folder")?;
-    let filename = field
-        .file_name()
+    let filename = filename
+        .as_deref()
         .filter(|n| !n.trim().is_empty())
         .unwrap_or("dataset.jsonl")
         .chars()
@@ -168,8 +184,9 @@ pub async fn receive(
         max_line: config.max_line_bytes as usize,
     };
     while let Some(chunk) = field
-        .chunk()
+        .next()
         .await
+        .transpose()
         .map_err(|e| UploadError::Invalid(format!("The upload was interrupted: {e}")))?
     {
         bytes += chunk.len() as u64;

@@ -97,13 +97,17 @@ pub async fn open_dataset(
 
 /// Receives an uploaded dataset into a temporary file, checked line by line. The
 /// permission is checked before a byte is read; `keep_dataset` keeps it.
-pub async fn receive_dataset(
+pub async fn receive_dataset<S, E>(
     config: &Config,
     ws: &WorkspaceActor,
-    field: axum::extract::multipart::Field<'_>,
-) -> Result<Received, UploadError> {
+    upload: datasets::Upload<S>,
+) -> Result<Received, UploadError>
+where
+    S: futures_util::Stream<Item = Result<bytes::Bytes, E>> + Unpin,
+    E: std::fmt::Display,
+{
     ws.require(Action::AddWorkspaceResources)?;
-    datasets::receive(config, &ws.workspace.id, field).await
+    datasets::receive(config, &ws.workspace.id, upload).await
 }
 
 /// Keeps a received dataset in the workspace. The actor's rights are read again: an
