@@ -26,7 +26,7 @@ pub async fn accept_invitation(token: String) -> Result<(), Error> {
     let run = async {
         let (state, session) = (ctx::state()?, ctx::session().await?);
         let user = auth::require_user(&state, &session).await?;
-        let joined = accepting::accept(&state, &token, &user).await?;
+        let joined = accepting::accept(&state.ports(), &token, &user).await?;
         leptos_axum::redirect(&joined_path(&joined));
         Ok(())
     };
@@ -41,7 +41,7 @@ pub async fn sign_up_invited(token: String, name: String, password: String) -> R
     let run = async {
         let (state, session) = (ctx::state()?, ctx::session().await?);
         let (account, joined) =
-            accepting::sign_up_and_accept(&state, &token, name, password).await?;
+            accepting::sign_up_and_accept(&state.ports(), &token, name, password).await?;
         auth::start_session(&session, &account.user_id).await?;
         leptos_axum::redirect(&joined_path(&joined));
         Ok(())

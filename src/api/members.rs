@@ -74,7 +74,7 @@ pub async fn preview_invitations(
             role,
             workspaces: workspaces.unwrap_or_default(),
         };
-        invitations::preview(&state, &actor, &input).await
+        invitations::preview(&state.ports(), &actor, &input).await
     };
     ctx::respond(run.await)
 }
@@ -95,7 +95,7 @@ pub async fn send_invitations(
             role,
             workspaces: workspaces.unwrap_or_default(),
         };
-        let sent = invitations::send(&state, &actor, &input).await?;
+        let sent = invitations::send(&state.ports(), &actor, &input).await?;
         leptos_axum::redirect(&format!(
             "{}?sent={sent}",
             crate::domain::paths::settings_members(&org_id)
@@ -128,7 +128,7 @@ pub async fn resend_invitation(org_id: String, invitation_id: String) -> Result<
     use crate::server::services::invitations;
     let run = async {
         let (state, actor) = ctx::org_actor(&org_id).await?;
-        invitations::resend(&state, &actor, &invitation_id).await
+        invitations::resend(&state.ports(), &actor, &invitation_id).await
     };
     ctx::respond(run.await)
 }
@@ -149,7 +149,7 @@ pub async fn get_invitation_link(org_id: String, invitation_id: String) -> Resul
     use crate::server::services::invitations;
     let run = async {
         let (state, actor) = ctx::org_actor(&org_id).await?;
-        invitations::fresh_link(&state, &actor, &invitation_id).await
+        invitations::fresh_link(&state.ports(), &actor, &invitation_id).await
     };
     ctx::respond(run.await)
 }

@@ -14,6 +14,15 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// What the services may reach.
+    pub fn ports(&self) -> crate::server::services::Ports<'_> {
+        crate::server::services::Ports {
+            db: &self.db,
+            mailer: &self.mailer,
+            config: &self.config,
+        }
+    }
+
     /// Fails only on a bad mail setting (`SMTP_URL`, `MAIL_FROM`).
     pub fn new(db: Db, config: Config) -> Result<Self, String> {
         let leptos_options = config.leptos_options();

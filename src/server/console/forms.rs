@@ -125,7 +125,7 @@ async fn invitation_link(
     let members_page = paths::settings_members(&org);
     let link = async {
         let actor = org_actor(&state, &session, &org).await?;
-        invitations::fresh_link(&state, &actor, &id).await
+        invitations::fresh_link(&state.ports(), &actor, &id).await
     };
     match link.await {
         Ok(link) => shown_once(ShownOnce {

@@ -12,7 +12,7 @@ use crate::server::error::{OrInternal, internal};
 use crate::server::repo::invitations::InvitationDetailRow;
 use crate::server::repo::users::UserRow;
 use crate::server::repo::{invitations, memberships, orgs, users, workspaces};
-use crate::server::state::AppState;
+use crate::server::services::Ports;
 
 /// Where accepting took the user: the organization and the first invited workspace.
 pub struct Joined {
@@ -22,15 +22,15 @@ pub struct Joined {
 
 /// Accepts the invitation as `user`, whose email must be the invited one. A second accept
 /// (or two at once) creates nothing more.
-pub async fn accept(state: &AppState, token: &str, user: &UserRow) -> Result<Joined, Error> {
-    let inv = find(state, token).await?;
-    let mut tx = state
+pub async fn accept(ports: &Ports<'_>, token: &str, user: &UserRow) -> Result<Joined, Error> {
+    let inv = find(ports, token).await?;
+    let mut tx = ports
         .db
         .pool
         .begin()
         .await
         .or_internal("starting to accept an invitation")?;
-    let joined = accept_in(state, &mut tx, &inv, token, &user.id, &user.email).await?;
+    let joined = accept_in(ports, &mut tx, &inv, token, &user.id, &user.email).await?;
     tx.commit()
         .await
         .or_internal("committing an accepted invitation")?;
@@ -40,13 +40,13 @@ pub async fn accept(state: &AppState, token: &str, user: &UserRow) -> Result<Joi
 /// Creates the account of the invited address (the email is the invitation's, not
 /// typed) and accepts, in one transaction: a refused acceptance leaves no account.
 pub async fn sign_up_and_accept(
-    state: &AppState,
+    ports: &Ports<'_>,
     token: &str,
     name: String,
     password: String,
 ) -> Result<(NewAccount, Joined), Error> {
-    let db = &state.db;
-    let inv = find(state, token).await?;
+    let db = ports.db;
+    let inv = find(ports, token).await?;
     let email = inv.email.clone();
     let prepared = accounts::prepare(
         db,
@@ -59,7 +59,7 @@ pub async fn sign_up_and_accept(
     .await?;
     let mut tx = db.pool.begin().await.or_internal("starting sign-up")?;
     let account = accounts::create(&mut tx, prepared).await?;
-    let joined = accept_in(state, &mut tx, &inv, token, &account.user_id, &email).await?;
+    let joined = accept_in(ports, &mut tx, &inv, token, &account.user_id, &email).await?;
     match tx.commit().await {
         Err(e) if is_unique_violation(&e) => Err(accounts::duplicate_email()),
         Err(e) => Err(internal("committing sign-up through an invitation", e)),
@@ -98,15 +98,15 @@ async fn refusal(
 
 /// The invitation a link names, read before the transaction (which must write first:
 /// on SQLite a transaction that read before another writer committed cannot write).
-async fn find(state: &AppState, token: &str) -> Result<InvitationDetailRow, Error> {
-    invitations::find_by_token_hash(&state.db.pool, &token_hash(token))
+async fn find(ports: &Ports<'_>, token: &str) -> Result<InvitationDetailRow, Error> {
+    invitations::find_by_token_hash(&ports.db.pool, &token_hash(token))
         .await
         .or_internal("loading an invitation")?
         .ok_or(Error::NotFound)
 }
 
 async fn accept_in(
-    state: &AppState,
+    ports: &Ports<'_>,
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     inv: &InvitationDetailRow,
     token: &str,
@@ -161,7 +161,7 @@ async fn accept_in(
     }
     // The invitation held a seat, so accepting never needs a new one; the check guards
     // against a limit lowered since.
-    let (members, pending, limit) = seat_usage(state, tx, &inv.org_id, now).await?;
+    let (members, pending, limit) = seat_usage(ports, tx, &inv.org_id, now).await?;
     if members + pending > limit {
         return Err(Error::LimitReached(format!(
             "{} has no free seat left. Ask an admin to free one.",

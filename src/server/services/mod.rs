@@ -15,6 +15,15 @@ pub mod workspace_members;
 pub mod workspace_resources;
 pub mod workspaces;
 
+/// What a use case may reach besides its arguments: the database, the mailer, and the
+/// settings. Plain values, not the web server's state: a service can be called from a
+/// command, a background task or a test as well as from a request.
+pub struct Ports<'a> {
+    pub db: &'a crate::server::db::Db,
+    pub mailer: &'a crate::server::email::Mailer,
+    pub config: &'a crate::server::config::Config,
+}
+
 /// Who created a workspace resource (a dataset, a job): one of its keys through `/v1`, or
 /// a person in the console. Stored as `created_by_key` / `created_by_user`.
 pub enum Creator<'a> {

@@ -59,14 +59,14 @@ enum Renewal {
 /// validity period. Re-opening an expired one takes a seat again, so it is checked; an
 /// email counts against the caps.
 async fn renew(
-    state: &AppState,
+    ports: &Ports<'_>,
     actor: &OrgActor,
     invitation_id: &str,
     renewal: Renewal,
 ) -> Result<(invitations::InvitationDetailRow, String, i64), Error> {
     actor.require(Action::InviteMembers)?;
     let now = now_ms();
-    let mut tx = state
+    let mut tx = ports
         .db
         .pool
         .begin()
@@ -92,7 +92,7 @@ async fn renew(
         ));
     }
     if status == InvitationStatus::Expired {
-        let (members, pending, limit) = seat_usage(state, &mut tx, &actor.org_id, now).await?;
+        let (members, pending, limit) = seat_usage(ports, &mut tx, &actor.org_id, now).await?;
         if seats_free(limit, members, pending) < 1 {
             return Err(Error::LimitReached(format!(
                 "All {limit} seats are taken: free one before resending."
@@ -100,7 +100,7 @@ async fn renew(
         }
     }
     if renewal == Renewal::Email {
-        let cap = state.config.invite_resends;
+        let cap = ports.config.invite_resends;
         let sent = invitation_sends::count_for_invitation(&mut *tx, &inv.id)
             .await
             .or_internal("counting an invitation's emails")?;
@@ -114,13 +114,13 @@ async fn renew(
                 "{times}. Use \"Copy link\" to pass it on yourself, or revoke it and invite again."
             )));
         }
-        check_daily_emails(state, &mut tx, &actor.org_id, 1, now).await?;
+        check_daily_emails(ports, &mut tx, &actor.org_id, 1, now).await?;
         invitation_sends::record(&mut *tx, &inv.id, &actor.org_id, now)
             .await
             .or_internal("counting an invitation email")?;
     }
     let (token, hash) = new_token();
-    let expires_at = now + valid_for_ms(state);
+    let expires_at = now + valid_for_ms(ports);
     invitations::renew(&mut *tx, &inv.id, &hash, expires_at)
         .await
         .or_internal("renewing an invitation")?;
@@ -131,13 +131,13 @@ async fn renew(
 }
 
 /// Sends the invitation again with a new link.
-pub async fn resend(state: &AppState, actor: &OrgActor, invitation_id: &str) -> Result<(), Error> {
-    let (inv, token, expires_at) = renew(state, actor, invitation_id, Renewal::Email).await?;
+pub async fn resend(ports: &Ports<'_>, actor: &OrgActor, invitation_id: &str) -> Result<(), Error> {
+    let (inv, token, expires_at) = renew(ports, actor, invitation_id, Renewal::Email).await?;
     let role =
         OrgRole::parse(&inv.role).ok_or_else(|| internal("reading an invited role", &inv.role))?;
-    let grants = list_grants(&state.db, &inv.id).await?;
+    let grants = list_grants(ports.db, &inv.id).await?;
     email_invitation(
-        state, actor, &inv.id, &inv.email, role, &grants, &token, expires_at,
+        ports, actor, &inv.id, &inv.email, role, &grants, &token, expires_at,
     )
     .await;
     Ok(())
@@ -146,12 +146,12 @@ pub async fn resend(state: &AppState, actor: &OrgActor, invitation_id: &str) -> 
 /// A fresh link for the admin to pass on by hand (the emailed one stops working:
 /// links are stored only as hashes, so an old one can't be shown again).
 pub async fn fresh_link(
-    state: &AppState,
+    ports: &Ports<'_>,
     actor: &OrgActor,
     invitation_id: &str,
 ) -> Result<String, Error> {
-    let (_, token, _) = renew(state, actor, invitation_id, Renewal::LinkOnly).await?;
-    Ok(link(state, &token))
+    let (_, token, _) = renew(ports, actor, invitation_id, Renewal::LinkOnly).await?;
+    Ok(link(ports, &token))
 }
 
 pub async fn revoke(db: &Db, actor: &OrgActor, invitation_id: &str) -> Result<(), Error> {

@@ -21,7 +21,7 @@ use crate::server::repo::users::UserRow;
 use crate::server::repo::{
     invitation_sends, invitations, memberships, orgs, outbox, users, workspaces,
 };
-use crate::server::state::AppState;
+use crate::server::services::Ports;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -47,18 +47,18 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-pub(super) fn link(state: &AppState, token: &str) -> String {
-    format!("{}/invite/{token}", state.config.public_url)
+pub(super) fn link(ports: &Ports<'_>, token: &str) -> String {
+    format!("{}/invite/{token}", ports.config.public_url)
 }
 
-pub(super) fn valid_for_ms(state: &AppState) -> i64 {
-    state.config.invite_valid_days * 86_400_000
+pub(super) fn valid_for_ms(ports: &Ports<'_>) -> i64 {
+    ports.config.invite_valid_days * 86_400_000
 }
 
 /// Seats of the organization: (members, pending unexpired invitations, limit).
 /// Run it on the transaction that holds the organization's lock.
 pub(crate) async fn seat_usage(
-    state: &AppState,
+    ports: &Ports<'_>,
     conn: &mut sqlx::AnyConnection,
     org_id: &str,
     now: i64,
@@ -72,7 +72,7 @@ pub(crate) async fn seat_usage(
     let limit = orgs::seat_limit(&mut *conn, org_id)
         .await
         .or_internal("reading the seat limit")?
-        .unwrap_or(state.config.seat_limit);
+        .unwrap_or(ports.config.seat_limit);
     Ok((members, pending, limit))
 }
 
@@ -89,13 +89,13 @@ pub(super) const DAY_MS: i64 = 86_400_000;
 /// Refuses `needed` more invitation emails when they would pass the organization's daily
 /// cap (`INVITE_EMAILS_PER_DAY`). Run it under the organization's lock.
 pub(super) async fn check_daily_emails(
-    state: &AppState,
+    ports: &Ports<'_>,
     conn: &mut sqlx::AnyConnection,
     org_id: &str,
     needed: i64,
     now: i64,
 ) -> Result<(), Error> {
-    let cap = state.config.invite_emails_per_day;
+    let cap = ports.config.invite_emails_per_day;
     let sent = invitation_sends::count_for_org_since(&mut *conn, org_id, now - DAY_MS)
         .await
         .or_internal("counting invitation emails")?;
@@ -113,7 +113,7 @@ pub(super) async fn check_daily_emails(
 /// exists and its link can be copied from the console.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn email_invitation(
-    state: &AppState,
+    ports: &Ports<'_>,
     actor: &OrgActor,
     invitation_id: &str,
     to: &str,
@@ -123,11 +123,11 @@ pub(super) async fn email_invitation(
     expires_at: i64,
 ) {
     let names = async {
-        let org = orgs::find_by_id(&state.db.pool, &actor.org_id)
+        let org = orgs::find_by_id(&ports.db.pool, &actor.org_id)
             .await
             .ok()
             .flatten();
-        let inviter = users::find_by_id(&state.db.pool, &actor.user_id)
+        let inviter = users::find_by_id(&ports.db.pool, &actor.user_id)
             .await
             .ok()
             .flatten();
@@ -150,10 +150,10 @@ pub(super) async fn email_invitation(
         inviter: &inviter,
         role: role.label(),
         workspaces: &workspace_names,
-        link: &link(state, token),
+        link: &link(ports, token),
         expires: &format_timestamp(expires_at),
     };
-    if let Err(e) = state.mailer.send_invitation(&state.db, mail).await {
+    if let Err(e) = ports.mailer.send_invitation(ports.db, mail).await {
         internal("emailing an invitation", e);
     }
 }

@@ -85,12 +85,12 @@ async fn sort_out(
 
 /// What sending would do, without doing it.
 pub async fn preview(
-    state: &AppState,
+    ports: &Ports<'_>,
     actor: &OrgActor,
     input: &InviteInput,
 ) -> Result<InvitePreview, Error> {
     actor.require(Action::InviteMembers)?;
-    let db = &state.db;
+    let db = ports.db;
     let (role, grants, batch) = read_request(db, actor, input).await?;
     let mut conn = db
         .pool
@@ -99,7 +99,7 @@ pub async fn preview(
         .or_internal("opening a connection")?;
     let (to_send, rejected) = sort_out(&mut conn, &actor.org_id, batch).await?;
     let now = now_ms();
-    let (members, pending, limit) = seat_usage(state, &mut conn, &actor.org_id, now).await?;
+    let (members, pending, limit) = seat_usage(ports, &mut conn, &actor.org_id, now).await?;
     Ok(InvitePreview {
         to_send,
         rejected,
@@ -111,9 +111,13 @@ pub async fn preview(
 
 /// Sends the invitations the preview showed, if they still fit the seats.
 /// Returns how many were sent.
-pub async fn send(state: &AppState, actor: &OrgActor, input: &InviteInput) -> Result<usize, Error> {
+pub async fn send(
+    ports: &Ports<'_>,
+    actor: &OrgActor,
+    input: &InviteInput,
+) -> Result<usize, Error> {
     actor.require(Action::InviteMembers)?;
-    let db = &state.db;
+    let db = ports.db;
     let (role, grants, batch) = read_request(db, actor, input).await?;
     let now = now_ms();
     let mut tx = db.pool.begin().await.or_internal("starting invitations")?;
@@ -131,7 +135,7 @@ pub async fn send(state: &AppState, actor: &OrgActor, input: &InviteInput) -> Re
             "Everyone in this list is already a member or invited.",
         ));
     }
-    let (members, pending, limit) = seat_usage(state, &mut tx, &actor.org_id, now).await?;
+    let (members, pending, limit) = seat_usage(ports, &mut tx, &actor.org_id, now).await?;
     let free = seats_free(limit, members, pending);
     let needed = to_send.len() as i64;
     if needed > free {
@@ -143,8 +147,8 @@ pub async fn send(state: &AppState, actor: &OrgActor, input: &InviteInput) -> Re
             if free == 1 { "is" } else { "are" }
         )));
     }
-    check_daily_emails(state, &mut tx, &actor.org_id, needed, now).await?;
-    let expires_at = now + valid_for_ms(state);
+    check_daily_emails(ports, &mut tx, &actor.org_id, needed, now).await?;
+    let expires_at = now + valid_for_ms(ports);
     let mut created = Vec::with_capacity(to_send.len());
     for email in to_send {
         let (token, hash) = new_token();
@@ -176,7 +180,7 @@ pub async fn send(state: &AppState, actor: &OrgActor, input: &InviteInput) -> Re
     let sent = created.len();
     for (row, token) in created {
         email_invitation(
-            state, actor, &row.id, &row.email, role, &grants, &token, expires_at,
+            ports, actor, &row.id, &row.email, role, &grants, &token, expires_at,
         )
         .await;
     }
