@@ -2,7 +2,6 @@
 //! seen what will be: the form (a GET, so the review is a page of its own that works
 //! without JavaScript), then the review with "Send invitations".
 
-use super::members::url_encode;
 use crate::api::members::{SendInvitations, preview_invitations};
 use crate::domain::invitations::{InvitePreview, MAX_BATCH, seats};
 use crate::domain::paths;
@@ -40,8 +39,8 @@ impl Draft {
             "{}?{}={step}&emails={}&role={}",
             paths::settings_members(org_id),
             paths::DIALOG_PARAM,
-            url_encode(&self.emails),
-            url_encode(&self.role)
+            paths::query_value(&self.emails),
+            paths::query_value(&self.role)
         );
         for (id, role) in &self.workspaces {
             href.push_str(&format!("&ws.{id}={role}"));

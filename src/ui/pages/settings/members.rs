@@ -33,21 +33,9 @@ fn page_href(org_id: &str, query: &str, page: i64) -> String {
     let mut href = format!("{}?page={page}", paths::settings_members(org_id));
     if !query.is_empty() {
         href.push_str("&q=");
-        href.push_str(&url_encode(query));
+        href.push_str(&paths::query_value(query));
     }
     href
-}
-
-/// Percent-encodes a query value.
-pub fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]
