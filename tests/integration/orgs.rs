@@ -9,6 +9,7 @@ use studio_console::domain::permissions::Action;
 use studio_console::domain::shell::ShellData;
 
 backend_tests!(
+    roles_are_read_as_roles_and_an_unknown_one_is_an_error,
     create_organization_requires_terms_and_a_valid_name,
     create_organization_makes_the_creator_admin_with_a_default_workspace,
     switching_is_remembered_across_sign_in,
@@ -486,4 +487,25 @@ async fn effective_permissions_follow_the_matrix(app: TestApp) {
         )
         .await;
     assert_eq!(res.status, 404);
+}
+
+/// Roles cross the repo boundary as the domain's enums: a stored name the code does not
+/// know is an error, never quietly another role.
+async fn roles_are_read_as_roles_and_an_unknown_one_is_an_error(app: TestApp) {
+    use studio_console::domain::roles::{OrgRole, WorkspaceRole};
+    let admin: OrgRole = sqlx::query_scalar("SELECT 'admin'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(admin, OrgRole::Admin);
+    let contributor: WorkspaceRole = sqlx::query_scalar("SELECT 'contributor'")
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(contributor, WorkspaceRole::Contributor);
+    let unknown = sqlx::query_scalar::<_, OrgRole>("SELECT 'owner'")
+        .fetch_one(&app.db.pool)
+        .await;
+    let error = unknown.expect_err("an unknown role is refused").to_string();
+    assert!(error.contains("unknown organization role"), "{error}");
 }

@@ -9,7 +9,7 @@ use crate::domain::Error;
 use crate::domain::permissions::{Action, Actor, Membership, allows, can};
 use crate::domain::roles::{OrgRole, WorkspaceRole};
 use crate::server::db::Db;
-use crate::server::error::{OrInternal, internal};
+use crate::server::error::OrInternal;
 use crate::server::repo::{api_keys, memberships, workspaces, workspaces::WorkspaceRow};
 use crate::server::services::Creator;
 
@@ -37,12 +37,10 @@ impl OrgActor {
     /// Resolves the user's membership; `NotFound` when they are not a member
     /// (or the organization does not exist: the two look the same).
     pub async fn resolve(db: &Db, user_id: &str, org_id: &str) -> Result<OrgActor, Error> {
-        let role = memberships::org_role(&db.pool, org_id, user_id)
+        let org_role = memberships::org_role(&db.pool, org_id, user_id)
             .await
             .or_internal("resolving an organization membership")?
             .ok_or(Error::NotFound)?;
-        let org_role =
-            OrgRole::parse(&role).ok_or_else(|| internal("parsing an org role", &role))?;
         Ok(OrgActor {
             user_id: user_id.to_owned(),
             org_id: org_id.to_owned(),
@@ -71,7 +69,6 @@ impl OrgActor {
             .await
             .or_internal("re-reading an organization role")?
             .ok_or(Error::NotFound)?;
-        let role = OrgRole::parse(&role).ok_or_else(|| internal("parsing an org role", &role))?;
         allow(&Membership::org(role), action)
     }
 
@@ -82,10 +79,9 @@ impl OrgActor {
             .await
             .or_internal("loading a workspace")?
             .ok_or(Error::NotFound)?;
-        let role = memberships::workspace_role(&db.pool, workspace_id, &self.user_id)
+        let workspace_role = memberships::workspace_role(&db.pool, workspace_id, &self.user_id)
             .await
             .or_internal("resolving a workspace membership")?;
-        let workspace_role = parse_workspace_role(role)?;
         let actor = WorkspaceActor {
             org: self.clone(),
             workspace,
@@ -99,11 +95,6 @@ impl OrgActor {
             Err(Error::NotFound)
         }
     }
-}
-
-fn parse_workspace_role(role: Option<String>) -> Result<Option<WorkspaceRole>, Error> {
-    role.map(|r| WorkspaceRole::parse(&r).ok_or_else(|| internal("parsing a workspace role", &r)))
-        .transpose()
 }
 
 /// Why a key that exists does not work.
@@ -138,9 +129,6 @@ impl WorkspaceActor {
         let (Some(user_id), Some(org_role)) = (grant.created_by, grant.org_role) else {
             return Err(KeyRefused::OwnerNotMember);
         };
-        let org_role = OrgRole::parse(&org_role)
-            .ok_or_else(|| internal("parsing an org role", &org_role))
-            .map_err(failed)?;
         let workspace = workspaces::find_in_org(&db.pool, &grant.org_id, &grant.workspace_id)
             .await
             .or_internal("loading a key's workspace")
@@ -153,7 +141,7 @@ impl WorkspaceActor {
                 org_role,
             },
             workspace,
-            workspace_role: parse_workspace_role(grant.workspace_role).map_err(failed)?,
+            workspace_role: grant.workspace_role,
             key_id: Some(grant.key_id),
         };
         if allows(&actor.actor(), Action::UseWorkspace) {

@@ -90,8 +90,8 @@ pub struct KeyGrant {
     pub workspace_id: String,
     pub org_id: String,
     pub created_by: Option<String>,
-    pub org_role: Option<String>,
-    pub workspace_role: Option<String>,
+    pub org_role: Option<crate::domain::roles::OrgRole>,
+    pub workspace_role: Option<crate::domain::roles::WorkspaceRole>,
     pub revoked_at: Option<i64>,
     pub revoked_reason: Option<String>,
 }

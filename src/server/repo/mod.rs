@@ -30,3 +30,36 @@ mod tests {
         assert_eq!(super::placeholders(1, 0), "");
     }
 }
+
+/// Roles cross the repo boundary as the domain's enums: read from their stored names, and
+/// an unknown name is an error (never quietly another role).
+mod role_columns {
+    use crate::domain::roles::{OrgRole, WorkspaceRole};
+    use sqlx::any::{Any, AnyTypeInfo, AnyValueRef};
+    use sqlx::error::BoxDynError;
+    use sqlx::{Decode, Type};
+
+    macro_rules! stored_as_text {
+        ($ty:ty, $what:literal) => {
+            impl Type<Any> for $ty {
+                fn type_info() -> AnyTypeInfo {
+                    <String as Type<Any>>::type_info()
+                }
+                fn compatible(ty: &AnyTypeInfo) -> bool {
+                    <String as Type<Any>>::compatible(ty)
+                }
+            }
+
+            impl<'r> Decode<'r, Any> for $ty {
+                fn decode(value: AnyValueRef<'r>) -> Result<Self, BoxDynError> {
+                    let text = <String as Decode<'r, Any>>::decode(value)?;
+                    <$ty>::parse(&text)
+                        .ok_or_else(|| format!("unknown {} {text:?} in the database", $what).into())
+                }
+            }
+        };
+    }
+
+    stored_as_text!(OrgRole, "organization role");
+    stored_as_text!(WorkspaceRole, "workspace role");
+}

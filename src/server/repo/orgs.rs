@@ -15,7 +15,7 @@ pub struct OrgRow {
 pub struct MemberOrgRow {
     pub id: String,
     pub name: String,
-    pub role: String,
+    pub role: crate::domain::roles::OrgRole,
 }
 
 pub async fn insert<'e>(db: impl AnyExecutor<'e>, o: &OrgRow) -> sqlx::Result<()> {

@@ -16,7 +16,7 @@ pub struct VisibleWorkspaceRow {
     pub id: String,
     pub name: String,
     pub is_default: i64,
-    pub role: Option<String>,
+    pub role: Option<crate::domain::roles::WorkspaceRole>,
 }
 
 pub async fn insert<'e>(db: impl AnyExecutor<'e>, w: &WorkspaceRow) -> sqlx::Result<()> {

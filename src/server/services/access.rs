@@ -3,23 +3,21 @@
 use crate::domain::Error;
 use crate::domain::admin::{EffectivePermissions, Grant, MemberSummary, WorkspaceGrants};
 use crate::domain::permissions::{Action, Membership, Scope, can};
-use crate::domain::roles::{OrgRole, WorkspaceRole};
+use crate::domain::roles::WorkspaceRole;
 use crate::server::authz::OrgActor;
 use crate::server::db::Db;
-use crate::server::error::{OrInternal, internal};
+use crate::server::error::OrInternal;
 use crate::server::repo::{memberships, workspaces};
 
 /// How many members the permissions picker lists.
 const PICKER_LIMIT: i64 = 500;
 
 fn member_summary(row: memberships::OrgMemberRow) -> Result<MemberSummary, Error> {
-    let role =
-        OrgRole::parse(&row.role).ok_or_else(|| internal("parsing an org role", &row.role))?;
     Ok(MemberSummary {
         user_id: row.user_id,
         name: row.name,
         email: row.email,
-        role,
+        role: row.role,
     })
 }
 

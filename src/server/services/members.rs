@@ -8,7 +8,7 @@ use crate::domain::permissions::Action;
 use crate::domain::roles::OrgRole;
 use crate::server::authz::OrgActor;
 use crate::server::db::{Db, now_ms};
-use crate::server::error::{OrInternal, internal};
+use crate::server::error::OrInternal;
 use crate::server::repo::{api_keys, invitations, memberships, orgs};
 
 /// The longest member search.
@@ -55,8 +55,7 @@ pub async fn page(
     let members = rows
         .into_iter()
         .map(|r| {
-            let role =
-                OrgRole::parse(&r.role).ok_or_else(|| internal("reading an org role", &r.role))?;
+            let role = r.role;
             let workspaces = names
                 .iter()
                 .filter(|(u, _)| *u == r.user_id)
@@ -125,7 +124,7 @@ pub async fn change_role(
         .await
         .or_internal("reading a role")?
         .ok_or(Error::NotFound)?;
-    if current == "admin" && role != OrgRole::Admin {
+    if current == OrgRole::Admin && role != OrgRole::Admin {
         let admins = memberships::count_admins(&mut *tx, &actor.org_id)
             .await
             .or_internal("counting admins")?;
@@ -157,7 +156,7 @@ pub async fn remove(db: &Db, actor: &OrgActor, user_id: &str) -> Result<(), Erro
         .await
         .or_internal("reading a role")?
         .ok_or(Error::NotFound)?;
-    if current == "admin" {
+    if current == OrgRole::Admin {
         let admins = memberships::count_admins(&mut *tx, &actor.org_id)
             .await
             .or_internal("counting admins")?;

@@ -2,19 +2,16 @@
 
 use crate::domain::Error;
 use crate::domain::permissions::{Action, Membership, can};
-use crate::domain::roles::{OrgRole, WorkspaceRole};
 use crate::domain::shell::{CurrentUser, OrgSummary, ShellData, WorkspaceSummary};
 use crate::server::db::Db;
-use crate::server::error::{OrInternal, internal};
+use crate::server::error::OrInternal;
 use crate::server::repo::{orgs, users, users::UserRow, workspaces};
 
 fn org_summary(row: orgs::MemberOrgRow) -> Result<OrgSummary, Error> {
-    let role =
-        OrgRole::parse(&row.role).ok_or_else(|| internal("reading an org role", &row.role))?;
     Ok(OrgSummary {
         id: row.id,
         name: row.name,
-        role,
+        role: row.role,
     })
 }
 
@@ -23,7 +20,7 @@ fn workspace_summary(row: workspaces::VisibleWorkspaceRow) -> WorkspaceSummary {
         id: row.id,
         name: row.name,
         is_default: row.is_default != 0,
-        role: row.role.as_deref().and_then(WorkspaceRole::parse),
+        role: row.role,
     }
 }
 

@@ -7,7 +7,7 @@ use crate::domain::permissions::Action;
 use crate::domain::roles::{OrgRole, WorkspaceRole};
 use crate::server::authz::OrgActor;
 use crate::server::db::{Db, now_ms};
-use crate::server::error::{OrInternal, internal};
+use crate::server::error::OrInternal;
 use crate::server::repo::{api_keys, memberships};
 
 /// Everyone in the workspace (visible to whoever may open it).
@@ -25,10 +25,8 @@ pub async fn list(
         .into_iter()
         .map(|r| {
             Ok(WorkspaceMember {
-                role: WorkspaceRole::parse(&r.role)
-                    .ok_or_else(|| internal("reading a workspace role", &r.role))?,
-                org_role: OrgRole::parse(&r.org_role)
-                    .ok_or_else(|| internal("reading an org role", &r.org_role))?,
+                role: r.role,
+                org_role: r.org_role,
                 user_id: r.user_id,
                 name: r.name,
                 email: r.email,
@@ -53,8 +51,7 @@ pub async fn candidates(
         .into_iter()
         .map(|r| {
             Ok(MemberSummary {
-                role: OrgRole::parse(&r.role)
-                    .ok_or_else(|| internal("reading an org role", &r.role))?,
+                role: r.role,
                 user_id: r.user_id,
                 name: r.name,
                 email: r.email,
@@ -161,7 +158,7 @@ pub async fn remove(
     let org_role = memberships::org_role(&mut *tx, &actor.org_id, user_id)
         .await
         .or_internal("reading a role")?;
-    if org_role.as_deref() != Some(OrgRole::Admin.as_str()) {
+    if org_role != Some(OrgRole::Admin) {
         api_keys::revoke_for_departure(
             &mut *tx,
             &actor.org_id,

@@ -26,7 +26,7 @@ pub async fn org_role<'e>(
     db: impl AnyExecutor<'e>,
     org_id: &str,
     user_id: &str,
-) -> sqlx::Result<Option<String>> {
+) -> sqlx::Result<Option<crate::domain::roles::OrgRole>> {
     sqlx::query_scalar("SELECT role FROM org_members WHERE org_id = $1 AND user_id = $2")
         .bind(org_id)
         .bind(user_id)
@@ -39,7 +39,7 @@ pub struct OrgMemberRow {
     pub user_id: String,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: crate::domain::roles::OrgRole,
     pub created_at: i64,
 }
 

@@ -27,7 +27,7 @@ pub async fn workspace_role<'e>(
     db: impl AnyExecutor<'e>,
     workspace_id: &str,
     user_id: &str,
-) -> sqlx::Result<Option<String>> {
+) -> sqlx::Result<Option<crate::domain::roles::WorkspaceRole>> {
     sqlx::query_scalar(
         "SELECT role FROM workspace_members WHERE workspace_id = $1 AND user_id = $2",
     )
@@ -96,8 +96,8 @@ pub struct WorkspaceMemberRow {
     pub user_id: String,
     pub name: String,
     pub email: String,
-    pub role: String,
-    pub org_role: String,
+    pub role: crate::domain::roles::WorkspaceRole,
+    pub org_role: crate::domain::roles::OrgRole,
     pub created_at: i64,
 }
 
