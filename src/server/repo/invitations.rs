@@ -19,7 +19,7 @@ pub struct InvitationDetailRow {
     pub org_id: String,
     pub org_name: String,
     pub email: String,
-    pub role: String,
+    pub role: crate::domain::roles::OrgRole,
     pub inviter_name: Option<String>,
     pub status: String,
     pub expires_at: i64,
@@ -31,7 +31,7 @@ pub struct GrantRow {
     pub invitation_id: String,
     pub workspace_id: String,
     pub workspace_name: String,
-    pub role: String,
+    pub role: crate::domain::roles::WorkspaceRole,
 }
 
 const DETAIL: &str = "SELECT i.id, i.org_id, o.name AS org_name, i.email, i.role, u.name AS inviter_name, \

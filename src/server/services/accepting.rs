@@ -137,7 +137,7 @@ async fn accept_in(
     {
         return Err(refusal(tx, &inv.org_id, &inv.id, &hash, now).await?);
     }
-    memberships::add_org_member_if_absent(&mut **tx, &inv.org_id, user_id, &inv.role, now)
+    memberships::add_org_member_if_absent(&mut **tx, &inv.org_id, user_id, inv.role.as_str(), now)
         .await
         .or_internal("adding the new member")?;
     let mut first_workspace = None;
@@ -151,7 +151,7 @@ async fn accept_in(
                 &mut **tx,
                 &g.workspace_id,
                 user_id,
-                &g.role,
+                g.role.as_str(),
                 now,
             )
             .await

@@ -23,8 +23,7 @@ pub async fn landing(
         org_name: inv.org_name,
         invited_by: inv.inviter_name,
         email: inv.email,
-        role: OrgRole::parse(&inv.role)
-            .ok_or_else(|| internal("reading an invited role", &inv.role))?,
+        role: inv.role,
         workspaces,
         status,
         signed_in_as: viewer.map(|u| u.email.clone()),

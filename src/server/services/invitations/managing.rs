@@ -21,17 +21,14 @@ pub async fn list(
         .map(|r| {
             let status = InvitationStatus::at(&r.status, r.expires_at, now)
                 .ok_or_else(|| internal("reading an invitation status", &r.status))?;
-            let role = OrgRole::parse(&r.role)
-                .ok_or_else(|| internal("reading an invitation role", &r.role))?;
+            let role = r.role;
             let workspaces = grants
                 .iter()
                 .filter(|g| g.invitation_id == r.id)
-                .filter_map(|g| {
-                    Some(WorkspaceGrant {
-                        workspace_id: g.workspace_id.clone(),
-                        workspace_name: g.workspace_name.clone(),
-                        role: WorkspaceRole::parse(&g.role)?,
-                    })
+                .map(|g| WorkspaceGrant {
+                    workspace_id: g.workspace_id.clone(),
+                    workspace_name: g.workspace_name.clone(),
+                    role: g.role,
                 })
                 .collect();
             Ok(InvitationView {
@@ -133,8 +130,7 @@ async fn renew(
 /// Sends the invitation again with a new link.
 pub async fn resend(ports: &Ports<'_>, actor: &OrgActor, invitation_id: &str) -> Result<(), Error> {
     let (inv, token, expires_at) = renew(ports, actor, invitation_id, Renewal::Email).await?;
-    let role =
-        OrgRole::parse(&inv.role).ok_or_else(|| internal("reading an invited role", &inv.role))?;
+    let role = inv.role;
     let grants = list_grants(ports.db, &inv.id).await?;
     email_invitation(
         ports, actor, &inv.id, &inv.email, role, &grants, &token, expires_at,

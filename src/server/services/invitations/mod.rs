@@ -11,7 +11,7 @@ use crate::domain::invitations::{
     WorkspaceGrant, parse_batch, parse_workspace_roles, seats, seats_free,
 };
 use crate::domain::permissions::Action;
-use crate::domain::roles::{OrgRole, WorkspaceRole};
+use crate::domain::roles::OrgRole;
 use crate::server::authz::OrgActor;
 use crate::server::db::{Db, now_ms};
 use crate::server::email::Invitation as InvitationEmail;
@@ -166,12 +166,10 @@ pub(super) async fn list_grants(
         .await
         .or_internal("loading invited workspaces")?
         .into_iter()
-        .filter_map(|g| {
-            Some(WorkspaceGrant {
-                workspace_id: g.workspace_id,
-                workspace_name: g.workspace_name,
-                role: WorkspaceRole::parse(&g.role)?,
-            })
+        .map(|g| WorkspaceGrant {
+            workspace_id: g.workspace_id,
+            workspace_name: g.workspace_name,
+            role: g.role,
         })
         .collect())
 }
