@@ -54,53 +54,6 @@ pub struct EffectivePermissions {
     pub workspaces: Vec<WorkspaceGrants>,
 }
 
-/// A date for people: "Nov 27, 2026" (UTC), from milliseconds since the epoch.
-pub fn format_date(ms: i64) -> String {
-    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    format!("{} {d}, {y}", MONTHS[(m - 1) as usize])
-}
-
-/// The exact time, for a tooltip: "2026-11-27 05:01 UTC".
-pub fn format_timestamp(ms: i64) -> String {
-    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
-    let minutes = ms.rem_euclid(86_400_000) / 60_000;
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        minutes / 60,
-        minutes % 60
-    )
-}
-
-/// Days since 1970-01-01 to (year, month, day); Howard Hinnant's algorithm.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    (y, m, d)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_formatted_for_people() {
-        assert_eq!(format_date(0), "Jan 1, 1970");
-        assert_eq!(format_date(1_795_755_661_000), "Nov 27, 2026");
-        assert_eq!(format_timestamp(1_795_755_661_000), "2026-11-27 05:01 UTC");
-        assert_eq!(format_date(951_782_400_000), "Feb 29, 2000");
-    }
-}
-
 /// Members per page in Admin Settings -> Members.
 pub const MEMBERS_PER_PAGE: i64 = 50;
 
@@ -142,9 +95,9 @@ impl MembersPage {
         let last = (first + self.members.len() as i64 - 1).max(first);
         format!(
             "{}–{} of {}",
-            thousands(first),
-            thousands(last),
-            thousands(self.total)
+            super::format::thousands(first),
+            super::format::thousands(last),
+            super::format::thousands(self.total)
         )
     }
 
@@ -173,29 +126,12 @@ pub struct OutboxEntry {
     pub delivery: String,
 }
 
-/// 10000 -> "10,000".
-pub fn thousands(n: i64) -> String {
-    let digits = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
 #[cfg(test)]
 mod page_tests {
     use super::*;
 
     #[test]
-    fn numbers_and_ranges_read_well() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(10_000), "10,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
+    fn page_ranges_read_well() {
         let page = MembersPage {
             members: vec![],
             total: 10_000,

@@ -122,7 +122,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(
-            crate::domain::admin::format_timestamp(end),
+            crate::domain::format::format_timestamp(end),
             "2027-01-01 00:00 UTC"
         );
         assert!(parse_expiry("date", Some("2026-02-30"), NOW).is_err());

@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod datasets;
 pub mod error;
 pub mod fine_tuning;
+pub mod format;
 pub mod invitations;
 pub mod paths;
 pub mod permissions;

@@ -1,6 +1,6 @@
 //! A table cell's date: the day, with the full timestamp on hover, or a word when none.
 
-use crate::domain::admin::{format_date, format_timestamp};
+use crate::domain::format::{format_date, format_timestamp};
 use leptos::prelude::*;
 
 pub fn when(ms: Option<i64>, none: &'static str) -> AnyView {

@@ -5,7 +5,8 @@
 //! exceed the limit hold the organization's lock (see `repo::orgs::lock`).
 
 use crate::domain::Error;
-use crate::domain::admin::{OutboxEntry, format_timestamp};
+use crate::domain::admin::OutboxEntry;
+use crate::domain::format::format_timestamp;
 use crate::domain::invitations::{
     Batch, InvitationLanding, InvitationStatus, InvitationView, InvitePreview, Rejected,
     WorkspaceGrant, parse_batch, parse_workspace_roles, seats, seats_free,

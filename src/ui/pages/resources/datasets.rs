@@ -3,8 +3,8 @@
 
 use super::{deleted_notice, older_note, size};
 use crate::api::workspace_resources::{DeleteDataset, get_upload_outcome, list_datasets};
-use crate::domain::admin::thousands;
 use crate::domain::fine_tuning::{DatasetView, UploadOutcome};
+use crate::domain::format::thousands;
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
 use crate::ui::components::when;

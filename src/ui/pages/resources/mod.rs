@@ -9,8 +9,8 @@ pub use datasets::DatasetsPage;
 pub use fine_tuning::FineTuningPage;
 pub use models::ModelsPage;
 
-use crate::domain::admin::thousands;
 use crate::domain::fine_tuning::LIST_LIMIT;
+use crate::domain::format::thousands;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
 use leptos_router::hooks::use_navigate;

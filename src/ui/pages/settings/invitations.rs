@@ -4,7 +4,7 @@
 use crate::api::members::{
     GetInvitationLink, ResendInvitation, RevokeInvitation, list_invitations, list_outbox,
 };
-use crate::domain::admin::{format_date, format_timestamp};
+use crate::domain::format::{format_date, format_timestamp};
 use crate::domain::invitations::{InvitationStatus, InvitationView};
 use crate::domain::paths;
 use crate::domain::shell::ShellData;

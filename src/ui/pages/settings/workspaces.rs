@@ -4,7 +4,8 @@ use super::layout::{SettingsLayout, SettingsSection};
 use crate::api::workspaces::{
     ArchiveWorkspace, CreateWorkspace, RenameWorkspace, UnarchiveWorkspace, list_workspaces,
 };
-use crate::domain::admin::{WorkspaceAdminRow, format_date, format_timestamp};
+use crate::domain::admin::WorkspaceAdminRow;
+use crate::domain::format::{format_date, format_timestamp};
 use crate::domain::paths;
 use crate::domain::permissions::Action;
 use crate::domain::shell::ShellData;
