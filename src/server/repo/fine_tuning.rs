@@ -13,7 +13,7 @@ pub struct JobRow {
     /// JSON, as `domain::fine_tuning::normalize_hyperparameters` returns it.
     pub hyperparameters: String,
     pub suffix: Option<String>,
-    pub status: String,
+    pub status: crate::domain::fine_tuning::JobStatus,
     pub progress: i64,
     pub message: Option<String>,
     pub trained_tokens: Option<i64>,
@@ -41,7 +41,7 @@ pub async fn insert_job<'e>(db: impl AnyExecutor<'e>, j: &JobRow) -> sqlx::Resul
     .bind(&j.validation_file)
     .bind(&j.hyperparameters)
     .bind(&j.suffix)
-    .bind(&j.status)
+    .bind(j.status.as_str())
     .bind(j.progress)
     .bind(&j.message)
     .bind(j.trained_tokens)

@@ -31,9 +31,10 @@ mod tests {
     }
 }
 
-/// Roles cross the repo boundary as the domain's enums: read from their stored names, and
-/// an unknown name is an error (never quietly another role).
+/// Roles and job statuses cross the repo boundary as the domain's enums: read from their
+/// stored names, and an unknown name is an error (never quietly another value).
 mod role_columns {
+    use crate::domain::fine_tuning::JobStatus;
     use crate::domain::roles::{OrgRole, WorkspaceRole};
     use sqlx::any::{Any, AnyTypeInfo, AnyValueRef};
     use sqlx::error::BoxDynError;
@@ -62,4 +63,5 @@ mod role_columns {
 
     stored_as_text!(OrgRole, "organization role");
     stored_as_text!(WorkspaceRole, "workspace role");
+    stored_as_text!(JobStatus, "fine-tuning job status");
 }

@@ -1,6 +1,7 @@
 //! `/v1/fine_tuning/jobs`: create, list, get and cancel the key's workspace's jobs.
 
 use super::{ApiError, ApiKeyContext, not_found_as};
+use crate::domain::fine_tuning::JobStatus;
 use crate::server::repo::fine_tuning::JobRow;
 use crate::server::services::fine_tuning::JobRequest;
 use crate::server::services::workspace_resources as resources;
@@ -13,13 +14,13 @@ use serde_json::{Value, json};
 /// A job in the provider's shape (times in seconds), plus its progress in percent.
 pub fn job_json(j: &JobRow) -> Value {
     let hyperparameters: Value = serde_json::from_str(&j.hyperparameters).unwrap_or(Value::Null);
-    let error =
-        (j.status == "failed").then(|| json!({ "message": j.message, "code": "training_failed" }));
+    let error = (j.status == JobStatus::Failed)
+        .then(|| json!({ "message": j.message, "code": "training_failed" }));
     json!({
         "id": j.id, "object": "fine_tuning.job", "model": j.model,
         "created_at": j.created_at / 1000,
         "finished_at": j.finished_at.map(|t| t / 1000),
-        "fine_tuned_model": j.fine_tuned_model, "status": j.status,
+        "fine_tuned_model": j.fine_tuned_model, "status": j.status.as_str(),
         "training_file": j.training_file, "validation_file": j.validation_file,
         "hyperparameters": hyperparameters, "trained_tokens": j.trained_tokens,
         "user_provided_suffix": j.suffix, "progress": j.progress,

@@ -96,7 +96,7 @@ async fn outcome(
         Err(Error::Conflict(f)) => {
             let status = fine_tuning::find_for_trainer(&state.db, &Actor::Trainer, id)
                 .await
-                .map(|j| j.status)
+                .map(|j| j.status.as_str())
                 .unwrap_or_default();
             let error = json!({ "message": f.message, "type": "invalid_request_error", "code": "job_not_running" });
             Err((

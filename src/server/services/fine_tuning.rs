@@ -132,7 +132,7 @@ pub async fn create(
         validation_file,
         hyperparameters: hyperparameters.to_string(),
         suffix,
-        status: JobStatus::Queued.as_str().to_owned(),
+        status: JobStatus::Queued,
         progress: 0,
         message: None,
         trained_tokens: None,
@@ -183,7 +183,7 @@ pub async fn cancel(db: &Db, workspace_id: &str, id: &str) -> Result<JobRow, Err
     if !cancelled {
         return Err(Error::Conflict(crate::domain::FieldError {
             field: "job".into(),
-            message: format!("The job has already {}.", job.status),
+            message: format!("The job has already {}.", job.status.as_str()),
         }));
     }
     Ok(job)
@@ -231,7 +231,7 @@ pub async fn training_file(
 ) -> Result<(files::FileRow, tokio::fs::File), Error> {
     let job = find_for_trainer(db, actor, job_id).await?;
     let its_file = job.training_file == file_id || job.validation_file.as_deref() == Some(file_id);
-    if job.status != JobStatus::Running.as_str() || !its_file {
+    if job.status != JobStatus::Running || !its_file {
         return Err(Error::NotFound);
     }
     super::datasets::open(db, config, &job.workspace_id, file_id).await
@@ -240,7 +240,7 @@ pub async fn training_file(
 fn not_running(job: &JobRow) -> Error {
     Error::Conflict(crate::domain::FieldError {
         field: "status".into(),
-        message: format!("The job is {}, not running.", job.status),
+        message: format!("The job is {}, not running.", job.status.as_str()),
     })
 }
 

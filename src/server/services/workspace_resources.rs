@@ -5,14 +5,12 @@
 //! workspace is read-only. Other workspaces' and organizations' actors get "not found".
 
 use crate::domain::Error;
-use crate::domain::fine_tuning::{
-    DatasetView, JobStatus, JobView, LIST_LIMIT, ModelView, WorkspaceResources,
-};
+use crate::domain::fine_tuning::{DatasetView, JobView, LIST_LIMIT, ModelView, WorkspaceResources};
 use crate::domain::permissions::{Action, can};
 use crate::server::authz::{OrgActor, WorkspaceActor};
 use crate::server::config::Config;
 use crate::server::db::Db;
-use crate::server::error::{OrInternal, internal};
+use crate::server::error::OrInternal;
 use crate::server::repo::fine_tuning::{JobRow, ModelRow};
 use crate::server::repo::{files, files::FileRow, fine_tuning as jobs};
 use crate::server::services::datasets::{self, Received, UploadError};
@@ -152,8 +150,7 @@ pub async fn list_jobs(db: &Db, ws: &WorkspaceActor) -> Result<WorkspaceResource
     let mut items = Vec::with_capacity(rows.len());
     for r in rows {
         let j = r.job;
-        let status = JobStatus::parse(&j.status)
-            .ok_or_else(|| internal("reading a job status", &j.status))?;
+        let status = j.status;
         items.push(JobView {
             created_by: creator(r.key_name, r.user_name),
             id: j.id,
