@@ -212,7 +212,9 @@ pub enum Actor {
     ApiKey(Membership),
     /// The training service (`TRAINER_TOKEN`).
     Trainer,
-    /// The console itself or an operator command: background work and cascades.
+    /// The console itself or an operator command: background work and cascades. It may do
+    /// anything, so it is never built from a request: only code the console runs on its own
+    /// (timers, operator commands) may act as it.
     System,
 }
 
