@@ -7,8 +7,7 @@
 
 use crate::domain::fine_tuning::UploadOutcome;
 use crate::domain::{Error, paths};
-use crate::server::auth;
-use crate::server::authz::{OrgActor, WorkspaceActor};
+use crate::server::authz::WorkspaceActor;
 use crate::server::rest::{as_upload, download};
 use crate::server::services::datasets::UploadError;
 use crate::server::services::workspace_resources as resources;
@@ -49,8 +48,7 @@ async fn actor(
     org: &str,
     ws: &str,
 ) -> Result<WorkspaceActor, Error> {
-    let user = auth::require_user(state, session).await?;
-    let actor = OrgActor::resolve(&state.db, &user.id, org).await?;
+    let actor = super::org_actor(state, session, org).await?;
     resources::member(&state.db, &actor, ws).await
 }
 

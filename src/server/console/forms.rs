@@ -6,8 +6,6 @@
 //! Errors go back to the form the way server functions send them (`__err` in the URL).
 
 use crate::domain::{Error, paths};
-use crate::server::auth;
-use crate::server::authz::OrgActor;
 use crate::server::services::{api_keys, invitations};
 use crate::server::state::AppState;
 use askama::Template;
@@ -71,11 +69,6 @@ fn back_with_error(form_page: &str, server_fn_path: &str, e: Error) -> Response 
     }
 }
 
-async fn org_actor(state: &AppState, session: &Session, org: &str) -> Result<OrgActor, Error> {
-    let user = auth::require_user(state, session).await?;
-    OrgActor::resolve(&state.db, &user.id, org).await
-}
-
 #[derive(serde::Deserialize)]
 struct NewKey {
     name: String,
@@ -91,7 +84,7 @@ async fn create_api_key(
 ) -> Response {
     let keys_page = paths::workspace_api_keys(&org, &ws);
     let created = async {
-        let actor = org_actor(&state, &session, &org).await?;
+        let actor = super::org_actor(&state, &session, &org).await?;
         api_keys::create(
             &state.db,
             &actor,
@@ -124,7 +117,7 @@ async fn invitation_link(
 ) -> Response {
     let members_page = paths::settings_members(&org);
     let link = async {
-        let actor = org_actor(&state, &session, &org).await?;
+        let actor = super::org_actor(&state, &session, &org).await?;
         invitations::fresh_link(&state.ports(), &actor, &id).await
     };
     match link.await {
