@@ -86,6 +86,11 @@ impl Lines {
             from = start;
         }
         self.pending.drain(..start);
+        self.unfinished_line_searched()
+    }
+
+    /// All of `pending` is the unfinished line, searched: only its length needs a check.
+    fn unfinished_line_searched(&mut self) -> Result<(), UploadError> {
         self.searched = self.pending.len();
         if self.pending.len() > self.max_line {
             return Err(self.too_long(self.line_no + 1));
@@ -200,11 +205,8 @@ where
         if chunk.contains(&b'\n') {
             lines = off_the_async_threads(lines, Lines::check_complete).await?;
         } else {
-            // No newline in this chunk: the line grows; only its length needs a check.
-            lines.searched = lines.pending.len();
-            if lines.pending.len() > lines.max_line {
-                return Err(lines.too_long(lines.line_no + 1));
-            }
+            // No newline in this chunk: the line grows.
+            lines.unfinished_line_searched()?;
         }
     }
     let lines = off_the_async_threads(lines, Lines::finish).await?;
