@@ -995,7 +995,7 @@ async fn server_function_bodies_are_bounded(app: TestApp) {
     assert!(res.body.contains("64 KB"), "{}", res.body);
     let chunked = Request::post("/api/sign_up")
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(Body::from_stream(futures_util_stream(big)))
+        .body(Body::from_stream(chunked(big)))
         .unwrap();
     let res = app.client().send(chunked).await;
     assert!(
@@ -1025,23 +1025,11 @@ fn shown_value(body: &str, marker: &str) -> String {
 }
 
 /// The body in 8 KB chunks, with no length known in advance.
-fn futures_util_stream(
+fn chunked(
     text: String,
-) -> impl futures_core::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send {
+) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> + Send {
     let chunks: Vec<Vec<u8>> = text.into_bytes().chunks(8192).map(<[u8]>::to_vec).collect();
-    ChunkStream(chunks.into_iter())
-}
-
-struct ChunkStream(std::vec::IntoIter<Vec<u8>>);
-
-impl futures_core::Stream for ChunkStream {
-    type Item = Result<Vec<u8>, std::io::Error>;
-    fn poll_next(
-        mut self: std::pin::Pin<&mut Self>,
-        _: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Self::Item>> {
-        std::task::Poll::Ready(self.0.next().map(Ok))
-    }
+    futures_util::stream::iter(chunks.into_iter().map(Ok))
 }
 
 async fn health_reports_the_database(app: TestApp) {
