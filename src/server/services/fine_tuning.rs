@@ -7,7 +7,7 @@ use crate::domain::fine_tuning::{
     JobStatus, check_suffix, fine_tuned_model_id, normalize_hyperparameters,
 };
 use crate::domain::permissions::{Action, Actor};
-use crate::server::authz::require_service;
+use crate::server::authz::require_actor;
 use crate::server::db::{Db, now_ms};
 use crate::server::error::{OrInternal, internal};
 use crate::server::ids::new_id;
@@ -192,7 +192,7 @@ pub async fn cancel(db: &Db, workspace_id: &str, id: &str) -> Result<JobRow, Err
 /// The trainer takes the oldest queued job, if any. Two trainers never get the same job:
 /// the claim is a conditional update, retried when another trainer won.
 pub async fn claim(db: &Db, actor: &Actor) -> Result<Option<JobRow>, Error> {
-    require_service(actor, Action::RunTraining)?;
+    require_actor(actor, Action::RunTraining)?;
     for _ in 0..8 {
         let Some(id) = repo::oldest_queued(&db.pool)
             .await
@@ -214,7 +214,7 @@ pub async fn claim(db: &Db, actor: &Actor) -> Result<Option<JobRow>, Error> {
 
 /// The trainer's job, in any workspace; `NotFound` for an unknown id.
 pub async fn find_for_trainer(db: &Db, actor: &Actor, id: &str) -> Result<JobRow, Error> {
-    require_service(actor, Action::RunTraining)?;
+    require_actor(actor, Action::RunTraining)?;
     repo::find_job_any(&db.pool, id)
         .await
         .or_internal("loading a job")?
