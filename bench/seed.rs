@@ -4,7 +4,7 @@
 //! prints the organization id. With `--jobs N` it also fills the default workspace with N
 //! fine-tuning jobs and N datasets (rows only) and prints "org_id workspace_id".
 
-use studio_console::server::db::{Db, now_ms};
+use studio_console::server::db::Db;
 use studio_console::server::services::accounts::{self, SignUp};
 
 fn arg(args: &[String], name: &str, default: &str) -> String {
@@ -45,7 +45,7 @@ async fn main() -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
 
-    let now = now_ms();
+    let now = db.now();
     let mut tx = db.pool.begin().await.map_err(|e| e.to_string())?;
     for chunk_start in (0..members).step_by(500) {
         let chunk: Vec<usize> = (chunk_start..(chunk_start + 500).min(members)).collect();

@@ -2,9 +2,9 @@
 
 use crate::ui::pages::{
     ApiKeysPage, DatasetsPage, FineTuningPage, InvitationPage, Landing, ModelsPage, NotFound,
-    OrgHome, SettingsGeneralPage, SettingsIndex, SettingsMembersPage, SettingsPermissionsPage,
-    SettingsWorkspacesPage, SignInPage, SignUpPage, TermsPage, WelcomePage, WorkspaceHome,
-    WorkspaceMembersPage,
+    OrgHome, SettingsBillingPage, SettingsGeneralPage, SettingsIndex, SettingsMembersPage,
+    SettingsPermissionsPage, SettingsWorkspacesPage, SignInPage, SignUpPage, TermsPage,
+    WelcomePage, WorkspaceHome, WorkspaceMembersPage, WorkspaceUsagePage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -56,12 +56,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/o/:org/settings/general") view=SettingsGeneralPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/workspaces") view=SettingsWorkspacesPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/permissions") view=SettingsPermissionsPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/settings/billing") view=SettingsBillingPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws") view=WorkspaceHome ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws/members") view=WorkspaceMembersPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws/api-keys") view=ApiKeysPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws/datasets") view=DatasetsPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws/fine-tuning") view=FineTuningPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws/models") view=ModelsPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/w/:ws/usage") view=WorkspaceUsagePage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/members") view=SettingsMembersPage ssr=ssr.clone()/>
                 <Route path=path!("/invite/:token") view=InvitationPage ssr/>
             </Routes>

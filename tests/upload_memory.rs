@@ -6,6 +6,7 @@ mod common;
 use axum::body::Body;
 use axum::http::Request;
 use common::{TestApp, account};
+use studio_console::api::api_keys::CreateApiKey;
 use studio_console::domain::api_keys::CreatedKey;
 
 /// Resident memory of this process, in bytes (Linux).
@@ -23,15 +24,13 @@ async fn key(ada: &mut common::Account, ws: &str) -> String {
     let org = ada.org_id.clone();
     let created: CreatedKey = ada
         .client
-        .call(
-            "/api/create_api_key",
-            &[
-                ("org_id", &org),
-                ("workspace_id", ws),
-                ("name", "k"),
-                ("expiry", "never"),
-            ],
-        )
+        .run(CreateApiKey {
+            org_id: org.to_owned(),
+            workspace_id: ws.to_owned(),
+            name: "k".into(),
+            expiry: "never".into(),
+            expires_on: None,
+        })
         .await
         .json();
     created.secret

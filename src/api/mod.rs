@@ -9,6 +9,7 @@ pub mod invitations;
 pub mod members;
 pub mod orgs;
 pub mod shell;
+pub mod usage;
 pub mod workspace_resources;
 pub mod workspaces;
 

@@ -1,5 +1,7 @@
 //! Numbers and times as people read them: "10,000", "Nov 27, 2026", "2026-11-27 05:01 UTC".
 
+use super::calendar::{DAY_MS, civil_from_days};
+
 /// 10000 -> "10,000".
 pub fn thousands(n: i64) -> String {
     let digits = n.abs().to_string();
@@ -15,7 +17,7 @@ pub fn thousands(n: i64) -> String {
 
 /// A date for people: "Nov 27, 2026" (UTC), from milliseconds since the epoch.
 pub fn format_date(ms: i64) -> String {
-    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
+    let (y, m, d) = civil_from_days(ms.div_euclid(DAY_MS));
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
@@ -24,27 +26,13 @@ pub fn format_date(ms: i64) -> String {
 
 /// The exact time, for a tooltip: "2026-11-27 05:01 UTC".
 pub fn format_timestamp(ms: i64) -> String {
-    let (y, m, d) = civil_from_days(ms.div_euclid(86_400_000));
-    let minutes = ms.rem_euclid(86_400_000) / 60_000;
+    let (y, m, d) = civil_from_days(ms.div_euclid(DAY_MS));
+    let minutes = ms.rem_euclid(DAY_MS) / 60_000;
     format!(
         "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
         minutes / 60,
         minutes % 60
     )
-}
-
-/// Days since 1970-01-01 to (year, month, day); Howard Hinnant's algorithm.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    (y, m, d)
 }
 
 #[cfg(test)]

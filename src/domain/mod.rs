@@ -3,6 +3,8 @@
 
 pub mod admin;
 pub mod api_keys;
+pub mod billing;
+pub mod calendar;
 pub mod datasets;
 pub mod error;
 pub mod fine_tuning;

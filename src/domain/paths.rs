@@ -69,6 +69,19 @@ pub fn workspace_models(org_id: &str, workspace_id: &str) -> String {
     format!("/o/{org_id}/w/{workspace_id}/models")
 }
 
+pub fn workspace_usage(org_id: &str, workspace_id: &str) -> String {
+    format!("/o/{org_id}/w/{workspace_id}/usage")
+}
+
+pub fn settings_billing(org_id: &str) -> String {
+    format!("/o/{org_id}/settings/billing")
+}
+
+/// The usage lines of a period as CSV (`?period=2026-11`).
+pub fn billing_usage_csv(org_id: &str) -> String {
+    format!("/o/{org_id}/settings/billing/usage.csv")
+}
+
 /// `value` percent-encoded for a query string.
 pub fn query_value(value: &str) -> String {
     let mut out = String::new();

@@ -22,13 +22,16 @@ pub enum Action {
     // Workspace
     UseWorkspace,
     AddWorkspaceResources,
+    RunInference,
     ManageWorkspaceMembers,
     CreateApiKey,
     RevokeOwnApiKey,
     RevokeAnyApiKey,
     DeleteWorkspaceResources,
+    ViewKeyUsage,
     // Services
     RunTraining,
+    ReportUsage,
 }
 
 /// Whether an action is about the organization, one workspace, or the platform's own
@@ -41,7 +44,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 22] = [
         Action::ViewOrganization,
         Action::RenameOrganization,
         Action::ViewMembers,
@@ -55,36 +58,44 @@ impl Action {
         Action::ViewPermissions,
         Action::UseWorkspace,
         Action::AddWorkspaceResources,
+        Action::RunInference,
         Action::ManageWorkspaceMembers,
         Action::CreateApiKey,
         Action::RevokeOwnApiKey,
         Action::RevokeAnyApiKey,
         Action::DeleteWorkspaceResources,
+        Action::ViewKeyUsage,
         Action::RunTraining,
+        Action::ReportUsage,
     ];
 
     pub fn scope(self) -> Scope {
         match self {
             Action::UseWorkspace
             | Action::AddWorkspaceResources
+            | Action::RunInference
             | Action::ManageWorkspaceMembers
             | Action::CreateApiKey
             | Action::RevokeOwnApiKey
             | Action::RevokeAnyApiKey
-            | Action::DeleteWorkspaceResources => Scope::Workspace,
-            Action::RunTraining => Scope::Service,
+            | Action::DeleteWorkspaceResources
+            | Action::ViewKeyUsage => Scope::Workspace,
+            Action::RunTraining | Action::ReportUsage => Scope::Service,
             _ => Scope::Organization,
         }
     }
 
-    /// Workspace actions that change something in it: all refused while it is archived.
-    /// Revoking a key is not one of them: a leaked key of an archived workspace can be
-    /// revoked before it is ever unarchived.
+    /// Workspace actions that change something in it or spend money: all refused while
+    /// it is archived. Revoking a key is not one of them: a leaked key of an archived
+    /// workspace can be revoked before it is ever unarchived.
     pub fn changes_workspace(self) -> bool {
         self.scope() == Scope::Workspace
             && !matches!(
                 self,
-                Action::UseWorkspace | Action::RevokeOwnApiKey | Action::RevokeAnyApiKey
+                Action::UseWorkspace
+                    | Action::ViewKeyUsage
+                    | Action::RevokeOwnApiKey
+                    | Action::RevokeAnyApiKey
             )
     }
 
@@ -92,7 +103,10 @@ impl Action {
     pub fn for_api_keys(self) -> bool {
         matches!(
             self,
-            Action::UseWorkspace | Action::AddWorkspaceResources | Action::DeleteWorkspaceResources
+            Action::UseWorkspace
+                | Action::AddWorkspaceResources
+                | Action::RunInference
+                | Action::DeleteWorkspaceResources
         )
     }
 
@@ -101,6 +115,8 @@ impl Action {
         match self {
             Action::UseWorkspace => "Use",
             Action::AddWorkspaceResources => "Upload and train",
+            Action::RunInference => "Use models",
+            Action::ViewKeyUsage => "Usage by key",
             Action::CreateApiKey => "Create keys",
             Action::RevokeOwnApiKey => "Revoke own keys",
             Action::RevokeAnyApiKey => "Revoke any key",
@@ -126,12 +142,15 @@ impl Action {
             Action::ViewPermissions => "See everyone's effective permissions",
             Action::UseWorkspace => "Open the workspace and use its resources",
             Action::AddWorkspaceResources => "Upload datasets, start and cancel fine-tuning jobs",
+            Action::RunInference => "Use models (chat completions, which cost money)",
+            Action::ViewKeyUsage => "See the workspace's usage and cost by API key",
             Action::ManageWorkspaceMembers => "Add and remove workspace members",
             Action::CreateApiKey => "Create API keys",
             Action::RevokeOwnApiKey => "Revoke their own API keys",
             Action::RevokeAnyApiKey => "Revoke anyone's API keys",
             Action::DeleteWorkspaceResources => "Delete the workspace's datasets and models",
             Action::RunTraining => "Claim and run fine-tuning jobs (the trainer service)",
+            Action::ReportUsage => "Report usage metered elsewhere (data-plane services)",
         }
     }
 }
@@ -196,9 +215,13 @@ pub fn can(m: &Membership, action: Action) -> bool {
         RenameOrganization | ViewMembers | InviteMembers | ManageMembers => org == O::Admin,
         ViewBilling | ManageBilling => matches!(org, O::Admin | O::Billing),
         CreateWorkspace | ManageWorkspaces | ViewAllWorkspaces | ViewPermissions => org == O::Admin,
-        UseWorkspace | AddWorkspaceResources | CreateApiKey | RevokeOwnApiKey => ws.is_some(),
-        ManageWorkspaceMembers | RevokeAnyApiKey | DeleteWorkspaceResources => ws == Some(W::Admin),
-        RunTraining => false,
+        UseWorkspace | AddWorkspaceResources | RunInference | CreateApiKey | RevokeOwnApiKey => {
+            ws.is_some()
+        }
+        ManageWorkspaceMembers | RevokeAnyApiKey | DeleteWorkspaceResources | ViewKeyUsage => {
+            ws == Some(W::Admin)
+        }
+        RunTraining | ReportUsage => false,
     }
 }
 
@@ -212,6 +235,8 @@ pub enum Actor {
     ApiKey(Membership),
     /// The training service (`TRAINER_TOKEN`).
     Trainer,
+    /// A data-plane service that reports the usage it metered (`USAGE_TOKEN`).
+    UsageReporter,
     /// The console itself or an operator command: background work and cascades. It may do
     /// anything, so it is never built from a request: only code the console runs on its own
     /// (timers, operator commands) may act as it.
@@ -224,6 +249,7 @@ pub fn allows(actor: &Actor, action: Action) -> bool {
         Actor::Person(m) => can(m, action),
         Actor::ApiKey(m) => action.for_api_keys() && can(m, action),
         Actor::Trainer => action == Action::RunTraining,
+        Actor::UsageReporter => action == Action::ReportUsage,
         Actor::System => true,
     }
 }
@@ -290,11 +316,13 @@ mod tests {
         let table: &[(Action, [bool; 7])] = &[
             (Action::UseWorkspace, [A, X, X, A, A, A, A]),
             (Action::AddWorkspaceResources, [A, X, X, A, A, A, A]),
+            (Action::RunInference, [A, X, X, A, A, A, A]),
             (Action::CreateApiKey, [A, X, X, A, A, A, A]),
             (Action::RevokeOwnApiKey, [A, X, X, A, A, A, A]),
             (Action::RevokeAnyApiKey, [A, X, X, X, X, A, A]),
             (Action::ManageWorkspaceMembers, [A, X, X, X, X, A, A]),
             (Action::DeleteWorkspaceResources, [A, X, X, X, X, A, A]),
+            (Action::ViewKeyUsage, [A, X, X, X, X, A, A]),
         ];
         for (action, expected) in table {
             assert_eq!(action.scope(), Scope::Workspace, "{action:?}");
@@ -334,6 +362,8 @@ mod tests {
         let contributor = Actor::ApiKey(Membership::in_workspace(Member, Some(WC)));
         assert!(allows(&contributor, Action::UseWorkspace));
         assert!(allows(&contributor, Action::AddWorkspaceResources));
+        assert!(allows(&contributor, Action::RunInference));
+        assert!(!allows(&contributor, Action::ViewKeyUsage));
         assert!(!allows(&contributor, Action::DeleteWorkspaceResources));
         let admin = Actor::ApiKey(Membership::in_workspace(Member, Some(WA)));
         assert!(allows(&admin, Action::DeleteWorkspaceResources));
@@ -353,16 +383,22 @@ mod tests {
     }
 
     #[test]
-    fn the_trainer_only_trains_and_no_person_does() {
+    fn the_services_do_their_one_thing_and_no_person_does() {
         for a in Action::ALL {
             assert_eq!(
                 allows(&Actor::Trainer, a),
                 a == Action::RunTraining,
                 "{a:?}"
             );
+            assert_eq!(
+                allows(&Actor::UsageReporter, a),
+                a == Action::ReportUsage,
+                "{a:?}"
+            );
             assert!(allows(&Actor::System, a));
         }
         assert!(!can(&Membership::org(Admin), Action::RunTraining));
+        assert!(!can(&Membership::org(Admin), Action::ReportUsage));
     }
 
     #[test]

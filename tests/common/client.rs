@@ -3,6 +3,7 @@
 use axum::body::Body;
 use axum::http::{Request, header};
 use http_body_util::BodyExt;
+use leptos::server_fn::ServerFn;
 use studio_console::domain::paths::query_value;
 use tower::ServiceExt;
 
@@ -104,7 +105,16 @@ impl Client {
         self.send(req.body(Body::empty()).expect("request")).await
     }
 
-    /// Calls a server function the way the hydrated app does (JSON answer).
+    /// Calls a server function the way the hydrated app does (JSON answer), by its type:
+    /// the path and the argument names come from the function's declaration, so a renamed
+    /// function or argument breaks the build instead of a test at run time.
+    pub async fn run<F: ServerFn + serde::Serialize>(&mut self, call: F) -> Response {
+        let body = serde_qs::to_string(&call).expect("server function arguments encode");
+        self.post_body(F::PATH, body, &[]).await
+    }
+
+    /// Posts raw form fields to a path, for tests of the wire itself (malformed or
+    /// cross-site requests, the no-JavaScript forms).
     pub async fn call(&mut self, path: &str, fields: &[(&str, &str)]) -> Response {
         self.post(path, fields, &[]).await
     }
@@ -116,12 +126,16 @@ impl Client {
         fields: &[(&str, &str)],
         headers: &[(&str, &str)],
     ) -> Response {
+        self.post_body(path, form_encode(fields), headers).await
+    }
+
+    async fn post_body(&mut self, path: &str, body: String, headers: &[(&str, &str)]) -> Response {
         let mut req =
             Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        self.send(req.body(Body::from(form_encode(fields))).expect("request"))
+        self.send(req.body(Body::from(body)).expect("request"))
             .await
     }
 

@@ -6,6 +6,7 @@ pub mod smtp;
 pub mod v1;
 
 use std::sync::atomic::{AtomicU64, Ordering};
+use studio_console::api::auth::{SignIn, SignUp};
 use studio_console::server::{AppState, Config, db::Db, router};
 
 pub use client::Client;
@@ -294,7 +295,11 @@ impl TestApp {
     pub async fn sign_in(&self, email: &str) -> Client {
         let mut client = self.client();
         let res = client
-            .call("/api/sign_in", &[("email", email), ("password", PASSWORD)])
+            .run(SignIn {
+                email: email.to_owned(),
+                password: PASSWORD.to_owned(),
+                next: None,
+            })
             .await;
         assert_eq!(res.status, 200, "sign-in of {email} failed: {}", res.body);
         client
@@ -305,14 +310,11 @@ impl TestApp {
 pub async fn signed_up(app: &TestApp, name: &str, email: &str) -> Client {
     let mut client = app.client();
     let res = client
-        .call(
-            "/api/sign_up",
-            &[
-                ("name", name),
-                ("email", email),
-                ("password", "correct horse battery"),
-            ],
-        )
+        .run(SignUp {
+            name: name.to_owned(),
+            email: email.to_owned(),
+            password: "correct horse battery".into(),
+        })
         .await;
     assert_eq!(res.status, 200, "sign-up failed: {}", res.body);
     client

@@ -3,6 +3,7 @@
 use super::TestApp;
 use axum::body::Body;
 use axum::http::Request;
+use studio_console::api::api_keys::CreateApiKey;
 use studio_console::domain::api_keys::CreatedKey;
 
 pub const GOOD: &str = concat!(
@@ -17,15 +18,13 @@ pub async fn key(app: &TestApp, ada: &mut super::Account, ws: &str) -> String {
     let _ = app;
     let created: CreatedKey = ada
         .client
-        .call(
-            "/api/create_api_key",
-            &[
-                ("org_id", &org),
-                ("workspace_id", ws),
-                ("name", "k"),
-                ("expiry", "never"),
-            ],
-        )
+        .run(CreateApiKey {
+            org_id: org.to_owned(),
+            workspace_id: ws.to_owned(),
+            name: "k".into(),
+            expiry: "never".into(),
+            expires_on: None,
+        })
         .await
         .json();
     created.secret
@@ -122,4 +121,19 @@ pub async fn train_next(app: &TestApp) -> serde_json::Value {
     .await;
     assert_eq!(done.status, 200, "{}", done.body);
     done.json()
+}
+
+/// `studio-console demo-inference` on a loopback port of its own; its `/v1` base URL.
+pub async fn demo_inference() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let addr = listener.local_addr().expect("its address");
+    tokio::spawn(async move {
+        let router = studio_console::server::programs::demo_inference::router();
+        axum::serve(listener, router)
+            .await
+            .expect("demo-inference serves");
+    });
+    format!("http://{addr}/v1")
 }

@@ -3,6 +3,8 @@
 use crate::common;
 
 use common::{TestApp, signed_up};
+use studio_console::api::auth::{GetCurrentUser, SignIn, SignOut, SignUp};
+use studio_console::api::shell::LoadShell;
 use studio_console::domain::shell::{CurrentUser, ShellData};
 use studio_console::domain::{Error, paths};
 
@@ -30,7 +32,7 @@ backend_tests!(
 );
 
 async fn current_user(client: &mut common::Client) -> Option<CurrentUser> {
-    let res = client.call("/api/current_user", &[]).await;
+    let res = client.run(GetCurrentUser {}).await;
     assert_eq!(res.status, 200, "{}", res.body);
     res.json()
 }
@@ -72,10 +74,10 @@ async fn sign_up_creates_one_org_one_workspace_two_memberships(app: TestApp) {
         .expect("signed in after sign-up");
     assert_eq!(me.email, "ada@example.com");
     let res = ada
-        .call(
-            "/api/load_shell",
-            &[("org_id", &org_id), ("workspace_id", &ws_id)],
-        )
+        .run(LoadShell {
+            org_id: org_id.to_owned(),
+            workspace_id: Some(ws_id.to_owned()),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let shell: ShellData = res.json();
@@ -86,14 +88,11 @@ async fn sign_up_creates_one_org_one_workspace_two_memberships(app: TestApp) {
 async fn sign_up_rejects_bad_input_naming_each_field_and_stores_nothing(app: TestApp) {
     let mut client = app.client();
     let res = client
-        .call(
-            "/api/sign_up",
-            &[
-                ("name", "  "),
-                ("email", "not-an-email"),
-                ("password", "short"),
-            ],
-        )
+        .run(SignUp {
+            name: "  ".into(),
+            email: "not-an-email".into(),
+            password: "short".into(),
+        })
         .await;
     assert_eq!(res.status, 422, "{}", res.body);
     let err = res.error();
@@ -122,14 +121,11 @@ async fn duplicate_email_in_any_letter_case_is_refused(app: TestApp) {
     signed_up(&app, "Ada", "ada@example.com").await;
     let mut other = app.client();
     let res = other
-        .call(
-            "/api/sign_up",
-            &[
-                ("name", "Imposter"),
-                ("email", " ADA@Example.COM "),
-                ("password", "another password"),
-            ],
-        )
+        .run(SignUp {
+            name: "Imposter".into(),
+            email: " ADA@Example.COM ".into(),
+            password: "another password".into(),
+        })
         .await;
     assert_eq!(res.status, 409, "{}", res.body);
     let err = res.error();
@@ -149,22 +145,20 @@ async fn long_password_is_accepted_whole(app: TestApp) {
     assert!(long.len() > 64);
     let mut client = app.client();
     let res = client
-        .call(
-            "/api/sign_up",
-            &[
-                ("name", "Grace"),
-                ("email", "grace@example.com"),
-                ("password", &long),
-            ],
-        )
+        .run(SignUp {
+            name: "Grace".into(),
+            email: "grace@example.com".into(),
+            password: long.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let mut fresh = app.client();
     let ok = fresh
-        .call(
-            "/api/sign_in",
-            &[("email", "grace@example.com"), ("password", &long)],
-        )
+        .run(SignIn {
+            email: "grace@example.com".into(),
+            password: long.to_owned(),
+            next: None,
+        })
         .await;
     assert_eq!(ok.status, 200, "{}", ok.body);
     // Only the last character differs: a truncating hash would let this in.
@@ -173,10 +167,11 @@ async fn long_password_is_accepted_whole(app: TestApp) {
     almost.push('!');
     let mut fresh = app.client();
     let bad = fresh
-        .call(
-            "/api/sign_in",
-            &[("email", "grace@example.com"), ("password", &almost)],
-        )
+        .run(SignIn {
+            email: "grace@example.com".into(),
+            password: almost.to_owned(),
+            next: None,
+        })
         .await;
     assert_eq!(bad.status, 401);
 }
@@ -185,19 +180,18 @@ async fn wrong_password_and_unknown_email_get_the_same_answer(app: TestApp) {
     signed_up(&app, "Ada", "ada@example.com").await;
     let mut c = app.client();
     let wrong = c
-        .call(
-            "/api/sign_in",
-            &[("email", "ada@example.com"), ("password", "wrong password")],
-        )
+        .run(SignIn {
+            email: "ada@example.com".into(),
+            password: "wrong password".into(),
+            next: None,
+        })
         .await;
     let unknown = c
-        .call(
-            "/api/sign_in",
-            &[
-                ("email", "nobody@example.com"),
-                ("password", "wrong password"),
-            ],
-        )
+        .run(SignIn {
+            email: "nobody@example.com".into(),
+            password: "wrong password".into(),
+            next: None,
+        })
         .await;
     assert_eq!(wrong.status, 401);
     assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
@@ -208,14 +202,11 @@ async fn wrong_password_and_unknown_email_get_the_same_answer(app: TestApp) {
 async fn session_cookie_flags(app: TestApp) {
     let mut c = app.client();
     let res = c
-        .call(
-            "/api/sign_up",
-            &[
-                ("name", "Ada"),
-                ("email", "ada@example.com"),
-                ("password", "12345678"),
-            ],
-        )
+        .run(SignUp {
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+            password: "12345678".into(),
+        })
         .await;
     let line = res
         .session_set_cookie()
@@ -233,14 +224,11 @@ async fn secure_cookie_when_configured(app: TestApp) {
     let secure = app.reconfigured(|c| c.cookie_secure = true).await;
     let mut c = secure.client();
     let res = c
-        .call(
-            "/api/sign_up",
-            &[
-                ("name", "Ada"),
-                ("email", "ada@example.com"),
-                ("password", "12345678"),
-            ],
-        )
+        .run(SignUp {
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+            password: "12345678".into(),
+        })
         .await;
     let line = res.session_set_cookie().expect("session cookie");
     assert!(line.contains("Secure"), "{line}");
@@ -250,13 +238,11 @@ async fn session_id_changes_at_sign_in(app: TestApp) {
     let mut ada = signed_up(&app, "Ada", "ada@example.com").await;
     let before = ada.cookie.clone().expect("cookie after sign-up");
     let res = ada
-        .call(
-            "/api/sign_in",
-            &[
-                ("email", "ada@example.com"),
-                ("password", "correct horse battery"),
-            ],
-        )
+        .run(SignIn {
+            email: "ada@example.com".into(),
+            password: "correct horse battery".into(),
+            next: None,
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let after = ada.cookie.clone().expect("cookie after sign-in");
@@ -272,7 +258,7 @@ async fn old_cookie_is_dead_after_sign_out(app: TestApp) {
     let mut ada = signed_up(&app, "Ada", "ada@example.com").await;
     let cookie = ada.cookie.clone().expect("cookie");
     assert_eq!(app.count("sessions").await, 1);
-    let res = ada.call("/api/sign_out", &[]).await;
+    let res = ada.run(SignOut { next: None }).await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(
         app.count("sessions").await,
@@ -374,15 +360,20 @@ async fn another_users_organization_is_not_found(app: TestApp) {
     let location = ada.get("/").await.header("location").unwrap();
     let org_id = location.split('/').nth(2).unwrap().to_owned();
     let mut bob = signed_up(&app, "Bob", "bob@example.com").await;
-    let res = bob.call("/api/load_shell", &[("org_id", &org_id)]).await;
+    let res = bob
+        .run(LoadShell {
+            org_id: org_id.to_owned(),
+            workspace_id: None,
+        })
+        .await;
     assert_eq!(res.status, 404);
     assert_eq!(res.error(), Error::NotFound);
     // The same answer as for an organization that does not exist at all.
     let res = bob
-        .call(
-            "/api/load_shell",
-            &[("org_id", "org_000000000000000000000000")],
-        )
+        .run(LoadShell {
+            org_id: "org_000000000000000000000000".into(),
+            workspace_id: None,
+        })
         .await;
     assert_eq!((res.status, res.error()), (404, Error::NotFound));
     let page = bob.get(&location).await;
@@ -558,8 +549,12 @@ async fn failed_sign_ins_are_throttled(app: TestApp) {
     let attempt = |email: &'static str, password: &'static str| {
         let mut c = app.client();
         async move {
-            c.call("/api/sign_in", &[("email", email), ("password", password)])
-                .await
+            c.run(SignIn {
+                email: email.to_owned(),
+                password: password.to_owned(),
+                next: None,
+            })
+            .await
         }
     };
     for _ in 0..10 {
@@ -588,10 +583,11 @@ async fn failed_sign_ins_are_throttled(app: TestApp) {
     );
     // The client address has failed ten times too: an unknown email gets the same answer.
     let unknown = eve
-        .call(
-            "/api/sign_in",
-            &[("email", "nobody@example.com"), ("password", "x")],
-        )
+        .run(SignIn {
+            email: "nobody@example.com".into(),
+            password: "x".into(),
+            next: None,
+        })
         .await;
     assert_eq!((unknown.status, unknown.body), (429, known.body));
     // Once the minute has passed, the right password works.
@@ -1007,10 +1003,11 @@ async fn server_function_bodies_are_bounded(app: TestApp) {
     // An ordinary form still goes through.
     let res = app
         .client()
-        .call(
-            "/api/sign_in",
-            &[("email", "a@example.com"), ("password", "x")],
-        )
+        .run(SignIn {
+            email: "a@example.com".into(),
+            password: "x".into(),
+            next: None,
+        })
         .await;
     assert_eq!(res.status, 401);
 }

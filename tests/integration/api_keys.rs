@@ -3,6 +3,8 @@
 use crate::common;
 
 use common::{TestApp, account};
+use studio_console::api::api_keys::{CreateApiKey, ListApiKeys, RevokeApiKey};
+use studio_console::api::workspaces::{ArchiveWorkspace, CreateWorkspace, UnarchiveWorkspace};
 use studio_console::domain::api_keys::{ApiKeyView, CreatedKey, KeyStatus};
 
 backend_tests!(
@@ -54,10 +56,10 @@ async fn the_v1_api_accepts_working_keys_and_records_usage(app: TestApp) {
     assert!(endpoint.starts_with("/v1/models"));
     let keys: Vec<ApiKeyView> = ada
         .client
-        .call(
-            "/api/list_api_keys",
-            &[("org_id", &org), ("workspace_id", &ws)],
-        )
+        .run(ListApiKeys {
+            org_id: org.to_owned(),
+            workspace_id: ws.to_owned(),
+        })
         .await
         .json();
     assert!(keys[0].last_used_at.is_some(), "last used moves");
@@ -79,14 +81,11 @@ async fn revoked_expired_and_archived_workspace_keys_get_401(app: TestApp) {
     // Revoked.
     let key: CreatedKey = create(&mut ada.client, &org, &ws, "old").await.json();
     ada.client
-        .call(
-            "/api/revoke_api_key",
-            &[
-                ("org_id", &org),
-                ("workspace_id", &ws),
-                ("key_id", &key.key.id),
-            ],
-        )
+        .run(RevokeApiKey {
+            org_id: org.to_owned(),
+            workspace_id: ws.to_owned(),
+            key_id: key.key.id.to_owned(),
+        })
         .await;
     assert_eq!(v1(&app, "/v1/models", Some(&key.secret)).await.status, 401);
     // Expired.
@@ -101,10 +100,10 @@ async fn revoked_expired_and_archived_workspace_keys_get_401(app: TestApp) {
     // A key of an archived workspace.
     let second: String = ada
         .client
-        .call(
-            "/api/create_workspace",
-            &[("org_id", &org), ("name", "Second")],
-        )
+        .run(CreateWorkspace {
+            org_id: org.to_owned(),
+            name: "Second".into(),
+        })
         .await
         .json();
     let key: CreatedKey = create(&mut ada.client, &org, &second, "second")
@@ -112,17 +111,17 @@ async fn revoked_expired_and_archived_workspace_keys_get_401(app: TestApp) {
         .json();
     assert_eq!(v1(&app, "/v1/models", Some(&key.secret)).await.status, 200);
     ada.client
-        .call(
-            "/api/archive_workspace",
-            &[("org_id", &org), ("workspace_id", &second)],
-        )
+        .run(ArchiveWorkspace {
+            org_id: org.to_owned(),
+            workspace_id: second.to_owned(),
+        })
         .await;
     assert_eq!(v1(&app, "/v1/models", Some(&key.secret)).await.status, 401);
     ada.client
-        .call(
-            "/api/unarchive_workspace",
-            &[("org_id", &org), ("workspace_id", &second)],
-        )
+        .run(UnarchiveWorkspace {
+            org_id: org.to_owned(),
+            workspace_id: second.to_owned(),
+        })
         .await;
     assert_eq!(
         v1(&app, "/v1/models", Some(&key.secret)).await.status,
@@ -138,15 +137,13 @@ async fn create(
     name: &str,
 ) -> common::client::Response {
     client
-        .call(
-            "/api/create_api_key",
-            &[
-                ("org_id", org),
-                ("workspace_id", ws),
-                ("name", name),
-                ("expiry", "30"),
-            ],
-        )
+        .run(CreateApiKey {
+            org_id: org.to_owned(),
+            workspace_id: ws.to_owned(),
+            name: name.to_owned(),
+            expiry: "30".into(),
+            expires_on: None,
+        })
         .await
 }
 
@@ -172,10 +169,10 @@ async fn a_key_is_shown_once_and_only_its_hash_is_stored(app: TestApp) {
     );
     let res = ada
         .client
-        .call(
-            "/api/list_api_keys",
-            &[("org_id", &org), ("workspace_id", &ws)],
-        )
+        .run(ListApiKeys {
+            org_id: org.to_owned(),
+            workspace_id: ws.to_owned(),
+        })
         .await;
     assert!(
         !res.body.contains(&created.secret),
@@ -191,16 +188,13 @@ async fn bad_input_names_the_field_and_stores_nothing(app: TestApp) {
     let (org, ws) = (ada.org_id.clone(), ada.workspace_id.clone());
     let res = ada
         .client
-        .call(
-            "/api/create_api_key",
-            &[
-                ("org_id", &org),
-                ("workspace_id", &ws),
-                ("name", ""),
-                ("expiry", "date"),
-                ("expires_on", "2020-01-01"),
-            ],
-        )
+        .run(CreateApiKey {
+            org_id: org.to_owned(),
+            workspace_id: ws.to_owned(),
+            name: "".into(),
+            expiry: "date".into(),
+            expires_on: Some("2020-01-01".into()),
+        })
         .await;
     assert_eq!(res.status, 422);
     let err = res.error();
@@ -222,37 +216,28 @@ async fn contributors_revoke_their_own_keys_admins_any(app: TestApp) {
     let mut carol = app.sign_in("carol@example.com").await;
     let bobs: CreatedKey = create(&mut bob, &org, &ws, "bob's").await.json();
     let carols: CreatedKey = create(&mut carol, &org, &ws, "carol's").await.json();
-    let revoke = |key: &CreatedKey| {
-        vec![
-            ("org_id", org.clone()),
-            ("workspace_id", ws.clone()),
-            ("key_id", key.key.id.clone()),
-        ]
+    let revoke = |key: &CreatedKey| RevokeApiKey {
+        org_id: org.clone(),
+        workspace_id: ws.clone(),
+        key_id: key.key.id.clone(),
     };
-    let call = |fields: Vec<(&'static str, String)>| fields;
-    let f = call(revoke(&carols));
-    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let res = bob.call("/api/revoke_api_key", &f).await;
+    let res = bob.run(revoke(&carols)).await;
     assert_eq!(
         res.status, 403,
         "a Contributor can't revoke someone else's key"
     );
-    let f = call(revoke(&bobs));
-    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    assert_eq!(bob.call("/api/revoke_api_key", &f).await.status, 200);
-    let f = call(revoke(&carols));
-    let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(bob.run(revoke(&bobs)).await.status, 200);
     assert_eq!(
-        ada.client.call("/api/revoke_api_key", &f).await.status,
+        ada.client.run(revoke(&carols)).await.status,
         200,
         "an Admin revokes any key"
     );
     let keys: Vec<ApiKeyView> = ada
         .client
-        .call(
-            "/api/list_api_keys",
-            &[("org_id", &org), ("workspace_id", &ws)],
-        )
+        .run(ListApiKeys {
+            org_id: org.to_owned(),
+            workspace_id: ws.to_owned(),
+        })
         .await
         .json();
     assert!(keys.iter().all(|k| k.status == KeyStatus::Revoked));
@@ -268,10 +253,10 @@ async fn outsiders_and_non_members_get_not_found(app: TestApp) {
     let mut bill = app.sign_in("bill@example.com").await;
     for client in [&mut eve.client, &mut bill] {
         let res = client
-            .call(
-                "/api/list_api_keys",
-                &[("org_id", &org), ("workspace_id", &ws)],
-            )
+            .run(ListApiKeys {
+                org_id: org.to_owned(),
+                workspace_id: ws.to_owned(),
+            })
             .await;
         assert_eq!(res.status, 404);
         assert_eq!(create(client, &org, &ws, "sneaky").await.status, 404);

@@ -4,6 +4,9 @@
 use crate::common;
 
 use common::{TestApp, account};
+use studio_console::api::api_keys::CreateApiKey;
+use studio_console::api::members::{GetInvitationLink, ListInvitations, SendInvitations};
+use studio_console::api::workspaces::CreateWorkspace;
 
 /// Who calls, in the order of the `expect` arrays below.
 const CALLERS: [&str; 6] = [
@@ -54,6 +57,8 @@ const ORG_MEMBERS: [u16; 6] = [401, 404, 404, 200, 200, 200];
 const ORG_ADMINS: [u16; 6] = [401, 404, 404, 403, 403, 200];
 /// Bob (Member) belongs to the second workspace; Bill (Billing) does not, so it is hidden from him.
 const WORKSPACE_ADMIN_ACTIONS: [u16; 6] = [401, 404, 404, 403, 404, 200];
+/// The organization's Admin and Billing roles see its costs; a Member is refused.
+const BILLING_VIEWERS: [u16; 6] = [401, 404, 404, 403, 200, 200];
 /// Bob (Contributor) may look at the workspace; Bill is not in it.
 const WORKSPACE_MEMBERS: [u16; 6] = [401, 404, 404, 200, 404, 200];
 /// Only the invited address may accept; everyone else signed in is told it is not theirs.
@@ -413,6 +418,16 @@ fn rows() -> Vec<Row> {
             fields: |c, _| in_default(c, vec![("model_id", c.model.clone())]),
             expect: WORKSPACE_ADMIN_ACTIONS,
         },
+        Row {
+            path: "/api/workspace_usage",
+            fields: |c, _| in_default(c, vec![]),
+            expect: WORKSPACE_MEMBERS,
+        },
+        Row {
+            path: "/api/org_usage",
+            fields: |c, _| vec![("org_id", c.org.clone())],
+            expect: BILLING_VIEWERS,
+        },
     ]
 }
 
@@ -463,14 +478,19 @@ async fn workspace_resources(
 /// Invites `email` as Ada and returns (invitation id, fresh token).
 async fn invite(ada: &mut common::Client, org: &str, email: &str) -> (String, String) {
     let res = ada
-        .call(
-            "/api/send_invitations",
-            &[("org_id", org), ("emails", email), ("role", "member")],
-        )
+        .run(SendInvitations {
+            org_id: org.to_owned(),
+            emails: email.to_owned(),
+            role: "member".into(),
+            workspaces: None,
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let list: Vec<studio_console::domain::invitations::InvitationView> = ada
-        .call("/api/list_invitations", &[("org_id", org)])
+        .run(ListInvitations {
+            org_id: org.to_owned(),
+            status: None,
+        })
         .await
         .json();
     let id = list
@@ -479,10 +499,10 @@ async fn invite(ada: &mut common::Client, org: &str, email: &str) -> (String, St
         .expect("invitation")
         .id;
     let link: String = ada
-        .call(
-            "/api/invitation_link",
-            &[("org_id", org), ("invitation_id", &id)],
-        )
+        .run(GetInvitationLink {
+            org_id: org.to_owned(),
+            invitation_id: id.to_owned(),
+        })
         .await
         .json();
     (id, link.rsplit('/').next().unwrap().to_owned())
@@ -506,10 +526,10 @@ async fn every_server_function_checks_every_caller(app: TestApp) {
         .unwrap();
     let second: String = ada
         .client
-        .call(
-            "/api/create_workspace",
-            &[("org_id", &ada.org_id), ("name", "Second")],
-        )
+        .run(CreateWorkspace {
+            org_id: ada.org_id.to_owned(),
+            name: "Second".into(),
+        })
         .await
         .json();
     app.add_org_member(&ada.org_id, &bob.user_id, "member")
@@ -538,15 +558,13 @@ async fn every_server_function_checks_every_caller(app: TestApp) {
     let (_, ivan_token) = invite(&mut ada.client, &org, "ivan@example.com").await;
     let ada_key: studio_console::domain::api_keys::CreatedKey = ada
         .client
-        .call(
-            "/api/create_api_key",
-            &[
-                ("org_id", &org),
-                ("workspace_id", &ada.workspace_id),
-                ("name", "ada"),
-                ("expiry", "never"),
-            ],
-        )
+        .run(CreateApiKey {
+            org_id: org.to_owned(),
+            workspace_id: ada.workspace_id.to_owned(),
+            name: "ada".into(),
+            expiry: "never".into(),
+            expires_on: None,
+        })
         .await
         .json();
     let default_ws = ada.workspace_id.clone();

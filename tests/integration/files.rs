@@ -4,6 +4,7 @@ use crate::common;
 
 use common::v1::{GOOD, key, upload, v1};
 use common::{TestApp, account};
+use studio_console::api::workspaces::CreateWorkspace;
 
 backend_tests!(
     upload_list_download_and_delete,
@@ -90,7 +91,10 @@ async fn another_workspace_cannot_see_the_file(app: TestApp) {
     let key_a = key(&app, &mut ada, &ws).await;
     let second: String = ada
         .client
-        .call("/api/create_workspace", &[("org_id", &org), ("name", "B")])
+        .run(CreateWorkspace {
+            org_id: org.to_owned(),
+            name: "B".into(),
+        })
         .await
         .json();
     let key_b = key(&app, &mut ada, &second).await;

@@ -10,6 +10,7 @@ use common::v1::{
 };
 use common::{TestApp, account};
 use serde_json::{Value, json};
+use studio_console::api::workspaces::CreateWorkspace;
 
 backend_tests!(
     a_job_runs_through_the_trainer_and_registers_its_model,
@@ -249,7 +250,10 @@ async fn another_workspace_gets_not_found(app: TestApp) {
     let org = ada.org_id.clone();
     let second: String = ada
         .client
-        .call("/api/create_workspace", &[("org_id", &org), ("name", "B")])
+        .run(CreateWorkspace {
+            org_id: org.to_owned(),
+            name: "B".into(),
+        })
         .await
         .json();
     let key_b = key(&app, &mut ada, &second).await;

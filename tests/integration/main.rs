@@ -14,6 +14,7 @@ mod authz_matrix;
 mod files;
 mod fine_tuning;
 mod members;
+mod metering;
 mod orgs;
 mod v1_matrix;
 mod workspace_resources;

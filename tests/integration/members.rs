@@ -4,6 +4,13 @@
 use crate::common;
 
 use common::{Account, TestApp, account};
+use studio_console::api::invitations::{AcceptInvitation, GetInvitationLanding, SignUpInvited};
+use studio_console::api::members::{
+    AddWorkspaceMembers, ChangeMemberRole, ChangeWorkspaceRole, GetInvitationLink, ListInvitations,
+    ListMembers, ListWorkspaceMembers, PreviewInvitations, RemoveMember, RemoveWorkspaceMember,
+    ResendInvitation, RevokeInvitation, SendInvitations,
+};
+use studio_console::api::shell::LoadShell;
 use studio_console::domain::Error;
 use studio_console::domain::admin::{MembersPage, WorkspaceMember};
 use studio_console::domain::invitations::{InvitationStatus, InvitationView, InvitePreview};
@@ -64,29 +71,24 @@ where
 
 async fn preview(ada: &mut Account, emails: &str) -> common::client::Response {
     ada.client
-        .call(
-            "/api/preview_invitations",
-            &[
-                ("org_id", &ada.org_id.clone()),
-                ("emails", emails),
-                ("role", "member"),
-            ],
-        )
+        .run(PreviewInvitations {
+            org_id: ada.org_id.clone(),
+            emails: emails.to_owned(),
+            role: "member".into(),
+            workspaces: None,
+        })
         .await
 }
 
 async fn invite(ada: &mut Account, emails: &str, workspaces: &str) -> common::client::Response {
     let org = ada.org_id.clone();
     ada.client
-        .call(
-            "/api/send_invitations",
-            &[
-                ("org_id", &org),
-                ("emails", emails),
-                ("role", "member"),
-                ("workspaces", workspaces),
-            ],
-        )
+        .run(SendInvitations {
+            org_id: org.to_owned(),
+            emails: emails.to_owned(),
+            role: "member".into(),
+            workspaces: Some(workspaces.to_owned()),
+        })
         .await
 }
 
@@ -94,10 +96,10 @@ async fn invitations(ada: &mut Account, status: &str) -> Vec<InvitationView> {
     let org = ada.org_id.clone();
     let res = ada
         .client
-        .call(
-            "/api/list_invitations",
-            &[("org_id", &org), ("status", status)],
-        )
+        .run(ListInvitations {
+            org_id: org.to_owned(),
+            status: Some(status.to_owned()),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     res.json()
@@ -113,10 +115,10 @@ async fn link_for(ada: &mut Account, email: &str) -> String {
     let org = ada.org_id.clone();
     let res = ada
         .client
-        .call(
-            "/api/invitation_link",
-            &[("org_id", &org), ("invitation_id", &inv.id)],
-        )
+        .run(GetInvitationLink {
+            org_id: org.to_owned(),
+            invitation_id: inv.id.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let link: String = res.json();
@@ -124,11 +126,12 @@ async fn link_for(ada: &mut Account, email: &str) -> String {
 }
 
 /// Calls a server function that takes the organization and an invitation.
-async fn on_invitation(ada: &mut Account, endpoint: &str, id: &str) -> common::client::Response {
-    let org = ada.org_id.clone();
-    ada.client
-        .call(endpoint, &[("org_id", &org), ("invitation_id", id)])
-        .await
+async fn resend(ada: &mut Account, id: &str) -> common::client::Response {
+    let call = ResendInvitation {
+        org_id: ada.org_id.clone(),
+        invitation_id: id.to_owned(),
+    };
+    ada.client.run(call).await
 }
 
 async fn set_seat_limit(app: &TestApp, org: &str, limit: i64) {
@@ -183,14 +186,12 @@ async fn batch_validation_reports_each_address(app: TestApp) {
     );
     let res = ada
         .client
-        .call(
-            "/api/preview_invitations",
-            &[
-                ("org_id", &ada.org_id.clone()),
-                ("emails", "x@y.io"),
-                ("role", "owner"),
-            ],
-        )
+        .run(PreviewInvitations {
+            org_id: ada.org_id.clone(),
+            emails: "x@y.io".into(),
+            role: "owner".into(),
+            workspaces: None,
+        })
         .await;
     assert_eq!(
         res.error().field_message("role").as_deref(),
@@ -250,14 +251,12 @@ async fn thirty_invites_racing_for_the_last_seat_take_it_once(app: TestApp) {
         tasks.push(tokio::spawn(async move {
             let email = format!("racer{i}@example.com");
             client
-                .call(
-                    "/api/send_invitations",
-                    &[
-                        ("org_id", org.as_str()),
-                        ("emails", email.as_str()),
-                        ("role", "member"),
-                    ],
-                )
+                .run(SendInvitations {
+                    org_id: org.to_owned(),
+                    emails: email.to_owned(),
+                    role: "member".into(),
+                    workspaces: None,
+                })
                 .await
                 .status
         }));
@@ -317,7 +316,9 @@ async fn accepting_creates_memberships_once_even_when_raced(app: TestApp) {
         let token = token.clone();
         tasks.push(tokio::spawn(async move {
             client
-                .call("/api/accept_invitation", &[("token", token.as_str())])
+                .run(AcceptInvitation {
+                    token: token.to_owned(),
+                })
                 .await
                 .status
         }));
@@ -367,13 +368,17 @@ async fn expired_revoked_and_used_links_create_nothing(app: TestApp) {
         .unwrap();
     let res = bob
         .client
-        .call("/api/accept_invitation", &[("token", &token)])
+        .run(AcceptInvitation {
+            token: token.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 409);
     assert!(res.error().to_string().contains("expired"));
     let landing = bob
         .client
-        .call("/api/invitation_landing", &[("token", &token)])
+        .run(GetInvitationLanding {
+            token: token.to_owned(),
+        })
         .await;
     assert!(landing.body.contains("Expired"));
 
@@ -382,24 +387,26 @@ async fn expired_revoked_and_used_links_create_nothing(app: TestApp) {
     let org = ada.org_id.clone();
     let res = ada
         .client
-        .call(
-            "/api/resend_invitation",
-            &[("org_id", &org), ("invitation_id", &inv.id)],
-        )
+        .run(ResendInvitation {
+            org_id: org.to_owned(),
+            invitation_id: inv.id.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let token = link_for(&mut ada, "bob@example.com").await;
     let res = ada
         .client
-        .call(
-            "/api/revoke_invitation",
-            &[("org_id", &org), ("invitation_id", &inv.id)],
-        )
+        .run(RevokeInvitation {
+            org_id: org.to_owned(),
+            invitation_id: inv.id.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 200);
     let res = bob
         .client
-        .call("/api/accept_invitation", &[("token", &token)])
+        .run(AcceptInvitation {
+            token: token.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 409);
     assert!(res.error().to_string().contains("revoked"));
@@ -409,20 +416,26 @@ async fn expired_revoked_and_used_links_create_nothing(app: TestApp) {
     let token = link_for(&mut ada, "bob@example.com").await;
     assert_eq!(
         bob.client
-            .call("/api/accept_invitation", &[("token", &token)])
+            .run(AcceptInvitation {
+                token: token.to_owned()
+            })
             .await
             .status,
         200
     );
     let res = bob
         .client
-        .call("/api/accept_invitation", &[("token", &token)])
+        .run(AcceptInvitation {
+            token: token.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 409);
     assert!(res.error().to_string().contains("already been used"));
     let res = bob
         .client
-        .call("/api/accept_invitation", &[("token", "0000")])
+        .run(AcceptInvitation {
+            token: "0000".into(),
+        })
         .await;
     assert_eq!(res.status, 404);
     let members: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM org_members WHERE org_id = $1")
@@ -440,7 +453,9 @@ async fn an_invitation_for_another_email_is_refused(app: TestApp) {
     let token = link_for(&mut ada, "bob@example.com").await;
     let res = eve
         .client
-        .call("/api/accept_invitation", &[("token", &token)])
+        .run(AcceptInvitation {
+            token: token.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 409);
     assert!(res.error().to_string().contains("for bob@example.com"));
@@ -459,7 +474,9 @@ async fn a_new_user_signs_up_through_the_link(app: TestApp) {
     let token = link_for(&mut ada, "newbie@example.com").await;
     let mut newbie = app.client();
     let landing = newbie
-        .call("/api/invitation_landing", &[("token", &token)])
+        .run(GetInvitationLanding {
+            token: token.to_owned(),
+        })
         .await;
     assert!(
         landing.body.contains("newbie@example.com") && landing.body.contains("Ada"),
@@ -467,14 +484,11 @@ async fn a_new_user_signs_up_through_the_link(app: TestApp) {
         landing.body
     );
     let res = newbie
-        .call(
-            "/api/sign_up_invited",
-            &[
-                ("token", &token),
-                ("name", "New Bie"),
-                ("password", "long enough"),
-            ],
-        )
+        .run(SignUpInvited {
+            token: token.to_owned(),
+            name: "New Bie".into(),
+            password: "long enough".into(),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let to = newbie.get("/").await.header("location").unwrap();
@@ -490,17 +504,19 @@ async fn resend_kills_the_old_link(app: TestApp) {
     let org = ada.org_id.clone();
     assert_eq!(
         ada.client
-            .call(
-                "/api/resend_invitation",
-                &[("org_id", &org), ("invitation_id", &inv.id)]
-            )
+            .run(ResendInvitation {
+                org_id: org.to_owned(),
+                invitation_id: inv.id.to_owned()
+            })
             .await
             .status,
         200
     );
     assert_eq!(
         bob.client
-            .call("/api/accept_invitation", &[("token", &old)])
+            .run(AcceptInvitation {
+                token: old.to_owned()
+            })
             .await
             .status,
         404
@@ -526,14 +542,11 @@ async fn the_last_admin_survives_racing_demotions(app: TestApp) {
         let org = ada.org_id.clone();
         tasks.push(tokio::spawn(async move {
             client
-                .call(
-                    "/api/change_member_role",
-                    &[
-                        ("org_id", org.as_str()),
-                        ("user_id", target.as_str()),
-                        ("role", "member"),
-                    ],
-                )
+                .run(ChangeMemberRole {
+                    org_id: org.to_owned(),
+                    user_id: target.to_owned(),
+                    role: "member".into(),
+                })
                 .await
                 .status
         }));
@@ -561,16 +574,20 @@ async fn the_last_admin_can_neither_leave_nor_be_removed(app: TestApp) {
     let me = ada.user_id.clone();
     let res = ada
         .client
-        .call("/api/remove_member", &[("org_id", &org), ("user_id", &me)])
+        .run(RemoveMember {
+            org_id: org.to_owned(),
+            user_id: me.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 409);
     assert!(res.error().to_string().contains("at least one Admin"));
     let res = ada
         .client
-        .call(
-            "/api/change_member_role",
-            &[("org_id", &org), ("user_id", &me), ("role", "member")],
-        )
+        .run(ChangeMemberRole {
+            org_id: org.to_owned(),
+            user_id: me.to_owned(),
+            role: "member".into(),
+        })
         .await;
     assert_eq!(res.status, 409);
     // With a second Admin, leaving works.
@@ -578,12 +595,18 @@ async fn the_last_admin_can_neither_leave_nor_be_removed(app: TestApp) {
     app.add_org_member(&org, &bob.user_id, "admin").await;
     let res = ada
         .client
-        .call("/api/remove_member", &[("org_id", &org), ("user_id", &me)])
+        .run(RemoveMember {
+            org_id: org.to_owned(),
+            user_id: me.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(
         ada.client
-            .call("/api/load_shell", &[("org_id", &org)])
+            .run(LoadShell {
+                org_id: org.to_owned(),
+                workspace_id: None
+            })
             .await
             .status,
         404
@@ -600,7 +623,10 @@ async fn a_removed_member_loses_access_at_the_next_request(app: TestApp) {
     let org = ada.org_id.clone();
     assert_eq!(
         bob.client
-            .call("/api/load_shell", &[("org_id", &org)])
+            .run(LoadShell {
+                org_id: org.to_owned(),
+                workspace_id: None
+            })
             .await
             .status,
         200
@@ -616,7 +642,11 @@ async fn a_removed_member_loses_access_at_the_next_request(app: TestApp) {
     let key = common::v1::key(&app, &mut bob_in_ada, &ws).await;
     let page: studio_console::domain::admin::MembersPage = ada
         .client
-        .call("/api/list_members", &[("org_id", &org)])
+        .run(ListMembers {
+            org_id: org.to_owned(),
+            query: None,
+            page: None,
+        })
         .await
         .json();
     let row = page
@@ -638,10 +668,10 @@ async fn a_removed_member_loses_access_at_the_next_request(app: TestApp) {
     );
     let res = ada
         .client
-        .call(
-            "/api/remove_member",
-            &[("org_id", &org), ("user_id", &bob.user_id)],
-        )
+        .run(RemoveMember {
+            org_id: org.to_owned(),
+            user_id: bob.user_id.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let res = common::v1::v1(&app, "GET", "/v1/models", &key).await;
@@ -649,7 +679,10 @@ async fn a_removed_member_loses_access_at_the_next_request(app: TestApp) {
     assert!(res.body.contains("key_owner_not_member"), "{}", res.body);
     assert_eq!(
         bob.client
-            .call("/api/load_shell", &[("org_id", &org)])
+            .run(LoadShell {
+                org_id: org.to_owned(),
+                workspace_id: None
+            })
             .await
             .status,
         404
@@ -666,7 +699,10 @@ async fn a_removed_member_loses_access_at_the_next_request(app: TestApp) {
     // Bob's session still works for his own organization.
     assert_eq!(
         bob.client
-            .call("/api/load_shell", &[("org_id", &bob.org_id.clone())])
+            .run(LoadShell {
+                org_id: bob.org_id.clone(),
+                workspace_id: None
+            })
             .await
             .status,
         200
@@ -698,29 +734,42 @@ async fn members_list_searches_and_paginates(app: TestApp) {
     let org = ada.org_id.clone();
     let page: MembersPage = ada
         .client
-        .call("/api/list_members", &[("org_id", &org), ("page", "3")])
+        .run(ListMembers {
+            org_id: org.to_owned(),
+            query: None,
+            page: Some(3),
+        })
         .await
         .json();
     assert_eq!((page.total, page.page, page.members.len()), (121, 3, 21));
     assert_eq!(page.range_label(), "101–121 of 121");
     let page: MembersPage = ada
         .client
-        .call(
-            "/api/list_members",
-            &[("org_id", &org), ("query", "PERSON 11")],
-        )
+        .run(ListMembers {
+            org_id: org.to_owned(),
+            query: Some("PERSON 11".into()),
+            page: None,
+        })
         .await
         .json();
     assert_eq!(page.total, 10, "Person 110..119");
     let page: MembersPage = ada
         .client
-        .call("/api/list_members", &[("org_id", &org), ("query", "%")])
+        .run(ListMembers {
+            org_id: org.to_owned(),
+            query: Some("%".into()),
+            page: None,
+        })
         .await
         .json();
     assert_eq!(page.total, 0, "LIKE wildcards are taken literally");
     let ada_row: MembersPage = ada
         .client
-        .call("/api/list_members", &[("org_id", &org), ("query", "ada@")])
+        .run(ListMembers {
+            org_id: org.to_owned(),
+            query: Some("ada@".into()),
+            page: None,
+        })
         .await
         .json();
     assert_eq!(ada_row.members[0].workspaces, ["Default"]);
@@ -738,88 +787,70 @@ async fn workspace_members_are_managed_by_admins(app: TestApp) {
     let (org, ws) = (ada.org_id.clone(), ada.workspace_id.clone());
     let res = ada
         .client
-        .call(
-            "/api/add_workspace_members",
-            &[
-                ("org_id", &org),
-                ("workspace_id", &ws),
-                ("user_ids[0]", &bob.user_id),
-                ("role", "contributor"),
-            ],
-        )
+        .run(AddWorkspaceMembers {
+            org_id: org.clone(),
+            workspace_id: ws.clone(),
+            user_ids: Some(vec![bob.user_id.clone()]),
+            role: "contributor".into(),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let members: Vec<WorkspaceMember> = ada
         .client
-        .call(
-            "/api/list_workspace_members",
-            &[("org_id", &org), ("workspace_id", &ws)],
-        )
+        .run(ListWorkspaceMembers {
+            org_id: org.to_owned(),
+            workspace_id: ws.to_owned(),
+        })
         .await
         .json();
     assert_eq!(members.len(), 2);
     // Outsiders can't be added; a Contributor can't add anyone.
     let res = ada
         .client
-        .call(
-            "/api/add_workspace_members",
-            &[
-                ("org_id", &org),
-                ("workspace_id", &ws),
-                ("user_ids[0]", &eve.user_id),
-                ("role", "contributor"),
-            ],
-        )
+        .run(AddWorkspaceMembers {
+            org_id: org.clone(),
+            workspace_id: ws.clone(),
+            user_ids: Some(vec![eve.user_id.clone()]),
+            role: "contributor".into(),
+        })
         .await;
     assert_eq!(res.status, 422);
     let mut bob_client = app.sign_in("bob@example.com").await;
     let res = bob_client
-        .call(
-            "/api/add_workspace_members",
-            &[
-                ("org_id", &org),
-                ("workspace_id", &ws),
-                ("user_ids[0]", &carol.user_id),
-                ("role", "admin"),
-            ],
-        )
+        .run(AddWorkspaceMembers {
+            org_id: org.clone(),
+            workspace_id: ws.clone(),
+            user_ids: Some(vec![carol.user_id.clone()]),
+            role: "admin".into(),
+        })
         .await;
     assert_eq!((res.status, res.error()), (403, Error::Forbidden));
     // A workspace Admin (not org Admin) may manage the workspace's members.
     let res = ada
         .client
-        .call(
-            "/api/change_workspace_role",
-            &[
-                ("org_id", &org),
-                ("workspace_id", &ws),
-                ("user_id", &bob.user_id),
-                ("role", "admin"),
-            ],
-        )
+        .run(ChangeWorkspaceRole {
+            org_id: org.to_owned(),
+            workspace_id: ws.to_owned(),
+            user_id: bob.user_id.to_owned(),
+            role: "admin".into(),
+        })
         .await;
     assert_eq!(res.status, 200);
     let res = bob_client
-        .call(
-            "/api/add_workspace_members",
-            &[
-                ("org_id", &org),
-                ("workspace_id", &ws),
-                ("user_ids[0]", &carol.user_id),
-                ("role", "contributor"),
-            ],
-        )
+        .run(AddWorkspaceMembers {
+            org_id: org.clone(),
+            workspace_id: ws.clone(),
+            user_ids: Some(vec![carol.user_id.clone()]),
+            role: "contributor".into(),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let res = bob_client
-        .call(
-            "/api/remove_workspace_member",
-            &[
-                ("org_id", &org),
-                ("workspace_id", &ws),
-                ("user_id", &carol.user_id),
-            ],
-        )
+        .run(RemoveWorkspaceMember {
+            org_id: org.to_owned(),
+            workspace_id: ws.to_owned(),
+            user_id: carol.user_id.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 200);
 }
@@ -845,14 +876,11 @@ async fn a_demotion_while_waiting_for_the_lock_is_seen(app: TestApp) {
         )],
         async move {
             client
-                .call(
-                    "/api/change_member_role",
-                    &[
-                        ("org_id", &org_for_request),
-                        ("user_id", &bob_id),
-                        ("role", "admin"),
-                    ],
-                )
+                .run(ChangeMemberRole {
+                    org_id: org_for_request.to_owned(),
+                    user_id: bob_id.to_owned(),
+                    role: "admin".into(),
+                })
                 .await
         },
     )
@@ -886,7 +914,9 @@ async fn a_link_replaced_while_waiting_for_the_lock_is_refused(app: TestApp) {
         )],
         async move {
             client
-                .call("/api/accept_invitation", &[("token", &old)])
+                .run(AcceptInvitation {
+                    token: old.to_owned(),
+                })
                 .await
         },
     )
@@ -912,14 +942,11 @@ async fn a_refused_sign_up_through_a_link_leaves_no_account(app: TestApp) {
     let users_before = app.count("users").await;
     let res = app
         .client()
-        .call(
-            "/api/sign_up_invited",
-            &[
-                ("token", &token),
-                ("name", "New Bie"),
-                ("password", "long enough"),
-            ],
-        )
+        .run(SignUpInvited {
+            token: token.to_owned(),
+            name: "New Bie".into(),
+            password: "long enough".into(),
+        })
         .await;
     assert_eq!(res.status, 409, "{}", res.body);
     assert_eq!(
@@ -963,23 +990,27 @@ async fn invitation_emails_are_capped_per_day_and_per_invitation(app: TestApp) {
             .id
             .clone()
     };
-    let res = on_invitation(&mut ada, "/api/resend_invitation", &id_of("a@example.com")).await;
+    let res = resend(&mut ada, &id_of("a@example.com")).await;
     assert_eq!(res.status, 200, "{}", res.body);
-    let res = on_invitation(&mut ada, "/api/resend_invitation", &id_of("a@example.com")).await;
+    let res = resend(&mut ada, &id_of("a@example.com")).await;
     assert_eq!(res.status, 409, "{}", res.body);
     assert!(
         res.error()
             .to_string()
             .contains("sent again once, the limit")
     );
-    let res = on_invitation(&mut ada, "/api/resend_invitation", &id_of("b@example.com")).await;
+    let res = resend(&mut ada, &id_of("b@example.com")).await;
     assert_eq!(res.status, 409, "{}", res.body);
     assert!(
         res.error()
             .to_string()
             .contains("3 invitation emails a day")
     );
-    let res = on_invitation(&mut ada, "/api/invitation_link", &id_of("b@example.com")).await;
+    let link = GetInvitationLink {
+        org_id: ada.org_id.clone(),
+        invitation_id: id_of("b@example.com"),
+    };
+    let res = ada.client.run(link).await;
     assert_eq!(
         res.status, 200,
         "copying a link sends nothing: {}",

@@ -3,6 +3,12 @@
 use crate::common;
 
 use common::{TestApp, account};
+use studio_console::api::access::GetEffectivePermissions;
+use studio_console::api::orgs::{CreateOrganization, RenameOrganization};
+use studio_console::api::shell::LoadShell;
+use studio_console::api::workspaces::{
+    ArchiveWorkspace, CreateWorkspace, ListWorkspaces, RenameWorkspace, UnarchiveWorkspace,
+};
 use studio_console::domain::Error;
 use studio_console::domain::admin::{EffectivePermissions, WorkspaceAdminRow};
 use studio_console::domain::permissions::Action;
@@ -22,11 +28,11 @@ backend_tests!(
 );
 
 async fn shell(client: &mut common::Client, org: &str, ws: Option<&str>) -> ShellData {
-    let mut fields = vec![("org_id", org)];
-    if let Some(ws) = ws {
-        fields.push(("workspace_id", ws));
-    }
-    let res = client.call("/api/load_shell", &fields).await;
+    let call = LoadShell {
+        org_id: org.to_owned(),
+        workspace_id: ws.map(str::to_owned),
+    };
+    let res = client.run(call).await;
     assert_eq!(res.status, 200, "{}", res.body);
     res.json()
 }
@@ -35,7 +41,10 @@ async fn create_organization_requires_terms_and_a_valid_name(app: TestApp) {
     let mut ada = account(&app, "Ada", "ada@example.com").await;
     let res = ada
         .client
-        .call("/api/create_organization", &[("name", "Acme")])
+        .run(CreateOrganization {
+            name: "Acme".into(),
+            accept_tos: None,
+        })
         .await;
     assert_eq!(res.status, 422, "{}", res.body);
     assert!(
@@ -47,10 +56,10 @@ async fn create_organization_requires_terms_and_a_valid_name(app: TestApp) {
 
     let res = ada
         .client
-        .call(
-            "/api/create_organization",
-            &[("name", " "), ("accept_tos", "on")],
-        )
+        .run(CreateOrganization {
+            name: " ".into(),
+            accept_tos: Some("on".into()),
+        })
         .await;
     assert_eq!(
         res.error().field_message("name").as_deref(),
@@ -59,10 +68,10 @@ async fn create_organization_requires_terms_and_a_valid_name(app: TestApp) {
     let long = "x".repeat(65);
     let res = ada
         .client
-        .call(
-            "/api/create_organization",
-            &[("name", &long), ("accept_tos", "on")],
-        )
+        .run(CreateOrganization {
+            name: long.to_owned(),
+            accept_tos: Some("on".into()),
+        })
         .await;
     assert!(
         res.error()
@@ -72,10 +81,10 @@ async fn create_organization_requires_terms_and_a_valid_name(app: TestApp) {
     );
     let res = ada
         .client
-        .call(
-            "/api/create_organization",
-            &[("name", "Bad\u{1}Name"), ("accept_tos", "on")],
-        )
+        .run(CreateOrganization {
+            name: "Bad\u{1}Name".into(),
+            accept_tos: Some("on".into()),
+        })
         .await;
     assert!(
         res.error()
@@ -86,7 +95,10 @@ async fn create_organization_requires_terms_and_a_valid_name(app: TestApp) {
     // Both problems at once are both reported.
     let res = ada
         .client
-        .call("/api/create_organization", &[("name", "")])
+        .run(CreateOrganization {
+            name: "".into(),
+            accept_tos: None,
+        })
         .await;
     let err = res.error();
     assert!(err.field_message("name").is_some() && err.field_message("accept_tos").is_some());
@@ -94,10 +106,10 @@ async fn create_organization_requires_terms_and_a_valid_name(app: TestApp) {
 
     let mut anon = app.client();
     let res = anon
-        .call(
-            "/api/create_organization",
-            &[("name", "Acme"), ("accept_tos", "on")],
-        )
+        .run(CreateOrganization {
+            name: "Acme".into(),
+            accept_tos: Some("on".into()),
+        })
         .await;
     assert_eq!(res.status, 401);
     assert_eq!(app.count("organizations").await, 1);
@@ -107,10 +119,10 @@ async fn create_organization_makes_the_creator_admin_with_a_default_workspace(ap
     let mut ada = account(&app, "Ada", "ada@example.com").await;
     let res = ada
         .client
-        .call(
-            "/api/create_organization",
-            &[("name", "  Acme Corp "), ("accept_tos", "on")],
-        )
+        .run(CreateOrganization {
+            name: "  Acme Corp ".into(),
+            accept_tos: Some("on".into()),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let (org_id, tos, accepted): (String, Option<String>, Option<i64>) = sqlx::query_as(
@@ -135,10 +147,10 @@ async fn create_organization_makes_the_creator_admin_with_a_default_workspace(ap
 async fn switching_is_remembered_across_sign_in(app: TestApp) {
     let mut ada = account(&app, "Ada", "ada@example.com").await;
     ada.client
-        .call(
-            "/api/create_organization",
-            &[("name", "Second"), ("accept_tos", "on")],
-        )
+        .run(CreateOrganization {
+            name: "Second".into(),
+            accept_tos: Some("on".into()),
+        })
         .await;
     // Switch back to the first organization's workspace by opening it.
     let page = ada
@@ -162,10 +174,10 @@ async fn create_workspace_is_for_admins_only(app: TestApp) {
 
     let res = ada
         .client
-        .call(
-            "/api/create_workspace",
-            &[("org_id", &ada.org_id), ("name", "Research")],
-        )
+        .run(CreateWorkspace {
+            org_id: ada.org_id.to_owned(),
+            name: "Research".into(),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let ws_id: String = res.json();
@@ -189,19 +201,19 @@ async fn create_workspace_is_for_admins_only(app: TestApp) {
     for who in ["bob@example.com", "bill@example.com"] {
         let mut c = app.sign_in(who).await;
         let res = c
-            .call(
-                "/api/create_workspace",
-                &[("org_id", &ada.org_id), ("name", "Sneaky")],
-            )
+            .run(CreateWorkspace {
+                org_id: ada.org_id.to_owned(),
+                name: "Sneaky".into(),
+            })
             .await;
         assert_eq!((res.status, res.error()), (403, Error::Forbidden), "{who}");
     }
     let res = ada
         .client
-        .call(
-            "/api/create_workspace",
-            &[("org_id", &ada.org_id), ("name", "")],
-        )
+        .run(CreateWorkspace {
+            org_id: ada.org_id.to_owned(),
+            name: "".into(),
+        })
         .await;
     assert_eq!(res.status, 422);
     let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workspaces WHERE org_id = $1")
@@ -216,18 +228,18 @@ async fn workspace_names_are_unique_per_organization(app: TestApp) {
     let mut ada = account(&app, "Ada", "ada@example.com").await;
     let ok = ada
         .client
-        .call(
-            "/api/create_workspace",
-            &[("org_id", &ada.org_id), ("name", "Research")],
-        )
+        .run(CreateWorkspace {
+            org_id: ada.org_id.to_owned(),
+            name: "Research".into(),
+        })
         .await;
     assert_eq!(ok.status, 200);
     let dup = ada
         .client
-        .call(
-            "/api/create_workspace",
-            &[("org_id", &ada.org_id), ("name", "research")],
-        )
+        .run(CreateWorkspace {
+            org_id: ada.org_id.to_owned(),
+            name: "research".into(),
+        })
         .await;
     assert_eq!(dup.status, 409, "{}", dup.body);
     assert!(
@@ -239,23 +251,20 @@ async fn workspace_names_are_unique_per_organization(app: TestApp) {
     // Renaming onto an existing name is refused too; another organization may reuse it.
     let res = ada
         .client
-        .call(
-            "/api/rename_workspace",
-            &[
-                ("org_id", &ada.org_id),
-                ("workspace_id", &ada.workspace_id),
-                ("name", "RESEARCH"),
-            ],
-        )
+        .run(RenameWorkspace {
+            org_id: ada.org_id.to_owned(),
+            workspace_id: ada.workspace_id.to_owned(),
+            name: "RESEARCH".into(),
+        })
         .await;
     assert_eq!(res.status, 409);
     let mut bob = account(&app, "Bob", "bob@example.com").await;
     let res = bob
         .client
-        .call(
-            "/api/create_workspace",
-            &[("org_id", &bob.org_id), ("name", "Research")],
-        )
+        .run(CreateWorkspace {
+            org_id: bob.org_id.to_owned(),
+            name: "Research".into(),
+        })
         .await;
     assert_eq!(res.status, 200);
 }
@@ -265,28 +274,28 @@ async fn archive_rules(app: TestApp) {
     let org = ada.org_id.clone();
     let res = ada
         .client
-        .call(
-            "/api/archive_workspace",
-            &[("org_id", &org), ("workspace_id", &ada.workspace_id)],
-        )
+        .run(ArchiveWorkspace {
+            org_id: org.to_owned(),
+            workspace_id: ada.workspace_id.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 409, "the default workspace can't be archived");
     assert!(res.error().to_string().contains("default workspace"));
 
     let id: String = ada
         .client
-        .call(
-            "/api/create_workspace",
-            &[("org_id", &org), ("name", "Old project")],
-        )
+        .run(CreateWorkspace {
+            org_id: org.to_owned(),
+            name: "Old project".into(),
+        })
         .await
         .json();
     let res = ada
         .client
-        .call(
-            "/api/archive_workspace",
-            &[("org_id", &org), ("workspace_id", &id)],
-        )
+        .run(ArchiveWorkspace {
+            org_id: org.to_owned(),
+            workspace_id: id.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let s = shell(&mut ada.client, &org, None).await;
@@ -296,15 +305,17 @@ async fn archive_rules(app: TestApp) {
     );
     let res = ada
         .client
-        .call(
-            "/api/load_shell",
-            &[("org_id", &org), ("workspace_id", &id)],
-        )
+        .run(LoadShell {
+            org_id: org.to_owned(),
+            workspace_id: Some(id.to_owned()),
+        })
         .await;
     assert_eq!(res.status, 404, "and their pages");
     let rows: Vec<WorkspaceAdminRow> = ada
         .client
-        .call("/api/list_workspaces", &[("org_id", &org)])
+        .run(ListWorkspaces {
+            org_id: org.to_owned(),
+        })
         .await
         .json();
     let row = rows
@@ -316,10 +327,10 @@ async fn archive_rules(app: TestApp) {
 
     let res = ada
         .client
-        .call(
-            "/api/unarchive_workspace",
-            &[("org_id", &org), ("workspace_id", &id)],
-        )
+        .run(UnarchiveWorkspace {
+            org_id: org.to_owned(),
+            workspace_id: id.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 200);
     assert!(
@@ -334,10 +345,10 @@ async fn archive_rules(app: TestApp) {
     let mut eve = account(&app, "Eve", "eve@example.com").await;
     let res = eve
         .client
-        .call(
-            "/api/archive_workspace",
-            &[("org_id", &eve.org_id), ("workspace_id", &id)],
-        )
+        .run(ArchiveWorkspace {
+            org_id: eve.org_id.to_owned(),
+            workspace_id: id.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 404);
 }
@@ -349,10 +360,10 @@ async fn rename_organization_by_admins_only(app: TestApp) {
         .await;
     let res = ada
         .client
-        .call(
-            "/api/rename_organization",
-            &[("org_id", &ada.org_id), ("name", " Acme ")],
-        )
+        .run(RenameOrganization {
+            org_id: ada.org_id.to_owned(),
+            name: " Acme ".into(),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(
@@ -361,18 +372,18 @@ async fn rename_organization_by_admins_only(app: TestApp) {
     );
     let mut bob = app.sign_in("bob@example.com").await;
     let res = bob
-        .call(
-            "/api/rename_organization",
-            &[("org_id", &ada.org_id), ("name", "Bob's now")],
-        )
+        .run(RenameOrganization {
+            org_id: ada.org_id.to_owned(),
+            name: "Bob's now".into(),
+        })
         .await;
     assert_eq!(res.status, 403);
     let res = ada
         .client
-        .call(
-            "/api/rename_organization",
-            &[("org_id", &ada.org_id), ("name", "")],
-        )
+        .run(RenameOrganization {
+            org_id: ada.org_id.to_owned(),
+            name: "".into(),
+        })
         .await;
     assert_eq!(res.status, 422);
     assert_eq!(
@@ -386,10 +397,10 @@ async fn members_see_only_their_workspaces(app: TestApp) {
     let bob = account(&app, "Bob", "bob@example.com").await;
     let secret: String = ada
         .client
-        .call(
-            "/api/create_workspace",
-            &[("org_id", &ada.org_id), ("name", "Secret")],
-        )
+        .run(CreateWorkspace {
+            org_id: ada.org_id.to_owned(),
+            name: "Secret".into(),
+        })
         .await
         .json();
     app.add_org_member(&ada.org_id, &bob.user_id, "member")
@@ -407,10 +418,10 @@ async fn members_see_only_their_workspaces(app: TestApp) {
     );
     assert!(s.can(Action::UseWorkspace) && !s.can(Action::CreateWorkspace));
     let res = bob
-        .call(
-            "/api/load_shell",
-            &[("org_id", &ada.org_id), ("workspace_id", &secret)],
-        )
+        .run(LoadShell {
+            org_id: ada.org_id.to_owned(),
+            workspace_id: Some(secret.to_owned()),
+        })
         .await;
     assert_eq!(res.status, 404, "a workspace Bob isn't in is not found");
     let s = shell(&mut ada.client, &ada.org_id, None).await;
@@ -430,18 +441,18 @@ async fn effective_permissions_follow_the_matrix(app: TestApp) {
         .await;
     let research: String = ada
         .client
-        .call(
-            "/api/create_workspace",
-            &[("org_id", &ada.org_id), ("name", "Research")],
-        )
+        .run(CreateWorkspace {
+            org_id: ada.org_id.to_owned(),
+            name: "Research".into(),
+        })
         .await
         .json();
     let res = ada
         .client
-        .call(
-            "/api/effective_permissions",
-            &[("org_id", &ada.org_id), ("user_id", &bob.user_id)],
-        )
+        .run(GetEffectivePermissions {
+            org_id: ada.org_id.to_owned(),
+            user_id: bob.user_id.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let p: EffectivePermissions = res.json();
@@ -472,19 +483,19 @@ async fn effective_permissions_follow_the_matrix(app: TestApp) {
     // Members of the organization can't look; another organization's user is not found.
     let mut bob = app.sign_in("bob@example.com").await;
     let res = bob
-        .call(
-            "/api/effective_permissions",
-            &[("org_id", &ada.org_id), ("user_id", &ada.user_id)],
-        )
+        .run(GetEffectivePermissions {
+            org_id: ada.org_id.to_owned(),
+            user_id: ada.user_id.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 403);
     let eve = account(&app, "Eve", "eve@example.com").await;
     let res = ada
         .client
-        .call(
-            "/api/effective_permissions",
-            &[("org_id", &ada.org_id), ("user_id", &eve.user_id)],
-        )
+        .run(GetEffectivePermissions {
+            org_id: ada.org_id.to_owned(),
+            user_id: eve.user_id.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 404);
 }

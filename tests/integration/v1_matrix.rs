@@ -11,6 +11,8 @@ use axum::http::Request;
 use common::v1::{GOOD, key};
 use common::{TestApp, account};
 use serde_json::{Value, json};
+use studio_console::api::members::{ChangeWorkspaceRole, RemoveMember};
+use studio_console::api::workspaces::{ArchiveWorkspace, CreateWorkspace};
 use studio_console::domain::permissions::{Action, Actor, Membership, allows};
 use studio_console::domain::roles::{OrgRole, WorkspaceRole};
 use studio_console::server::rest::endpoints::{ENDPOINTS, Endpoint};
@@ -77,6 +79,11 @@ fn request(e: &Endpoint, ids: &Ids, key: Option<&str>) -> Request<Body> {
                  --B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.jsonl\"\r\n\r\n{GOOD}\r\n--B--\r\n"
             )
         }
+        Some(_) if e.path == "/v1/chat/completions" => {
+            req = req.header("content-type", "application/json");
+            json!({ "model": "open-mistral-7b", "messages": [{ "role": "user", "content": "hi" }] })
+                .to_string()
+        }
         Some(_) => {
             req = req.header("content-type", "application/json");
             json!({ "model": "open-mistral-7b", "training_file": ids.file }).to_string()
@@ -87,7 +94,13 @@ fn request(e: &Endpoint, ids: &Ids, key: Option<&str>) -> Request<Body> {
 }
 
 async fn every_endpoint_checks_every_key(app: TestApp) {
-    let app = common::v1::with_trainer(&app).await;
+    let inference = common::v1::demo_inference().await;
+    let app = app
+        .reconfigured(|c| {
+            c.trainer_token = Some(common::v1::TRAINER_TOKEN.into());
+            c.inference_url = Some(inference);
+        })
+        .await;
     let mut ada = account(&app, "Ada", "ada@example.com").await;
     let mut eve = account(&app, "Eve", "eve@example.com").await;
     let (org, ws) = (ada.org_id.clone(), ada.workspace_id.clone());
@@ -98,7 +111,10 @@ async fn every_endpoint_checks_every_key(app: TestApp) {
     for name in ["Other", "Archived"] {
         let id: String = ada
             .client
-            .call("/api/create_workspace", &[("org_id", &org), ("name", name)])
+            .run(CreateWorkspace {
+                org_id: org.to_owned(),
+                name: name.to_owned(),
+            })
             .await
             .json();
         workspaces.push(id);
@@ -125,20 +141,20 @@ async fn every_endpoint_checks_every_key(app: TestApp) {
     let (carol, demoted) = member_key("Carol", "carol@example.com", "admin").await;
     let res = ada
         .client
-        .call("/api/remove_member", &[("org_id", &org), ("user_id", &dan)])
+        .run(RemoveMember {
+            org_id: org.to_owned(),
+            user_id: dan.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let res = ada
         .client
-        .call(
-            "/api/change_workspace_role",
-            &[
-                ("org_id", &org),
-                ("workspace_id", &ws),
-                ("user_id", &carol),
-                ("role", "contributor"),
-            ],
-        )
+        .run(ChangeWorkspaceRole {
+            org_id: org.to_owned(),
+            workspace_id: ws.to_owned(),
+            user_id: carol.to_owned(),
+            role: "contributor".into(),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let other = key(&app, &mut ada, &other_ws).await;
@@ -147,10 +163,10 @@ async fn every_endpoint_checks_every_key(app: TestApp) {
     let foreign = key(&app, &mut eve, &eve_ws).await;
     let res = ada
         .client
-        .call(
-            "/api/archive_workspace",
-            &[("org_id", &org), ("workspace_id", &archived_ws)],
-        )
+        .run(ArchiveWorkspace {
+            org_id: org.to_owned(),
+            workspace_id: archived_ws.to_owned(),
+        })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
     let prefix = |secret: &str| secret[..11].to_owned();

@@ -8,6 +8,12 @@ use axum::http::Request;
 use common::v1::{GOOD, key, upload, v1, v1_json};
 use common::{Account, TestApp, account};
 use serde_json::{Value, json};
+use studio_console::api::api_keys::RevokeApiKey;
+use studio_console::api::workspace_resources::{
+    CreateFineTuningJob, DeleteDataset, GetUploadOutcome, ListDatasets, ListFineTuningJobs,
+    ListModels,
+};
+use studio_console::api::workspaces::{ArchiveWorkspace, CreateWorkspace, UnarchiveWorkspace};
 use studio_console::domain::fine_tuning::{
     DatasetView, JobStatus, JobView, ModelsPage, WorkspaceResources,
 };
@@ -42,31 +48,74 @@ async fn setup(app: &TestApp) -> (Account, Account, String) {
     (ada, bob, secret)
 }
 
-fn in_ws(a: &Account) -> [(&'static str, String); 2] {
-    [
-        ("org_id", a.org_id.clone()),
-        ("workspace_id", a.workspace_id.clone()),
-    ]
+/// A workspace's ids, and the typed server-function calls on it the tests make.
+struct Ws {
+    org_id: String,
+    workspace_id: String,
 }
 
-async fn call(
-    client: &mut common::Client,
-    path: &str,
-    fields: &[(&'static str, String)],
-) -> common::client::Response {
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    client.call(path, &fields).await
+impl Ws {
+    fn of(a: &Account) -> Self {
+        Ws {
+            org_id: a.org_id.clone(),
+            workspace_id: a.workspace_id.clone(),
+        }
+    }
+
+    fn datasets(&self) -> ListDatasets {
+        ListDatasets {
+            org_id: self.org_id.clone(),
+            workspace_id: self.workspace_id.clone(),
+        }
+    }
+
+    fn jobs(&self) -> ListFineTuningJobs {
+        ListFineTuningJobs {
+            org_id: self.org_id.clone(),
+            workspace_id: self.workspace_id.clone(),
+        }
+    }
+
+    fn models(&self) -> ListModels {
+        ListModels {
+            org_id: self.org_id.clone(),
+            workspace_id: self.workspace_id.clone(),
+        }
+    }
+
+    fn delete_dataset(&self, file_id: &str) -> DeleteDataset {
+        DeleteDataset {
+            org_id: self.org_id.clone(),
+            workspace_id: self.workspace_id.clone(),
+            file_id: file_id.to_owned(),
+        }
+    }
+
+    fn start_job(
+        &self,
+        model: &str,
+        training_file: &str,
+        epochs: &str,
+        suffix: &str,
+    ) -> CreateFineTuningJob {
+        CreateFineTuningJob {
+            org_id: self.org_id.clone(),
+            workspace_id: self.workspace_id.clone(),
+            model: model.to_owned(),
+            training_file: training_file.to_owned(),
+            validation_file: None,
+            suffix: Some(suffix.to_owned()),
+            n_epochs: Some(epochs.to_owned()),
+        }
+    }
 }
 
 async fn every_member_sees_what_any_key_created(app: TestApp) {
     let app = common::v1::with_trainer(&app).await;
     let (ada, mut bob, _) = setup(&app).await;
-    let mut fields = in_ws(&ada).to_vec();
+    let ws = Ws::of(&ada);
 
-    let datasets: WorkspaceResources<DatasetView> =
-        call(&mut bob.client, "/api/list_datasets", &fields)
-            .await
-            .json();
+    let datasets: WorkspaceResources<DatasetView> = bob.client.run(ws.datasets()).await.json();
     assert_eq!(datasets.items.len(), 1);
     let dataset = &datasets.items[0];
     assert_eq!(
@@ -75,15 +124,10 @@ async fn every_member_sees_what_any_key_created(app: TestApp) {
     );
     assert!(!datasets.can_delete, "a Contributor does not delete");
 
-    let jobs: WorkspaceResources<JobView> =
-        call(&mut bob.client, "/api/list_fine_tuning_jobs", &fields)
-            .await
-            .json();
+    let jobs: WorkspaceResources<JobView> = bob.client.run(ws.jobs()).await.json();
     assert_eq!(jobs.items[0].status, JobStatus::Succeeded);
     assert_eq!(jobs.items[0].progress, 100);
-    let models: ModelsPage = call(&mut bob.client, "/api/list_models", &fields)
-        .await
-        .json();
+    let models: ModelsPage = bob.client.run(ws.models()).await.json();
     assert_eq!(models.fine_tuned.items.len(), 1);
     assert!(
         models.fine_tuned.items[0]
@@ -99,11 +143,8 @@ async fn every_member_sees_what_any_key_created(app: TestApp) {
     );
     let res = bob.client.get(&download).await;
     assert_eq!((res.status, res.body.as_str()), (200, GOOD));
-    fields.push(("file_id", dataset.id.clone()));
     assert_eq!(
-        call(&mut bob.client, "/api/delete_dataset", &fields)
-            .await
-            .status,
+        bob.client.run(ws.delete_dataset(&dataset.id)).await.status,
         403
     );
 
@@ -168,9 +209,7 @@ async fn a_console_upload_belongs_to_the_workspace(app: TestApp) {
         "only under its own id"
     );
     let datasets: WorkspaceResources<DatasetView> =
-        call(&mut bob.client, "/api/list_datasets", &in_ws(&ada))
-            .await
-            .json();
+        bob.client.run(Ws::of(&ada).datasets()).await.json();
     let mine = datasets
         .items
         .iter()
@@ -219,28 +258,20 @@ async fn outsiders_get_not_found(app: TestApp) {
     app.add_org_member(&ada.org_id, &bill.user_id, "member")
         .await;
     let mut eve = account(&app, "Eve", "eve@example.com").await; // another organization
-    let fields = in_ws(&ada);
+    let ws = Ws::of(&ada);
     let mut ada_client = app.sign_in("ada@example.com").await;
-    let datasets: WorkspaceResources<DatasetView> =
-        call(&mut ada_client, "/api/list_datasets", &fields)
-            .await
-            .json();
+    let datasets: WorkspaceResources<DatasetView> = ada_client.run(ws.datasets()).await.json();
     let download = format!(
         "/o/{}/w/{}/datasets/{}/content",
         ada.org_id, ada.workspace_id, datasets.items[0].id
     );
     for (who, client) in [("Bill", &mut bill.client), ("Eve", &mut eve.client)] {
-        for path in [
-            "/api/list_datasets",
-            "/api/list_fine_tuning_jobs",
-            "/api/list_models",
-        ] {
-            assert_eq!(
-                call(client, path, &fields).await.status,
-                404,
-                "{who} {path}"
-            );
-        }
+        let lists = [
+            client.run(ws.datasets()).await.status,
+            client.run(ws.jobs()).await.status,
+            client.run(ws.models()).await.status,
+        ];
+        assert_eq!(lists, [404; 3], "{who}: datasets, jobs, models");
         assert_eq!(client.get(&download).await.status, 404, "{who} download");
         let res = console_upload(client, &ada, GOOD, "http://localhost").await;
         assert_eq!(res.status, 404, "{who} upload");
@@ -251,10 +282,9 @@ async fn outsiders_get_not_found(app: TestApp) {
         (303, Some("/signin"))
     );
     // An Admin deletes; the dataset is gone for the keys too.
-    let mut with_file = fields.to_vec();
-    with_file.push(("file_id", datasets.items[0].id.clone()));
     assert_eq!(
-        call(&mut ada_client, "/api/delete_dataset", &with_file)
+        ada_client
+            .run(ws.delete_dataset(&datasets.items[0].id))
             .await
             .status,
         200
@@ -266,51 +296,23 @@ async fn a_member_starts_a_job_in_the_console(app: TestApp) {
     let app = common::v1::with_trainer(&app).await;
     let (ada, mut bob, _) = setup(&app).await;
     let datasets: WorkspaceResources<DatasetView> =
-        call(&mut bob.client, "/api/list_datasets", &in_ws(&ada))
-            .await
-            .json();
+        bob.client.run(Ws::of(&ada).datasets()).await.json();
     let file = datasets.items[0].id.clone();
-    let job = |model: &str, epochs: &str, suffix: &str| {
-        let mut fields = in_ws(&ada).to_vec();
-        fields.extend([
-            ("model", model.to_owned()),
-            ("training_file", file.clone()),
-            ("n_epochs", epochs.to_owned()),
-            ("suffix", suffix.to_owned()),
-        ]);
-        fields
-    };
-    let res = call(
-        &mut bob.client,
-        "/api/create_fine_tuning_job",
-        &job("open-mistral-7b", "99", ""),
-    )
-    .await;
+    let ws = Ws::of(&ada);
+    let job = |model: &str, epochs: &str, suffix: &str| ws.start_job(model, &file, epochs, suffix);
+    let res = bob.client.run(job("open-mistral-7b", "99", "")).await;
     assert_eq!(res.status, 422);
     assert!(
         res.error().field_message("n_epochs").is_some(),
         "{}",
         res.body
     );
-    let res = call(
-        &mut bob.client,
-        "/api/create_fine_tuning_job",
-        &job("gpt-9", "", ""),
-    )
-    .await;
+    let res = bob.client.run(job("gpt-9", "", "")).await;
     assert!(res.error().field_message("model").is_some(), "{}", res.body);
-    let res = call(
-        &mut bob.client,
-        "/api/create_fine_tuning_job",
-        &job("open-mistral-7b", "3", "bob"),
-    )
-    .await;
+    let res = bob.client.run(job("open-mistral-7b", "3", "bob")).await;
     assert_eq!(res.status, 200, "{}", res.body);
     let id: String = res.json();
-    let jobs: WorkspaceResources<JobView> =
-        call(&mut bob.client, "/api/list_fine_tuning_jobs", &in_ws(&ada))
-            .await
-            .json();
+    let jobs: WorkspaceResources<JobView> = bob.client.run(ws.jobs()).await.json();
     let started = jobs.items.iter().find(|j| j.id == id).unwrap();
     assert_eq!(
         (started.status, started.created_by.as_deref()),
@@ -333,10 +335,7 @@ async fn pages_list_the_newest_and_say_there_are_more(app: TestApp) {
             .await
             .unwrap();
     }
-    let fields = in_ws(&ada);
-    let page: ModelsPage = call(&mut ada.client, "/api/list_models", &fields)
-        .await
-        .json();
+    let page: ModelsPage = ada.client.run(Ws::of(&ada).models()).await.json();
     assert_eq!(page.fine_tuned.items.len() as i64, limit);
     assert!(page.fine_tuned.more);
     assert_eq!(
@@ -359,10 +358,10 @@ async fn an_archived_workspace_is_read_only(app: TestApp) {
     let mut ada = account(&app, "Ada", "ada@example.com").await;
     let research: String = ada
         .client
-        .call(
-            "/api/create_workspace",
-            &[("org_id", &ada.org_id), ("name", "Research")],
-        )
+        .run(CreateWorkspace {
+            org_id: ada.org_id.to_owned(),
+            name: "Research".into(),
+        })
         .await
         .json();
     let secret = key(&app, &mut ada, &research).await;
@@ -379,11 +378,15 @@ async fn an_archived_workspace_is_read_only(app: TestApp) {
         .json();
     assert_eq!(claimed["id"], first["id"]);
 
-    let ws = [
-        ("org_id", ada.org_id.clone()),
-        ("workspace_id", research.clone()),
-    ];
-    let res = call(&mut ada.client, "/api/archive_workspace", &ws).await;
+    let ws = Ws {
+        org_id: ada.org_id.clone(),
+        workspace_id: research.clone(),
+    };
+    let archive = ArchiveWorkspace {
+        org_id: ws.org_id.clone(),
+        workspace_id: ws.workspace_id.clone(),
+    };
+    let res = ada.client.run(archive).await;
     assert_eq!(res.status, 200, "{}", res.body);
 
     // Both unfinished jobs are cancelled, saying why; the running one's trainer stops.
@@ -428,29 +431,19 @@ async fn an_archived_workspace_is_read_only(app: TestApp) {
     // (An archived workspace's pages are not shown; the outcome is kept all the same.)
     let to = res.header("location").unwrap();
     let upload_id = to.split("upload=").nth(1).unwrap().to_owned();
-    let outcome = call(
-        &mut ada.client,
-        "/api/upload_outcome",
-        &[("upload_id", upload_id)],
-    )
-    .await;
+    let outcome = ada.client.run(GetUploadOutcome { upload_id }).await;
     assert!(
         outcome.body.contains("archived"),
         "the upload says why: {}",
         outcome.body
     );
     assert_eq!(app.count("files").await, before);
-    let mut start = ws.to_vec();
-    start.extend([
-        ("model", "open-mistral-7b".to_owned()),
-        ("training_file", file["id"].as_str().unwrap().to_owned()),
-    ]);
-    let res = call(&mut ada.client, "/api/create_fine_tuning_job", &start).await;
+    let file_id = file["id"].as_str().unwrap();
+    let start = || ws.start_job("open-mistral-7b", file_id, "", "");
+    let res = ada.client.run(start()).await;
     assert_eq!(res.status, 409, "{}", res.body);
     assert!(res.body.contains("archived"), "{}", res.body);
-    let mut delete = ws.to_vec();
-    delete.push(("file_id", file["id"].as_str().unwrap().to_owned()));
-    let res = call(&mut ada.client, "/api/delete_dataset", &delete).await;
+    let res = ada.client.run(ws.delete_dataset(file_id)).await;
     assert_eq!(res.status, 409, "{}", res.body);
     assert_eq!(app.count("files").await, before);
     // A leaked key of an archived workspace can still be revoked.
@@ -459,15 +452,15 @@ async fn an_archived_workspace_is_read_only(app: TestApp) {
         .fetch_one(&app.db.pool)
         .await
         .unwrap();
-    let mut revoke = ws.to_vec();
-    revoke.push(("key_id", key_id));
-    let res = call(&mut ada.client, "/api/revoke_api_key", &revoke).await;
+    let revoke = RevokeApiKey {
+        org_id: ws.org_id.clone(),
+        workspace_id: ws.workspace_id.clone(),
+        key_id,
+    };
+    let res = ada.client.run(revoke).await;
     assert_eq!(res.status, 200, "{}", res.body);
     // Reads still work.
-    let datasets: WorkspaceResources<DatasetView> =
-        call(&mut ada.client, "/api/list_datasets", &ws)
-            .await
-            .json();
+    let datasets: WorkspaceResources<DatasetView> = ada.client.run(ws.datasets()).await.json();
     assert_eq!(datasets.items.len(), 1);
     assert!(
         !datasets.can_delete,
@@ -475,8 +468,12 @@ async fn an_archived_workspace_is_read_only(app: TestApp) {
     );
 
     // Unarchived, it takes changes again.
-    let res = call(&mut ada.client, "/api/unarchive_workspace", &ws).await;
+    let unarchive = UnarchiveWorkspace {
+        org_id: ws.org_id.clone(),
+        workspace_id: ws.workspace_id.clone(),
+    };
+    let res = ada.client.run(unarchive).await;
     assert_eq!(res.status, 200, "{}", res.body);
-    let res = call(&mut ada.client, "/api/create_fine_tuning_job", &start).await;
+    let res = ada.client.run(start()).await;
     assert_eq!(res.status, 200, "{}", res.body);
 }

@@ -1,6 +1,7 @@
 //! The database: one `sqlx::Any` pool over SQLite or PostgreSQL. Where the two dialects
 //! differ, the difference lives here.
 
+use super::clock::Clock;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::str::FromStr;
@@ -16,6 +17,8 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// What every timestamp the console stores is read from.
+    pub clock: Clock,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -61,7 +64,11 @@ impl Db {
             }
             Backend::Postgres => pool_options.connect_with(options).await?,
         };
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            clock: Clock::default(),
+        })
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
@@ -69,6 +76,11 @@ impl Db {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await,
         }
+    }
+
+    /// Milliseconds since the Unix epoch, from the clock: how every timestamp is stored.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
     }
 
     /// Whether the database answers a trivial query.
@@ -99,14 +111,6 @@ fn prepare_sqlite_url(url: &str) -> Result<String, sqlx::Error> {
     } else {
         Ok(format!("{url}&mode=rwc"))
     }
-}
-
-/// Milliseconds since the Unix epoch: how every timestamp is stored.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
 }
 
 /// Whether an error is a unique-constraint violation, on either backend.

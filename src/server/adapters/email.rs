@@ -1,7 +1,7 @@
 //! Emails: rendered from askama templates (HTML and text), recorded in the outbox,
 //! and sent over SMTP when `SMTP_URL` is set. Sending never blocks the request.
 
-use crate::server::db::{Db, now_ms};
+use crate::server::db::Db;
 use crate::server::ids::new_id;
 use crate::server::repo::outbox;
 use askama::Template;
@@ -181,7 +181,7 @@ impl Mailer {
             Some(mail.invitation_id),
             mail.to,
             &subject,
-            now_ms(),
+            db.now(),
         )
         .await
         .map_err(|e| e.to_string())?;
@@ -202,7 +202,7 @@ impl Mailer {
                 tracing::warn!(error = %e, "could not send an email");
             }
             if let Err(e) =
-                outbox::mark_sent(&db.pool, &outbox_id, now_ms(), error.as_deref()).await
+                outbox::mark_sent(&db.pool, &outbox_id, db.now(), error.as_deref()).await
             {
                 tracing::warn!(error = %e, "could not update the outbox");
             }

@@ -1,7 +1,11 @@
-//! The outside world: the database, email, password hashing, ids, and internal errors.
+//! The outside world: the database and its clock, email, the inference server, password
+//! hashing, ids, the billing file, and internal errors.
 
+pub mod billing_file;
+pub mod clock;
 pub mod db;
 pub mod email;
 pub mod error;
 pub mod ids;
+pub mod inference;
 pub mod password;

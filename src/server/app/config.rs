@@ -1,5 +1,6 @@
 //! Configuration from the environment (documented in the README).
 
+use crate::domain::billing::Catalogue;
 use crate::domain::invitations::{
     DEFAULT_EMAILS_PER_DAY, DEFAULT_RESENDS, DEFAULT_SEAT_LIMIT, DEFAULT_VALIDITY_DAYS,
 };
@@ -46,6 +47,16 @@ pub struct Config {
     /// The secret the trainer service presents (`TRAINER_TOKEN`, at least 16 characters);
     /// without it the trainer endpoints refuse everyone.
     pub trainer_token: Option<String>,
+    /// The OpenAI-compatible server chat completions go to (`INFERENCE_URL`, an http://
+    /// address ending in `/v1`); without it `/v1/chat/completions` answers 503.
+    pub inference_url: Option<String>,
+    /// The upstream's bearer token, if it wants one (`INFERENCE_API_KEY`).
+    pub inference_api_key: Option<String>,
+    /// The secret data-plane services present to `POST /internal/usage` (`USAGE_TOKEN`, at
+    /// least 16 characters); without it the endpoint refuses everyone.
+    pub usage_token: Option<String>,
+    /// Prices and plans (`BILLING_FILE`; the built-in catalogue when unset).
+    pub catalogue: Catalogue,
 }
 
 /// 100 MB.
@@ -63,6 +74,14 @@ fn model_list(raw: &str) -> Vec<String> {
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/console.db";
+
+/// A service's shared secret: at least 16 characters, or not set.
+fn secret(value: Option<String>, name: &str) -> Result<Option<String>, String> {
+    match value {
+        Some(t) if t.trim().len() < 16 => Err(format!("{name}: use at least 16 characters")),
+        other => Ok(other.map(|t| t.trim().to_owned())),
+    }
+}
 
 impl Config {
     pub fn from_env() -> Result<Self, String> {
@@ -87,6 +106,7 @@ impl Config {
                     .ok_or_else(|| format!("{name}={v:?}: use a whole number of at least {min}")),
             }
         };
+        let seat_limit = number("SEAT_LIMIT", DEFAULT_SEAT_LIMIT, 1)?;
         Ok(Config {
             database_url: var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
             site_addr,
@@ -101,7 +121,7 @@ impl Config {
             smtp_ca_file: var("SMTP_CA_FILE").map(Into::into),
             mail_from: var("MAIL_FROM")
                 .unwrap_or_else(|| "Studio Console <no-reply@localhost>".into()),
-            seat_limit: number("SEAT_LIMIT", DEFAULT_SEAT_LIMIT, 1)?,
+            seat_limit,
             invite_valid_days: number("INVITE_VALID_DAYS", DEFAULT_VALIDITY_DAYS, 1)?,
             invite_emails_per_day: number("INVITE_EMAILS_PER_DAY", DEFAULT_EMAILS_PER_DAY, 1)?,
             invite_resends: number("INVITE_RESENDS", DEFAULT_RESENDS, 0)?,
@@ -125,11 +145,20 @@ impl Config {
                         .map_err(|_| format!("TRUSTED_PROXIES: {a:?} is not an IP address"))
                 })
                 .collect::<Result<_, _>>()?,
-            trainer_token: match var("TRAINER_TOKEN") {
-                Some(t) if t.trim().len() < 16 => {
-                    return Err("TRAINER_TOKEN: use at least 16 characters".into());
+            trainer_token: secret(var("TRAINER_TOKEN"), "TRAINER_TOKEN")?,
+            inference_url: match var("INFERENCE_URL") {
+                Some(url) if !url.starts_with("http://") => {
+                    return Err(format!(
+                        "INFERENCE_URL={url:?}: use an http:// address such as http://127.0.0.1:8000/v1"
+                    ));
                 }
-                other => other.map(|t| t.trim().to_owned()),
+                other => other.map(|u| u.trim().trim_end_matches('/').to_owned()),
+            },
+            inference_api_key: var("INFERENCE_API_KEY").map(|k| k.trim().to_owned()),
+            usage_token: secret(var("USAGE_TOKEN"), "USAGE_TOKEN")?,
+            catalogue: match var("BILLING_FILE") {
+                Some(path) => crate::server::adapters::billing_file::load(&path)?,
+                None => Catalogue::builtin(seat_limit),
             },
         })
     }
@@ -156,6 +185,10 @@ impl Config {
             max_line_bytes: crate::domain::datasets::DEFAULT_MAX_LINE_BYTES,
             trusted_proxies: Vec::new(),
             trainer_token: None,
+            inference_url: None,
+            inference_api_key: None,
+            usage_token: None,
+            catalogue: Catalogue::builtin(DEFAULT_SEAT_LIMIT),
         }
     }
 
@@ -208,6 +241,13 @@ impl std::fmt::Debug for Config {
             .field("max_line_bytes", &self.max_line_bytes)
             .field("trusted_proxies", &self.trusted_proxies)
             .field("trainer_token", &self.trainer_token.as_ref().map(|_| "***"))
+            .field("inference_url", &self.inference_url)
+            .field(
+                "inference_api_key",
+                &self.inference_api_key.as_ref().map(|_| "***"),
+            )
+            .field("usage_token", &self.usage_token.as_ref().map(|_| "***"))
+            .field("catalogue", &self.catalogue.currency)
             .finish()
     }
 }

@@ -44,6 +44,7 @@ fn console(state: &AppState) -> Router<AppState> {
     let app = Router::new()
         .leptos_routes_with_context(state, route_list(), || {}, move || shell(options.clone()))
         .merge(console::forms::routes())
+        .merge(console::billing::routes())
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(
             body_limits::limit_server_function_bodies,

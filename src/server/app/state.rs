@@ -1,5 +1,6 @@
 //! Shared state handed to every request.
 
+use crate::server::adapters::inference::Inference;
 use crate::server::{Config, db::Db, email::Mailer};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -11,6 +12,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
     pub mailer: Mailer,
+    pub inference: Inference,
 }
 
 impl AppState {
@@ -31,8 +33,13 @@ impl AppState {
             config.smtp_ca_file.as_deref(),
             &config.mail_from,
         )?;
+        let inference = Inference::new(
+            config.inference_url.clone(),
+            config.inference_api_key.clone(),
+        );
         Ok(AppState {
             db,
+            inference,
             config: Arc::new(config),
             leptos_options,
             mailer,

@@ -86,7 +86,7 @@ impl SessionStore for DbSessionStore {
             "SELECT data, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2",
         )
         .bind(id_hash(id))
-        .bind(crate::server::db::now_ms())
+        .bind(self.db.now())
         .fetch_optional(&self.db.pool)
         .await
         .map_err(backend)?;
@@ -118,7 +118,7 @@ impl SessionStore for DbSessionStore {
 impl ExpiredDeletion for DbSessionStore {
     async fn delete_expired(&self) -> session_store::Result<()> {
         sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(crate::server::db::now_ms())
+            .bind(self.db.now())
             .execute(&self.db.pool)
             .await
             .map_err(backend)?;
@@ -148,7 +148,7 @@ pub fn spawn_expired_cleanup(db: Db) {
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "could not delete expired sessions");
             }
-            let too_old = crate::server::db::now_ms() - crate::domain::throttle::SIGN_IN_MEMORY_MS;
+            let too_old = db.now() - crate::domain::throttle::SIGN_IN_MEMORY_MS;
             if let Err(e) = crate::server::repo::sign_in_attempts::prune(&db.pool, too_old).await {
                 tracing::warn!(error = %e, "could not forget old sign-in attempts");
             }

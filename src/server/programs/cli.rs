@@ -4,7 +4,7 @@
 use crate::domain::roles::OrgRole;
 use crate::domain::validation;
 use crate::server::config::Config;
-use crate::server::db::{Db, now_ms};
+use crate::server::db::Db;
 use crate::server::repo::{memberships, orgs, users};
 use clap::{Parser, Subcommand};
 
@@ -52,6 +52,14 @@ enum Command {
         #[arg(long)]
         once: bool,
     },
+    /// A stand-in for an inference server, NOT a model: answers every chat completion with
+    /// a deterministic echo, so completions and their metering can be tried without a GPU.
+    /// Point the console's INFERENCE_URL at http://<listen>/v1.
+    DemoInference {
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8000")]
+        listen: String,
+    },
 }
 
 /// Runs what the command line asks for.
@@ -68,6 +76,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let options = super::demo_trainer::Options::new(&url, steps, step_ms, once)?;
             super::demo_trainer::run(options).await
         }
+        Command::DemoInference { listen } => super::demo_inference::run(&listen).await,
     }
 }
 
@@ -88,7 +97,7 @@ async fn grant_role(org_id: &str, email: &str, role_arg: &str) -> Result<(), Str
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no organization {org_id}"))?;
-    memberships::upsert_org_member(&db.pool, org_id, &user.id, role.as_str(), now_ms())
+    memberships::upsert_org_member(&db.pool, org_id, &user.id, role.as_str(), db.now())
         .await
         .map_err(|e| e.to_string())?;
     println!("{email} is now {} of {org_id}", role.label());

@@ -10,6 +10,7 @@ pub mod memberships;
 pub mod orgs;
 pub mod outbox;
 pub mod sign_in_attempts;
+pub mod usage;
 pub mod users;
 pub mod workspaces;
 

@@ -84,6 +84,18 @@ pub async fn find_in_org<'e>(
     .await
 }
 
+/// The workspace with that id, whichever organization it belongs to: for services that
+/// name workspaces (usage reports), never for people.
+pub async fn find_by_id<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+) -> sqlx::Result<Option<WorkspaceRow>> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM workspaces WHERE id = $1"))
+        .bind(workspace_id)
+        .fetch_optional(db)
+        .await
+}
+
 /// Every workspace of the organization, archived ones too, with member counts: one query.
 pub async fn list_with_member_counts<'e>(
     db: impl AnyExecutor<'e>,

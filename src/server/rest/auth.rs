@@ -2,7 +2,6 @@
 
 use super::ApiError;
 use crate::server::authz::{KeyRefused, WorkspaceActor};
-use crate::server::db::now_ms;
 use crate::server::repo::api_keys::UsageEvent;
 use crate::server::services::api_keys::{record_request, secret_hash};
 use crate::server::state::AppState;
@@ -39,7 +38,7 @@ pub async fn require_key(State(state): State<AppState>, mut req: Request, next: 
     let Some(secret) = bearer(&req) else {
         return ApiError::unauthorized().into_response();
     };
-    let now = now_ms();
+    let now = state.db.now();
     let actor = match WorkspaceActor::for_key(&state.db, &secret_hash(secret), now).await {
         Ok(actor) => actor,
         Err(KeyRefused::Invalid) => return ApiError::unauthorized().into_response(),

@@ -2,7 +2,7 @@
 //! and what `/v1/openapi.json` says of it. The router is built from it, the document is
 //! built from it, and the authorization test calls every row with every kind of key.
 
-use super::{files, fine_tuning, models, upload_body_limit};
+use super::{chat, files, fine_tuning, models, upload_body_limit};
 use crate::domain::permissions::Action;
 use crate::server::config::Config;
 use crate::server::state::AppState;
@@ -31,6 +31,17 @@ pub struct Endpoint {
 }
 
 pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: "post",
+        path: "/v1/chat/completions",
+        operation_id: "createChatCompletion",
+        summary: "A chat completion from a base model or one of the workspace's fine-tuned models, plain or streamed (server-sent events); metered from the answer's usage.",
+        body: Some((JSON, "ChatCompletionRequest")),
+        response: Some("ChatCompletion"),
+        action: Action::RunInference,
+        handler: |_| post(chat::complete).layer(DefaultBodyLimit::max(chat::MAX_REQUEST_BYTES)),
+        query: &[],
+    },
     Endpoint {
         method: "get",
         path: "/v1/models",

@@ -2,12 +2,15 @@
 //! (`Authorization: Bearer sk-...`). Errors are JSON `{"error": {"message", "type", "code"}}`.
 
 mod auth;
+mod chat;
 pub mod endpoints;
 mod files;
 mod fine_tuning;
 mod models;
 pub mod openapi;
+mod sse_usage;
 mod trainer;
+mod usage_reports;
 
 use super::state::AppState;
 use crate::domain::Error;
@@ -36,7 +39,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         auth::require_key,
     ))
     .route("/v1/openapi.json", get(openapi_json))
-    .merge(trainer::routes(state))
+    .merge(trainer::routes(state.clone()))
+    .merge(usage_reports::routes(state))
 }
 
 /// The API's description; public, like the provider's.

@@ -64,6 +64,17 @@ fn schemas() -> Value {
             "id": string, "object": { "const": "model" }, "created": int, "owned_by": string,
             "parent": string, "job_id": string } },
         "ModelList": list("Model"),
+        "ChatCompletionRequest": { "type": "object", "required": ["model", "messages"], "properties": {
+            "model": string,
+            "messages": { "type": "array", "minItems": 1, "items": { "type": "object", "properties": {
+                "role": string, "content": string } } },
+            "stream": { "type": "boolean" }, "max_tokens": int,
+            "stream_options": { "type": "object", "properties": { "include_usage": { "type": "boolean" } } } } },
+        "ChatCompletion": { "type": "object", "properties": {
+            "id": string, "object": { "const": "chat.completion" }, "created": int, "model": string,
+            "choices": { "type": "array", "items": { "type": "object" } },
+            "usage": { "type": "object", "properties": {
+                "prompt_tokens": int, "completion_tokens": int, "total_tokens": int } } } },
         "Deleted": { "type": "object", "properties": { "id": string, "object": string, "deleted": { "type": "boolean" } } },
         "FileUpload": { "type": "object", "required": ["purpose", "file"], "properties": {
             "purpose": { "const": "fine-tune" },

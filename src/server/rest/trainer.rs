@@ -36,7 +36,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
 }
 
 /// Compares digests, so the comparison takes the same time wherever the strings differ.
-fn token_matches(given: &str, expected: &str) -> bool {
+pub(super) fn token_matches(given: &str, expected: &str) -> bool {
     Sha256::digest(given.as_bytes()) == Sha256::digest(expected.as_bytes())
 }
 

@@ -7,7 +7,7 @@ use super::accounts::{self, NewAccount, SignUp};
 use super::invitations::{seat_usage, token_hash};
 use crate::domain::Error;
 use crate::domain::invitations::InvitationStatus;
-use crate::server::db::{is_unique_violation, now_ms};
+use crate::server::db::is_unique_violation;
 use crate::server::error::{OrInternal, internal};
 use crate::server::repo::invitations::InvitationDetailRow;
 use crate::server::repo::users::UserRow;
@@ -58,7 +58,7 @@ pub async fn sign_up_and_accept(
     )
     .await?;
     let mut tx = db.pool.begin().await.or_internal("starting sign-up")?;
-    let account = accounts::create(&mut tx, prepared).await?;
+    let account = accounts::create(&mut tx, prepared, ports.db.now()).await?;
     let joined = accept_in(ports, &mut tx, &inv, token, &account.user_id, &email).await?;
     match tx.commit().await {
         Err(e) if is_unique_violation(&e) => Err(accounts::duplicate_email()),
@@ -123,7 +123,7 @@ async fn accept_in(
             ),
         ));
     }
-    let now = now_ms();
+    let now = ports.db.now();
     orgs::lock(&mut **tx, &inv.org_id)
         .await
         .or_internal("locking the organization")?;

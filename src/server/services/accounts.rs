@@ -1,7 +1,7 @@
 //! Signing up and signing in.
 
 use crate::domain::{Error, throttle, validation};
-use crate::server::db::{Db, is_unique_violation, now_ms};
+use crate::server::db::{Db, is_unique_violation};
 use crate::server::error::{OrInternal, internal};
 use crate::server::ids::new_id;
 use crate::server::password;
@@ -40,7 +40,7 @@ pub fn duplicate_email() -> Error {
 pub async fn sign_up(db: &Db, input: SignUp) -> Result<NewAccount, Error> {
     let prepared = prepare(db, input).await?;
     let mut tx = db.pool.begin().await.or_internal("starting sign-up")?;
-    let account = create(&mut tx, prepared).await?;
+    let account = create(&mut tx, prepared, db.now()).await?;
     match tx.commit().await {
         Err(e) if is_unique_violation(&e) => Err(duplicate_email()),
         Err(e) => Err(internal("committing sign-up", e)),
@@ -80,13 +80,13 @@ pub async fn prepare(db: &Db, input: SignUp) -> Result<Prepared, Error> {
 pub async fn create(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     prepared: Prepared,
+    now: i64,
 ) -> Result<NewAccount, Error> {
     let Prepared {
         name,
         email,
         password_hash,
     } = prepared;
-    let now = now_ms();
     let account = NewAccount {
         user_id: new_id("usr"),
         org_id: new_id("org"),
@@ -123,7 +123,7 @@ pub async fn sign_in(
     password: String,
     client: &str,
 ) -> Result<UserRow, Error> {
-    let now = now_ms();
+    let now = db.now();
     let attempt = new_id("att");
     let typed: String = email.trim().to_lowercase().chars().take(254).collect();
     let subjects = [format!("email:{typed}"), format!("ip:{client}")];

@@ -6,7 +6,7 @@ use crate::domain::api_keys::{ApiKeyView, CreatedKey, KeyStatus, parse_expiry};
 use crate::domain::permissions::Action;
 use crate::domain::{Error, validation};
 use crate::server::authz::OrgActor;
-use crate::server::db::{Db, now_ms};
+use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::ids::new_id;
 use crate::server::repo::api_keys::{self, ApiKeyRow, UsageEvent};
@@ -35,7 +35,7 @@ fn view(row: ApiKeyRow, now: i64) -> ApiKeyView {
 pub async fn list(db: &Db, actor: &OrgActor, workspace_id: &str) -> Result<Vec<ApiKeyView>, Error> {
     let ws = actor.in_workspace(db, workspace_id).await?;
     ws.require(Action::UseWorkspace)?;
-    let now = now_ms();
+    let now = db.now();
     Ok(api_keys::list(&db.pool, workspace_id)
         .await
         .or_internal("listing API keys")?
@@ -55,7 +55,7 @@ pub async fn create(
     let ws = actor.in_workspace(db, workspace_id).await?;
     // The matrix refuses it in an archived workspace, saying so.
     ws.require(Action::CreateApiKey)?;
-    let now = now_ms();
+    let now = db.now();
     let name = validation::entity_name("name", name);
     let expires_at = parse_expiry(expiry, expires_on, now).map_err(|m| Error::invalid("expiry", m));
     Error::all_valid([name.as_ref().err(), expires_at.as_ref().err()])?;
@@ -106,7 +106,7 @@ pub async fn revoke(
     {
         return Err(Error::Forbidden);
     }
-    api_keys::revoke(&db.pool, key_id, now_ms())
+    api_keys::revoke(&db.pool, key_id, db.now())
         .await
         .or_internal("revoking an API key")?;
     Ok(())

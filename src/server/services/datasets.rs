@@ -5,7 +5,7 @@
 use crate::domain::Error;
 use crate::domain::datasets::check_line;
 use crate::server::config::Config;
-use crate::server::db::{Db, now_ms};
+use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::ids::new_id;
 use crate::server::repo::files::{self, FileRow};
@@ -244,7 +244,7 @@ pub async fn store(
         line_count: received.lines,
         created_by_key,
         created_by_user,
-        created_at: now_ms(),
+        created_at: db.now(),
     };
     let target = stored_path(config, workspace_id, &row.id);
     tokio::fs::rename(&received.partial.path, &target)

@@ -8,7 +8,7 @@ use crate::domain::fine_tuning::{
 };
 use crate::domain::permissions::{Action, Actor};
 use crate::server::authz::require_actor;
-use crate::server::db::{Db, now_ms};
+use crate::server::db::Db;
 use crate::server::error::{OrInternal, internal};
 use crate::server::ids::new_id;
 use crate::server::repo::fine_tuning::{self as repo, JobRow, ModelRow};
@@ -139,7 +139,7 @@ pub async fn create(
         fine_tuned_model: None,
         created_by_key,
         created_by_user,
-        created_at: now_ms(),
+        created_at: db.now(),
         started_at: None,
         finished_at: None,
     };
@@ -175,7 +175,7 @@ pub async fn cancel(db: &Db, workspace_id: &str, id: &str) -> Result<JobRow, Err
         id,
         &["queued", "running"],
         JobStatus::Cancelled.as_str(),
-        now_ms(),
+        db.now(),
     )
     .await
     .or_internal("cancelling a fine-tuning job")?;
@@ -200,7 +200,7 @@ pub async fn claim(db: &Db, actor: &Actor) -> Result<Option<JobRow>, Error> {
         else {
             return Ok(None);
         };
-        let won = repo::transition(&db.pool, &id, &["queued"], "running", now_ms())
+        let won = repo::transition(&db.pool, &id, &["queued"], "running", db.now())
             .await
             .or_internal("claiming a job")?;
         if won {
@@ -280,7 +280,7 @@ pub async fn complete(
     message: Option<&str>,
 ) -> Result<JobRow, Error> {
     let job = find_for_trainer(db, actor, id).await?;
-    let now = now_ms();
+    let now = db.now();
     let model = if succeeded {
         let workspace = workspaces::find_in_org(&db.pool, &job.org_id, &job.workspace_id)
             .await
@@ -320,6 +320,12 @@ pub async fn complete(
         repo::insert_model(&mut *tx, m)
             .await
             .or_internal("registering a fine-tuned model")?;
+        // Read in the transaction: the last progress report's count is the one billed.
+        let finished = repo::find_job_any(&mut *tx, id)
+            .await
+            .or_internal("completing a job")?
+            .ok_or_else(|| internal("completing a job", "it vanished"))?;
+        super::metering::meter_training(&mut tx, &finished, now).await?;
     }
     tx.commit().await.or_internal("completing a job")?;
     find_for_trainer(db, actor, id).await

@@ -7,7 +7,7 @@ use crate::domain::admin::{MEMBERS_PER_PAGE, MemberRow, MembersPage};
 use crate::domain::permissions::Action;
 use crate::domain::roles::OrgRole;
 use crate::server::authz::OrgActor;
-use crate::server::db::{Db, now_ms};
+use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::repo::{api_keys, invitations, memberships, orgs};
 
@@ -49,7 +49,7 @@ pub async fn page(
     let names = memberships::workspace_names_of(&db.pool, &actor.org_id, &ids)
         .await
         .or_internal("listing members' workspaces")?;
-    let keys = api_keys::working_counts_by_creator(&db.pool, &actor.org_id, &ids, now_ms())
+    let keys = api_keys::working_counts_by_creator(&db.pool, &actor.org_id, &ids, db.now())
         .await
         .or_internal("counting members' keys")?;
     let members = rows
@@ -79,7 +79,7 @@ pub async fn page(
     let all_members = memberships::count_members(&db.pool, &actor.org_id)
         .await
         .or_internal("counting members")?;
-    let pending = invitations::count_pending(&db.pool, &actor.org_id, now_ms())
+    let pending = invitations::count_pending(&db.pool, &actor.org_id, db.now())
         .await
         .or_internal("counting invitations")?;
     let seat_limit = orgs::seat_limit(&db.pool, &actor.org_id)
@@ -172,7 +172,7 @@ pub async fn remove(db: &Db, actor: &OrgActor, user_id: &str) -> Result<(), Erro
         .await
         .or_internal("removing workspace memberships")?;
     // Their keys stay dead even if they are invited back.
-    api_keys::revoke_for_departure(&mut *tx, &actor.org_id, None, user_id, now_ms())
+    api_keys::revoke_for_departure(&mut *tx, &actor.org_id, None, user_id, db.now())
         .await
         .or_internal("revoking a departing member's keys")?;
     memberships::delete_org_member(&mut *tx, &actor.org_id, user_id)

@@ -4,7 +4,7 @@ use crate::domain::permissions::Action;
 use crate::domain::roles::{OrgRole, WorkspaceRole};
 use crate::domain::{Error, validation};
 use crate::server::authz::OrgActor;
-use crate::server::db::{Db, now_ms};
+use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::ids::new_id;
 use crate::server::repo::{memberships, orgs, users, workspaces};
@@ -36,7 +36,7 @@ pub async fn create(
     Error::all_valid([name.as_ref().err(), tos.as_ref().err()])?;
     let name = name?;
 
-    let now = now_ms();
+    let now = db.now();
     let created = NewOrg {
         org_id: new_id("org"),
         workspace_id: new_id("ws"),

@@ -6,7 +6,7 @@ use crate::domain::admin::{MemberSummary, WorkspaceMember};
 use crate::domain::permissions::Action;
 use crate::domain::roles::{OrgRole, WorkspaceRole};
 use crate::server::authz::OrgActor;
-use crate::server::db::{Db, now_ms};
+use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::repo::{api_keys, memberships};
 
@@ -84,7 +84,7 @@ pub async fn add(
             format!("Add at most {MAX_ADDED_AT_ONCE} members at a time."),
         ));
     }
-    let now = now_ms();
+    let now = db.now();
     let mut tx = db
         .pool
         .begin()
@@ -164,7 +164,7 @@ pub async fn remove(
             &actor.org_id,
             Some(workspace_id),
             user_id,
-            now_ms(),
+            db.now(),
         )
         .await
         .or_internal("revoking a departing member's keys")?;

@@ -5,7 +5,7 @@ use crate::domain::permissions::Action;
 use crate::domain::roles::WorkspaceRole;
 use crate::domain::{Error, validation};
 use crate::server::authz::OrgActor;
-use crate::server::db::{Db, is_unique_violation, now_ms};
+use crate::server::db::{Db, is_unique_violation};
 use crate::server::error::{OrInternal, internal};
 use crate::server::ids::new_id;
 use crate::server::repo::{memberships, workspaces};
@@ -40,7 +40,7 @@ pub async fn list(db: &Db, actor: &OrgActor) -> Result<Vec<WorkspaceAdminRow>, E
 pub async fn create(db: &Db, actor: &OrgActor, name: &str) -> Result<String, Error> {
     actor.require(Action::CreateWorkspace)?;
     let name = validation::entity_name("name", name)?;
-    let now = now_ms();
+    let now = db.now();
     let id = new_id("ws");
     let mut tx = db
         .pool
@@ -105,7 +105,7 @@ pub async fn archive(db: &Db, actor: &OrgActor, workspace_id: &str) -> Result<()
     if ws.workspace.archived_at.is_some() {
         return Ok(());
     }
-    let now = now_ms();
+    let now = db.now();
     let mut tx = db.pool.begin().await.or_internal("archiving a workspace")?;
     workspaces::set_archived(&mut *tx, workspace_id, Some(now))
         .await

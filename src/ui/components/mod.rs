@@ -1,10 +1,13 @@
-//! Reusable pieces: form fields, buttons, alerts, menus.
+//! Reusable pieces: form fields, buttons, alerts, menus, tables.
 
 mod confirm;
 mod copy_field;
+mod cost_chart;
 mod dialog;
 mod form;
 mod menu;
+mod table;
+mod usage_report;
 mod when;
 
 pub use confirm::ConfirmForm;
@@ -15,4 +18,6 @@ pub use form::{
     focus_first_invalid,
 };
 pub use menu::DropdownMenu;
+pub use table::{Column, EmptyState, Table};
+pub use usage_report::UsageReportView;
 pub use when::when;

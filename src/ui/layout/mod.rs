@@ -3,6 +3,7 @@
 mod auth_card;
 mod console;
 mod create_org;
+mod list_body;
 mod switcher;
 mod user_menu;
 mod workspace_nav;
@@ -10,4 +11,5 @@ mod workspace_nav;
 pub use auth_card::AuthCard;
 pub use console::{ConsolePage, ErrorPanel, ShellRefresh, open_dialog};
 pub use create_org::CREATE_ORGANIZATION;
+pub use list_body::list_body;
 pub use workspace_nav::{WorkspaceFrame, WorkspaceNav, WorkspaceSection};

@@ -11,6 +11,7 @@ pub enum WorkspaceSection {
     FineTuning,
     Models,
     ApiKeys,
+    Usage,
     Members,
 }
 
@@ -44,6 +45,11 @@ pub fn WorkspaceNav(shell: ShellData, current: WorkspaceSection) -> impl IntoVie
             WorkspaceSection::ApiKeys,
             "API keys",
             paths::workspace_api_keys(&shell.org.id, &ws.id),
+        ),
+        (
+            WorkspaceSection::Usage,
+            "Usage",
+            paths::workspace_usage(&shell.org.id, &ws.id),
         ),
         (
             WorkspaceSection::Members,

@@ -8,10 +8,10 @@ use crate::domain::permissions::Action;
 use crate::domain::shell::ShellData;
 use crate::domain::validation::MAX_ENTITY_NAME;
 use crate::ui::components::{
-    ConfirmForm, CopyField, Dialog, DialogActions, FallbackForm, FormAlert, SubmitButton,
-    TextField, field_error, focus_first_invalid, when,
+    Column, ConfirmForm, CopyField, Dialog, DialogActions, EmptyState, FallbackForm, FormAlert,
+    SubmitButton, Table, TextField, field_error, focus_first_invalid, when,
 };
-use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
+use crate::ui::layout::{ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -53,21 +53,16 @@ fn ApiKeys(shell: ShellData) -> impl IntoView {
     let query = use_query_map();
     let table = {
         let (here, me) = (here.clone(), me.clone());
-        move || {
-            let (here, me) = (here.clone(), me.clone());
-            Suspend::new(async move {
-                match list.await {
-                    Ok(keys) if keys.is_empty() => view! {
-                        <div class="empty-state pad">
-                            <p class="muted">"No API keys yet. A key lets programs upload datasets, start fine-tuning jobs and use models on behalf of this workspace."</p>
-                        </div>
-                    }
-                    .into_any(),
-                    Ok(keys) => view! { <KeyTable keys here me revoke_any/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+        list_body(list, "Loading keys…", move |keys| {
+            if keys.is_empty() {
+                return view! {
+                    <EmptyState>"No API keys yet. A key lets programs upload datasets, start fine-tuning jobs and use models on behalf of this workspace."</EmptyState>
                 }
-            })
-        }
+                .into_any();
+            }
+            let (here, me) = (here.clone(), me.clone());
+            view! { <KeyTable keys here me revoke_any/> }.into_any()
+        })
     };
     let dialogs = {
         let (org_id, ws_id, here) = (org_id.clone(), ws.id.clone(), here.clone());
@@ -106,7 +101,7 @@ fn ApiKeys(shell: ShellData) -> impl IntoView {
                             <a class="btn btn-primary" href=format!("{here}?{}={NEW}", paths::DIALOG_PARAM)>"Create API key"</a>
                         })}
                     </div>
-                    <Transition fallback=|| view! { <p class="muted pad">"Loading keys…"</p> }>{table}</Transition>
+                    {table}
                 </section>
         </WorkspaceFrame>
         <Suspense>{dialogs}</Suspense>
@@ -143,24 +138,17 @@ fn KeyTable(keys: Vec<ApiKeyView>, here: String, me: String, revoke_any: bool) -
             }
         })
         .collect_view();
-    view! {
-        <table class="table">
-            <caption class="visually-hidden">"API keys of this workspace"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Key"</th>
-                    <th scope="col">"Created by"</th>
-                    <th scope="col">"Created"</th>
-                    <th scope="col">"Last used"</th>
-                    <th scope="col">"Expires"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
+    const COLUMNS: &[Column] = &[
+        Column::text("Name"),
+        Column::text("Key"),
+        Column::text("Created by"),
+        Column::text("Created"),
+        Column::text("Last used"),
+        Column::text("Expires"),
+        Column::text("Status"),
+        Column::ACTIONS,
+    ];
+    view! { <Table caption="API keys of this workspace" columns=COLUMNS>{rows}</Table> }
 }
 
 #[component]

@@ -10,6 +10,7 @@ mod settings;
 mod sign_in;
 mod sign_up;
 mod terms;
+mod usage;
 mod welcome;
 mod workspace_home;
 mod workspace_members;
@@ -21,12 +22,13 @@ pub use not_found::NotFound;
 pub use org_home::OrgHome;
 pub use resources::{DatasetsPage, FineTuningPage, ModelsPage};
 pub use settings::{
-    SettingsGeneralPage, SettingsIndex, SettingsMembersPage, SettingsPermissionsPage,
-    SettingsWorkspacesPage,
+    SettingsBillingPage, SettingsGeneralPage, SettingsIndex, SettingsMembersPage,
+    SettingsPermissionsPage, SettingsWorkspacesPage,
 };
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;
 pub use terms::TermsPage;
+pub use usage::WorkspaceUsagePage;
 pub use welcome::WelcomePage;
 pub use workspace_home::WorkspaceHome;
 pub use workspace_members::WorkspaceMembersPage;

@@ -9,8 +9,8 @@ use crate::domain::paths;
 use crate::domain::permissions::Action;
 use crate::domain::roles::WorkspaceRole;
 use crate::domain::shell::ShellData;
-use crate::ui::components::{Dialog, DialogActions, FormAlert};
-use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
+use crate::ui::components::{Column, Dialog, DialogActions, FormAlert, Table};
+use crate::ui::layout::{ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -58,18 +58,10 @@ fn WorkspaceMembers(shell: ShellData) -> impl IntoView {
     let dialog = open_dialog();
     let table = {
         let (org_id, ws_id, me) = (org_id.clone(), ws.id.clone(), shell.user.id.clone());
-        move || {
+        list_body(list, "Loading members…", move |members| {
             let (org_id, ws_id, me) = (org_id.clone(), ws_id.clone(), me.clone());
-            Suspend::new(async move {
-                match list.await {
-                    Ok(members) => {
-                        view! { <MemberTable org_id ws_id me members can_manage change remove/> }
-                            .into_any()
-                    }
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })
-        }
+            view! { <MemberTable org_id ws_id me members can_manage change remove/> }
+        })
     };
     let add_dialog = {
         let (org_id, ws_id, ws_name, here) =
@@ -93,7 +85,7 @@ fn WorkspaceMembers(shell: ShellData) -> impl IntoView {
                         })}
                     </div>
                     <div class="pad"><FormAlert error fields=&[]/></div>
-                    <Transition fallback=|| view! { <p class="muted pad">"Loading members…"</p> }>{table}</Transition>
+                    {table}
                 </section>
         </WorkspaceFrame>
         {add_dialog}
@@ -161,20 +153,13 @@ fn MemberTable(
             }
         })
         .collect_view();
-    view! {
-        <table class="table">
-            <caption class="visually-hidden">"Members of this workspace"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Member"</th>
-                    <th scope="col">"Workspace role"</th>
-                    <th scope="col">"Organization role"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
+    const COLUMNS: &[Column] = &[
+        Column::text("Member"),
+        Column::text("Workspace role"),
+        Column::text("Organization role"),
+        Column::ACTIONS,
+    ];
+    view! { <Table caption="Members of this workspace" columns=COLUMNS>{rows}</Table> }
 }
 
 #[component]

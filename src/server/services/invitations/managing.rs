@@ -9,7 +9,7 @@ pub async fn list(
     filter: Option<&str>,
 ) -> Result<Vec<InvitationView>, Error> {
     actor.require(Action::InviteMembers)?;
-    let now = now_ms();
+    let now = db.now();
     let rows = invitations::list(&db.pool, &actor.org_id, filter, now, 200)
         .await
         .or_internal("listing invitations")?;
@@ -62,7 +62,7 @@ async fn renew(
     renewal: Renewal,
 ) -> Result<(invitations::InvitationDetailRow, String, i64), Error> {
     actor.require(Action::InviteMembers)?;
-    let now = now_ms();
+    let now = ports.db.now();
     let mut tx = ports
         .db
         .pool

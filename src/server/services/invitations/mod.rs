@@ -14,7 +14,7 @@ use crate::domain::invitations::{
 use crate::domain::permissions::Action;
 use crate::domain::roles::OrgRole;
 use crate::server::authz::OrgActor;
-use crate::server::db::{Db, now_ms};
+use crate::server::db::Db;
 use crate::server::email::Invitation as InvitationEmail;
 use crate::server::error::{OrInternal, internal};
 use crate::server::ids::new_id;

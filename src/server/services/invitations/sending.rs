@@ -98,7 +98,7 @@ pub async fn preview(
         .await
         .or_internal("opening a connection")?;
     let (to_send, rejected) = sort_out(&mut conn, &actor.org_id, batch).await?;
-    let now = now_ms();
+    let now = db.now();
     let (members, pending, limit) = seat_usage(ports, &mut conn, &actor.org_id, now).await?;
     Ok(InvitePreview {
         to_send,
@@ -119,7 +119,7 @@ pub async fn send(
     actor.require(Action::InviteMembers)?;
     let db = ports.db;
     let (role, grants, batch) = read_request(db, actor, input).await?;
-    let now = now_ms();
+    let now = db.now();
     let mut tx = db.pool.begin().await.or_internal("starting invitations")?;
     if !orgs::lock(&mut *tx, &actor.org_id)
         .await

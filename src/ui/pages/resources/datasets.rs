@@ -7,9 +7,8 @@ use crate::domain::fine_tuning::{DatasetView, UploadOutcome};
 use crate::domain::format::thousands;
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
-use crate::ui::components::when;
-use crate::ui::components::{ConfirmForm, Dialog};
-use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
+use crate::ui::components::{Column, ConfirmForm, Dialog, EmptyState, Table, when};
+use crate::ui::layout::{ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -63,26 +62,21 @@ fn Datasets(shell: ShellData) -> impl IntoView {
     };
     let table = {
         let (org_id, ws_id, here) = (org_id.clone(), ws.id.clone(), here.clone());
-        move || {
-            let (org_id, ws_id, here) = (org_id.clone(), ws_id.clone(), here.clone());
-            Suspend::new(async move {
-                match list.await {
-                    Ok(page) if page.items.is_empty() => view! {
-                        <div class="empty-state pad">
-                            <p class="muted">"No datasets yet. Upload a JSONL file here, or with an API key: "
-                                <code>"POST /v1/files"</code>"."</p>
-                        </div>
-                    }
-                    .into_any(),
-                    Ok(page) => view! {
-                        <DatasetTable items=page.items can_delete=page.can_delete org_id ws_id here/>
-                        {older_note(page.more, "GET /v1/files")}
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+        list_body(list, "Loading datasets…", move |page| {
+            if page.items.is_empty() {
+                return view! {
+                    <EmptyState>"No datasets yet. Upload a JSONL file here, or with an API key: "
+                        <code>"POST /v1/files"</code>"."</EmptyState>
                 }
-            })
-        }
+                .into_any();
+            }
+            let (org_id, ws_id, here) = (org_id.clone(), ws_id.clone(), here.clone());
+            view! {
+                <DatasetTable items=page.items can_delete=page.can_delete org_id ws_id here/>
+                {older_note(page.more, "GET /v1/files")}
+            }
+            .into_any()
+        })
     };
     let dialogs = {
         let (org_id, ws_id, here) = (org_id.clone(), ws.id.clone(), here.clone());
@@ -110,7 +104,7 @@ fn Datasets(shell: ShellData) -> impl IntoView {
                         <p class="muted">"Fine-tuning data of this workspace. Every member can use a dataset, whoever uploaded it."</p>
                     </div>
                 </div>
-                <Transition fallback=|| view! { <p class="muted pad">"Loading datasets…"</p> }>{table}</Transition>
+                {table}
             </section>
             <section class="card" aria-labelledby="upload-title">
                 <h2 class="h3" id="upload-title">"Upload a dataset"</h2>
@@ -160,22 +154,15 @@ fn DatasetTable(
             }
         })
         .collect_view();
-    view! {
-        <table class="table">
-            <caption class="visually-hidden">"Datasets of this workspace"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"File"</th>
-                    <th scope="col" class="num">"Examples"</th>
-                    <th scope="col" class="num">"Size"</th>
-                    <th scope="col">"Uploaded by"</th>
-                    <th scope="col">"Uploaded"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
+    const COLUMNS: &[Column] = &[
+        Column::text("File"),
+        Column::number("Examples"),
+        Column::number("Size"),
+        Column::text("Uploaded by"),
+        Column::text("Uploaded"),
+        Column::ACTIONS,
+    ];
+    view! { <Table caption="Datasets of this workspace" columns=COLUMNS>{rows}</Table> }
 }
 
 #[component]

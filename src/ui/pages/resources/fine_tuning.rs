@@ -8,11 +8,11 @@ use crate::api::workspace_resources::{
 use crate::domain::fine_tuning::{JobStatus, JobView};
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
-use crate::ui::components::when;
 use crate::ui::components::{
-    Dialog, DialogActions, FormAlert, SubmitButton, TextField, field_error, focus_first_invalid,
+    Column, Dialog, DialogActions, EmptyState, FormAlert, SubmitButton, Table, TextField,
+    field_error, focus_first_invalid, when,
 };
-use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
+use crate::ui::layout::{ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog};
 use leptos::prelude::*;
 
 const NEW: &str = "new-job";
@@ -88,26 +88,21 @@ fn FineTuning(shell: ShellData) -> impl IntoView {
     };
     let table = {
         let (org_id, ws_id, models) = (org_id.clone(), ws.id.clone(), models.clone());
-        move || {
-            let (org_id, ws_id, models) = (org_id.clone(), ws_id.clone(), models.clone());
-            Suspend::new(async move {
-                match list.await {
-                    Ok(page) if page.items.is_empty() => view! {
-                        <div class="empty-state pad">
-                            <p class="muted">"No fine-tuning jobs yet. Start one with an API key of this workspace: "
-                                <code>"POST /v1/fine_tuning/jobs"</code>" with a model and an uploaded training file."</p>
-                        </div>
-                    }
-                    .into_any(),
-                    Ok(page) => view! {
-                        <JobTable jobs=page.items org_id ws_id models cancel/>
-                        {older_note(page.more, "GET /v1/fine_tuning/jobs")}
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+        list_body(list, "Loading jobs…", move |page| {
+            if page.items.is_empty() {
+                return view! {
+                    <EmptyState>"No fine-tuning jobs yet. Start one with an API key of this workspace: "
+                        <code>"POST /v1/fine_tuning/jobs"</code>" with a model and an uploaded training file."</EmptyState>
                 }
-            })
-        }
+                .into_any();
+            }
+            let (org_id, ws_id, models) = (org_id.clone(), ws_id.clone(), models.clone());
+            view! {
+                <JobTable jobs=page.items org_id ws_id models cancel/>
+                {older_note(page.more, "GET /v1/fine_tuning/jobs")}
+            }
+            .into_any()
+        })
     };
     view! {
         <WorkspaceFrame shell=shell.clone() current=WorkspaceSection::FineTuning section="Fine-tuning">
@@ -121,7 +116,7 @@ fn FineTuning(shell: ShellData) -> impl IntoView {
                     </div>
                     <a class="btn btn-primary" href=format!("{here}?{}={NEW}", paths::DIALOG_PARAM)>"New fine-tuning job"</a>
                 </div>
-                <Transition fallback=|| view! { <p class="muted pad">"Loading jobs…"</p> }>{table}</Transition>
+                {table}
             </section>
         </WorkspaceFrame>
         {dialogs}
@@ -302,20 +297,13 @@ fn JobTable(
             }
         })
         .collect_view();
-    view! {
-        <table class="table">
-            <caption class="visually-hidden">"Fine-tuning jobs of this workspace"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Job"</th>
-                    <th scope="col">"Base model · training file"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Fine-tuned model"</th>
-                    <th scope="col">"Created"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
+    const COLUMNS: &[Column] = &[
+        Column::text("Job"),
+        Column::text("Base model · training file"),
+        Column::text("Status"),
+        Column::text("Fine-tuned model"),
+        Column::text("Created"),
+        Column::ACTIONS,
+    ];
+    view! { <Table caption="Fine-tuning jobs of this workspace" columns=COLUMNS>{rows}</Table> }
 }

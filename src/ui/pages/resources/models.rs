@@ -5,9 +5,8 @@ use crate::api::workspace_resources::{DeleteModel, list_models};
 use crate::domain::fine_tuning::ModelView;
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
-use crate::ui::components::when;
-use crate::ui::components::{ConfirmForm, Dialog};
-use crate::ui::layout::{ConsolePage, ErrorPanel, WorkspaceFrame, WorkspaceSection, open_dialog};
+use crate::ui::components::{Column, ConfirmForm, Dialog, EmptyState, Table, when};
+use crate::ui::layout::{ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -40,54 +39,44 @@ fn Models(shell: ShellData) -> impl IntoView {
     let dialog = open_dialog();
     let content = {
         let (here, jobs) = (here.clone(), jobs.clone());
-        move || {
-            let (here, jobs) = (here.clone(), jobs.clone());
-            Suspend::new(async move {
-                match list.await {
-                    Ok(page) => {
-                        let own = if page.fine_tuned.items.is_empty() {
-                            view! {
-                                <div class="empty-state pad">
-                                    <p class="muted">"No fine-tuned models yet. A "<a href=jobs.clone()>"fine-tuning job"</a>
-                                        " that succeeds adds its model here, for every member and key of the workspace."</p>
-                                </div>
-                            }
-                            .into_any()
-                        } else {
-                            let can_delete = page.fine_tuned.can_delete;
-                            view! {
-                                <ModelTable models=page.fine_tuned.items can_delete here jobs/>
-                                {older_note(page.fine_tuned.more, "GET /v1/models")}
-                            }
-                            .into_any()
-                        };
-                        let base = page
-                            .base_models
-                            .into_iter()
-                            .map(|m| view! { <li><code>{m}</code></li> })
-                            .collect_view();
-                        view! {
-                            <section class="card card-flush" aria-labelledby="own-title">
-                                <div class="section-header">
-                                    <div>
-                                        <h2 class="h2" id="own-title">"Fine-tuned models"</h2>
-                                        <p class="muted">"Use a model's id as "<code>"model"</code>" with any key of this workspace."</p>
-                                    </div>
-                                </div>
-                                {own}
-                            </section>
-                            <section class="card" aria-labelledby="base-title">
-                                <h2 class="h3" id="base-title">"Base models"</h2>
-                                <p class="muted">"Offered by the platform; these can be fine-tuned."</p>
-                                <ul class="plain-list">{base}</ul>
-                            </section>
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+        list_body(list, "Loading models…", move |page| {
+            let jobs = jobs.clone();
+            let own = if page.fine_tuned.items.is_empty() {
+                view! {
+                    <EmptyState>"No fine-tuned models yet. A "<a href=jobs.clone()>"fine-tuning job"</a>
+                        " that succeeds adds its model here, for every member and key of the workspace."</EmptyState>
                 }
-            })
-        }
+                .into_any()
+            } else {
+                let (can_delete, here) = (page.fine_tuned.can_delete, here.clone());
+                view! {
+                    <ModelTable models=page.fine_tuned.items can_delete here jobs/>
+                    {older_note(page.fine_tuned.more, "GET /v1/models")}
+                }
+                .into_any()
+            };
+            let base = page
+                .base_models
+                .into_iter()
+                .map(|m| view! { <li><code>{m}</code></li> })
+                .collect_view();
+            view! {
+                <section class="card card-flush" aria-labelledby="own-title">
+                    <div class="section-header">
+                        <div>
+                            <h2 class="h2" id="own-title">"Fine-tuned models"</h2>
+                            <p class="muted">"Use a model's id as "<code>"model"</code>" with any key of this workspace."</p>
+                        </div>
+                    </div>
+                    {own}
+                </section>
+                <section class="card" aria-labelledby="base-title">
+                    <h2 class="h3" id="base-title">"Base models"</h2>
+                    <p class="muted">"Offered by the platform; these can be fine-tuned."</p>
+                    <ul class="plain-list">{base}</ul>
+                </section>
+            }
+        })
     };
     let dialogs = {
         let (org_id, ws_id, here) = (org_id.clone(), ws.id.clone(), here.clone());
@@ -111,7 +100,7 @@ fn Models(shell: ShellData) -> impl IntoView {
     view! {
         <WorkspaceFrame shell=shell.clone() current=WorkspaceSection::Models section="Models">
             {deleted_notice}
-            <Transition fallback=|| view! { <p class="muted pad">"Loading models…"</p> }>{content}</Transition>
+            {content}
         </WorkspaceFrame>
         <Suspense>{dialogs}</Suspense>
     }
@@ -143,21 +132,14 @@ fn ModelTable(
             }
         })
         .collect_view();
-    view! {
-        <table class="table">
-            <caption class="visually-hidden">"Fine-tuned models of this workspace"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Model"</th>
-                    <th scope="col">"Base model"</th>
-                    <th scope="col">"Job"</th>
-                    <th scope="col">"Created"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
+    const COLUMNS: &[Column] = &[
+        Column::text("Model"),
+        Column::text("Base model"),
+        Column::text("Job"),
+        Column::text("Created"),
+        Column::ACTIONS,
+    ];
+    view! { <Table caption="Fine-tuned models of this workspace" columns=COLUMNS>{rows}</Table> }
 }
 
 #[component]

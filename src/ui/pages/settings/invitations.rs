@@ -4,12 +4,11 @@
 use crate::api::members::{
     GetInvitationLink, ResendInvitation, RevokeInvitation, list_invitations, list_outbox,
 };
-use crate::domain::format::{format_date, format_timestamp};
 use crate::domain::invitations::{InvitationStatus, InvitationView};
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
-use crate::ui::components::{CopyField, FallbackForm, FormAlert};
-use crate::ui::layout::ErrorPanel;
+use crate::ui::components::{Column, CopyField, FallbackForm, FormAlert, Table, when};
+use crate::ui::layout::list_body;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
@@ -73,19 +72,16 @@ pub fn InvitationsCard(shell: ShellData) -> impl IntoView {
     };
     let table = {
         let org_id = org_id.clone();
-        move || {
-            let org_id = org_id.clone();
-            Suspend::new(async move {
-                match list.await {
-                    Ok(rows) if rows.is_empty() => view! {
-                        <p class="muted pad">"No invitations here. Invite people with \"Invite members\"."</p>
-                    }
-                    .into_any(),
-                    Ok(rows) => view! { <InvitationTable org_id rows resend revoke link/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+        list_body(list, "Loading invitations…", move |rows| {
+            if rows.is_empty() {
+                return view! {
+                    <p class="muted pad">"No invitations here. Invite people with \"Invite members\"."</p>
                 }
-            })
-        }
+                .into_any();
+            }
+            let org_id = org_id.clone();
+            view! { <InvitationTable org_id rows resend revoke link/> }.into_any()
+        })
     };
     let fresh_link = move || {
         link.value().get().and_then(Result::ok).map(|url| {
@@ -105,7 +101,7 @@ pub fn InvitationsCard(shell: ShellData) -> impl IntoView {
                 <FormAlert error fields=&[]/>
                 {fresh_link}
             </div>
-            <Transition fallback=|| view! { <p class="muted pad">"Loading invitations…"</p> }>{table}</Transition>
+            {table}
         </section>
     }
 }
@@ -162,28 +158,23 @@ fn InvitationTable(
                     <td class="muted-cell">{workspaces}</td>
                     <td>{inv.invited_by.clone().unwrap_or_else(|| "—".into())}</td>
                     <td><span class=status_class>{inv.status.label()}</span></td>
-                    <td><time title=format_timestamp(inv.expires_at)>{format_date(inv.expires_at)}</time></td>
+                    <td>{when(Some(inv.expires_at), "")}</td>
                     <td class="row-actions">{actions}</td>
                 </tr>
             }
         })
         .collect_view();
+    const COLUMNS: &[Column] = &[
+        Column::text("Email"),
+        Column::text("Role"),
+        Column::text("Workspaces"),
+        Column::text("Invited by"),
+        Column::text("Status"),
+        Column::text("Expires"),
+        Column::ACTIONS,
+    ];
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"Invitations"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Email"</th>
-                    <th scope="col">"Role"</th>
-                    <th scope="col">"Workspaces"</th>
-                    <th scope="col">"Invited by"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col">"Expires"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>{body}</tbody>
-        </table>
+        <Table caption="Invitations" columns=COLUMNS>{body}</Table>
     }
 }
 
@@ -203,32 +194,31 @@ pub fn OutboxCard(org_id: String) -> impl IntoView {
         move || (org_id.clone(), search.get()),
         |(org, _)| list_outbox(org),
     );
-    let rows = move || {
-        Suspend::new(async move {
-            let rows = list.await.unwrap_or_default();
-            if rows.is_empty() {
-                return view! { <p class="muted pad">"No email sent yet."</p> }.into_any();
-            }
-            let body = rows
-                .into_iter()
-                .map(|m| view! {
+    const COLUMNS: &[Column] = &[
+        Column::text("To"),
+        Column::text("Subject"),
+        Column::text("Created"),
+        Column::text("Delivery"),
+    ];
+    let rows = list_body(list, "Loading…", |rows| {
+        if rows.is_empty() {
+            return view! { <p class="muted pad">"No email sent yet."</p> }.into_any();
+        }
+        let body = rows
+            .into_iter()
+            .map(|m| {
+                view! {
                     <tr>
                         <td>{m.to}</td>
                         <td>{m.subject}</td>
-                        <td><time title=format_timestamp(m.created_at)>{format_date(m.created_at)}</time></td>
+                        <td>{when(Some(m.created_at), "")}</td>
                         <td>{m.delivery}</td>
                     </tr>
-                })
-                .collect_view();
-            view! {
-                <table class="table">
-                    <thead><tr><th scope="col">"To"</th><th scope="col">"Subject"</th><th scope="col">"Created"</th><th scope="col">"Delivery"</th></tr></thead>
-                    <tbody>{body}</tbody>
-                </table>
-            }
-            .into_any()
-        })
-    };
+                }
+            })
+            .collect_view();
+        view! { <Table caption="Emails the console sent" columns=COLUMNS>{body}</Table> }.into_any()
+    });
     view! {
         <section class="card card-flush" aria-labelledby="outbox-title">
             <div class="section-header">
@@ -237,7 +227,7 @@ pub fn OutboxCard(org_id: String) -> impl IntoView {
                     <p class="muted">"Every email the console sends. Without SMTP_URL they are only recorded: use \"Copy link\" to pass an invitation on."</p>
                 </div>
             </div>
-            <Suspense fallback=|| view! { <p class="muted pad">"Loading…"</p> }>{rows}</Suspense>
+            {rows}
         </section>
     }
 }

@@ -15,14 +15,16 @@ pub enum SettingsSection {
     Members,
     Workspaces,
     Permissions,
+    Billing,
 }
 
 impl SettingsSection {
-    const ALL: [SettingsSection; 4] = [
+    const ALL: [SettingsSection; 5] = [
         Self::General,
         Self::Members,
         Self::Workspaces,
         Self::Permissions,
+        Self::Billing,
     ];
 
     fn label(self) -> &'static str {
@@ -31,6 +33,7 @@ impl SettingsSection {
             Self::Members => "Members",
             Self::Workspaces => "Workspaces",
             Self::Permissions => "Permissions",
+            Self::Billing => "Billing",
         }
     }
 
@@ -40,6 +43,7 @@ impl SettingsSection {
             Self::Members => paths::settings_members(org_id),
             Self::Workspaces => paths::settings_workspaces(org_id),
             Self::Permissions => paths::settings_permissions(org_id),
+            Self::Billing => paths::settings_billing(org_id),
         }
     }
 
@@ -50,6 +54,7 @@ impl SettingsSection {
             Self::Members => Action::ViewMembers,
             Self::Workspaces => Action::ViewAllWorkspaces,
             Self::Permissions => Action::ViewPermissions,
+            Self::Billing => Action::ViewBilling,
         }
     }
 }

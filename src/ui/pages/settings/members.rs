@@ -6,13 +6,13 @@ use super::invite::{INVITE, INVITE_REVIEW, InviteDialog};
 use super::layout::{SettingsLayout, SettingsSection};
 use crate::api::members::{ChangeMemberRole, RemoveMember, list_members};
 use crate::domain::admin::{MemberRow, MembersPage};
-use crate::domain::format::{format_date, format_timestamp, thousands};
+use crate::domain::format::thousands;
 use crate::domain::paths;
 use crate::domain::permissions::Action;
 use crate::domain::roles::OrgRole;
 use crate::domain::shell::ShellData;
-use crate::ui::components::{ConfirmForm, Dialog, FormAlert};
-use crate::ui::layout::{ConsolePage, ErrorPanel, open_dialog};
+use crate::ui::components::{Column, ConfirmForm, Dialog, EmptyState, FormAlert, Table, when};
+use crate::ui::layout::{ConsolePage, list_body, open_dialog};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -90,15 +90,10 @@ fn Members(shell: ShellData) -> impl IntoView {
     let table = {
         let org_id = org_id.clone();
         let me = shell.user.id.clone();
-        move || {
+        list_body(list, "Loading members…", move |data| {
             let (org_id, me) = (org_id.clone(), me.clone());
-            Suspend::new(async move {
-                match list.await {
-                    Ok(data) => view! { <MembersTable org_id me data query=q.get_untracked() can_manage change_role/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })
-        }
+            view! { <MembersTable org_id me data query=q.get_untracked() can_manage change_role/> }
+        })
     };
     let seats = move || {
         Suspend::new(async move {
@@ -163,7 +158,7 @@ fn Members(shell: ShellData) -> impl IntoView {
                     <button type="submit" class="btn btn-secondary">"Search"</button>
                 </Form>
             </div>
-            <Transition fallback=|| view! { <p class="muted pad">"Loading members…"</p> }>{table}</Transition>
+            {table}
         </section>
         {can_invite.then(|| view! {
             <InvitationsCard shell=shell.clone()/>
@@ -182,15 +177,20 @@ fn MembersTable(
     can_manage: bool,
     change_role: ServerAction<ChangeMemberRole>,
 ) -> impl IntoView {
+    const COLUMNS: &[Column] = &[
+        Column::text("Member"),
+        Column::text("Role"),
+        Column::text("Workspaces"),
+        Column::text("Joined"),
+        Column::ACTIONS,
+    ];
     let range = data.range_label();
     let (page, pages) = (data.page, data.pages());
     let prev = (page > 1).then(|| page_href(&org_id, &query, page - 1));
     let next = (page < pages).then(|| page_href(&org_id, &query, page + 1));
     if data.members.is_empty() {
         return view! {
-            <div class="empty-state pad">
-                <p class="muted">{if query.is_empty() { "No members yet.".to_owned() } else { format!("No member matches \"{query}\".") }}</p>
-            </div>
+            <EmptyState>{if query.is_empty() { "No members yet.".to_owned() } else { format!("No member matches \"{query}\".") }}</EmptyState>
         }
         .into_any();
     }
@@ -200,19 +200,7 @@ fn MembersTable(
         .map(|m| view! { <MemberRowView org_id=org_id.clone() is_me=m.user_id == me member=m can_manage change_role/> })
         .collect_view();
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"Members of this organization"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Member"</th>
-                    <th scope="col">"Role"</th>
-                    <th scope="col">"Workspaces"</th>
-                    <th scope="col">"Joined"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <Table caption="Members of this organization" columns=COLUMNS>{rows}</Table>
         <nav class="table-foot pager" aria-label="Pages">
             <span>{range}</span>
             <span class="pager-links">
@@ -281,7 +269,7 @@ fn MemberRowView(
             </td>
             <td>{role_cell}</td>
             <td class="muted-cell">{workspaces}</td>
-            <td><time title=format_timestamp(member.joined_at)>{format_date(member.joined_at)}</time></td>
+            <td>{when(Some(member.joined_at), "")}</td>
             <td class="row-actions">{action}</td>
         </tr>
     }

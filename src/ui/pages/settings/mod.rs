@@ -1,5 +1,6 @@
 //! Admin Settings: one page per section, framed by a shared layout.
 
+mod billing;
 mod general;
 mod invitations;
 mod invite;
@@ -8,6 +9,7 @@ mod members;
 mod permissions;
 mod workspaces;
 
+pub use billing::SettingsBillingPage;
 pub use general::SettingsGeneralPage;
 pub use layout::SettingsIndex;
 pub use members::SettingsMembersPage;

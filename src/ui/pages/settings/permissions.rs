@@ -6,6 +6,7 @@ use crate::api::access::{get_effective_permissions, list_permission_members};
 use crate::domain::admin::{EffectivePermissions, Grant};
 use crate::domain::permissions::{Action, Scope};
 use crate::domain::shell::ShellData;
+use crate::ui::components::{Column, Table};
 use crate::ui::layout::{ConsolePage, ErrorPanel};
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -98,6 +99,10 @@ fn mark(grant: Option<&Grant>) -> impl IntoView + use<> {
     }
 }
 
+const ORG_COLUMNS: &[Column] = &[Column::text("Action"), Column::centered("Allowed")];
+
+/// The organization's actions as a `Table`; the workspaces' as a matrix of its own, whose
+/// columns are the workspace actions (each named in full on hover).
 #[component]
 fn PermissionTables(p: EffectivePermissions) -> impl IntoView {
     let org_rows = p
@@ -146,10 +151,7 @@ fn PermissionTables(p: EffectivePermissions) -> impl IntoView {
                     <p class="muted">{p.member.email.clone()} " · " <span class="badge">{p.member.role.label()}</span></p>
                 </div>
             </div>
-            <table class="table">
-                <thead><tr><th scope="col">"Action"</th><th scope="col" class="center">"Allowed"</th></tr></thead>
-                <tbody>{org_rows}</tbody>
-            </table>
+            <Table caption="What they may do in the organization" columns=ORG_COLUMNS>{org_rows}</Table>
         </section>
         <section class="card card-flush" aria-labelledby="ws-perms-title">
             <div class="section-header">

@@ -5,16 +5,15 @@ use crate::api::workspaces::{
     ArchiveWorkspace, CreateWorkspace, RenameWorkspace, UnarchiveWorkspace, list_workspaces,
 };
 use crate::domain::admin::WorkspaceAdminRow;
-use crate::domain::format::{format_date, format_timestamp};
 use crate::domain::paths;
 use crate::domain::permissions::Action;
 use crate::domain::shell::ShellData;
 use crate::domain::validation::MAX_ENTITY_NAME;
 use crate::ui::components::{
-    ConfirmForm, Dialog, DialogActions, FormAlert, SubmitButton, TextField, field_error,
-    focus_first_invalid,
+    Column, ConfirmForm, Dialog, DialogActions, FormAlert, SubmitButton, Table, TextField,
+    field_error, focus_first_invalid, when,
 };
-use crate::ui::layout::{ConsolePage, ErrorPanel, ShellRefresh, open_dialog};
+use crate::ui::layout::{ConsolePage, ShellRefresh, list_body, open_dialog};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -88,17 +87,10 @@ fn Workspaces(shell: ShellData) -> impl IntoView {
 
     let table = {
         let org_id = org_id.clone();
-        move || {
+        list_body(list, "Loading workspaces…", move |rows| {
             let org_id = org_id.clone();
-            Suspend::new(async move {
-                match list.await {
-                    Ok(rows) => {
-                        view! { <WorkspaceTable org_id rows can_manage unarchive/> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })
-        }
+            view! { <WorkspaceTable org_id rows can_manage unarchive/> }
+        })
     };
 
     let dialogs = {
@@ -131,7 +123,7 @@ fn Workspaces(shell: ShellData) -> impl IntoView {
     view! {
         <section class="card card-flush" aria-labelledby="workspaces-title">
             {header}
-            <Transition fallback=|| view! { <p class="muted pad">"Loading workspaces…"</p> }>{table}</Transition>
+            {table}
         </section>
         <Suspense>{dialogs}</Suspense>
     }
@@ -181,7 +173,7 @@ fn WorkspaceTable(
                 <tr>
                     <td>{name} {ws.is_default.then(|| view! { <span class="badge">"Default"</span> })}</td>
                     <td class="num">{ws.member_count}</td>
-                    <td><time title=format_timestamp(ws.created_at)>{format_date(ws.created_at)}</time></td>
+                    <td>{when(Some(ws.created_at), "")}</td>
                     <td>
                         {if ws.archived {
                             view! { <span class="status status-muted">"Archived"</span> }
@@ -194,20 +186,15 @@ fn WorkspaceTable(
             }
         })
         .collect_view();
+    const COLUMNS: &[Column] = &[
+        Column::text("Name"),
+        Column::number("Members"),
+        Column::text("Created"),
+        Column::text("Status"),
+        Column::ACTIONS,
+    ];
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"Workspaces of this organization"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col" class="num">"Members"</th>
-                    <th scope="col">"Created"</th>
-                    <th scope="col">"Status"</th>
-                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                </tr>
-            </thead>
-            <tbody>{body}</tbody>
-        </table>
+        <Table caption="Workspaces of this organization" columns=COLUMNS>{body}</Table>
         <p class="table-foot">{format!("{count} workspace{}", if count == 1 { "" } else { "s" })}</p>
     }
 }

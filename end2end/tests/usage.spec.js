@@ -1,0 +1,82 @@
+// Usage and cost: a key makes chat completions through demo-inference (a deterministic
+// stand-in for a model); the workspace's Usage page and Admin Settings -> Billing show
+// them, with the daily chart drawn on the server; the CSV has the lines.
+const { test, expect, request } = require('./fixtures');
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+const { uniqueEmail, hydrated, signUp, screenshot } = require('./helpers');
+
+const root = path.resolve(__dirname, '..', '..');
+const INFERENCE_PORT = process.env.E2E_INFERENCE_PORT || '3101';
+
+let inference;
+test.beforeAll(async () => {
+  inference = spawn(
+    path.join(root, process.env.E2E_BIN || 'target/release/studio-console'),
+    ['demo-inference', '--listen', `127.0.0.1:${INFERENCE_PORT}`],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  // Ready once it says where it listens.
+  await new Promise((resolve, reject) => {
+    inference.stdout.once('data', resolve);
+    inference.once('exit', (code) => reject(new Error(`demo-inference exited with ${code}`)));
+  });
+});
+test.afterAll(() => inference && inference.kill());
+
+test('completions made with a key show on Usage and on Billing', async ({ page, baseURL }) => {
+  await signUp(page, 'Ada Admin', uniqueEmail('ada'));
+  await hydrated(page);
+  const workspaceUrl = new URL(page.url()).pathname;
+  const orgUrl = workspaceUrl.split('/w/')[0];
+  const nav = page.getByRole('navigation', { name: 'Workspace' });
+
+  await nav.getByRole('link', { name: 'API keys' }).click();
+  await page.getByRole('link', { name: 'Create API key' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create API key' });
+  await dialog.getByLabel('Name').fill('Chat bot');
+  await dialog.getByRole('button', { name: 'Create key' }).click();
+  const secret = await dialog.getByLabel(/copy it now/).inputValue();
+
+  const api = await request.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${secret}` } });
+  for (const content of ['Hello there', 'What can you do for a support team?']) {
+    const res = await api.post('/v1/chat/completions', {
+      data: { model: 'open-mistral-7b', messages: [{ role: 'user', content }] },
+    });
+    expect(res.status()).toBe(200);
+    expect((await res.json()).choices[0].message.content).toBe(`Echo: ${content}`);
+  }
+  const streamed = await api.post('/v1/chat/completions', {
+    data: { model: 'mistral-large-latest', stream: true, messages: [{ role: 'user', content: 'stream this please' }] },
+  });
+  expect(streamed.status()).toBe(200);
+  expect(await streamed.text()).toContain('data: [DONE]');
+
+  // Workspace -> Usage: three requests, by model and by key.
+  await page.goto(workspaceUrl);
+  await nav.getByRole('link', { name: 'Usage' }).click();
+  await expect(page.getByRole('heading', { level: 2 }).first()).toContainText(/\d{4}/);
+  const requests = page.locator('.stat', { hasText: 'Requests' });
+  await expect(requests).toContainText('3');
+  await expect(page.getByRole('table', { name: 'Usage by model' })).toContainText('mistral-large-latest');
+  await expect(page.getByRole('table', { name: 'Usage by API key' })).toContainText('Chat bot');
+  await expect(page.getByRole('img', { name: /Daily cost/ })).toBeVisible();
+  await screenshot(page, 'usage-workspace');
+
+  // Admin Settings -> Billing: the organization's cost, by workspace, and the CSV.
+  await page.goto(`${orgUrl}/settings/billing`);
+  await expect(page.getByRole('table', { name: 'Usage by workspace' })).toContainText('Default');
+  await expect(page.locator('.stat', { hasText: 'Requests' })).toContainText('3');
+  await screenshot(page, 'usage-billing');
+  const csv = await page.request.get(`${orgUrl}/settings/billing/usage.csv`);
+  expect(csv.status()).toBe(200);
+  const lines = (await csv.text()).trim().split('\n');
+  expect(lines[0]).toMatch(/^day,workspace_id,workspace,model,requests/);
+  expect(lines).toHaveLength(3);
+
+  // Another month with nothing in it says so.
+  await page.getByLabel('Month').selectOption({ index: 1 });
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(page).toHaveURL(/period=/);
+  await expect(page.getByText('No usage in this period yet.')).toBeVisible();
+});

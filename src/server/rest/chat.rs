@@ -1,0 +1,248 @@
+//! `POST /v1/chat/completions`: the request goes as it is to the inference server at
+//! `INFERENCE_URL`, and the answer comes back as it is, plain or streamed. A successful
+//! answer is metered once, from the upstream's own `usage`.
+
+use super::sse_usage::UsageTap;
+use super::{ApiError, ApiKeyContext, not_found_as};
+use crate::server::adapters::inference::Unavailable;
+use crate::server::authz::WorkspaceActor;
+use crate::server::db::Db;
+use crate::server::services::metering::{self, CompletionUsage};
+use crate::server::state::AppState;
+use axum::body::{Body, Bytes};
+use axum::extract::{Extension, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+
+/// The largest request body: a long conversation, not a dataset.
+pub const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
+/// The largest answer read whole (a non-streamed completion).
+const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
+
+fn upstream_error(status: StatusCode, code: &'static str, message: String) -> ApiError {
+    ApiError {
+        status,
+        kind: "server_error",
+        code,
+        message,
+    }
+}
+
+pub async fn complete(
+    State(state): State<AppState>,
+    Extension(key): Extension<ApiKeyContext>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let mut request: Value = serde_json::from_slice(&body)
+        .ok()
+        .filter(Value::is_object)
+        .ok_or_else(|| ApiError::invalid("body", "a JSON object is required"))?;
+    let model = request["model"]
+        .as_str()
+        .filter(|m| !m.trim().is_empty() && m.len() <= 256)
+        .ok_or_else(|| ApiError::invalid("model", "the name of a model is required"))?
+        .to_owned();
+    if request["messages"].as_array().is_none_or(Vec::is_empty) {
+        return Err(ApiError::invalid(
+            "messages",
+            "a non-empty array is required",
+        ));
+    }
+    metering::allow_model(&state.db, &key.0, &state.config.base_models, &model)
+        .await
+        .map_err(|e| not_found_as("Model", e))?;
+    let stream = request["stream"].as_bool() == Some(true);
+    let client_wants_usage = request["stream_options"]["include_usage"].as_bool() == Some(true);
+    if stream {
+        request["stream_options"] = json!({ "include_usage": true });
+    }
+    let answer = state.inference.chat(&request).await.map_err(|e| match e {
+        Unavailable::NotConfigured => upstream_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "inference_not_configured",
+            "Chat completions are not set up on this console: its operator sets INFERENCE_URL \
+             to an OpenAI-compatible inference server."
+                .into(),
+        ),
+        Unavailable::Unreachable(why) => {
+            tracing::warn!(error = %why, "the inference server did not answer");
+            upstream_error(
+                StatusCode::BAD_GATEWAY,
+                "upstream_unavailable",
+                "The inference server did not answer; try again.".into(),
+            )
+        }
+    })?;
+    let status = answer.status();
+    if !status.is_success() {
+        return Ok(relay_failure(answer).await);
+    }
+    if stream {
+        Ok(relay_stream(
+            answer,
+            state.db.clone(),
+            key.0,
+            model,
+            client_wants_usage,
+        ))
+    } else {
+        relay_whole(answer, &state.db, &key.0, &model).await
+    }
+}
+
+/// The upstream's refusal of the request (4xx) goes back as it is; its own failure (5xx)
+/// is a 502. Nothing is metered.
+async fn relay_failure(answer: reqwest::Response) -> Response {
+    let status = answer.status();
+    if status.is_client_error() {
+        let body = answer.bytes().await.unwrap_or_default();
+        if serde_json::from_slice::<Value>(&body).is_ok() {
+            let status = StatusCode::from_u16(status.as_u16()).unwrap_or(StatusCode::BAD_REQUEST);
+            return (status, [(header::CONTENT_TYPE, "application/json")], body).into_response();
+        }
+    }
+    tracing::warn!(
+        status = status.as_u16(),
+        "the inference server failed a request"
+    );
+    upstream_error(
+        StatusCode::BAD_GATEWAY,
+        "upstream_error",
+        format!("The inference server failed (status {}).", status.as_u16()),
+    )
+    .into_response()
+}
+
+async fn relay_whole(
+    answer: reqwest::Response,
+    db: &Db,
+    ws: &WorkspaceActor,
+    model: &str,
+) -> Result<Response, ApiError> {
+    let too_big = || {
+        upstream_error(
+            StatusCode::BAD_GATEWAY,
+            "upstream_error",
+            "The inference server's answer was too large.".into(),
+        )
+    };
+    if answer.content_length().unwrap_or(0) > MAX_ANSWER_BYTES as u64 {
+        return Err(too_big());
+    }
+    let body = answer.bytes().await.map_err(|e| {
+        tracing::warn!(error = %e.without_url(), "reading the inference server's answer");
+        upstream_error(
+            StatusCode::BAD_GATEWAY,
+            "upstream_unavailable",
+            "The inference server's answer was cut off; try again.".into(),
+        )
+    })?;
+    if body.len() > MAX_ANSWER_BYTES {
+        return Err(too_big());
+    }
+    let parsed: Value = serde_json::from_slice(&body).map_err(|_| {
+        upstream_error(
+            StatusCode::BAD_GATEWAY,
+            "upstream_error",
+            "The inference server's answer was not JSON.".into(),
+        )
+    })?;
+    let usage = &parsed["usage"];
+    let used = CompletionUsage {
+        prompt_tokens: usage["prompt_tokens"].as_i64().unwrap_or(0),
+        completion_tokens: usage["completion_tokens"].as_i64().unwrap_or(0),
+    };
+    metering::meter_completion(db, ws, model, &used).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// Meters a stream once: when it ends, or, if the client goes away first, with the usage
+/// read by then.
+struct StreamMeter {
+    db: Db,
+    ws: WorkspaceActor,
+    model: String,
+    tap: UsageTap,
+    metered: bool,
+}
+
+impl StreamMeter {
+    async fn meter(&mut self) {
+        if let Some(used) = self.tap.usage.take() {
+            self.metered = true;
+            if let Err(e) = metering::meter_completion(&self.db, &self.ws, &self.model, &used).await
+            {
+                tracing::error!(error = %e, "could not meter a streamed completion");
+            }
+        }
+    }
+}
+
+impl Drop for StreamMeter {
+    fn drop(&mut self) {
+        if self.metered {
+            return;
+        }
+        if let Some(used) = self.tap.usage.take() {
+            let (db, ws, model) = (self.db.clone(), self.ws.clone(), self.model.clone());
+            tokio::spawn(async move {
+                let _ = metering::meter_completion(&db, &ws, &model, &used).await;
+            });
+        }
+    }
+}
+
+fn relay_stream(
+    answer: reqwest::Response,
+    db: Db,
+    ws: WorkspaceActor,
+    model: String,
+    client_wants_usage: bool,
+) -> Response {
+    let meter = StreamMeter {
+        db,
+        ws,
+        model,
+        tap: UsageTap::new(client_wants_usage),
+        metered: false,
+    };
+    let upstream = answer.bytes_stream();
+    let body = futures_util::stream::unfold(
+        (upstream, Some(meter)),
+        |(mut upstream, mut meter)| async move {
+            let m = meter.as_mut()?;
+            loop {
+                match upstream.next().await {
+                    Some(Ok(bytes)) => {
+                        let out = m.tap.feed(&bytes);
+                        if !out.is_empty() {
+                            return Some((
+                                Ok::<_, std::io::Error>(Bytes::from(out)),
+                                (upstream, meter),
+                            ));
+                        }
+                    }
+                    Some(Err(e)) => {
+                        tracing::warn!(error = %e.without_url(), "a completion stream broke off");
+                        m.meter().await;
+                        return None;
+                    }
+                    None => {
+                        let rest = m.tap.finish();
+                        m.meter().await;
+                        meter = None;
+                        return (!rest.is_empty())
+                            .then(|| (Ok(Bytes::from(rest)), (upstream, meter)));
+                    }
+                }
+            }
+        },
+    );
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/event-stream")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .body(Body::from_stream(body))
+        .expect("a valid response")
+}

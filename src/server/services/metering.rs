@@ -1,0 +1,197 @@
+//! Metering: what the console counts of its API's use, summed per day (`repo::usage`).
+//! Chat completions are counted here when they succeed, fine-tuning when the trainer
+//! reports the tokens a job trained on, and other services' usage when they report it.
+
+use crate::domain::Error;
+use crate::domain::billing::Unit;
+use crate::domain::calendar::day_start;
+use crate::domain::permissions::{Action, Actor};
+use crate::server::authz::{WorkspaceActor, require_actor};
+use crate::server::db::Db;
+use crate::server::error::OrInternal;
+use crate::server::repo::fine_tuning::{self as jobs, JobRow};
+use crate::server::repo::usage::{self, Metered};
+use crate::server::repo::workspaces;
+
+/// Whether the workspace may use `model` for inference: a base model of the platform, or
+/// one of its own fine-tuned models. Another workspace's model is not found.
+pub async fn allow_model(
+    db: &Db,
+    ws: &WorkspaceActor,
+    base_models: &[String],
+    model: &str,
+) -> Result<(), Error> {
+    ws.require(Action::RunInference)?;
+    if base_models.iter().any(|m| m == model) {
+        return Ok(());
+    }
+    jobs::find_model(&db.pool, &ws.workspace.id, model)
+        .await
+        .or_internal("loading a model")?
+        .map(|_| ())
+        .ok_or(Error::NotFound)
+}
+
+/// Tokens of one successful chat completion: one request, counted once.
+pub struct CompletionUsage {
+    pub prompt_tokens: i64,
+    pub completion_tokens: i64,
+}
+
+pub async fn meter_completion(
+    db: &Db,
+    ws: &WorkspaceActor,
+    model: &str,
+    used: &CompletionUsage,
+) -> Result<(), Error> {
+    let metered = Metered {
+        org_id: &ws.org.org_id,
+        workspace_id: &ws.workspace.id,
+        api_key_id: ws.key_id.as_deref().unwrap_or(""),
+        model,
+        day: day_start(db.now()),
+        requests: 1,
+        input_tokens: used.prompt_tokens.max(0),
+        output_tokens: used.completion_tokens.max(0),
+        training_tokens: 0,
+    };
+    usage::add(&db.pool, &metered)
+        .await
+        .or_internal("metering a completion")
+}
+
+/// A succeeded job's trained tokens (as its trainer last reported them), counted in the
+/// transaction that finishes it: one training request on the day it finished.
+pub async fn meter_training(
+    conn: &mut sqlx::AnyConnection,
+    job: &JobRow,
+    now: i64,
+) -> Result<(), Error> {
+    let metered = Metered {
+        org_id: &job.org_id,
+        workspace_id: &job.workspace_id,
+        api_key_id: job.created_by_key.as_deref().unwrap_or(""),
+        model: &job.model,
+        day: day_start(now),
+        requests: 1,
+        training_tokens: job.trained_tokens.unwrap_or(0).max(0),
+        ..Metered::default()
+    };
+    usage::add(conn, &metered)
+        .await
+        .or_internal("metering a fine-tuning job")
+}
+
+/// Most events one report may carry.
+pub const MAX_EVENTS: usize = 1_000;
+
+/// One event a data-plane service reports (`POST /internal/usage`).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct ReportedEvent {
+    /// Unique per event, chosen by the reporter (at most 200 characters): an event sent
+    /// again with the same key is counted once.
+    pub idempotency_key: String,
+    pub workspace_id: String,
+    #[serde(default)]
+    pub api_key_id: Option<String>,
+    pub model: String,
+    /// `input_tokens`, `output_tokens` or `training_tokens`.
+    pub unit: String,
+    pub quantity: i64,
+    /// When it happened (milliseconds since the epoch); the time of receipt when absent.
+    #[serde(default)]
+    pub timestamp: Option<i64>,
+}
+
+/// What a report did: events counted, and events already counted before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Ingested {
+    pub counted: usize,
+    pub duplicates: usize,
+}
+
+/// Counts a batch in one transaction: every event is checked first (a bad one refuses the
+/// whole batch, named by its index), then each new idempotency key is counted once.
+pub async fn ingest(db: &Db, actor: &Actor, events: &[ReportedEvent]) -> Result<Ingested, Error> {
+    require_actor(actor, Action::ReportUsage)?;
+    if events.is_empty() || events.len() > MAX_EVENTS {
+        return Err(Error::invalid(
+            "events",
+            format!("send 1 to {MAX_EVENTS} events per report"),
+        ));
+    }
+    let now = db.now();
+    let mut checked = Vec::with_capacity(events.len());
+    for (i, e) in events.iter().enumerate() {
+        let field = |name: &str| format!("events[{i}].{name}");
+        if e.idempotency_key.trim().is_empty() || e.idempotency_key.len() > 200 {
+            return Err(Error::invalid(
+                &field("idempotency_key"),
+                "1 to 200 characters",
+            ));
+        }
+        let unit = Unit::parse(&e.unit).ok_or_else(|| {
+            Error::invalid(
+                &field("unit"),
+                "input_tokens, output_tokens or training_tokens",
+            )
+        })?;
+        if !(0..=1_000_000_000_000).contains(&e.quantity) {
+            return Err(Error::invalid(&field("quantity"), "0 to 10^12"));
+        }
+        if e.api_key_id.as_ref().is_some_and(|k| k.len() > 64) {
+            return Err(Error::invalid(
+                &field("api_key_id"),
+                "at most 64 characters",
+            ));
+        }
+        if e.model.trim().is_empty() || e.model.len() > 256 {
+            return Err(Error::invalid(&field("model"), "1 to 256 characters"));
+        }
+        let at = e.timestamp.unwrap_or(now);
+        if !(0..=now + 3_600_000).contains(&at) {
+            return Err(Error::invalid(&field("timestamp"), "not in the future"));
+        }
+        let ws = workspaces::find_by_id(&db.pool, &e.workspace_id)
+            .await
+            .or_internal("loading a workspace")?
+            .ok_or_else(|| Error::invalid(&field("workspace_id"), "no such workspace"))?;
+        checked.push((e, unit, ws.org_id, day_start(at)));
+    }
+    let mut tx = db
+        .pool
+        .begin()
+        .await
+        .or_internal("starting a transaction")?;
+    let mut done = Ingested {
+        counted: 0,
+        duplicates: 0,
+    };
+    for (e, unit, org_id, day) in &checked {
+        if !usage::first_receipt(&mut *tx, &e.idempotency_key, org_id, now)
+            .await
+            .or_internal("recording a usage receipt")?
+        {
+            done.duplicates += 1;
+            continue;
+        }
+        let quantity = |u: Unit| if *unit == u { e.quantity } else { 0 };
+        let metered = Metered {
+            org_id,
+            workspace_id: &e.workspace_id,
+            api_key_id: e.api_key_id.as_deref().unwrap_or(""),
+            model: &e.model,
+            day: *day,
+            requests: 1,
+            input_tokens: quantity(Unit::InputTokens),
+            output_tokens: quantity(Unit::OutputTokens),
+            training_tokens: quantity(Unit::TrainingTokens),
+        };
+        usage::add(&mut *tx, &metered)
+            .await
+            .or_internal("metering reported usage")?;
+        done.counted += 1;
+    }
+    tx.commit().await.or_internal("committing usage")?;
+    Ok(done)
+}
