@@ -35,22 +35,26 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .layer(axum::middleware::from_fn_with_state(state, require_token))
 }
 
-/// Compares digests, so the comparison takes the same time wherever the strings differ.
-pub(super) fn token_matches(given: &str, expected: &str) -> bool {
-    Sha256::digest(given.as_bytes()) == Sha256::digest(expected.as_bytes())
-}
-
-async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// Whether the request carries `Authorization: Bearer <expected>` (never when no token is
+/// set). Digests are compared, so the comparison takes the same time wherever they differ.
+pub(super) fn bearer_is(req: &Request, expected: Option<&str>) -> bool {
     let given = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    match (given, state.config.trainer_token.as_deref()) {
-        (Some(given), Some(expected)) if token_matches(given.trim(), expected) => {
-            next.run(req).await
+    match (given, expected) {
+        (Some(given), Some(expected)) => {
+            Sha256::digest(given.trim().as_bytes()) == Sha256::digest(expected.as_bytes())
         }
-        _ => ApiError {
+        _ => false,
+    }
+}
+
+async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    match bearer_is(&req, state.config.trainer_token.as_deref()) {
+        true => next.run(req).await,
+        false => ApiError {
             status: StatusCode::UNAUTHORIZED,
             kind: "authentication_error",
             code: "invalid_trainer_token",

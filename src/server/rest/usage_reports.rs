@@ -4,12 +4,12 @@
 //! "quantity", "timestamp"?}]}`; an event sent again with the same key is counted once.
 
 use super::ApiError;
-use super::trainer::token_matches;
+use super::trainer::bearer_is;
 use crate::domain::permissions::Actor;
 use crate::server::services::metering::{self, Ingested, ReportedEvent};
 use crate::server::state::AppState;
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -23,16 +23,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
 }
 
 async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    match (given, state.config.usage_token.as_deref()) {
-        (Some(given), Some(expected)) if token_matches(given.trim(), expected) => {
-            next.run(req).await
-        }
-        _ => ApiError {
+    match bearer_is(&req, state.config.usage_token.as_deref()) {
+        true => next.run(req).await,
+        false => ApiError {
             status: StatusCode::UNAUTHORIZED,
             kind: "authentication_error",
             code: "invalid_usage_token",
