@@ -55,7 +55,6 @@ test('completions made with a key show on Usage and on Billing', async ({ page, 
   // Workspace -> Usage: three requests, by model and by key.
   await page.goto(workspaceUrl);
   await nav.getByRole('link', { name: 'Usage' }).click();
-  await expect(page.getByRole('heading', { level: 2 }).first()).toContainText(/\d{4}/);
   const requests = page.locator('.stat', { hasText: 'Requests' });
   await expect(requests).toContainText('3');
   await expect(page.getByRole('table', { name: 'Usage by model' })).toContainText('mistral-large-latest');
