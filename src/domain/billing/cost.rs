@@ -44,8 +44,12 @@ pub struct Priced {
 
 /// `quantity × per_million ÷ 1,000,000`, rounded half up.
 pub fn cost(quantity: i64, per_million: i64) -> Money {
-    let exact = quantity as i128 * per_million as i128;
-    Money(((exact + 500_000).div_euclid(1_000_000)) as i64)
+    round_micro(quantity as i128 * per_million as i128)
+}
+
+/// Millionths of a minor unit to minor units, rounded half up: the one rounding of usage.
+pub(super) fn round_micro(micro: i128) -> Money {
+    Money(((micro + 500_000).div_euclid(1_000_000)) as i64)
 }
 
 /// Prices daily usage into lines and a total (see the module's rounding rule).

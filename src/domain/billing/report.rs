@@ -168,11 +168,7 @@ fn exact(catalogue: &Catalogue, r: &DayRow) -> i128 {
 
 /// A row's exact cost, rounded half up to the minor unit.
 pub fn row_cost(catalogue: &Catalogue, row: &DayRow) -> Money {
-    rounded(exact(catalogue, row))
-}
-
-fn rounded(micro: i128) -> Money {
-    Money(((micro + 500_000).div_euclid(1_000_000)) as i64)
+    cost::round_micro(exact(catalogue, row))
 }
 
 fn days(
@@ -208,10 +204,10 @@ fn days(
         .map(|i| Day {
             day: period.start + i as i64 * DAY_MS,
             sums: Sums {
-                cost: rounded(micro[i].iter().sum()),
+                cost: cost::round_micro(micro[i].iter().sum()),
                 ..sums[i].clone()
             },
-            by_workspace: micro[i].iter().map(|m| rounded(*m)).collect(),
+            by_workspace: micro[i].iter().map(|m| cost::round_micro(*m)).collect(),
         })
         .collect()
 }

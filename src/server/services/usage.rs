@@ -51,6 +51,16 @@ fn day_rows(rows: Vec<DailyRow>) -> Vec<DayRow> {
         .collect()
 }
 
+/// The organization's workspaces by id (archived ones too: their usage still counts).
+async fn workspace_names(db: &Db, org_id: &str) -> Result<HashMap<String, String>, Error> {
+    Ok(workspaces::list_with_member_counts(&db.pool, org_id)
+        .await
+        .or_internal("listing workspaces")?
+        .into_iter()
+        .map(|w| (w.id, w.name))
+        .collect())
+}
+
 /// The period named by `key` ("2026-11"), or the current one.
 pub fn period(db: &Db, key: Option<&str>) -> Result<Period, Error> {
     match key.filter(|k| !k.is_empty()) {
@@ -106,12 +116,7 @@ pub async fn org_report(
     let rows = usage::for_org(&db.pool, &actor.org_id, period.start, period.end)
         .await
         .or_internal("reading an organization's usage")?;
-    let workspaces = workspaces::list_with_member_counts(&db.pool, &actor.org_id)
-        .await
-        .or_internal("listing workspaces")?
-        .into_iter()
-        .map(|w| (w.id, w.name))
-        .collect();
+    let workspaces = workspace_names(db, &actor.org_id).await?;
     let labels = Labels {
         workspaces,
         keys: HashMap::new(),
@@ -145,13 +150,7 @@ pub async fn org_csv(
     rows.sort_by(|a, b| {
         (a.day, &a.workspace_id, &a.model).cmp(&(b.day, &b.workspace_id, &b.model))
     });
-    let names: HashMap<String, String> =
-        workspaces::list_with_member_counts(&db.pool, &actor.org_id)
-            .await
-            .or_internal("listing workspaces")?
-            .into_iter()
-            .map(|w| (w.id, w.name))
-            .collect();
+    let names = workspace_names(db, &actor.org_id).await?;
     let mut out = format!(
         "day,workspace_id,workspace,model,requests,input_tokens,output_tokens,training_tokens,cost_{}\n",
         catalogue.currency.to_lowercase()
