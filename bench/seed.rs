@@ -38,12 +38,14 @@ async fn main() -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let org = account.org_id.clone();
     // Room for the bulk-invite benchmark on top of the members.
-    sqlx::query("UPDATE organizations SET seat_limit = $1 WHERE id = $2")
-        .bind((members + 2_000) as i64)
-        .bind(&org)
-        .execute(&db.pool)
-        .await
-        .map_err(|e| e.to_string())?;
+    sqlx::query(
+        "INSERT INTO subscriptions (org_id, plan_id, seats, updated_at) VALUES ($1, 'team', $2, 0)",
+    )
+    .bind(&org)
+    .bind((members + 2_000) as i64)
+    .execute(&db.pool)
+    .await
+    .map_err(|e| e.to_string())?;
 
     let now = db.now();
     let mut tx = db.pool.begin().await.map_err(|e| e.to_string())?;

@@ -1,10 +1,11 @@
 //! The HTML shell and the route table. Nothing else.
 
 use crate::ui::pages::{
-    ApiKeysPage, DatasetsPage, FineTuningPage, InvitationPage, Landing, ModelsPage, NotFound,
-    OrgHome, SettingsBillingPage, SettingsGeneralPage, SettingsIndex, SettingsMembersPage,
-    SettingsPermissionsPage, SettingsWorkspacesPage, SignInPage, SignUpPage, TermsPage,
-    WelcomePage, WorkspaceHome, WorkspaceMembersPage, WorkspaceUsagePage,
+    ApiKeysPage, BillingInvoicesPage, BillingSubscriptionPage, DatasetsPage, FineTuningPage,
+    InvitationPage, Landing, ModelsPage, NotFound, OrgHome, SettingsBillingPage,
+    SettingsGeneralPage, SettingsIndex, SettingsMembersPage, SettingsPermissionsPage,
+    SettingsWorkspacesPage, SignInPage, SignUpPage, TermsPage, WelcomePage, WorkspaceHome,
+    WorkspaceMembersPage, WorkspaceUsagePage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -57,6 +58,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/o/:org/settings/workspaces") view=SettingsWorkspacesPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/permissions") view=SettingsPermissionsPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/billing") view=SettingsBillingPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/settings/billing/subscription") view=BillingSubscriptionPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/settings/billing/invoices") view=BillingInvoicesPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws") view=WorkspaceHome ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws/members") view=WorkspaceMembersPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws/api-keys") view=ApiKeysPage ssr=ssr.clone()/>

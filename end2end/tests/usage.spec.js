@@ -47,7 +47,7 @@ test('completions made with a key show on Usage and on Billing', async ({ page, 
     expect((await res.json()).choices[0].message.content).toBe(`Echo: ${content}`);
   }
   const streamed = await api.post('/v1/chat/completions', {
-    data: { model: 'mistral-large-latest', stream: true, messages: [{ role: 'user', content: 'stream this please' }] },
+    data: { model: 'mistral-small-latest', stream: true, messages: [{ role: 'user', content: 'stream this please' }] },
   });
   expect(streamed.status()).toBe(200);
   expect(await streamed.text()).toContain('data: [DONE]');
@@ -57,7 +57,7 @@ test('completions made with a key show on Usage and on Billing', async ({ page, 
   await nav.getByRole('link', { name: 'Usage' }).click();
   const requests = page.locator('.stat', { hasText: 'Requests' });
   await expect(requests).toContainText('3');
-  await expect(page.getByRole('table', { name: 'Usage by model' })).toContainText('mistral-large-latest');
+  await expect(page.getByRole('table', { name: 'Usage by model' })).toContainText('mistral-small-latest');
   await expect(page.getByRole('table', { name: 'Usage by API key' })).toContainText('Chat bot');
   await expect(page.getByRole('img', { name: /Daily cost/ })).toBeVisible();
   await screenshot(page, 'usage-workspace');

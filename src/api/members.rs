@@ -20,7 +20,7 @@ pub async fn list_members(
             &actor,
             &q,
             page.unwrap_or(1),
-            state.config.seat_limit,
+            &state.config.catalogue,
         )
         .await
     };

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod api_keys;
 pub mod auth;
+pub mod billing;
 mod error;
 pub mod invitations;
 pub mod members;

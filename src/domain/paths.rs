@@ -78,6 +78,19 @@ pub fn settings_billing(org_id: &str) -> String {
 }
 
 /// The usage lines of a period as CSV (`?period=2026-11`).
+pub fn billing_subscription(org_id: &str) -> String {
+    format!("/o/{org_id}/settings/billing/subscription")
+}
+
+pub fn billing_invoices(org_id: &str) -> String {
+    format!("/o/{org_id}/settings/billing/invoices")
+}
+
+/// The printable invoice (a plain HTML page beside the console's pages).
+pub fn invoice(org_id: &str, number: &str) -> String {
+    format!("/o/{org_id}/settings/billing/invoices/{number}")
+}
+
 pub fn billing_usage_csv(org_id: &str) -> String {
     format!("/o/{org_id}/settings/billing/usage.csv")
 }

@@ -32,6 +32,7 @@ pub enum Action {
     // Services
     RunTraining,
     ReportUsage,
+    RecordPayment,
 }
 
 /// Whether an action is about the organization, one workspace, or the platform's own
@@ -44,7 +45,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewOrganization,
         Action::RenameOrganization,
         Action::ViewMembers,
@@ -67,6 +68,7 @@ impl Action {
         Action::ViewKeyUsage,
         Action::RunTraining,
         Action::ReportUsage,
+        Action::RecordPayment,
     ];
 
     pub fn scope(self) -> Scope {
@@ -80,7 +82,7 @@ impl Action {
             | Action::RevokeAnyApiKey
             | Action::DeleteWorkspaceResources
             | Action::ViewKeyUsage => Scope::Workspace,
-            Action::RunTraining | Action::ReportUsage => Scope::Service,
+            Action::RunTraining | Action::ReportUsage | Action::RecordPayment => Scope::Service,
             _ => Scope::Organization,
         }
     }
@@ -151,6 +153,7 @@ impl Action {
             Action::DeleteWorkspaceResources => "Delete the workspace's datasets and models",
             Action::RunTraining => "Claim and run fine-tuning jobs (the trainer service)",
             Action::ReportUsage => "Report usage metered elsewhere (data-plane services)",
+            Action::RecordPayment => "Record invoice payments (the payment provider)",
         }
     }
 }
@@ -221,7 +224,7 @@ pub fn can(m: &Membership, action: Action) -> bool {
         ManageWorkspaceMembers | RevokeAnyApiKey | DeleteWorkspaceResources | ViewKeyUsage => {
             ws == Some(W::Admin)
         }
-        RunTraining | ReportUsage => false,
+        RunTraining | ReportUsage | RecordPayment => false,
     }
 }
 
@@ -237,6 +240,8 @@ pub enum Actor {
     Trainer,
     /// A data-plane service that reports the usage it metered (`USAGE_TOKEN`).
     UsageReporter,
+    /// A payment provider's webhook recording that an invoice was paid (`PAYMENTS_TOKEN`).
+    PaymentProvider,
     /// The console itself or an operator command: background work and cascades. It may do
     /// anything, so it is never built from a request: only code the console runs on its own
     /// (timers, operator commands) may act as it.
@@ -250,6 +255,7 @@ pub fn allows(actor: &Actor, action: Action) -> bool {
         Actor::ApiKey(m) => action.for_api_keys() && can(m, action),
         Actor::Trainer => action == Action::RunTraining,
         Actor::UsageReporter => action == Action::ReportUsage,
+        Actor::PaymentProvider => action == Action::RecordPayment,
         Actor::System => true,
     }
 }
@@ -395,10 +401,16 @@ mod tests {
                 a == Action::ReportUsage,
                 "{a:?}"
             );
+            assert_eq!(
+                allows(&Actor::PaymentProvider, a),
+                a == Action::RecordPayment,
+                "{a:?}"
+            );
             assert!(allows(&Actor::System, a));
         }
         assert!(!can(&Membership::org(Admin), Action::RunTraining));
         assert!(!can(&Membership::org(Admin), Action::ReportUsage));
+        assert!(!can(&Membership::org(Admin), Action::RecordPayment));
     }
 
     #[test]

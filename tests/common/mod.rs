@@ -268,6 +268,20 @@ pub async fn account(app: &TestApp, name: &str, email: &str) -> Account {
 }
 
 impl TestApp {
+    /// Puts the organization on the Team plan with `seats` seats, as a confirmed change
+    /// would (without its proration).
+    pub async fn set_seats(&self, org_id: &str, seats: i64) {
+        sqlx::query(
+            "INSERT INTO subscriptions (org_id, plan_id, seats, updated_at) VALUES ($1, 'team', $2, 0) \
+             ON CONFLICT (org_id) DO UPDATE SET plan_id = 'team', seats = excluded.seats",
+        )
+        .bind(org_id)
+        .bind(seats)
+        .execute(&self.db.pool)
+        .await
+        .expect("set seats");
+    }
+
     /// Makes `user_id` a member of the organization (what an accepted invitation will do).
     pub async fn add_org_member(&self, org_id: &str, user_id: &str, role: &str) {
         sqlx::query(

@@ -59,6 +59,8 @@ const ORG_ADMINS: [u16; 6] = [401, 404, 404, 403, 403, 200];
 const WORKSPACE_ADMIN_ACTIONS: [u16; 6] = [401, 404, 404, 403, 404, 200];
 /// The organization's Admin and Billing roles see its costs; a Member is refused.
 const BILLING_VIEWERS: [u16; 6] = [401, 404, 404, 403, 200, 200];
+/// The same roles change the plan and the billing details.
+const BILLING_MANAGERS: [u16; 6] = BILLING_VIEWERS;
 /// Bob (Contributor) may look at the workspace; Bill is not in it.
 const WORKSPACE_MEMBERS: [u16; 6] = [401, 404, 404, 200, 404, 200];
 /// Only the invited address may accept; everyone else signed in is told it is not theirs.
@@ -428,6 +430,53 @@ fn rows() -> Vec<Row> {
             fields: |c, _| vec![("org_id", c.org.clone())],
             expect: BILLING_VIEWERS,
         },
+        Row {
+            path: "/api/subscription",
+            fields: |c, _| vec![("org_id", c.org.clone())],
+            expect: BILLING_VIEWERS,
+        },
+        Row {
+            path: "/api/subscription_quote",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("plan", "team".into()),
+                    ("seats", "1001".into()),
+                ]
+            },
+            expect: BILLING_MANAGERS,
+        },
+        Row {
+            // A stale quote: those allowed to change the plan are told the amount moved.
+            path: "/api/change_subscription",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("plan", "team".into()),
+                    ("seats", "1001".into()),
+                    ("quoted", "-1".into()),
+                ]
+            },
+            expect: [401, 404, 404, 403, 409, 409],
+        },
+        Row {
+            path: "/api/save_billing_details",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("email", "billing@example.com".into()),
+                    ("company_name", "Ada Labs".into()),
+                    ("address", "1 Main Street".into()),
+                    ("tax_id", "".into()),
+                ]
+            },
+            expect: BILLING_MANAGERS,
+        },
+        Row {
+            path: "/api/invoices",
+            fields: |c, _| vec![("org_id", c.org.clone())],
+            expect: BILLING_VIEWERS,
+        },
     ]
 }
 
@@ -546,11 +595,7 @@ async fn every_server_function_checks_every_caller(app: TestApp) {
         .await;
     app.add_org_member(&ada.org_id, &wes.user_id, "member")
         .await;
-    sqlx::query("UPDATE organizations SET seat_limit = 1000 WHERE id = $1")
-        .bind(&ada.org_id)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    app.set_seats(&ada.org_id, 1000).await;
     let org = ada.org_id.clone();
     let (invitation, _) = invite(&mut ada.client, &org, "pending@example.com").await;
     let (revocable, _) = invite(&mut ada.client, &org, "revocable@example.com").await;

@@ -11,6 +11,7 @@ mod common;
 mod accounts;
 mod api_keys;
 mod authz_matrix;
+mod billing;
 mod files;
 mod fine_tuning;
 mod members;

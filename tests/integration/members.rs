@@ -134,15 +134,6 @@ async fn resend(ada: &mut Account, id: &str) -> common::client::Response {
     ada.client.run(call).await
 }
 
-async fn set_seat_limit(app: &TestApp, org: &str, limit: i64) {
-    sqlx::query("UPDATE organizations SET seat_limit = $1 WHERE id = $2")
-        .bind(limit)
-        .bind(org)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
-}
-
 async fn batch_validation_reports_each_address(app: TestApp) {
     let mut ada = account(&app, "Ada", "ada@example.com").await;
     let res = preview(
@@ -241,7 +232,7 @@ async fn seats_are_counted_and_a_batch_that_does_not_fit_is_refused(app: TestApp
 
 async fn thirty_invites_racing_for_the_last_seat_take_it_once(app: TestApp) {
     let ada = account(&app, "Ada", "ada@example.com").await;
-    set_seat_limit(&app, &ada.org_id, 2).await;
+    app.set_seats(&ada.org_id, 2).await;
     let cookie = ada.client.cookie.clone();
     let mut tasks = Vec::new();
     for i in 0..30 {
@@ -938,7 +929,7 @@ async fn a_refused_sign_up_through_a_link_leaves_no_account(app: TestApp) {
     invite(&mut ada, "newbie@example.com", "").await;
     let token = link_for(&mut ada, "newbie@example.com").await;
     invite(&mut ada, "other@example.com", "").await;
-    set_seat_limit(&app, &ada.org_id, 1).await;
+    app.set_seats(&ada.org_id, 1).await;
     let users_before = app.count("users").await;
     let res = app
         .client()

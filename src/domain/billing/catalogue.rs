@@ -94,6 +94,7 @@ impl Catalogue {
         for (model, input, output, training) in [
             ("open-mistral-7b", 25, 25, 100),
             ("mistral-small-latest", 10, 30, 300),
+            ("open-mistral-nemo", 15, 15, 100),
             ("mistral-large-latest", 200, 600, 900),
             ("demo-echo", 10, 20, 100),
         ] {

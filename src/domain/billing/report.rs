@@ -4,7 +4,7 @@
 //! The workspace, model and key breakdowns are groups of whole invoice lines, so they add
 //! up to the total exactly. A day is not a line: its cost is its exact share, rounded.
 
-use super::cost::{self, Usage};
+use super::cost::{self, Priced, Usage};
 use super::{Catalogue, Money, Unit};
 use crate::domain::calendar::{DAY_MS, Period};
 use serde::{Deserialize, Serialize};
@@ -134,22 +134,30 @@ pub fn report(
 
 /// A group's sums; its cost by the invoice rule (whole lines, rounded per line).
 fn sums_of(catalogue: &Catalogue, rows: &[&DayRow]) -> Sums {
-    let usage = rows.iter().flat_map(|r| {
-        Unit::ALL.into_iter().map(move |unit| Usage {
-            workspace_id: r.workspace_id.clone(),
-            model: r.model.clone(),
-            unit,
-            day: r.day,
-            quantity: r.quantity(unit),
-        })
-    });
     Sums {
         requests: rows.iter().map(|r| r.requests).sum(),
         input_tokens: rows.iter().map(|r| r.input_tokens).sum(),
         output_tokens: rows.iter().map(|r| r.output_tokens).sum(),
         training_tokens: rows.iter().map(|r| r.training_tokens).sum(),
-        cost: cost::price_usage(catalogue, usage).total,
+        cost: price_rows(catalogue, rows.iter().copied()).total,
     }
+}
+
+/// Prices day sums into invoice lines (units with no use make no line).
+pub fn price_rows<'a>(catalogue: &Catalogue, rows: impl IntoIterator<Item = &'a DayRow>) -> Priced {
+    let usage = rows.into_iter().flat_map(|r| {
+        Unit::ALL
+            .into_iter()
+            .filter(|&unit| r.quantity(unit) != 0)
+            .map(move |unit| Usage {
+                workspace_id: r.workspace_id.clone(),
+                model: r.model.clone(),
+                unit,
+                day: r.day,
+                quantity: r.quantity(unit),
+            })
+    });
+    cost::price_usage(catalogue, usage)
 }
 
 /// The exact cost of a row, in millionths of a minor unit.

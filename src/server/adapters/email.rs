@@ -173,14 +173,55 @@ impl Mailer {
         }
         .render()
         .map_err(|e| e.to_string())?;
+        self.deliver(
+            db,
+            Outgoing {
+                org_id: mail.org_id,
+                invitation_id: Some(mail.invitation_id),
+                to: mail.to,
+                subject,
+                text,
+                html,
+            },
+        )
+        .await
+    }
+
+    /// Records an invoice email in the outbox and sends it in the background.
+    pub async fn send_invoice(&self, db: &Db, mail: InvoiceMail<'_>) -> Result<(), String> {
+        let subject = format!(
+            "Invoice {} for {}: {}",
+            mail.number, mail.period, mail.total
+        );
+        let html = InvoiceHtml { mail: &mail }
+            .render()
+            .map_err(|e| e.to_string())?;
+        let text = InvoiceText { mail: &mail }
+            .render()
+            .map_err(|e| e.to_string())?;
+        self.deliver(
+            db,
+            Outgoing {
+                org_id: mail.org_id,
+                invitation_id: None,
+                to: mail.to,
+                subject,
+                text,
+                html,
+            },
+        )
+        .await
+    }
+
+    async fn deliver(&self, db: &Db, mail: Outgoing<'_>) -> Result<(), String> {
         let outbox_id = new_id("msg");
         outbox::insert(
             &db.pool,
             &outbox_id,
             mail.org_id,
-            Some(mail.invitation_id),
+            mail.invitation_id,
             mail.to,
-            &subject,
+            &mail.subject,
             db.now(),
         )
         .await
@@ -191,8 +232,8 @@ impl Mailer {
         let message = Message::builder()
             .from(self.from.parse().map_err(|e| format!("{e}"))?)
             .to(mail.to.parse().map_err(|e| format!("{e}"))?)
-            .subject(subject)
-            .multipart(MultiPart::alternative_plain_html(text, html))
+            .subject(mail.subject)
+            .multipart(MultiPart::alternative_plain_html(mail.text, mail.html))
             .map_err(|e| e.to_string())?;
         let db = db.clone();
         tokio::spawn(async move {
@@ -209,6 +250,40 @@ impl Mailer {
         });
         Ok(())
     }
+}
+
+/// A rendered email on its way.
+struct Outgoing<'a> {
+    org_id: &'a str,
+    invitation_id: Option<&'a str>,
+    to: &'a str,
+    subject: String,
+    text: String,
+    html: String,
+}
+
+/// What an invoice email says: its number, period, total and where to read it.
+pub struct InvoiceMail<'a> {
+    pub org_id: &'a str,
+    pub to: &'a str,
+    pub org_name: &'a str,
+    pub number: &'a str,
+    pub period: &'a str,
+    pub total: &'a str,
+    pub due: &'a str,
+    pub link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "invoice_email.html")]
+struct InvoiceHtml<'a> {
+    mail: &'a InvoiceMail<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "invoice_email.txt")]
+struct InvoiceText<'a> {
+    mail: &'a InvoiceMail<'a>,
 }
 
 #[cfg(test)]

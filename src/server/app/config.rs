@@ -1,6 +1,6 @@
 //! Configuration from the environment (documented in the README).
 
-use crate::domain::billing::Catalogue;
+use crate::domain::billing::{Catalogue, Unit};
 use crate::domain::invitations::{
     DEFAULT_EMAILS_PER_DAY, DEFAULT_RESENDS, DEFAULT_SEAT_LIMIT, DEFAULT_VALIDITY_DAYS,
 };
@@ -55,6 +55,9 @@ pub struct Config {
     /// The secret data-plane services present to `POST /internal/usage` (`USAGE_TOKEN`, at
     /// least 16 characters); without it the endpoint refuses everyone.
     pub usage_token: Option<String>,
+    /// The secret a payment provider presents to `POST /internal/billing/payments`
+    /// (`PAYMENTS_TOKEN`, at least 16 characters); unset refuses every caller.
+    pub payments_token: Option<String>,
     /// Prices and plans (`BILLING_FILE`; the built-in catalogue when unset).
     pub catalogue: Catalogue,
 }
@@ -156,11 +159,22 @@ impl Config {
             },
             inference_api_key: var("INFERENCE_API_KEY").map(|k| k.trim().to_owned()),
             usage_token: secret(var("USAGE_TOKEN"), "USAGE_TOKEN")?,
+            payments_token: secret(var("PAYMENTS_TOKEN"), "PAYMENTS_TOKEN")?,
             catalogue: match var("BILLING_FILE") {
                 Some(path) => crate::server::adapters::billing_file::load(&path)?,
                 None => Catalogue::builtin(seat_limit),
             },
         })
+    }
+
+    /// Base models `/v1/models` offers that the catalogue has no input price for.
+    pub fn unpriced_base_models(&self) -> Vec<&str> {
+        let now = i64::MAX;
+        self.base_models
+            .iter()
+            .map(String::as_str)
+            .filter(|m| self.catalogue.price_at(m, Unit::InputTokens, now).is_none())
+            .collect()
     }
 
     /// Settings for tests and tools: the given database, defaults for the rest.
@@ -188,6 +202,7 @@ impl Config {
             inference_url: None,
             inference_api_key: None,
             usage_token: None,
+            payments_token: None,
             catalogue: Catalogue::builtin(DEFAULT_SEAT_LIMIT),
         }
     }
@@ -247,6 +262,10 @@ impl std::fmt::Debug for Config {
                 &self.inference_api_key.as_ref().map(|_| "***"),
             )
             .field("usage_token", &self.usage_token.as_ref().map(|_| "***"))
+            .field(
+                "payments_token",
+                &self.payments_token.as_ref().map(|_| "***"),
+            )
             .field("catalogue", &self.catalogue.currency)
             .finish()
     }
@@ -255,6 +274,12 @@ impl std::fmt::Debug for Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_builtin_catalogue_prices_every_default_base_model() {
+        let c = Config::for_database("sqlite::memory:");
+        assert_eq!(c.unpriced_base_models(), Vec::<&str>::new());
+    }
 
     #[test]
     fn redacts_credentials() {

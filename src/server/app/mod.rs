@@ -18,6 +18,9 @@ pub async fn run() -> Result<(), String> {
         .init();
 
     let config = Config::from_env()?;
+    for model in config.unpriced_base_models() {
+        tracing::warn!("base model {model} has no price in the catalogue: its usage costs nothing");
+    }
     let db = db::Db::connect(&config.database_url).await.map_err(|e| {
         format!(
             "cannot open the database {}: {e}",
@@ -29,6 +32,7 @@ pub async fn run() -> Result<(), String> {
         .map_err(|e| format!("cannot migrate the database: {e}"))?;
     let state = AppState::new(db, config)?;
     session::spawn_expired_cleanup(state.db.clone());
+    spawn_period_closer(state.clone());
 
     let addr = state.config.site_addr;
     let app = router::build(state);
@@ -42,6 +46,22 @@ pub async fn run() -> Result<(), String> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// Issues the invoices of an ended period, checking every minute. Several console
+/// processes may all run it: each invoice is issued once (`invoicing::close_period`).
+fn spawn_period_closer(state: AppState) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            match crate::server::services::invoicing::close_due(&state.ports()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("issued {n} invoices"),
+                Err(e) => tracing::warn!(error = %e, "could not close the billing period"),
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

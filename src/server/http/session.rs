@@ -38,17 +38,20 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
-fn encode(record: &Record) -> session_store::Result<(String, i64)> {
+/// The record's data and its expiry on the console's clock: tower-sessions sets the
+/// expiry from the system clock, so the time left is moved onto `now` (the same instant
+/// in production; in tests, a clock moved months ahead keeps new sessions alive).
+fn encode(record: &Record, now: i64) -> session_store::Result<(String, i64)> {
     let data = serde_json::to_string(&record.data)
         .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-    let expires_ms = (record.expiry_date.unix_timestamp_nanos() / 1_000_000) as i64;
-    Ok((data, expires_ms))
+    let left = record.expiry_date - OffsetDateTime::now_utc();
+    Ok((data, now + left.whole_milliseconds() as i64))
 }
 
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        let (data, expires) = encode(record)?;
+        let (data, expires) = encode(record, self.db.now())?;
         // Ids are 128 random bits; the loop only guards against the astronomically unlikely.
         loop {
             let res =
@@ -67,7 +70,7 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let (data, expires) = encode(record)?;
+        let (data, expires) = encode(record, self.db.now())?;
         sqlx::query(
             "INSERT INTO sessions (id_hash, data, expires_at) VALUES ($1, $2, $3) \
              ON CONFLICT (id_hash) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
@@ -93,8 +96,9 @@ impl SessionStore for DbSessionStore {
         let Some(row) = row else { return Ok(None) };
         let data: String = row.try_get("data").map_err(backend)?;
         let expires_ms: i64 = row.try_get("expires_at").map_err(backend)?;
-        let expiry_date = OffsetDateTime::from_unix_timestamp_nanos(expires_ms as i128 * 1_000_000)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        // Back onto the system clock, as `encode` moved it off.
+        let left = time::Duration::milliseconds(expires_ms - self.db.now());
+        let expiry_date = OffsetDateTime::now_utc() + left;
         let data =
             serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
         Ok(Some(Record {

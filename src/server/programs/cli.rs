@@ -1,11 +1,15 @@
 //! The command line: `studio-console [serve]` starts the console; the other commands run on
 //! the server machine beside it. Parsed by clap (`studio-console --help`).
 
+use crate::domain::calendar::parse_iso_date;
+use crate::domain::permissions::Actor;
 use crate::domain::roles::OrgRole;
 use crate::domain::validation;
 use crate::server::config::Config;
 use crate::server::db::Db;
+use crate::server::email::Mailer;
 use crate::server::repo::{memberships, orgs, users};
+use crate::server::services::{Ports, invoicing};
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
@@ -35,6 +39,23 @@ enum Command {
         /// admin, billing or member.
         #[arg(long)]
         role: String,
+    },
+    /// Issue the invoices of the period that has ended (the console also does this every
+    /// minute). `--as-of 2026-12-01` acts as if it were that day: for demos and tests, it
+    /// closes the current month early, and usage after now goes on no invoice.
+    ClosePeriods {
+        /// A date (YYYY-MM-DD, UTC) to act at instead of now.
+        #[arg(long = "as-of")]
+        as_of: Option<String>,
+    },
+    /// Record that an invoice was paid (what the payment provider's webhook does).
+    MarkPaid {
+        /// The invoice's number (INV-...).
+        #[arg(long)]
+        invoice: String,
+        /// The payment's reference: a bank transfer, a receipt number.
+        #[arg(long)]
+        reference: String,
     },
     /// A stand-in for a GPU cluster: claims queued fine-tuning jobs, reports simulated
     /// progress and completes them. Needs TRAINER_TOKEN.
@@ -77,7 +98,59 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             super::demo_trainer::run(options).await
         }
         Command::DemoInference { listen } => super::demo_inference::run(&listen).await,
+        Command::ClosePeriods { as_of } => close_periods(as_of.as_deref()).await,
+        Command::MarkPaid { invoice, reference } => mark_paid(&invoice, &reference).await,
     }
+}
+
+/// The database, migrated, for a command run beside the console.
+async fn open_database(config: &Config) -> Result<Db, String> {
+    let db = Db::connect(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    db.migrate().await.map_err(|e| e.to_string())?;
+    Ok(db)
+}
+
+async fn close_periods(as_of: Option<&str>) -> Result<(), String> {
+    let config = Config::from_env()?;
+    let db = open_database(&config).await?;
+    if let Some(date) = as_of {
+        let at = parse_iso_date(date)
+            .ok_or_else(|| format!("--as-of {date:?}: use a date such as 2026-12-01"))?;
+        db.clock.set(at);
+    }
+    let mailer = Mailer::new(
+        config.smtp_url.as_deref(),
+        config.smtp_ca_file.as_deref(),
+        &config.mail_from,
+    )?;
+    let ports = Ports {
+        db: &db,
+        mailer: &mailer,
+        config: &config,
+    };
+    let issued = invoicing::close_due(&ports)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("{issued} invoices issued");
+    // Emails go out in the background: give them a moment before the process ends.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    Ok(())
+}
+
+async fn mark_paid(invoice: &str, reference: &str) -> Result<(), String> {
+    let config = Config::from_env()?;
+    let db = open_database(&config).await?;
+    let paid = invoicing::record_payment(&db, &Actor::System, invoice, None, reference)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!(
+        "{} is paid: {}",
+        paid.number,
+        paid.total.format(&paid.currency)
+    );
+    Ok(())
 }
 
 async fn grant_role(org_id: &str, email: &str, role_arg: &str) -> Result<(), String> {
@@ -85,10 +158,7 @@ async fn grant_role(org_id: &str, email: &str, role_arg: &str) -> Result<(), Str
     let role = OrgRole::parse(role_arg)
         .ok_or_else(|| format!("--role {role_arg:?}: use admin, billing or member"))?;
     let config = Config::from_env()?;
-    let db = Db::connect(&config.database_url)
-        .await
-        .map_err(|e| e.to_string())?;
-    db.migrate().await.map_err(|e| e.to_string())?;
+    let db = open_database(&config).await?;
     let user = users::find_by_email(&db.pool, &email)
         .await
         .map_err(|e| e.to_string())?

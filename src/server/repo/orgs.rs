@@ -79,12 +79,3 @@ pub async fn lock<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::Result<bo
             .await?;
     Ok(done.rows_affected() == 1)
 }
-
-/// The organization's own seat limit, if it has one.
-pub async fn seat_limit<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::Result<Option<i64>> {
-    sqlx::query_scalar::<_, Option<i64>>("SELECT seat_limit FROM organizations WHERE id = $1")
-        .bind(org_id)
-        .fetch_optional(db)
-        .await
-        .map(Option::flatten)
-}

@@ -139,3 +139,14 @@ pub async fn set_archived<'e>(
         .await?;
     Ok(())
 }
+
+/// Every workspace of the organization (archived ones too) by id and name.
+pub async fn names_in_org<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT id, name FROM workspaces WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_all(db)
+        .await
+}

@@ -8,6 +8,7 @@ mod files;
 mod fine_tuning;
 mod models;
 pub mod openapi;
+mod payments;
 mod sse_usage;
 mod trainer;
 mod usage_reports;
@@ -40,7 +41,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
     ))
     .route("/v1/openapi.json", get(openapi_json))
     .merge(trainer::routes(state.clone()))
-    .merge(usage_reports::routes(state))
+    .merge(usage_reports::routes(state.clone()))
+    .merge(payments::routes(state))
 }
 
 /// The API's description; public, like the provider's.

@@ -4,12 +4,14 @@
 
 use crate::domain::Error;
 use crate::domain::admin::{MEMBERS_PER_PAGE, MemberRow, MembersPage};
+use crate::domain::billing::Catalogue;
 use crate::domain::permissions::Action;
 use crate::domain::roles::OrgRole;
 use crate::server::authz::OrgActor;
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::repo::{api_keys, invitations, memberships, orgs};
+use crate::server::services::subscriptions;
 
 /// The longest member search.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -20,7 +22,7 @@ pub async fn page(
     actor: &OrgActor,
     query: &str,
     page: i64,
-    default_seat_limit: i64,
+    catalogue: &Catalogue,
 ) -> Result<MembersPage, Error> {
     actor.require(Action::ViewMembers)?;
     if query.chars().count() > MAX_QUERY_CHARS {
@@ -82,10 +84,10 @@ pub async fn page(
     let pending = invitations::count_pending(&db.pool, &actor.org_id, db.now())
         .await
         .or_internal("counting invitations")?;
-    let seat_limit = orgs::seat_limit(&db.pool, &actor.org_id)
-        .await
-        .or_internal("reading the seat limit")?
-        .unwrap_or(default_seat_limit);
+    let mut conn = db.pool.acquire().await.or_internal("reading seats")?;
+    let seat_limit = subscriptions::current(&mut conn, catalogue, &actor.org_id)
+        .await?
+        .seats;
     Ok(MembersPage {
         members,
         total,

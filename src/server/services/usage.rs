@@ -36,7 +36,7 @@ impl Names for Labels {
     }
 }
 
-fn day_rows(rows: Vec<DailyRow>) -> Vec<DayRow> {
+pub(crate) fn day_rows(rows: Vec<DailyRow>) -> Vec<DayRow> {
     rows.into_iter()
         .map(|r| DayRow {
             workspace_id: r.workspace_id,
@@ -53,11 +53,10 @@ fn day_rows(rows: Vec<DailyRow>) -> Vec<DayRow> {
 
 /// The organization's workspaces by id (archived ones too: their usage still counts).
 async fn workspace_names(db: &Db, org_id: &str) -> Result<HashMap<String, String>, Error> {
-    Ok(workspaces::list_with_member_counts(&db.pool, org_id)
+    Ok(workspaces::names_in_org(&db.pool, org_id)
         .await
-        .or_internal("listing workspaces")?
+        .or_internal("naming workspaces")?
         .into_iter()
-        .map(|w| (w.id, w.name))
         .collect())
 }
 

@@ -22,8 +22,8 @@ pub use not_found::NotFound;
 pub use org_home::OrgHome;
 pub use resources::{DatasetsPage, FineTuningPage, ModelsPage};
 pub use settings::{
-    SettingsBillingPage, SettingsGeneralPage, SettingsIndex, SettingsMembersPage,
-    SettingsPermissionsPage, SettingsWorkspacesPage,
+    BillingInvoicesPage, BillingSubscriptionPage, SettingsBillingPage, SettingsGeneralPage,
+    SettingsIndex, SettingsMembersPage, SettingsPermissionsPage, SettingsWorkspacesPage,
 };
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;

@@ -262,3 +262,21 @@ pub async fn add_org_member_if_absent<'e>(
     .await?;
     Ok(())
 }
+
+/// The emails of the organization's members with role `role`, oldest member first.
+pub async fn emails_with_role<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    role: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT u.email FROM org_members m JOIN users u ON u.id = m.user_id \
+         WHERE m.org_id = $1 AND m.role = $2 ORDER BY m.created_at, u.id LIMIT $3",
+    )
+    .bind(org_id)
+    .bind(role)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

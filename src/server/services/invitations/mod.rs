@@ -22,7 +22,7 @@ use crate::server::repo::users::UserRow;
 use crate::server::repo::{
     invitation_sends, invitations, memberships, orgs, outbox, users, workspaces,
 };
-use crate::server::services::Ports;
+use crate::server::services::{Ports, subscriptions};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -70,10 +70,9 @@ pub(crate) async fn seat_usage(
     let pending = invitations::count_pending(&mut *conn, org_id, now)
         .await
         .or_internal("counting invitations")?;
-    let limit = orgs::seat_limit(&mut *conn, org_id)
-        .await
-        .or_internal("reading the seat limit")?
-        .unwrap_or(ports.config.seat_limit);
+    let limit = subscriptions::current(conn, &ports.config.catalogue, org_id)
+        .await?
+        .seats;
     Ok((members, pending, limit))
 }
 

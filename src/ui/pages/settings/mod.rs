@@ -9,7 +9,7 @@ mod members;
 mod permissions;
 mod workspaces;
 
-pub use billing::SettingsBillingPage;
+pub use billing::{BillingInvoicesPage, BillingSubscriptionPage, SettingsBillingPage};
 pub use general::SettingsGeneralPage;
 pub use layout::SettingsIndex;
 pub use members::SettingsMembersPage;
