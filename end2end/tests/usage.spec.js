@@ -79,3 +79,63 @@ test('completions made with a key show on Usage and on Billing', async ({ page, 
   await expect(page).toHaveURL(/period=/);
   await expect(page.getByText('No usage in this period yet.')).toBeVisible();
 });
+
+test('an Admin picks a plan and seats, the period closes, and the invoice prints', async ({ page, baseURL }) => {
+  await signUp(page, 'Pia Payer', uniqueEmail('pia'));
+  await hydrated(page);
+  const orgUrl = new URL(page.url()).pathname.split('/w/')[0];
+
+  // Billing -> Subscription: review Team with 12 seats, see the amount, confirm.
+  await page.goto(`${orgUrl}/settings/billing/subscription`);
+  await hydrated(page);
+  await page.getByLabel('Plan').selectOption('team');
+  await page.getByLabel('Seats').fill('12');
+  await page.getByRole('button', { name: 'Review change' }).click();
+  const review = page.getByRole('region', { name: 'Review the change' });
+  await expect(review).toContainText('$240.00');
+  await expect(review).toContainText(/is added to the invoice for/);
+  await screenshot(page, 'billing-subscription-review');
+  await review.getByRole('button', { name: 'Confirm change' }).click();
+  await expect(page.getByText('Your subscription was changed.')).toBeVisible();
+  const plan = page.getByRole('region', { name: 'Your plan' });
+  await expect(plan).toContainText('Team');
+  await expect(plan).toContainText('12 (1 in use');
+
+  // Billing details: a bad email is named; then saved.
+  const details = page.getByRole('region', { name: 'Billing details' });
+  await details.getByLabel('Billing email').fill('not an email');
+  await details.getByRole('button', { name: 'Save details' }).click();
+  await expect(details.getByText(/is not a valid email address/)).toBeVisible();
+  await details.getByLabel('Billing email').fill('accounts@pia.example');
+  await details.getByLabel('Company name').fill('Pia Analytics Ltd');
+  await details.getByLabel('Address').fill('1 Harbour Road\nBristol');
+  await details.getByRole('button', { name: 'Save details' }).click();
+  await expect(details.getByText('Saved.')).toBeVisible();
+  await screenshot(page, 'billing-subscription');
+
+  // The month ends (the operator command acts as if it were the 1st of next month).
+  const now = new Date();
+  const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
+  const closed = spawn(
+    path.join(root, process.env.E2E_BIN || 'target/release/studio-console'),
+    ['close-periods', '--as-of', next],
+    { cwd: root, env: { ...process.env, DATABASE_URL: 'sqlite://target/e2e/db/console.db' }, stdio: 'inherit' },
+  );
+  expect(await new Promise((resolve) => closed.once('exit', resolve))).toBe(0);
+
+  // Billing -> Invoices: the invoice is listed, open; it opens as a printable page.
+  await page.goto(`${orgUrl}/settings/billing/invoices`);
+  const invoices = page.getByRole('table', { name: 'Invoices' });
+  await expect(invoices).toContainText(/INV-\d{6}/);
+  await expect(invoices).toContainText('Open');
+  await screenshot(page, 'billing-invoices');
+  await invoices.getByRole('link', { name: /View and print invoice/ }).first().click();
+  await expect(page.getByRole('heading', { name: /Invoice INV-\d{6}/ })).toBeVisible();
+  await expect(page.getByText('Pia Analytics Ltd')).toBeVisible();
+  await expect(page.getByRole('cell', { name: /Team plan, 12 seats/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Print' })).toBeVisible();
+  await screenshot(page, 'billing-invoice');
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('button', { name: 'Print' })).toBeHidden();
+  await screenshot(page, 'billing-invoice-print');
+});

@@ -10,7 +10,7 @@ use crate::domain::roles::OrgRole;
 use crate::server::authz::OrgActor;
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
-use crate::server::repo::{api_keys, invitations, memberships, orgs};
+use crate::server::repo::{api_keys, memberships, orgs};
 use crate::server::services::subscriptions;
 
 /// The longest member search.
@@ -78,13 +78,9 @@ pub async fn page(
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    let all_members = memberships::count_members(&db.pool, &actor.org_id)
-        .await
-        .or_internal("counting members")?;
-    let pending = invitations::count_pending(&db.pool, &actor.org_id, db.now())
-        .await
-        .or_internal("counting invitations")?;
     let mut conn = db.pool.acquire().await.or_internal("reading seats")?;
+    let (all_members, pending) =
+        subscriptions::seats_taken(&mut conn, &actor.org_id, db.now()).await?;
     let seat_limit = subscriptions::current(&mut conn, catalogue, &actor.org_id)
         .await?
         .seats;

@@ -38,18 +38,27 @@ pub async fn current(
         ))
 }
 
-/// Seats taken: members and pending unexpired invitations.
-pub async fn seats_in_use(
+/// Seats taken: (members, pending unexpired invitations).
+pub async fn seats_taken(
     conn: &mut sqlx::AnyConnection,
     org_id: &str,
     now: i64,
-) -> Result<i64, Error> {
+) -> Result<(i64, i64), Error> {
     let members = memberships::count_members(&mut *conn, org_id)
         .await
         .or_internal("counting members")?;
     let pending = invitations::count_pending(&mut *conn, org_id, now)
         .await
         .or_internal("counting invitations")?;
+    Ok((members, pending))
+}
+
+async fn seats_in_use(
+    conn: &mut sqlx::AnyConnection,
+    org_id: &str,
+    now: i64,
+) -> Result<i64, Error> {
+    let (members, pending) = seats_taken(conn, org_id, now).await?;
     Ok(members + pending)
 }
 

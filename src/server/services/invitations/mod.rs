@@ -64,12 +64,7 @@ pub(crate) async fn seat_usage(
     org_id: &str,
     now: i64,
 ) -> Result<(i64, i64, i64), Error> {
-    let members = memberships::count_members(&mut *conn, org_id)
-        .await
-        .or_internal("counting members")?;
-    let pending = invitations::count_pending(&mut *conn, org_id, now)
-        .await
-        .or_internal("counting invitations")?;
+    let (members, pending) = subscriptions::seats_taken(conn, org_id, now).await?;
     let limit = subscriptions::current(conn, &ports.config.catalogue, org_id)
         .await?
         .seats;
