@@ -88,9 +88,10 @@ test('an Admin picks a plan and seats, the period closes, and the invoice prints
   // Billing -> Subscription: review Team with 12 seats, see the amount, confirm.
   await page.goto(`${orgUrl}/settings/billing/subscription`);
   await hydrated(page);
-  await page.getByLabel('Plan').selectOption('team');
-  await page.getByLabel('Seats').fill('12');
-  await page.getByRole('button', { name: 'Review change' }).click();
+  const change = page.getByRole('region', { name: 'Change plan or seats' });
+  await change.getByLabel('Plan', { exact: true }).selectOption('team');
+  await change.getByLabel('Seats', { exact: true }).fill('12');
+  await change.getByRole('button', { name: 'Review change' }).click();
   const review = page.getByRole('region', { name: 'Review the change' });
   await expect(review).toContainText('$240.00');
   await expect(review).toContainText(/is added to the invoice for/);
@@ -118,7 +119,7 @@ test('an Admin picks a plan and seats, the period closes, and the invoice prints
   const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 10);
   const closed = spawn(
     path.join(root, process.env.E2E_BIN || 'target/release/studio-console'),
-    ['close-periods', '--as-of', next],
+    ['close-periods', '--as-of', next, '--close-early'],
     { cwd: root, env: { ...process.env, DATABASE_URL: 'sqlite://target/e2e/db/console.db' }, stdio: 'inherit' },
   );
   expect(await new Promise((resolve) => closed.once('exit', resolve))).toBe(0);

@@ -66,5 +66,11 @@ CREATE TABLE counters (
     value BIGINT NOT NULL
 );
 INSERT INTO counters (name, value) VALUES ('invoice_number', 0);
--- Seats now live on the subscription.
+-- When billing began: the month it began in is the first one invoiced (earlier months are
+-- never billed after an upgrade).
+INSERT INTO counters (name, value) VALUES ('billing_since', CAST(strftime('%s', 'now') AS BIGINT) * 1000);
+-- Seats now live on the subscription; a seat limit an operator set is kept, as a plan of
+-- its own ("custom", not sold, nothing a month) until the organization picks one.
+INSERT INTO subscriptions (org_id, plan_id, seats, updated_at)
+    SELECT id, 'custom', seat_limit, 0 FROM organizations WHERE seat_limit IS NOT NULL;
 ALTER TABLE organizations DROP COLUMN seat_limit;

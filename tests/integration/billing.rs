@@ -18,7 +18,7 @@ use studio_console::domain::billing::{
 use studio_console::domain::calendar::{DAY_MS, parse_iso_date};
 use studio_console::server::email::Mailer;
 use studio_console::server::services::Ports;
-use studio_console::server::services::invoicing;
+use studio_console::server::services::invoicing::{self, LATE_USAGE_MS};
 
 backend_tests!(
     a_change_is_quoted_then_confirmed_and_seats_follow_it,
@@ -41,6 +41,11 @@ async fn billing_app(app: &TestApp, date: &str, hours: i64) -> TestApp {
     app.db
         .clock
         .set(parse_iso_date(date).unwrap() + hours * 3_600_000);
+    // Billing began long ago (the migration sets it to when it ran).
+    sqlx::query("UPDATE counters SET value = 0 WHERE name = 'billing_since'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
     app
 }
 
@@ -168,6 +173,17 @@ async fn close_due(app: &TestApp) -> usize {
 }
 
 async fn report_usage(app: &TestApp, workspace_id: &str, key: &str, output_tokens: i64, at: i64) {
+    let res = report(app, workspace_id, key, output_tokens, at).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+}
+
+async fn report(
+    app: &TestApp,
+    workspace_id: &str,
+    key: &str,
+    output_tokens: i64,
+    at: i64,
+) -> common::client::Response {
     let body = json!({ "events": [{ "idempotency_key": key, "workspace_id": workspace_id,
         "model": "mistral-large-latest", "unit": "output_tokens", "quantity": output_tokens,
         "timestamp": at }] });
@@ -176,8 +192,7 @@ async fn report_usage(app: &TestApp, workspace_id: &str, key: &str, output_token
         .header("content-type", "application/json")
         .body(axum::body::Body::from(body.to_string()))
         .unwrap();
-    let res = app.client().send(req).await;
-    assert_eq!(res.status, 200, "{}", res.body);
+    app.client().send(req).await
 }
 
 async fn invoices(ada: &mut Account) -> InvoicesPage {
@@ -210,15 +225,22 @@ async fn one_invoice_per_period_even_when_two_processes_close_it(app: TestApp) {
     assert_eq!(close_due(&app).await, 0);
     assert!(invoices(&mut ada).await.invoices.is_empty());
 
-    // The last millisecond of November is still November; then two close it at once.
-    app.db.clock.set(parse_iso_date("2026-12-01").unwrap() - 1);
+    // Usage may be reported for November until an hour into December; then two close it
+    // at once, and usage for November is refused.
+    let dec = parse_iso_date("2026-12-01").unwrap();
+    app.db.clock.set(dec + LATE_USAGE_MS - 1);
     assert_eq!(close_due(&app).await, 0);
-    app.db
-        .clock
-        .set(parse_iso_date("2026-12-01").unwrap() + 5_000);
+    report_usage(&app, &ada.workspace_id, "e2", 0, dec - 1).await;
+    app.db.clock.set(dec + LATE_USAGE_MS);
     let (a, b) = tokio::join!(close_due(&app), close_due(&app));
     assert_eq!(a + b, 1, "one invoice, whoever issued it");
     assert_eq!(close_due(&app).await, 0);
+    assert_eq!(
+        report(&app, &ada.workspace_id, "e3", 1, dec - 1)
+            .await
+            .status,
+        400
+    );
     // Weeks passed: the session has expired.
     ada.client = app.sign_in("ada@example.com").await;
 
@@ -279,7 +301,9 @@ async fn one_invoice_per_period_even_when_two_processes_close_it(app: TestApp) {
     assert_eq!(client.get(&missing).await.status, 404);
 
     // December's invoice carries the Team seats from its start, and numbers follow on.
-    app.db.clock.set(parse_iso_date("2027-01-01").unwrap() + 1);
+    app.db
+        .clock
+        .set(parse_iso_date("2027-01-01").unwrap() + LATE_USAGE_MS);
     assert_eq!(close_due(&app).await, 2, "Ada's and Eve's organizations");
     ada.client = app.sign_in("ada@example.com").await;
     let list = invoices(&mut ada).await;
@@ -339,7 +363,9 @@ async fn payments_are_recorded_once_and_for_the_whole_total(app: TestApp) {
 
     // An unpaid invoice past its 30 days is overdue, and the subscription past due.
     report_usage(&app, &ada.workspace_id, "e2", 1_000_000, app.db.now()).await;
-    app.db.clock.set(parse_iso_date("2027-01-01").unwrap());
+    app.db
+        .clock
+        .set(parse_iso_date("2027-01-01").unwrap() + LATE_USAGE_MS);
     close_due(&app).await;
     app.db.clock.advance(31 * DAY_MS);
     ada.client = app.sign_in("ada@example.com").await;
@@ -382,7 +408,11 @@ async fn billing_details_are_checked_and_go_on_the_invoice(app: TestApp) {
     assert_eq!(saved.email, "billing@ada.example");
     assert_eq!(saved.address, "1 Main Street\nLondon");
 
-    app.db.clock.set(parse_iso_date("2026-12-01").unwrap());
+    // Something to pay: an invoice of nothing is listed but not emailed.
+    report_usage(&app, &ada.workspace_id, "e1", 1_000_000, app.db.now()).await;
+    app.db
+        .clock
+        .set(parse_iso_date("2026-12-01").unwrap() + LATE_USAGE_MS);
     close_due(&app).await;
     ada.client = app.sign_in("ada@example.com").await;
     let to: String =

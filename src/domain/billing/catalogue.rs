@@ -39,6 +39,11 @@ impl Unit {
     }
 }
 
+/// The highest price (minor units, per seat or per million tokens) and the most seats a
+/// catalogue may name: bounds that keep every amount far inside an i64.
+pub const MAX_PRICE: i64 = 1_000_000_000;
+pub const MAX_SEATS: i64 = 1_000_000;
+
 /// A model's price for one unit, from a date on: minor units per million tokens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Price {
@@ -137,9 +142,9 @@ impl Catalogue {
             )));
         }
         for p in &self.prices {
-            if p.per_million < 0 || p.model.trim().is_empty() {
+            if !(0..=MAX_PRICE).contains(&p.per_million) || p.model.trim().is_empty() {
                 return Err(invalid(format!(
-                    "price of {:?} ({}): a model and a price of 0 or more are needed",
+                    "price of {:?} ({}): a model and a price of 0 to {MAX_PRICE} are needed",
                     p.model,
                     p.unit.as_str()
                 )));
@@ -160,13 +165,15 @@ impl Catalogue {
         }
         for plan in &self.plans {
             if plan.id.is_empty()
-                || plan.seat_price.0 < 0
+                || !(0..=MAX_PRICE).contains(&plan.seat_price.0)
                 || plan.min_seats < 1
                 || plan.max_seats < plan.min_seats
-                || plan.included_seats < 0
+                || plan.max_seats > MAX_SEATS
+                || !(0..=MAX_SEATS).contains(&plan.included_seats)
             {
                 return Err(invalid(format!(
-                    "plan {:?}: needs an id, a seat price of 0 or more and 1 <= min_seats <= max_seats",
+                    "plan {:?}: needs an id, a seat price of 0 to {MAX_PRICE} and \
+                     1 <= min_seats <= max_seats <= {MAX_SEATS}",
                     plan.id
                 )));
             }

@@ -121,9 +121,13 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
 #[cfg(test)]
 mod tests {
     /// Dialect differences a PostgreSQL migration may have from its SQLite twin, as
-    /// (SQLite text, PostgreSQL text). Empty today: the schema is written in the SQL both
-    /// accept. A difference that is not listed here fails the test below.
-    const DIALECT: &[(&str, &str)] = &[];
+    /// (SQLite text, PostgreSQL text): the schema is written in the SQL both accept but for
+    /// these. A difference that is not listed here fails the test below.
+    const DIALECT: &[(&str, &str)] = &[(
+        // The time the migration runs, in milliseconds since the epoch.
+        "CAST(strftime('%s', 'now') AS BIGINT) * 1000",
+        "CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT)",
+    )];
 
     #[test]
     fn the_two_migration_folders_say_the_same_but_for_the_dialect() {

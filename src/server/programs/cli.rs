@@ -41,12 +41,16 @@ enum Command {
         role: String,
     },
     /// Issue the invoices of the period that has ended (the console also does this every
-    /// minute). `--as-of 2026-12-01` acts as if it were that day: for demos and tests, it
-    /// closes the current month early, and usage after now goes on no invoice.
+    /// minute). `--as-of 2026-12-01 --close-early` acts as if it were that day: for demos
+    /// and tests only, it closes the current month early, and its later usage and plan
+    /// changes go on no invoice.
     ClosePeriods {
         /// A date (YYYY-MM-DD, UTC) to act at instead of now.
         #[arg(long = "as-of")]
         as_of: Option<String>,
+        /// Allow an `--as-of` later than now.
+        #[arg(long = "close-early")]
+        close_early: bool,
     },
     /// Record that an invoice was paid (what the payment provider's webhook does).
     MarkPaid {
@@ -98,7 +102,9 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             super::demo_trainer::run(options).await
         }
         Command::DemoInference { listen } => super::demo_inference::run(&listen).await,
-        Command::ClosePeriods { as_of } => close_periods(as_of.as_deref()).await,
+        Command::ClosePeriods { as_of, close_early } => {
+            close_periods(as_of.as_deref(), close_early).await
+        }
         Command::MarkPaid { invoice, reference } => mark_paid(&invoice, &reference).await,
     }
 }
@@ -112,13 +118,19 @@ async fn open_database(config: &Config) -> Result<Db, String> {
     Ok(db)
 }
 
-async fn close_periods(as_of: Option<&str>) -> Result<(), String> {
+async fn close_periods(as_of: Option<&str>, close_early: bool) -> Result<(), String> {
     let config = Config::from_env()?;
     let db = open_database(&config).await?;
     if let Some(date) = as_of {
         let at = parse_iso_date(date)
             .ok_or_else(|| format!("--as-of {date:?}: use a date such as 2026-12-01"))?;
-        db.clock.set(at);
+        if at > db.now() && !close_early {
+            return Err(format!(
+                "--as-of {date} is in the future: it would invoice this month before it ends. \
+                 Add --close-early to do so anyway (demos and tests only)."
+            ));
+        }
+        db.clock.set(at + invoicing::LATE_USAGE_MS);
     }
     let mailer = Mailer::new(
         config.smtp_url.as_deref(),

@@ -88,6 +88,13 @@ pub async fn next_number<'e>(db: impl AnyExecutor<'e>) -> sqlx::Result<i64> {
     .await
 }
 
+/// When billing began (`billing_since`): periods that ended before it are never invoiced.
+pub async fn billing_since<'e>(db: impl AnyExecutor<'e>) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT value FROM counters WHERE name = 'billing_since'")
+        .fetch_one(db)
+        .await
+}
+
 pub async fn find_for_period<'e>(
     db: impl AnyExecutor<'e>,
     org_id: &str,
@@ -160,17 +167,20 @@ pub async fn mark_paid<'e>(
     Ok(done.rows_affected() == 1)
 }
 
-/// Organizations that existed before `period_end` and have no invoice for `period` yet.
+/// Organizations after `after` (by id) that existed before `period_end` and have no
+/// invoice for `period` yet.
 pub async fn orgs_without_invoice<'e>(
     db: impl AnyExecutor<'e>,
     period: &str,
     period_end: i64,
+    after: &str,
     limit: i64,
 ) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar(
-        "SELECT o.id FROM organizations o WHERE o.created_at < $1 AND NOT EXISTS \
-         (SELECT 1 FROM invoices i WHERE i.org_id = o.id AND i.period = $2) ORDER BY o.id LIMIT $3",
+        "SELECT o.id FROM organizations o WHERE o.id > $1 AND o.created_at < $2 AND NOT EXISTS \
+         (SELECT 1 FROM invoices i WHERE i.org_id = o.id AND i.period = $3) ORDER BY o.id LIMIT $4",
     )
+    .bind(after)
     .bind(period_end)
     .bind(period)
     .bind(limit)

@@ -135,7 +135,11 @@ pub async fn close_period(
             .await
             .or_internal("writing an invoice line")?;
     }
-    let recipients = recipients(&mut tx, org_id, &details.email).await?;
+    // Nothing to pay, nothing to email: the invoice is listed all the same.
+    let recipients = match invoice.total {
+        0 => Vec::new(),
+        _ => recipients(&mut tx, org_id, &details.email).await?,
+    };
     let org_name = orgs::find_by_id(&mut *tx, org_id)
         .await
         .or_internal("naming the organization")?
@@ -211,21 +215,37 @@ async fn subscription_at(
     }
 }
 
-/// Closes the period that ended last for every organization that existed in it and has
-/// no invoice for it yet. The console runs it every minute; it is cheap when all are done.
+/// How long after a period ends usage may still be reported for it (`metering::ingest`);
+/// the period is invoiced after that.
+pub const LATE_USAGE_MS: i64 = 3_600_000;
+
+/// Closes the period that ended last (more than `LATE_USAGE_MS` ago) for every
+/// organization that existed in it and has no invoice for it yet, if billing had begun by
+/// its end. The console runs it every minute; it is cheap when all are done.
+/// One organization that fails is logged and retried next time, after the others.
 pub async fn close_due(ports: &Ports<'_>) -> Result<usize, Error> {
-    let period = Period::containing(ports.db.now()).previous();
-    let mut issued = 0;
+    let period = Period::containing(ports.db.now() - LATE_USAGE_MS).previous();
+    let since = repo::billing_since(&ports.db.pool)
+        .await
+        .or_internal("reading when billing began")?;
+    if period.end <= since {
+        return Ok(0);
+    }
+    let (mut issued, mut after) = (0, String::new());
     loop {
-        let due = repo::orgs_without_invoice(&ports.db.pool, &period.key(), period.end, 100)
-            .await
-            .or_internal("finding periods to close")?;
-        if due.is_empty() {
+        let due =
+            repo::orgs_without_invoice(&ports.db.pool, &period.key(), period.end, &after, 100)
+                .await
+                .or_internal("finding periods to close")?;
+        let Some(last) = due.last() else {
             return Ok(issued);
-        }
+        };
+        after = last.clone();
         for org_id in &due {
-            if let Closed::Issued(_) = close_period(ports, org_id, period).await? {
-                issued += 1;
+            match close_period(ports, org_id, period).await {
+                Ok(Closed::Issued(_)) => issued += 1,
+                Ok(Closed::AlreadyIssued(_)) => {}
+                Err(e) => tracing::warn!(error = %e, org = %org_id, "could not issue an invoice"),
             }
         }
     }

@@ -4,7 +4,7 @@
 
 use crate::domain::Error;
 use crate::domain::billing::Unit;
-use crate::domain::calendar::day_start;
+use crate::domain::calendar::{Period, day_start};
 use crate::domain::permissions::{Action, Actor};
 use crate::server::authz::{WorkspaceActor, require_actor};
 use crate::server::db::Db;
@@ -12,6 +12,7 @@ use crate::server::error::OrInternal;
 use crate::server::repo::fine_tuning::{self as jobs, JobRow};
 use crate::server::repo::usage::{self, Metered};
 use crate::server::repo::workspaces;
+use crate::server::services::invoicing::LATE_USAGE_MS;
 
 /// Whether the workspace may use `model` for inference: a base model of the platform, or
 /// one of its own fine-tuned models. Another workspace's model is not found.
@@ -121,6 +122,9 @@ pub async fn ingest(db: &Db, actor: &Actor, events: &[ReportedEvent]) -> Result<
         ));
     }
     let now = db.now();
+    // The earliest time still open: the month an hour ago is in (the one before has been
+    // or is being invoiced).
+    let open_since = Period::containing(now - LATE_USAGE_MS).start;
     let mut checked = Vec::with_capacity(events.len());
     for (i, e) in events.iter().enumerate() {
         let field = |name: &str| format!("events[{i}].{name}");
@@ -149,8 +153,14 @@ pub async fn ingest(db: &Db, actor: &Actor, events: &[ReportedEvent]) -> Result<
             return Err(Error::invalid(&field("model"), "1 to 256 characters"));
         }
         let at = e.timestamp.unwrap_or(now);
-        if !(0..=now + 3_600_000).contains(&at) {
+        if at > now + 3_600_000 {
             return Err(Error::invalid(&field("timestamp"), "not in the future"));
+        }
+        if at < open_since {
+            return Err(Error::invalid(
+                &field("timestamp"),
+                "in a month already invoiced (usage may be reported until an hour after its month ends)",
+            ));
         }
         let ws = workspaces::find_by_id(&db.pool, &e.workspace_id)
             .await
