@@ -2,9 +2,15 @@
 //!
 //! `DATABASE_URL=... bench-seed --members 10000 --email admin@bench.local --password "..."`
 //! prints the organization id. With `--jobs N` it also fills the default workspace with N
-//! fine-tuning jobs and N datasets (rows only) and prints "org_id workspace_id".
+//! fine-tuning jobs and N datasets (rows only) and prints "org_id workspace_id". With
+//! `--usage-events N` it adds 19 workspaces and meters N usage events over the 20
+//! workspaces, 50 keys, 6 models and the last 90 days (summed per day, as the console
+//! does), and prints "org_id workspace_id". `--sum-requests WS` prints the requests metered
+//! for a workspace (to check one usage event per completion).
 
+use studio_console::domain::calendar::{DAY_MS, day_start};
 use studio_console::server::db::Db;
+use studio_console::server::repo::usage::{self, Metered};
 use studio_console::server::services::accounts::{self, SignUp};
 
 fn arg(args: &[String], name: &str, default: &str) -> String {
@@ -26,6 +32,21 @@ async fn main() -> Result<(), String> {
     let url = std::env::var("DATABASE_URL").map_err(|_| "set DATABASE_URL")?;
     let db = Db::connect(&url).await.map_err(|e| e.to_string())?;
     db.migrate().await.map_err(|e| e.to_string())?;
+    if let Some(ws) = args
+        .iter()
+        .position(|a| a == "--sum-requests")
+        .and_then(|i| args.get(i + 1))
+    {
+        let sum: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(requests), 0) AS BIGINT) FROM usage_daily WHERE workspace_id = $1",
+        )
+        .bind(ws)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        println!("{sum}");
+        return Ok(());
+    }
     let account = accounts::sign_up(
         &db,
         SignUp {
@@ -89,6 +110,15 @@ async fn main() -> Result<(), String> {
         rows.execute(&mut *tx).await.map_err(|e| e.to_string())?;
     }
     tx.commit().await.map_err(|e| e.to_string())?;
+    let events: usize = arg(&args, "--usage-events", "0")
+        .parse()
+        .map_err(|_| "--usage-events: a number")?;
+    if events > 0 {
+        let ws = account.workspace_id.clone();
+        seed_usage(&db, &org, &ws, events, now).await?;
+        println!("{org} {ws}");
+        return Ok(());
+    }
     let jobs: usize = arg(&args, "--jobs", "0")
         .parse()
         .map_err(|_| "--jobs: a number")?;
@@ -125,6 +155,53 @@ async fn seed_workspace(db: &Db, org: &str, ws: &str, n: usize, now: i64) -> Res
             sqlx::query("INSERT INTO fine_tuned_models (id, org_id, workspace_id, base_model, job_id, created_at) VALUES ($1, $2, $3, 'open-mistral-7b', $4, $5)")
                 .bind(model).bind(org).bind(ws).bind(&job).bind(at)
                 .execute(&mut *tx).await.map_err(|e| e.to_string())?;
+        }
+    }
+    tx.commit().await.map_err(|e| e.to_string())
+}
+
+/// `n` usage events over 20 workspaces (`ws` and 19 more), 50 keys (key k in workspace
+/// k mod 20), 6 models and the last 90 days, each added to its day's sums as metering does.
+async fn seed_usage(db: &Db, org: &str, ws: &str, n: usize, now: i64) -> Result<(), String> {
+    const MODELS: [&str; 6] = [
+        "open-mistral-7b",
+        "mistral-small-latest",
+        "open-mistral-nemo",
+        "mistral-large-latest",
+        "demo-echo",
+        "ft:open-mistral-7b:default:bench:000000000001",
+    ];
+    let mut workspaces = vec![ws.to_owned()];
+    let mut tx = db.pool.begin().await.map_err(|e| e.to_string())?;
+    for i in 1..20 {
+        let id = format!("ws_bench{i:02}");
+        sqlx::query("INSERT INTO workspaces (id, org_id, name, is_default, created_at) VALUES ($1, $2, $3, 0, $4)")
+            .bind(&id).bind(org).bind(format!("Team {i:02}")).bind(now)
+            .execute(&mut *tx).await.map_err(|e| e.to_string())?;
+        workspaces.push(id);
+    }
+    let today = day_start(now);
+    for i in 0..n {
+        let key = i % 50;
+        let seed = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let tokens = 50 + (seed >> 40) as i64 % 2_000;
+        let metered = Metered {
+            org_id: org,
+            workspace_id: &workspaces[key % 20],
+            api_key_id: &format!("key_bench{key:02}"),
+            model: MODELS[(i / 50) % 6],
+            day: today - ((seed >> 20) % 90) as i64 * DAY_MS,
+            requests: 1,
+            input_tokens: tokens,
+            output_tokens: tokens / 2,
+            training_tokens: 0,
+        };
+        usage::add(&mut *tx, &metered)
+            .await
+            .map_err(|e| e.to_string())?;
+        if i % 50_000 == 49_999 {
+            tx.commit().await.map_err(|e| e.to_string())?;
+            tx = db.pool.begin().await.map_err(|e| e.to_string())?;
         }
     }
     tx.commit().await.map_err(|e| e.to_string())

@@ -139,4 +139,16 @@ test('an Admin picks a plan and seats, the period closes, and the invoice prints
   await page.emulateMedia({ media: 'print' });
   await expect(page.getByRole('button', { name: 'Print' })).toBeHidden();
   await screenshot(page, 'billing-invoice-print');
+
+  // On a phone (looked at; issue 17 makes every page fit).
+  await page.emulateMedia({ media: 'screen' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const [name, url] of [
+    ['billing-invoice-phone', page.url()],
+    ['billing-subscription-phone', `${orgUrl}/settings/billing/subscription`],
+    ['billing-invoices-phone', `${orgUrl}/settings/billing/invoices`],
+  ]) {
+    await page.goto(url);
+    await screenshot(page, name);
+  }
 });

@@ -11,9 +11,11 @@ use studio_console::api::billing::{
     ChangeSubscription, GetInvoices, GetSubscription, GetSubscriptionQuote, SaveBillingDetails,
 };
 use studio_console::api::members::SendInvitations;
+use studio_console::api::usage::GetOrgUsage;
+use studio_console::api::workspaces::RenameWorkspace;
 use studio_console::domain::Error;
 use studio_console::domain::billing::{
-    InvoiceStatus, InvoicesPage, Money, Quote, SubscriptionPage,
+    InvoiceStatus, InvoicesPage, Money, Quote, SubscriptionPage, UsageReport,
 };
 use studio_console::domain::calendar::{DAY_MS, parse_iso_date};
 use studio_console::server::email::Mailer;
@@ -25,6 +27,7 @@ backend_tests!(
     one_invoice_per_period_even_when_two_processes_close_it,
     payments_are_recorded_once_and_for_the_whole_total,
     billing_details_are_checked_and_go_on_the_invoice,
+    a_kept_usage_report_is_never_stale,
 );
 
 const USAGE_TOKEN: &str = "usage-token-0123456789";
@@ -432,4 +435,34 @@ async fn billing_details_are_checked_and_go_on_the_invoice(app: TestApp) {
         "names are text, not markup"
     );
     assert!(body.contains("GB123456789"));
+}
+
+async fn a_kept_usage_report_is_never_stale(app: TestApp) {
+    // The clock stands still: only the usage and the names change between views.
+    let app = billing_app(&app, "2026-11-10", 0).await;
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let org_usage = |org_id: &str| GetOrgUsage {
+        org_id: org_id.to_owned(),
+        period: None,
+    };
+    let org = ada.org_id.clone();
+    report_usage(&app, &ada.workspace_id, "e1", 1_000_000, app.db.now()).await;
+    let first: UsageReport = ada.client.run(org_usage(&org)).await.json();
+    assert_eq!(first.total.cost, Money(600));
+    let again: UsageReport = ada.client.run(org_usage(&org)).await.json();
+    assert_eq!(again, first);
+    report_usage(&app, &ada.workspace_id, "e2", 1_000_000, app.db.now()).await;
+    let more: UsageReport = ada.client.run(org_usage(&org)).await.json();
+    assert_eq!(more.total.cost, Money(1_200), "new usage shows at once");
+    let res = ada
+        .client
+        .run(RenameWorkspace {
+            org_id: org.clone(),
+            workspace_id: ada.workspace_id.clone(),
+            name: "Research".into(),
+        })
+        .await;
+    assert!(res.status < 400, "{}", res.body);
+    let renamed: UsageReport = ada.client.run(org_usage(&org)).await.json();
+    assert_eq!(renamed.by_workspace[0].label, "Research");
 }

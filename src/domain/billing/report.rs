@@ -8,7 +8,7 @@ use super::cost::{self, Priced, Usage};
 use super::{Catalogue, Money, Unit};
 use crate::domain::calendar::{DAY_MS, Period};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// A day's sums for one workspace, key and model, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,38 +88,71 @@ pub fn report(
     names: &impl Names,
     with_keys: bool,
 ) -> UsageReport {
-    // Lines of the invoice rule, kept per key too so the key breakdown is whole lines.
-    let priced = |key_of: &dyn Fn(&DayRow) -> String| -> BTreeMap<String, Sums> {
-        let mut groups: BTreeMap<String, Vec<&DayRow>> = BTreeMap::new();
-        for r in rows {
-            groups.entry(key_of(r)).or_default().push(r);
+    // Each row's price per unit, looked up once.
+    let prices: Vec<[Option<i64>; 3]> = rows.iter().map(|r| unit_prices(catalogue, r)).collect();
+    // The invoice's lines (workspace, model, unit, price), and per key for the key
+    // breakdown: every group below is a sum of whole lines, so groups add up to the total.
+    let mut lines: HashMap<(&str, &str, Unit, Option<i64>), i64> = HashMap::new();
+    let mut key_lines: HashMap<(&str, &str, &str, Unit, Option<i64>), i64> = HashMap::new();
+    let (mut by_workspace, mut by_model, mut by_key) =
+        (HashMap::new(), HashMap::new(), HashMap::new());
+    let mut total = Sums::default();
+    for (r, price) in rows.iter().zip(&prices) {
+        for (unit, price) in Unit::ALL.into_iter().zip(price) {
+            let quantity = r.quantity(unit);
+            if quantity == 0 {
+                continue;
+            }
+            *lines
+                .entry((&r.workspace_id, &r.model, unit, *price))
+                .or_default() += quantity;
+            if with_keys {
+                *key_lines
+                    .entry((&r.api_key_id, &r.workspace_id, &r.model, unit, *price))
+                    .or_default() += quantity;
+            }
         }
-        groups
-            .into_iter()
-            .map(|(k, rows)| (k, sums_of(catalogue, &rows)))
-            .collect()
-    };
-    let by_workspace = priced(&|r| r.workspace_id.clone());
-    let by_model = priced(&|r| r.model.clone());
-    let by_key = with_keys.then(|| priced(&|r| r.api_key_id.clone()));
-    let all: Vec<&DayRow> = rows.iter().collect();
-    let total = sums_of(catalogue, &all);
-    let named = |groups: BTreeMap<String, Sums>, label: &dyn Fn(&str) -> String| {
+        add_counts(by_workspace.entry(r.workspace_id.as_str()).or_default(), r);
+        add_counts(by_model.entry(r.model.as_str()).or_default(), r);
+        if with_keys {
+            add_counts(by_key.entry(r.api_key_id.as_str()).or_default(), r);
+        }
+        add_counts(&mut total, r);
+    }
+    for ((workspace, model, _, price), quantity) in lines {
+        let c = cost::cost(quantity, price.unwrap_or(0));
+        add_cost(by_workspace.entry(workspace).or_default(), c);
+        add_cost(by_model.entry(model).or_default(), c);
+        add_cost(&mut total, c);
+    }
+    for ((key, _, _, _, price), quantity) in key_lines {
+        add_cost(
+            by_key.entry(key).or_default(),
+            cost::cost(quantity, price.unwrap_or(0)),
+        );
+    }
+    let named = |groups: HashMap<&str, Sums>, label: &dyn Fn(&str) -> String| {
         let mut v: Vec<Group> = groups
             .into_iter()
             .map(|(id, sums)| Group {
-                label: label(&id),
-                id,
+                label: label(id),
+                id: id.to_owned(),
                 sums,
             })
             .collect();
-        v.sort_by(|a, b| b.sums.cost.cmp(&a.sums.cost).then(a.label.cmp(&b.label)));
+        v.sort_by(|a, b| {
+            b.sums
+                .cost
+                .cmp(&a.sums.cost)
+                .then(a.label.cmp(&b.label))
+                .then(a.id.cmp(&b.id))
+        });
         v
     };
     let by_workspace = named(by_workspace, &|id| names.workspace(id));
     let by_model = named(by_model, &|id| id.to_owned());
-    let by_key = by_key.map(|g| named(g, &|id| names.key(id)));
-    let by_day = days(catalogue, period, until, rows, &by_workspace);
+    let by_key = with_keys.then(|| named(by_key, &|id| names.key(id)));
+    let by_day = days(period, until, rows, &prices, &by_workspace);
     UsageReport {
         period,
         current: Period::containing(until),
@@ -132,15 +165,25 @@ pub fn report(
     }
 }
 
-/// A group's sums; its cost by the invoice rule (whole lines, rounded per line).
-fn sums_of(catalogue: &Catalogue, rows: &[&DayRow]) -> Sums {
-    Sums {
-        requests: rows.iter().map(|r| r.requests).sum(),
-        input_tokens: rows.iter().map(|r| r.input_tokens).sum(),
-        output_tokens: rows.iter().map(|r| r.output_tokens).sum(),
-        training_tokens: rows.iter().map(|r| r.training_tokens).sum(),
-        cost: price_rows(catalogue, rows.iter().copied()).total,
-    }
+fn add_counts(sums: &mut Sums, r: &DayRow) {
+    sums.requests += r.requests;
+    sums.input_tokens += r.input_tokens;
+    sums.output_tokens += r.output_tokens;
+    sums.training_tokens += r.training_tokens;
+}
+
+fn add_cost(sums: &mut Sums, cost: Money) {
+    sums.cost = sums.cost + cost;
+}
+
+/// The row's price per million of each unit (in `Unit::ALL` order) on its day.
+fn unit_prices(catalogue: &Catalogue, r: &DayRow) -> [Option<i64>; 3] {
+    let model = Catalogue::priced_model(&r.model);
+    Unit::ALL.map(|unit| {
+        catalogue
+            .price_at(model, unit, r.day)
+            .map(|p| p.per_million)
+    })
 }
 
 /// Prices day sums into invoice lines (units with no use make no line).
@@ -160,53 +203,49 @@ pub fn price_rows<'a>(catalogue: &Catalogue, rows: impl IntoIterator<Item = &'a 
     cost::price_usage(catalogue, usage)
 }
 
-/// The exact cost of a row, in millionths of a minor unit.
-fn exact(catalogue: &Catalogue, r: &DayRow) -> i128 {
-    let model = Catalogue::priced_model(&r.model);
+/// The exact cost of a row at `prices`, in millionths of a minor unit.
+fn exact(r: &DayRow, prices: &[Option<i64>; 3]) -> i128 {
     Unit::ALL
         .into_iter()
-        .map(|unit| {
-            let price = catalogue
-                .price_at(model, unit, r.day)
-                .map_or(0, |p| p.per_million);
-            r.quantity(unit) as i128 * price as i128
-        })
+        .zip(prices)
+        .map(|(unit, price)| r.quantity(unit) as i128 * price.unwrap_or(0) as i128)
         .sum()
 }
 
 /// A row's exact cost, rounded half up to the minor unit.
 pub fn row_cost(catalogue: &Catalogue, row: &DayRow) -> Money {
-    cost::round_micro(exact(catalogue, row))
+    cost::round_micro(exact(row, &unit_prices(catalogue, row)))
 }
 
 fn days(
-    catalogue: &Catalogue,
     period: Period,
     until: i64,
     rows: &[DayRow],
+    prices: &[[Option<i64>; 3]],
     workspaces: &[Group],
 ) -> Vec<Day> {
+    let column: HashMap<&str, usize> = workspaces
+        .iter()
+        .enumerate()
+        .map(|(i, g)| (g.id.as_str(), i))
+        .collect();
     let last = until.clamp(period.start, period.end - 1);
     let count = ((last - period.start) / DAY_MS + 1) as usize;
     let mut micro = vec![vec![0i128; workspaces.len()]; count];
     let mut sums = vec![Sums::default(); count];
-    for r in rows {
+    for (r, price) in rows.iter().zip(prices) {
         let Some(i) = usize::try_from((r.day - period.start) / DAY_MS)
             .ok()
             .filter(|i| *i < count)
         else {
             continue;
         };
-        let w = workspaces
-            .iter()
-            .position(|g| g.id == r.workspace_id)
+        let w = column
+            .get(r.workspace_id.as_str())
+            .copied()
             .unwrap_or_default();
-        micro[i][w] += exact(catalogue, r);
-        let s = &mut sums[i];
-        s.requests += r.requests;
-        s.input_tokens += r.input_tokens;
-        s.output_tokens += r.output_tokens;
-        s.training_tokens += r.training_tokens;
+        micro[i][w] += exact(r, price);
+        add_counts(&mut sums[i], r);
     }
     (0..count)
         .map(|i| Day {

@@ -30,6 +30,7 @@ pub async fn run() -> Result<(), String> {
     db.migrate()
         .await
         .map_err(|e| format!("cannot migrate the database: {e}"))?;
+    warn_of_unsold_plans(&db, &config).await;
     let state = AppState::new(db, config)?;
     session::spawn_expired_cleanup(state.db.clone());
     spawn_period_closer(state.clone());
@@ -46,6 +47,21 @@ pub async fn run() -> Result<(), String> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))
+}
+
+/// Plans organizations are on that the catalogue no longer has: their seats cost nothing
+/// until they move to a plan it sells.
+async fn warn_of_unsold_plans(db: &db::Db, config: &Config) {
+    match crate::server::repo::subscriptions::plans_in_use(&db.pool).await {
+        Ok(plans) => {
+            for plan in plans.iter().filter(|p| config.catalogue.plan(p).is_none()) {
+                tracing::warn!(
+                    "organizations are on plan {plan:?}, which the catalogue does not have: their seats are not charged"
+                );
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not list the plans in use"),
+    }
 }
 
 /// Issues the invoices of an ended period, checking every minute. Several console

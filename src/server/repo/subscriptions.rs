@@ -19,6 +19,13 @@ pub async fn find<'e>(
         .await
 }
 
+/// The plans organizations are on.
+pub async fn plans_in_use<'e>(db: impl AnyExecutor<'e>) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT DISTINCT plan_id FROM subscriptions")
+        .fetch_all(db)
+        .await
+}
+
 pub async fn upsert<'e>(
     db: impl AnyExecutor<'e>,
     org_id: &str,

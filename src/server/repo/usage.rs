@@ -80,8 +80,9 @@ pub struct DailyRow {
 const COLUMNS: &str = "workspace_id, api_key_id, model, day, requests, input_tokens, \
                        output_tokens, training_tokens";
 
-/// An organization's days in `[from, to)`, keys summed together (served by
-/// `usage_daily_by_org`; PostgreSQL sums BIGINTs to NUMERIC, hence the casts).
+/// An organization's days in `[from, to)`, keys summed together (served by the covering
+/// index `usage_daily_by_org`, grouped in its order; PostgreSQL sums BIGINTs to NUMERIC,
+/// hence the casts).
 pub async fn for_org<'e>(
     db: impl AnyExecutor<'e>,
     org_id: &str,
@@ -92,12 +93,49 @@ pub async fn for_org<'e>(
         "SELECT workspace_id, '' AS api_key_id, model, day, CAST(SUM(requests) AS BIGINT) AS requests, \
          CAST(SUM(input_tokens) AS BIGINT) AS input_tokens, CAST(SUM(output_tokens) AS BIGINT) AS output_tokens, \
          CAST(SUM(training_tokens) AS BIGINT) AS training_tokens FROM usage_daily \
-         WHERE org_id = $1 AND day >= $2 AND day < $3 GROUP BY workspace_id, model, day",
+         WHERE org_id = $1 AND day >= $2 AND day < $3 GROUP BY day, workspace_id, model",
     )
     .bind(org_id)
     .bind(from)
     .bind(to)
     .fetch_all(db)
+    .await
+}
+
+/// The requests an organization made in `[from, to)`: every metered event raises it, so it
+/// tells whether a report built earlier is still right (one row, from the covering index).
+pub async fn org_requests<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(requests), 0) AS BIGINT) FROM usage_daily \
+         WHERE org_id = $1 AND day >= $2 AND day < $3",
+    )
+    .bind(org_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(db)
+    .await
+}
+
+/// The requests a workspace made in `[from, to)` (see `org_requests`).
+pub async fn workspace_requests<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(requests), 0) AS BIGINT) FROM usage_daily \
+         WHERE workspace_id = $1 AND day >= $2 AND day < $3",
+    )
+    .bind(workspace_id)
+    .bind(from)
+    .bind(to)
+    .fetch_one(db)
     .await
 }
 

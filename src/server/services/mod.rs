@@ -12,6 +12,7 @@ pub mod invoicing;
 pub mod members;
 pub mod metering;
 pub mod orgs;
+pub mod report_cache;
 pub mod shell;
 pub mod subscriptions;
 pub mod usage;

@@ -4,13 +4,14 @@
 
 use crate::domain::Error;
 use crate::domain::billing::{Catalogue, DayRow, Names, UsageReport, report, row_cost};
-use crate::domain::calendar::{Period, iso_date};
+use crate::domain::calendar::{Period, day_start, iso_date};
 use crate::domain::permissions::Action;
 use crate::server::authz::{OrgActor, WorkspaceActor};
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::repo::usage::{self, DailyRow};
 use crate::server::repo::{api_keys, workspaces};
+use crate::server::services::report_cache;
 use std::collections::HashMap;
 
 /// Ids to names, with a fallback for what was deleted since.
@@ -78,10 +79,8 @@ pub async fn workspace_report(
 ) -> Result<UsageReport, Error> {
     ws.require(Action::UseWorkspace)?;
     let with_keys = ws.require(Action::ViewKeyUsage).is_ok();
-    let rows = usage::for_workspace(&db.pool, &ws.workspace.id, period.start, period.end)
-        .await
-        .or_internal("reading a workspace's usage")?;
-    let keys = if with_keys {
+    let now = db.now();
+    let keys: HashMap<String, String> = if with_keys {
         api_keys::list(&db.pool, &ws.workspace.id)
             .await
             .or_internal("listing API keys")?
@@ -91,18 +90,31 @@ pub async fn workspace_report(
     } else {
         HashMap::new()
     };
+    let requests = usage::workspace_requests(&db.pool, &ws.workspace.id, period.start, period.end)
+        .await
+        .or_internal("counting a workspace's usage")?;
+    let mut key_names: Vec<_> = keys.iter().collect();
+    key_names.sort();
+    let basis = report_cache::Basis {
+        scope: format!("{}:{with_keys}", ws.workspace.id),
+        period_start: period.start,
+        today: day_start(now),
+        requests,
+        inputs: report_cache::digest(&(&ws.workspace.name, key_names, format!("{catalogue:?}"))),
+    };
+    if let Some(kept) = report_cache::get(&basis) {
+        return Ok((*kept).clone());
+    }
+    let rows = usage::for_workspace(&db.pool, &ws.workspace.id, period.start, period.end)
+        .await
+        .or_internal("reading a workspace's usage")?;
     let labels = Labels {
         workspaces: HashMap::from([(ws.workspace.id.clone(), ws.workspace.name.clone())]),
         keys,
     };
-    Ok(report(
-        catalogue,
-        period,
-        db.now(),
-        &day_rows(rows),
-        &labels,
-        with_keys,
-    ))
+    let built = report(catalogue, period, now, &day_rows(rows), &labels, with_keys);
+    report_cache::put(basis, std::sync::Arc::new(built.clone()));
+    Ok(built)
 }
 
 pub async fn org_report(
@@ -112,22 +124,33 @@ pub async fn org_report(
     period: Period,
 ) -> Result<UsageReport, Error> {
     actor.require(Action::ViewBilling)?;
+    let now = db.now();
+    let workspaces = workspace_names(db, &actor.org_id).await?;
+    let requests = usage::org_requests(&db.pool, &actor.org_id, period.start, period.end)
+        .await
+        .or_internal("counting an organization's usage")?;
+    let mut names: Vec<_> = workspaces.iter().collect();
+    names.sort();
+    let basis = report_cache::Basis {
+        scope: actor.org_id.clone(),
+        period_start: period.start,
+        today: day_start(now),
+        requests,
+        inputs: report_cache::digest(&(names, format!("{catalogue:?}"))),
+    };
+    if let Some(kept) = report_cache::get(&basis) {
+        return Ok((*kept).clone());
+    }
     let rows = usage::for_org(&db.pool, &actor.org_id, period.start, period.end)
         .await
         .or_internal("reading an organization's usage")?;
-    let workspaces = workspace_names(db, &actor.org_id).await?;
     let labels = Labels {
         workspaces,
         keys: HashMap::new(),
     };
-    Ok(report(
-        catalogue,
-        period,
-        db.now(),
-        &day_rows(rows),
-        &labels,
-        false,
-    ))
+    let built = report(catalogue, period, now, &day_rows(rows), &labels, false);
+    report_cache::put(basis, std::sync::Arc::new(built.clone()));
+    Ok(built)
 }
 
 /// The organization's usage in `period` as CSV: one row per day, workspace and model, each

@@ -12,9 +12,14 @@ const HEIGHT: f64 = 200.0;
 /// Room for the amounts on the left and the dates below.
 const LEFT: f64 = 56.0;
 const BOTTOM: f64 = 20.0;
-/// Series colours (CSS custom properties, so dark mode can change them); the ninth
-/// workspace and later share the last.
+/// Series colours (CSS custom properties, so dark mode can change them); the eighth
+/// workspace and later are drawn together in the last, as "other workspaces".
 pub const SERIES: usize = 8;
+
+/// A coordinate to a tenth of a unit: finer is invisible and only makes the page heavier.
+fn tenth(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}
 
 /// A round step for the gridlines: 1, 2 or 5 times a power of ten, in minor units.
 fn grid_step(max: i64) -> i64 {
@@ -54,8 +59,8 @@ pub fn CostChart(report: UsageReport) -> impl IntoView {
             let amount = i * step;
             let at = y(amount);
             view! {
-                <line class="chart-grid" x1=LEFT x2=WIDTH y1=at y2=at/>
-                <text class="chart-label" x=LEFT - 6.0 y=at + 4.0 text-anchor="end">{Money(amount).format(&currency)}</text>
+                <line class="chart-grid" x1=LEFT x2=WIDTH y1=tenth(at) y2=tenth(at)/>
+                <text class="chart-label" x=LEFT - 6.0 y=tenth(at + 4.0) text-anchor="end">{Money(amount).format(&currency)}</text>
             }
         })
         .collect_view();
@@ -64,31 +69,39 @@ pub fn CostChart(report: UsageReport) -> impl IntoView {
         .iter()
         .enumerate()
         .map(|(i, day)| {
-            let x = LEFT + i as f64 * slot + (slot - bar_w) / 2.0;
+            let x = tenth(LEFT + i as f64 * slot + (slot - bar_w) / 2.0);
             let mut base = 0i64;
-            let parts = day
-                .by_workspace
-                .iter()
+            let mut stack: Vec<i64> = day.by_workspace.iter().take(SERIES - 1).map(|m| m.0).collect();
+            stack.push(day.by_workspace.iter().skip(SERIES - 1).map(|m| m.0).sum());
+            let parts = stack
+                .into_iter()
                 .enumerate()
-                .filter(|(_, cost)| cost.0 > 0)
+                .filter(|(_, cost)| *cost > 0)
                 .map(|(w, cost)| {
-                    let (y0, y1) = (y(base), y(base + cost.0));
-                    base += cost.0;
-                    view! { <rect class=series_class(w) x=x y=y1 width=bar_w height=(y0 - y1).max(0.5)/> }
+                    let (y0, y1) = (y(base), y(base + cost));
+                    base += cost;
+                    view! { <rect class=series_class(w) x=x y=tenth(y1) width=tenth(bar_w) height=tenth((y0 - y1).max(0.5))/> }
                 })
                 .collect_view();
             let label = (i % 7 == 0).then(|| {
-                view! { <text class="chart-label" x=x + bar_w / 2.0 y=HEIGHT - 4.0 text-anchor="middle">{format_date(day.day).split(',').next().unwrap_or_default().to_owned()}</text> }
+                view! { <text class="chart-label" x=tenth(x + bar_w / 2.0) y=HEIGHT - 4.0 text-anchor="middle">{format_date(day.day).split(',').next().unwrap_or_default().to_owned()}</text> }
             });
             view! { <g>{parts}{label}</g> }
         })
         .collect_view();
+    let others = report.by_workspace.len().saturating_sub(SERIES - 1);
     let legend = report
         .by_workspace
         .iter()
+        .take(SERIES - 1)
+        .map(|w| w.label.clone())
+        .chain((others > 0).then(|| match others {
+            1 => report.by_workspace[SERIES - 1].label.clone(),
+            n => format!("{n} other workspaces"),
+        }))
         .enumerate()
-        .map(|(i, w)| {
-            view! { <li><span class=format!("chart-key {}", series_class(i))></span>{w.label.clone()}</li> }
+        .map(|(i, label)| {
+            view! { <li><span class=format!("chart-key {}", series_class(i))></span>{label}</li> }
         })
         .collect_view();
     const COLUMNS: &[Column] = &[Column::text("Day"), Column::number("Cost")];

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Billing benchmark: meters 1,000,000 usage events over 20 workspaces, 50 keys, 6 models and
+# 90 days into a fresh SQLite database (or DATABASE_URL), starts the release server, loads
+# Admin Settings -> Billing and Workspace -> Usage (signed in) with wrk (16 connections),
+# then compares chat completions through the console with calling demo-inference directly
+# and checks that every successful completion was metered once. Run from the project root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EVENTS="${EVENTS:-1000000}"
+PORT="${PORT:-3302}"
+INFERENCE_PORT="${INFERENCE_PORT:-3303}"
+DURATION="${DURATION:-10s}"
+EMAIL=admin@bench.local
+PASSWORD="benchmark password"
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
+make build >/dev/null
+RUSTFLAGS="--cfg erase_components" cargo build --release --features ssr --bin bench-seed -q
+
+rm -rf target/bench-billing && mkdir -p target/bench-billing
+export DATABASE_URL="${DATABASE_URL:-sqlite://target/bench-billing/console.db}"
+start=$(date +%s.%N)
+read -r ORG WS < <(target/release/bench-seed --members 0 --usage-events "$EVENTS" --email "$EMAIL" --password "$PASSWORD")
+echo "metered $EVENTS usage events into $ORG in $(echo "$(date +%s.%N) - $start" | bc) s ($DATABASE_URL)"
+
+target/release/studio-console demo-inference --listen "127.0.0.1:$INFERENCE_PORT" >/dev/null &
+INFERENCE=$!
+INFERENCE_URL="http://127.0.0.1:$INFERENCE_PORT/v1" \
+  LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn target/release/studio-console &
+SERVER=$!
+trap 'kill $SERVER $INFERENCE 2>/dev/null' EXIT
+for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+
+JAR=target/bench-billing/cookies
+curl -fs -c "$JAR" -o /dev/null -X POST "http://127.0.0.1:$PORT/api/sign_in" \
+  --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD"
+COOKIE=$(awk '$6 == "console_session" { print $6 "=" $7 }' "$JAR")
+KEY=$(curl -fs -b "$JAR" -X POST "http://127.0.0.1:$PORT/api/create_api_key" \
+  --data-urlencode "org_id=$ORG" --data-urlencode "workspace_id=$WS" \
+  --data-urlencode "name=bench" --data-urlencode "expiry=never" | sed -E 's/.*"secret":"([^"]+)".*/\1/')
+
+run() {
+  echo
+  echo "== $1"
+  shift
+  wrk -t2 -c16 -d"$DURATION" --latency "$@" | tee target/bench-billing/last.txt \
+    | grep -E "requests in|Requests/sec|Latency|50%|99%|Non-2xx"
+}
+run "Admin Settings -> Billing (HTML, this month)" -H "Cookie: $COOKIE" -H "Accept: text/html" \
+  "http://127.0.0.1:$PORT/o/$ORG/settings/billing"
+run "Workspace -> Usage (HTML, this month, by key)" -H "Cookie: $COOKIE" -H "Accept: text/html" \
+  "http://127.0.0.1:$PORT/o/$ORG/w/$WS/usage"
+echo "page sizes: billing $(curl -fs -b "$JAR" "http://127.0.0.1:$PORT/o/$ORG/settings/billing" | wc -c) B," \
+  "usage $(curl -fs -b "$JAR" "http://127.0.0.1:$PORT/o/$ORG/w/$WS/usage" | wc -c) B"
+
+BODY='{"model":"open-mistral-7b","messages":[{"role":"user","content":"How many seats does the team plan include?"}]}'
+echo "$BODY" > target/bench-billing/chat.json
+cat > target/bench-billing/chat.lua <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '$BODY'
+LUA
+before=$(target/release/bench-seed --sum-requests "$WS")
+run "chat completions through the console" -s target/bench-billing/chat.lua \
+  -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT/v1/chat/completions"
+through=$(grep -oE "^ +[0-9]+ requests in" target/bench-billing/last.txt | grep -oE "[0-9]+")
+failed=$(grep -oE "Non-2xx or 3xx responses: [0-9]+" target/bench-billing/last.txt | grep -oE "[0-9]+$" || echo 0)
+sleep 1
+after=$(target/release/bench-seed --sum-requests "$WS")
+run "chat completions straight to demo-inference" -s target/bench-billing/chat.lua \
+  "http://127.0.0.1:$INFERENCE_PORT/v1/chat/completions"
+echo
+echo "wrk: metered $((after - before)) completions for $((through - failed)) answered (wrk leaves up to 16 cut off unanswered at its end)"
+
+# Exactly: 1,000 completions, 16 at a time, each answered.
+before=$(target/release/bench-seed --sum-requests "$WS")
+ok=$(seq 1 1000 | xargs -P 16 -I{} curl -s -o /dev/null -w "%{http_code}\n" -X POST \
+  -H "Authorization: Bearer $KEY" -H "Content-Type: application/json" \
+  --data @target/bench-billing/chat.json \
+  "http://127.0.0.1:$PORT/v1/chat/completions" | grep -c '^200$')
+after=$(target/release/bench-seed --sum-requests "$WS")
+echo "1,000 completions: $ok answered 200, $((after - before)) metered"
+[ "$ok" -eq 1000 ] && [ $((after - before)) -eq 1000 ] || { echo "metering mismatch" >&2; exit 1; }

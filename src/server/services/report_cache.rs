@@ -1,0 +1,58 @@
+//! Usage reports (an organization's, a workspace's), kept between views. Building one
+//! reads a day sum per workspace, model (and key) — thousands of rows in a busy month;
+//! checking that a kept one is still right reads one: the sum of the month's requests,
+//! which every metered event raises. A kept report is reused while that sum, the day, the
+//! names it shows and the prices are what they were, so it is never stale, whichever
+//! console process metered.
+
+use crate::domain::billing::UsageReport;
+use std::collections::HashMap;
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// Reports kept at most (one per scope and month); beyond, the cache starts over.
+const CAPACITY: usize = 1_000;
+
+/// What a kept report was built from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Basis {
+    /// The organization, or the workspace and whether keys are shown.
+    pub scope: String,
+    pub period_start: i64,
+    pub today: i64,
+    pub requests: i64,
+    /// A digest of the workspace names and the prices.
+    pub inputs: u64,
+}
+
+/// The digest of what else a report depends on.
+pub fn digest(parts: &impl Hash) -> u64 {
+    let mut h = DefaultHasher::new();
+    parts.hash(&mut h);
+    h.finish()
+}
+
+/// Kept reports by (scope, month), with what each was built from.
+type Kept = HashMap<(String, i64), (Basis, Arc<UsageReport>)>;
+
+fn kept() -> &'static Mutex<Kept> {
+    static KEPT: OnceLock<Mutex<Kept>> = OnceLock::new();
+    KEPT.get_or_init(Default::default)
+}
+
+pub fn get(basis: &Basis) -> Option<Arc<UsageReport>> {
+    let kept = kept().lock().ok()?;
+    kept.get(&(basis.scope.clone(), basis.period_start))
+        .filter(|(b, _)| b == basis)
+        .map(|(_, r)| r.clone())
+}
+
+pub fn put(basis: Basis, report: Arc<UsageReport>) {
+    if let Ok(mut kept) = kept().lock() {
+        if kept.len() >= CAPACITY {
+            kept.clear();
+        }
+        kept.insert((basis.scope.clone(), basis.period_start), (basis, report));
+    }
+}
