@@ -14,6 +14,7 @@ use studio_console::domain::calendar::{DAY_MS, parse_iso_date};
 
 backend_tests!(
     completions_are_forwarded_and_metered_once,
+    concurrent_completions_are_each_metered_once,
     streams_are_metered_and_keep_the_clients_shape,
     no_upstream_means_a_json_error_and_no_usage,
     models_are_shared_within_the_workspace_only,
@@ -120,6 +121,20 @@ async fn completions_are_forwarded_and_metered_once(app: TestApp) {
     assert_eq!(report.by_model[0].id, "open-mistral-7b");
     let by_key = report.by_key.expect("the Admin sees keys");
     assert!(by_key[0].label.starts_with("k ("), "{:?}", by_key[0].label);
+}
+
+async fn concurrent_completions_are_each_metered_once(app: TestApp) {
+    let app = with_inference(&app).await;
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let ws = ada.workspace_id.clone();
+    let secret = key(&app, &mut ada, &ws).await;
+    // Committed in groups (`usage_writer`), each answered only once stored.
+    let calls =
+        (0..40).map(|_| v1_json(&app, "POST", "/v1/chat/completions", &secret, chat("again")));
+    for res in futures_util::future::join_all(calls).await {
+        assert_eq!(res.status, 200, "{}", res.body);
+    }
+    assert_eq!(daily_sums(&app).await, (40, 80, 80));
 }
 
 async fn streams_are_metered_and_keep_the_clients_shape(app: TestApp) {

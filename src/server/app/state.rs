@@ -1,6 +1,7 @@
 //! Shared state handed to every request.
 
 use crate::server::adapters::inference::Inference;
+use crate::server::services::usage_writer::UsageWriter;
 use crate::server::{Config, db::Db, email::Mailer};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -13,6 +14,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub mailer: Mailer,
     pub inference: Inference,
+    /// Completions' usage, committed in groups.
+    pub usage: UsageWriter,
 }
 
 impl AppState {
@@ -38,6 +41,7 @@ impl AppState {
             config.inference_api_key.clone(),
         );
         Ok(AppState {
+            usage: UsageWriter::start(db.clone()),
             db,
             inference,
             config: Arc::new(config),

@@ -6,8 +6,8 @@ use super::sse_usage::UsageTap;
 use super::{ApiError, ApiKeyContext, not_found_as};
 use crate::server::adapters::inference::Unavailable;
 use crate::server::authz::WorkspaceActor;
-use crate::server::db::Db;
 use crate::server::services::metering::{self, CompletionUsage};
+use crate::server::services::usage_writer::UsageWriter;
 use crate::server::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Extension, State};
@@ -82,13 +82,13 @@ pub async fn complete(
     if stream {
         Ok(relay_stream(
             answer,
-            state.db.clone(),
+            state.usage.clone(),
             key.0,
             model,
             client_wants_usage,
         ))
     } else {
-        relay_whole(answer, &state.db, &key.0, &model).await
+        relay_whole(answer, &state.usage, &key.0, &model).await
     }
 }
 
@@ -117,7 +117,7 @@ async fn relay_failure(answer: reqwest::Response) -> Response {
 
 async fn relay_whole(
     answer: reqwest::Response,
-    db: &Db,
+    usage: &UsageWriter,
     ws: &WorkspaceActor,
     model: &str,
 ) -> Result<Response, ApiError> {
@@ -149,19 +149,19 @@ async fn relay_whole(
             "The inference server's answer was not JSON.".into(),
         )
     })?;
-    let usage = &parsed["usage"];
+    let reported = &parsed["usage"];
     let used = CompletionUsage {
-        prompt_tokens: usage["prompt_tokens"].as_i64().unwrap_or(0),
-        completion_tokens: usage["completion_tokens"].as_i64().unwrap_or(0),
+        prompt_tokens: reported["prompt_tokens"].as_i64().unwrap_or(0),
+        completion_tokens: reported["completion_tokens"].as_i64().unwrap_or(0),
     };
-    metering::meter_completion(db, ws, model, &used).await?;
+    metering::meter_completion(usage, ws, model, &used).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// Meters a stream once: when it ends, or, if the client goes away first, with the usage
 /// read by then.
 struct StreamMeter {
-    db: Db,
+    usage: UsageWriter,
     ws: WorkspaceActor,
     model: String,
     tap: UsageTap,
@@ -172,7 +172,8 @@ impl StreamMeter {
     async fn meter(&mut self) {
         if let Some(used) = self.tap.usage.take() {
             self.metered = true;
-            if let Err(e) = metering::meter_completion(&self.db, &self.ws, &self.model, &used).await
+            if let Err(e) =
+                metering::meter_completion(&self.usage, &self.ws, &self.model, &used).await
             {
                 tracing::error!(error = %e, "could not meter a streamed completion");
             }
@@ -186,9 +187,9 @@ impl Drop for StreamMeter {
             return;
         }
         if let Some(used) = self.tap.usage.take() {
-            let (db, ws, model) = (self.db.clone(), self.ws.clone(), self.model.clone());
+            let (usage, ws, model) = (self.usage.clone(), self.ws.clone(), self.model.clone());
             tokio::spawn(async move {
-                let _ = metering::meter_completion(&db, &ws, &model, &used).await;
+                let _ = metering::meter_completion(&usage, &ws, &model, &used).await;
             });
         }
     }
@@ -196,13 +197,13 @@ impl Drop for StreamMeter {
 
 fn relay_stream(
     answer: reqwest::Response,
-    db: Db,
+    usage: UsageWriter,
     ws: WorkspaceActor,
     model: String,
     client_wants_usage: bool,
 ) -> Response {
     let meter = StreamMeter {
-        db,
+        usage,
         ws,
         model,
         tap: UsageTap::new(client_wants_usage),

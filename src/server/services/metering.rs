@@ -13,6 +13,7 @@ use crate::server::repo::fine_tuning::{self as jobs, JobRow};
 use crate::server::repo::usage::{self, Metered};
 use crate::server::repo::workspaces;
 use crate::server::services::invoicing::LATE_USAGE_MS;
+use crate::server::services::usage_writer::{DaySum, UsageWriter};
 
 /// Whether the workspace may use `model` for inference: a base model of the platform, or
 /// one of its own fine-tuned models. Another workspace's model is not found.
@@ -40,25 +41,26 @@ pub struct CompletionUsage {
 }
 
 pub async fn meter_completion(
-    db: &Db,
+    usage: &UsageWriter,
     ws: &WorkspaceActor,
     model: &str,
     used: &CompletionUsage,
 ) -> Result<(), Error> {
-    let metered = Metered {
-        org_id: &ws.org.org_id,
-        workspace_id: &ws.workspace.id,
-        api_key_id: ws.key_id.as_deref().unwrap_or(""),
-        model,
-        day: day_start(db.now()),
+    let sum = DaySum {
+        org_id: ws.org.org_id.clone(),
+        workspace_id: ws.workspace.id.clone(),
+        api_key_id: ws.key_id.clone().unwrap_or_default(),
+        model: model.to_owned(),
+        day: day_start(usage.now()),
         requests: 1,
         input_tokens: used.prompt_tokens.max(0),
         output_tokens: used.completion_tokens.max(0),
         training_tokens: 0,
     };
-    usage::add(&db.pool, &metered)
+    usage
+        .add(sum)
         .await
-        .or_internal("metering a completion")
+        .map_err(|e| crate::server::error::internal("metering a completion", e))
 }
 
 /// A succeeded job's trained tokens (as its trainer last reported them), counted in the

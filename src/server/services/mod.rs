@@ -16,6 +16,7 @@ pub mod report_cache;
 pub mod shell;
 pub mod subscriptions;
 pub mod usage;
+pub mod usage_writer;
 pub mod workspace_members;
 pub mod workspace_resources;
 pub mod workspaces;
