@@ -187,8 +187,14 @@ impl Mailer {
         .await
     }
 
-    /// Records an invoice email in the outbox and sends it in the background.
-    pub async fn send_invoice(&self, db: &Db, mail: InvoiceMail<'_>) -> Result<(), String> {
+    /// Records an invoice email in the outbox on `conn` (the transaction that issues the
+    /// invoice, so an issued invoice always has its email); `send` it after the commit.
+    pub async fn record_invoice(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        now: i64,
+        mail: InvoiceMail<'_>,
+    ) -> Result<Recorded, String> {
         let subject = format!(
             "Invoice {} for {}: {}",
             mail.number, mail.period, mail.total
@@ -199,43 +205,63 @@ impl Mailer {
         let text = InvoiceText { mail: &mail }
             .render()
             .map_err(|e| e.to_string())?;
-        self.deliver(
-            db,
-            Outgoing {
-                org_id: mail.org_id,
-                invitation_id: None,
-                to: mail.to,
-                subject,
-                text,
-                html,
-            },
-        )
-        .await
+        let outgoing = Outgoing {
+            org_id: mail.org_id,
+            invitation_id: None,
+            to: mail.to,
+            subject,
+            text,
+            html,
+        };
+        self.record(conn, now, outgoing).await
     }
 
     async fn deliver(&self, db: &Db, mail: Outgoing<'_>) -> Result<(), String> {
+        let mut conn = db.pool.acquire().await.map_err(|e| e.to_string())?;
+        let recorded = self.record(&mut conn, db.now(), mail).await?;
+        self.send(db, recorded);
+        Ok(())
+    }
+
+    /// Writes the outbox entry and builds the message (none without a relay).
+    async fn record(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        now: i64,
+        mail: Outgoing<'_>,
+    ) -> Result<Recorded, String> {
         let outbox_id = new_id("msg");
         outbox::insert(
-            &db.pool,
+            conn,
             &outbox_id,
             mail.org_id,
             mail.invitation_id,
             mail.to,
             &mail.subject,
-            db.now(),
+            now,
         )
         .await
         .map_err(|e| e.to_string())?;
-        let Some(smtp) = self.smtp.clone() else {
-            return Ok(());
+        let message = match self.smtp {
+            None => None,
+            Some(_) => Some(
+                Message::builder()
+                    .from(self.from.parse().map_err(|e| format!("{e}"))?)
+                    .to(mail.to.parse().map_err(|e| format!("{e}"))?)
+                    .subject(mail.subject)
+                    .multipart(MultiPart::alternative_plain_html(mail.text, mail.html))
+                    .map_err(|e| e.to_string())?,
+            ),
         };
-        let message = Message::builder()
-            .from(self.from.parse().map_err(|e| format!("{e}"))?)
-            .to(mail.to.parse().map_err(|e| format!("{e}"))?)
-            .subject(mail.subject)
-            .multipart(MultiPart::alternative_plain_html(mail.text, mail.html))
-            .map_err(|e| e.to_string())?;
-        let db = db.clone();
+        Ok(Recorded { outbox_id, message })
+    }
+
+    /// Sends a recorded email in the background and notes the outcome in the outbox.
+    pub fn send(&self, db: &Db, recorded: Recorded) {
+        let (Some(smtp), Some(message)) = (self.smtp.clone(), recorded.message) else {
+            return;
+        };
+        let (db, outbox_id) = (db.clone(), recorded.outbox_id);
         tokio::spawn(async move {
             let outcome = smtp.send(message).await;
             let error = outcome.as_ref().err().map(|e| e.to_string());
@@ -248,8 +274,13 @@ impl Mailer {
                 tracing::warn!(error = %e, "could not update the outbox");
             }
         });
-        Ok(())
     }
+}
+
+/// An email in the outbox, not sent yet.
+pub struct Recorded {
+    outbox_id: String,
+    message: Option<Message>,
 }
 
 /// A rendered email on its way.

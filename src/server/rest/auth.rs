@@ -2,8 +2,8 @@
 
 use super::ApiError;
 use crate::server::authz::{KeyRefused, WorkspaceActor};
-use crate::server::repo::api_keys::UsageEvent;
-use crate::server::services::api_keys::{record_request, secret_hash};
+use crate::server::services::api_keys::secret_hash;
+use crate::server::services::usage_writer::RequestLog;
 use crate::server::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::header;
@@ -64,18 +64,19 @@ pub async fn require_key(State(state): State<AppState>, mut req: Request, next: 
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<i64>().ok())
         .unwrap_or(0);
-    let event = UsageEvent {
-        key_id: &key_id,
-        workspace_id: &workspace_id,
-        org_id: &org_id,
-        method: &method,
-        endpoint: &endpoint,
+    let request = RequestLog {
+        key_id,
+        workspace_id,
+        org_id,
+        method,
+        endpoint,
         status: res.status().as_u16() as i64,
         bytes_in,
         bytes_out,
         duration_ms: started.elapsed().as_millis() as i64,
+        at: now,
     };
-    if let Err(e) = record_request(&state.db, &event, now).await {
+    if let Err(e) = state.usage.log_request(request).await {
         tracing::warn!(error = %e, "could not record API usage");
     }
     res

@@ -9,7 +9,7 @@ use crate::server::authz::OrgActor;
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::ids::new_id;
-use crate::server::repo::api_keys::{self, ApiKeyRow, UsageEvent};
+use crate::server::repo::api_keys::{self, ApiKeyRow};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -110,10 +110,4 @@ pub async fn revoke(
         .await
         .or_internal("revoking an API key")?;
     Ok(())
-}
-
-/// Records one `/v1` request for usage and moves its key's "last used".
-pub async fn record_request(db: &Db, event: &UsageEvent<'_>, now: i64) -> sqlx::Result<()> {
-    api_keys::record_usage(&db.pool, &new_id("use"), event, now).await?;
-    api_keys::touch(&db.pool, event.key_id, now).await
 }

@@ -145,7 +145,6 @@ pub async fn close_period(
         .or_internal("naming the organization")?
         .map(|o| o.name)
         .unwrap_or_default();
-    tx.commit().await.or_internal("committing an invoice")?;
     let link = format!(
         "{}{}",
         ports.config.public_url,
@@ -156,6 +155,7 @@ pub async fn close_period(
         Money(invoice.total).format(&invoice.currency),
         format_date(due_at(now)),
     );
+    let mut emails = Vec::new();
     for to in &recipients {
         let mail = InvoiceMail {
             org_id,
@@ -167,9 +167,16 @@ pub async fn close_period(
             due: &due,
             link: &link,
         };
-        if let Err(e) = ports.mailer.send_invoice(db, mail).await {
-            tracing::warn!(error = %e, invoice = %invoice.number, "could not email an invoice");
-        }
+        let recorded = ports
+            .mailer
+            .record_invoice(&mut tx, now, mail)
+            .await
+            .map_err(|e| crate::server::error::internal("recording an invoice email", e))?;
+        emails.push(recorded);
+    }
+    tx.commit().await.or_internal("committing an invoice")?;
+    for email in emails {
+        ports.mailer.send(db, email);
     }
     Ok(Closed::Issued(invoice.number))
 }

@@ -1,11 +1,13 @@
-//! Group commit of completions' usage. Every successful completion adds to its day sum
-//! before its answer goes out; written one transaction each, those writes were what
-//! limited completions through the console (SQLite commits one at a time). Here they
-//! queue, and one writer commits all that arrived while it was busy in a single
-//! transaction, then tells each waiting request: an answer still leaves only once its
-//! usage is stored, whichever batch carried it.
+//! Group commit of what every `/v1` request writes: its line in the request log, its
+//! key's "last used", and, for a completion, its day sum. Written one transaction each,
+//! those writes were what limited requests through the console (SQLite commits one at a
+//! time). Here they queue, and one writer commits all that arrived while it was busy in
+//! a single transaction, then tells each waiting request: an answer still leaves only
+//! once what it wrote is stored, whichever batch carried it.
 
 use crate::server::db::Db;
+use crate::server::ids::new_id;
+use crate::server::repo::api_keys::{self, UsageEvent};
 use crate::server::repo::usage::{self, Metered};
 use std::collections::HashMap;
 use tokio::sync::{mpsc, oneshot};
@@ -27,8 +29,28 @@ pub struct DaySum {
     pub training_tokens: i64,
 }
 
+/// One `/v1` request for the request log, owned.
+#[derive(Debug, Clone, Default)]
+pub struct RequestLog {
+    pub key_id: String,
+    pub workspace_id: String,
+    pub org_id: String,
+    pub method: String,
+    pub endpoint: String,
+    pub status: i64,
+    pub bytes_in: i64,
+    pub bytes_out: i64,
+    pub duration_ms: i64,
+    pub at: i64,
+}
+
+enum Entry {
+    Sum(DaySum),
+    Request(RequestLog),
+}
+
 struct Job {
-    sum: DaySum,
+    entry: Entry,
     stored: oneshot::Sender<Result<(), String>>,
 }
 
@@ -54,9 +76,18 @@ impl UsageWriter {
 
     /// Adds `sum` and returns once it is committed.
     pub async fn add(&self, sum: DaySum) -> Result<(), String> {
+        self.write(Entry::Sum(sum)).await
+    }
+
+    /// Logs a request (and moves its key's "last used") and returns once it is committed.
+    pub async fn log_request(&self, request: RequestLog) -> Result<(), String> {
+        self.write(Entry::Request(request)).await
+    }
+
+    async fn write(&self, entry: Entry) -> Result<(), String> {
         let (stored, done) = oneshot::channel();
         self.jobs
-            .send(Job { sum, stored })
+            .send(Job { entry, stored })
             .await
             .map_err(|_| "the usage writer has stopped".to_owned())?;
         done.await
@@ -73,7 +104,7 @@ async fn write_batches(db: Db, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let outcome = commit(&db, batch.iter().map(|j| &j.sum))
+        let outcome = commit(&db, batch.iter().map(|j| &j.entry))
             .await
             .map_err(|e| e.to_string());
         for job in batch {
@@ -82,10 +113,22 @@ async fn write_batches(db: Db, mut queue: mpsc::Receiver<Job>) {
     }
 }
 
-/// One transaction: the batch's additions to the same day sum merged first.
-async fn commit<'a>(db: &Db, sums: impl Iterator<Item = &'a DaySum>) -> sqlx::Result<()> {
+/// One transaction: the batch's additions to the same day sum merged first, and each key
+/// touched once.
+async fn commit<'a>(db: &Db, entries: impl Iterator<Item = &'a Entry>) -> sqlx::Result<()> {
     let mut merged: HashMap<(&str, &str, &str, i64), DaySum> = HashMap::new();
-    for s in sums {
+    let mut requests = Vec::new();
+    let mut last_used: HashMap<&str, i64> = HashMap::new();
+    for entry in entries {
+        let s = match entry {
+            Entry::Request(r) => {
+                requests.push(r);
+                let at = last_used.entry(&r.key_id).or_insert(r.at);
+                *at = (*at).max(r.at);
+                continue;
+            }
+            Entry::Sum(s) => s,
+        };
         let m = merged
             .entry((&s.workspace_id, &s.api_key_id, &s.model, s.day))
             .or_insert_with(|| DaySum {
@@ -114,6 +157,23 @@ async fn commit<'a>(db: &Db, sums: impl Iterator<Item = &'a DaySum>) -> sqlx::Re
             training_tokens: s.training_tokens,
         };
         usage::add(&mut *tx, &metered).await?;
+    }
+    for r in requests {
+        let event = UsageEvent {
+            key_id: &r.key_id,
+            workspace_id: &r.workspace_id,
+            org_id: &r.org_id,
+            method: &r.method,
+            endpoint: &r.endpoint,
+            status: r.status,
+            bytes_in: r.bytes_in,
+            bytes_out: r.bytes_out,
+            duration_ms: r.duration_ms,
+        };
+        api_keys::record_usage(&mut *tx, &new_id("use"), &event, r.at).await?;
+    }
+    for (key_id, at) in last_used {
+        api_keys::touch(&mut *tx, key_id, at).await?;
     }
     tx.commit().await
 }
