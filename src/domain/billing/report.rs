@@ -1,8 +1,9 @@
 //! A period's usage and cost, broken down the ways the pages show it: by workspace, by
 //! model, by API key and by day. Pure: the service reads the day sums, this prices them.
 //!
-//! The workspace, model and key breakdowns are groups of whole invoice lines, so they add
-//! up to the total exactly. A day is not a line: its cost is its exact share, rounded.
+//! The workspace and model breakdowns are groups of whole invoice lines, so they add up to
+//! the total exactly. A key's cost is its own part of the lines, rounded, so the keys may
+//! differ from the total by a cent a line; a day's cost is its exact share, rounded.
 
 use super::cost::{self, Priced, Usage};
 use super::{Catalogue, Money, Unit};
@@ -90,8 +91,8 @@ pub fn report(
 ) -> UsageReport {
     // Each row's price per unit, looked up once.
     let prices: Vec<[Option<i64>; 3]> = rows.iter().map(|r| unit_prices(catalogue, r)).collect();
-    // The invoice's lines (workspace, model, unit, price), and per key for the key
-    // breakdown: every group below is a sum of whole lines, so groups add up to the total.
+    // The invoice's lines (workspace, model, unit, price): the workspace and model groups
+    // are sums of whole lines, so they add up to the total. Keys get lines of their own.
     let mut lines: HashMap<(&str, &str, Unit, Option<i64>), i64> = HashMap::new();
     let mut key_lines: HashMap<(&str, &str, &str, Unit, Option<i64>), i64> = HashMap::new();
     let (mut by_workspace, mut by_model, mut by_key) =
@@ -304,6 +305,8 @@ mod tests {
         assert_eq!(r.total.cost, Money(143));
         let sum = |g: &[Group]| g.iter().map(|g| g.sums.cost).sum::<Money>();
         assert_eq!(sum(&r.by_workspace), r.total.cost);
+        // Here each key's lines are whole invoice lines too (k3's two models price alike but
+        // are separate lines), so the keys add up as well.
         assert_eq!(sum(r.by_key.as_ref().unwrap()), Money(143));
         assert_eq!(r.by_workspace[0].label, "W a", "costliest first");
         assert_eq!(r.by_day.len(), 4, "every day so far, empty ones too");

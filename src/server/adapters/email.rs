@@ -188,7 +188,8 @@ impl Mailer {
     }
 
     /// Records an invoice email in the outbox on `conn` (the transaction that issues the
-    /// invoice, so an issued invoice always has its email); `send` it after the commit.
+    /// invoice, so an issued invoice always has its outbox entry); `send` it after the
+    /// commit. Nothing resends an entry whose sending failed yet (issue 15).
     pub async fn record_invoice(
         &self,
         conn: &mut sqlx::AnyConnection,
@@ -232,7 +233,7 @@ impl Mailer {
     ) -> Result<Recorded, String> {
         let outbox_id = new_id("msg");
         outbox::insert(
-            conn,
+            &mut *conn,
             &outbox_id,
             mail.org_id,
             mail.invitation_id,
@@ -242,16 +243,30 @@ impl Mailer {
         )
         .await
         .map_err(|e| e.to_string())?;
-        let message = match self.smtp {
-            None => None,
-            Some(_) => Some(
-                Message::builder()
-                    .from(self.from.parse().map_err(|e| format!("{e}"))?)
-                    .to(mail.to.parse().map_err(|e| format!("{e}"))?)
-                    .subject(mail.subject)
-                    .multipart(MultiPart::alternative_plain_html(mail.text, mail.html))
-                    .map_err(|e| e.to_string())?,
-            ),
+        if self.smtp.is_none() {
+            return Ok(Recorded {
+                outbox_id,
+                message: None,
+            });
+        }
+        let built = (|| {
+            Message::builder()
+                .from(self.from.parse().map_err(|e| format!("{e}"))?)
+                .to(mail.to.parse().map_err(|e| format!("{e}"))?)
+                .subject(mail.subject)
+                .multipart(MultiPart::alternative_plain_html(mail.text, mail.html))
+                .map_err(|e| e.to_string())
+        })();
+        // An address the mail library refuses fails this email, never what it tells of:
+        // the outbox shows why.
+        let message = match built {
+            Ok(message) => Some(message),
+            Err(e) => {
+                outbox::mark_sent(conn, &outbox_id, now, Some(&e))
+                    .await
+                    .map_err(|e| e.to_string())?;
+                None
+            }
         };
         Ok(Recorded { outbox_id, message })
     }

@@ -103,7 +103,8 @@ pub async fn for_org<'e>(
 }
 
 /// The requests an organization made in `[from, to)`: every metered event raises it, so it
-/// tells whether a report built earlier is still right (one row, from the covering index).
+/// tells whether a report built earlier is still right (summed in the covering index,
+/// one row back).
 pub async fn org_requests<'e>(
     db: impl AnyExecutor<'e>,
     org_id: &str,

@@ -40,6 +40,10 @@ pub struct CompletionUsage {
     pub completion_tokens: i64,
 }
 
+/// The most tokens one completion may count: what an upstream reports beyond it is not
+/// believed (and sums stay far inside an i64).
+const MAX_TOKENS: i64 = 1_000_000_000;
+
 pub async fn meter_completion(
     usage: &UsageWriter,
     ws: &WorkspaceActor,
@@ -53,8 +57,8 @@ pub async fn meter_completion(
         model: model.to_owned(),
         day: day_start(usage.now()),
         requests: 1,
-        input_tokens: used.prompt_tokens.max(0),
-        output_tokens: used.completion_tokens.max(0),
+        input_tokens: used.prompt_tokens.clamp(0, MAX_TOKENS),
+        output_tokens: used.completion_tokens.clamp(0, MAX_TOKENS),
         training_tokens: 0,
     };
     usage

@@ -1,7 +1,7 @@
 //! Usage reports (an organization's, a workspace's), kept between views. Building one
 //! reads a day sum per workspace, model (and key) — thousands of rows in a busy month;
-//! checking that a kept one is still right reads one: the sum of the month's requests,
-//! which every metered event raises. A kept report is reused while that sum, the day, the
+//! checking that a kept one is still right sends one row back: the sum of the month's
+//! requests, which every metered event raises. A kept report is reused while that sum, the day, the
 //! names it shows and the prices are what they were, so it is never stale, whichever
 //! console process metered.
 
@@ -11,8 +11,8 @@ use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
 
-/// Reports kept at most (one per scope and month); beyond, the cache starts over.
-const CAPACITY: usize = 1_000;
+/// Reports kept at most (one per scope and month); beyond, one is dropped for each new one.
+const CAPACITY: usize = 256;
 
 /// What a kept report was built from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -50,8 +50,10 @@ pub fn get(basis: &Basis) -> Option<Arc<UsageReport>> {
 
 pub fn put(basis: Basis, report: Arc<UsageReport>) {
     if let Ok(mut kept) = kept().lock() {
-        if kept.len() >= CAPACITY {
-            kept.clear();
+        if kept.len() >= CAPACITY
+            && let Some(any) = kept.keys().next().cloned()
+        {
+            kept.remove(&any);
         }
         kept.insert((basis.scope.clone(), basis.period_start), (basis, report));
     }

@@ -9,7 +9,7 @@ use crate::server::db::Db;
 use crate::server::ids::new_id;
 use crate::server::repo::api_keys::{self, UsageEvent};
 use crate::server::repo::usage::{self, Metered};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most additions one transaction carries.
@@ -54,8 +54,8 @@ struct Job {
     stored: oneshot::Sender<Result<(), String>>,
 }
 
-/// The handle requests add through; clones share the one writer, which stops when the
-/// last handle is gone.
+/// The handle requests add through; clones share the one writer task. What is queued
+/// when the process stops is lost with the requests that wait for it (they get no answer).
 #[derive(Clone)]
 pub struct UsageWriter {
     jobs: mpsc::Sender<Job>,
@@ -104,21 +104,30 @@ async fn write_batches(db: Db, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let outcome = commit(&db, batch.iter().map(|j| &j.entry))
-            .await
-            .map_err(|e| e.to_string());
+        if commit(&db, batch.iter().map(|j| &j.entry)).await.is_ok() {
+            for job in batch {
+                let _ = job.stored.send(Ok(()));
+            }
+            continue;
+        }
+        // Something in the batch failed (or the database was busy): each entry on its
+        // own, so one bad entry fails only its own request.
         for job in batch {
-            let _ = job.stored.send(outcome.clone());
+            let outcome = commit(&db, std::iter::once(&job.entry))
+                .await
+                .map_err(|e| e.to_string());
+            let _ = job.stored.send(outcome);
         }
     }
 }
 
 /// One transaction: the batch's additions to the same day sum merged first, and each key
-/// touched once.
+/// touched once. Rows are written in key order, so two writers (two console processes)
+/// lock them in the same order and never deadlock.
 async fn commit<'a>(db: &Db, entries: impl Iterator<Item = &'a Entry>) -> sqlx::Result<()> {
-    let mut merged: HashMap<(&str, &str, &str, i64), DaySum> = HashMap::new();
+    let mut merged: BTreeMap<(&str, &str, &str, i64), DaySum> = BTreeMap::new();
     let mut requests = Vec::new();
-    let mut last_used: HashMap<&str, i64> = HashMap::new();
+    let mut last_used: BTreeMap<&str, i64> = BTreeMap::new();
     for entry in entries {
         let s = match entry {
             Entry::Request(r) => {
@@ -138,10 +147,10 @@ async fn commit<'a>(db: &Db, entries: impl Iterator<Item = &'a Entry>) -> sqlx::
                 training_tokens: 0,
                 ..s.clone()
             });
-        m.requests += s.requests;
-        m.input_tokens += s.input_tokens;
-        m.output_tokens += s.output_tokens;
-        m.training_tokens += s.training_tokens;
+        m.requests = m.requests.saturating_add(s.requests);
+        m.input_tokens = m.input_tokens.saturating_add(s.input_tokens);
+        m.output_tokens = m.output_tokens.saturating_add(s.output_tokens);
+        m.training_tokens = m.training_tokens.saturating_add(s.training_tokens);
     }
     let mut tx = db.pool.begin().await?;
     for s in merged.values() {
