@@ -58,7 +58,12 @@ pub async fn require_key(State(state): State<AppState>, mut req: Request, next: 
         actor.org.org_id.clone(),
     );
     req.extensions_mut().insert(ApiKeyContext(actor));
-    let res = next.run(req).await;
+    let mut res = next.run(req).await;
+    let completion = res
+        .extensions_mut()
+        .remove::<super::chat::CompletionToMeter>()
+        .map(|c| c.0);
+    let metered = completion.is_some();
     let bytes_out = res
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -76,7 +81,12 @@ pub async fn require_key(State(state): State<AppState>, mut req: Request, next: 
         duration_ms: started.elapsed().as_millis() as i64,
         at: now,
     };
-    if let Err(e) = state.usage.log_request(request).await {
+    if let Err(e) = state.usage.log_request(request, completion).await {
+        if metered {
+            // A completion is answered only once its usage is stored.
+            return ApiError::from(crate::server::error::internal("metering a completion", e))
+                .into_response();
+        }
         tracing::warn!(error = %e, "could not record API usage");
     }
     res

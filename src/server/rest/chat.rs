@@ -7,7 +7,7 @@ use super::{ApiError, ApiKeyContext, not_found_as};
 use crate::server::adapters::inference::Unavailable;
 use crate::server::authz::WorkspaceActor;
 use crate::server::services::metering::{self, CompletionUsage};
-use crate::server::services::usage_writer::UsageWriter;
+use crate::server::services::usage_writer::{DaySum, UsageWriter};
 use crate::server::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Extension, State};
@@ -154,9 +154,21 @@ async fn relay_whole(
         prompt_tokens: reported["prompt_tokens"].as_i64().unwrap_or(0),
         completion_tokens: reported["completion_tokens"].as_i64().unwrap_or(0),
     };
-    metering::meter_completion(usage, ws, model, &used).await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    // Stored with the request's log line, before the answer leaves (`auth::require_key`).
+    let mut res = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
+    res.extensions_mut()
+        .insert(CompletionToMeter(metering::completion_sum(
+            usage.now(),
+            ws,
+            model,
+            &used,
+        )));
+    Ok(res)
 }
+
+/// A plain completion's usage, for the key layer to store with the request's log line.
+#[derive(Clone)]
+pub struct CompletionToMeter(pub DaySum);
 
 /// Meters a stream once: when it ends, or, if the client goes away first, with the usage
 /// read by then.

@@ -44,25 +44,35 @@ pub struct CompletionUsage {
 /// believed (and sums stay far inside an i64).
 const MAX_TOKENS: i64 = 1_000_000_000;
 
+/// The day sum of one successful completion: one request, counted once.
+pub fn completion_sum(
+    now: i64,
+    ws: &WorkspaceActor,
+    model: &str,
+    used: &CompletionUsage,
+) -> DaySum {
+    DaySum {
+        org_id: ws.org.org_id.clone(),
+        workspace_id: ws.workspace.id.clone(),
+        api_key_id: ws.key_id.clone().unwrap_or_default(),
+        model: model.to_owned(),
+        day: day_start(now),
+        requests: 1,
+        input_tokens: used.prompt_tokens.clamp(0, MAX_TOKENS),
+        output_tokens: used.completion_tokens.clamp(0, MAX_TOKENS),
+        training_tokens: 0,
+    }
+}
+
+/// Stores a completion's usage now (a stream's, when it ends).
 pub async fn meter_completion(
     usage: &UsageWriter,
     ws: &WorkspaceActor,
     model: &str,
     used: &CompletionUsage,
 ) -> Result<(), Error> {
-    let sum = DaySum {
-        org_id: ws.org.org_id.clone(),
-        workspace_id: ws.workspace.id.clone(),
-        api_key_id: ws.key_id.clone().unwrap_or_default(),
-        model: model.to_owned(),
-        day: day_start(usage.now()),
-        requests: 1,
-        input_tokens: used.prompt_tokens.clamp(0, MAX_TOKENS),
-        output_tokens: used.completion_tokens.clamp(0, MAX_TOKENS),
-        training_tokens: 0,
-    };
     usage
-        .add(sum)
+        .add(completion_sum(usage.now(), ws, model, used))
         .await
         .map_err(|e| crate::server::error::internal("metering a completion", e))
 }

@@ -49,8 +49,9 @@ enum Entry {
     Request(RequestLog),
 }
 
+/// What one request writes: its log line, and the day sum of a completion it answered.
 struct Job {
-    entry: Entry,
+    entries: Vec<Entry>,
     stored: oneshot::Sender<Result<(), String>>,
 }
 
@@ -76,18 +77,25 @@ impl UsageWriter {
 
     /// Adds `sum` and returns once it is committed.
     pub async fn add(&self, sum: DaySum) -> Result<(), String> {
-        self.write(Entry::Sum(sum)).await
+        self.write(vec![Entry::Sum(sum)]).await
     }
 
-    /// Logs a request (and moves its key's "last used") and returns once it is committed.
-    pub async fn log_request(&self, request: RequestLog) -> Result<(), String> {
-        self.write(Entry::Request(request)).await
+    /// Logs a request (and moves its key's "last used"), with the day sum of the
+    /// completion it answered if any, and returns once both are committed, together.
+    pub async fn log_request(
+        &self,
+        request: RequestLog,
+        completion: Option<DaySum>,
+    ) -> Result<(), String> {
+        let mut entries = vec![Entry::Request(request)];
+        entries.extend(completion.map(Entry::Sum));
+        self.write(entries).await
     }
 
-    async fn write(&self, entry: Entry) -> Result<(), String> {
+    async fn write(&self, entries: Vec<Entry>) -> Result<(), String> {
         let (stored, done) = oneshot::channel();
         self.jobs
-            .send(Job { entry, stored })
+            .send(Job { entries, stored })
             .await
             .map_err(|_| "the usage writer has stopped".to_owned())?;
         done.await
@@ -104,7 +112,10 @@ async fn write_batches(db: Db, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        if commit(&db, batch.iter().map(|j| &j.entry)).await.is_ok() {
+        if commit(&db, batch.iter().flat_map(|j| &j.entries))
+            .await
+            .is_ok()
+        {
             for job in batch {
                 let _ = job.stored.send(Ok(()));
             }
@@ -113,7 +124,7 @@ async fn write_batches(db: Db, mut queue: mpsc::Receiver<Job>) {
         // Something in the batch failed (or the database was busy): each entry on its
         // own, so one bad entry fails only its own request.
         for job in batch {
-            let outcome = commit(&db, std::iter::once(&job.entry))
+            let outcome = commit(&db, job.entries.iter())
                 .await
                 .map_err(|e| e.to_string());
             let _ = job.stored.send(outcome);
