@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 EVENTS="${EVENTS:-1000000}"
 PORT="${PORT:-3302}"
 INFERENCE_PORT="${INFERENCE_PORT:-3303}"
+# A second stand-in that answers after a model-like delay, behind a second console process.
+DELAY_MS="${DELAY_MS:-20}"
 DURATION="${DURATION:-10s}"
 EMAIL=admin@bench.local
 PASSWORD="benchmark password"
@@ -29,8 +31,15 @@ INFERENCE=$!
 INFERENCE_URL="http://127.0.0.1:$INFERENCE_PORT/v1" \
   LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn target/release/studio-console &
 SERVER=$!
-trap 'kill $SERVER $INFERENCE 2>/dev/null' EXIT
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+target/release/studio-console demo-inference --listen "127.0.0.1:$((INFERENCE_PORT + 1))" --delay-ms "$DELAY_MS" >/dev/null &
+SLOW=$!
+INFERENCE_URL="http://127.0.0.1:$((INFERENCE_PORT + 1))/v1" \
+  LEPTOS_SITE_ADDR="127.0.0.1:$((PORT + 2))" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn target/release/studio-console &
+SLOW_SERVER=$!
+trap 'kill $SERVER $INFERENCE $SLOW $SLOW_SERVER 2>/dev/null' EXIT
+for port in "$PORT" "$((PORT + 2))"; do
+  for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+done
 
 JAR=target/bench-billing/cookies
 curl -fs -c "$JAR" -o /dev/null -X POST "http://127.0.0.1:$PORT/api/sign_in" \
@@ -70,6 +79,11 @@ sleep 1
 after=$(target/release/bench-seed --sum-requests "$WS")
 run "chat completions straight to demo-inference" -s target/bench-billing/chat.lua \
   "http://127.0.0.1:$INFERENCE_PORT/v1/chat/completions"
+run "chat completions through the console, stand-in answering after ${DELAY_MS} ms" \
+  -s target/bench-billing/chat.lua -H "Authorization: Bearer $KEY" \
+  "http://127.0.0.1:$((PORT + 2))/v1/chat/completions"
+run "chat completions straight to the stand-in answering after ${DELAY_MS} ms" \
+  -s target/bench-billing/chat.lua "http://127.0.0.1:$((INFERENCE_PORT + 1))/v1/chat/completions"
 echo
 echo "wrk: metered $((after - before)) completions for $((through - failed)) answered (wrk leaves up to 16 cut off unanswered at its end)"
 

@@ -84,6 +84,9 @@ enum Command {
         /// The address to listen on.
         #[arg(long, default_value = "127.0.0.1:8000")]
         listen: String,
+        /// Milliseconds to wait before each answer, to stand in for a model's latency.
+        #[arg(long = "delay-ms", default_value_t = 0)]
+        delay_ms: u64,
     },
 }
 
@@ -101,7 +104,9 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             let options = super::demo_trainer::Options::new(&url, steps, step_ms, once)?;
             super::demo_trainer::run(options).await
         }
-        Command::DemoInference { listen } => super::demo_inference::run(&listen).await,
+        Command::DemoInference { listen, delay_ms } => {
+            super::demo_inference::run(&listen, delay_ms).await
+        }
         Command::ClosePeriods { as_of, close_early } => {
             close_periods(as_of.as_deref(), close_early).await
         }

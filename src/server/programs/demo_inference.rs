@@ -26,15 +26,23 @@ pub fn router() -> Router {
         .layer(DefaultBodyLimit::max(4 * 1024 * 1024))
 }
 
-/// Serves on `addr` until stopped.
-pub async fn run(addr: &str) -> Result<(), String> {
+/// Serves on `addr` until stopped, answering each completion after `delay_ms` (0: at
+/// once; a model takes tens of milliseconds or more, which benchmarks can stand in for).
+pub async fn run(addr: &str, delay_ms: u64) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     println!("demo-inference (a deterministic stand-in, not a model) on http://{addr}/v1");
-    axum::serve(listener, router())
-        .await
-        .map_err(|e| e.to_string())
+    let delay = std::time::Duration::from_millis(delay_ms);
+    let app = router().layer(axum::middleware::from_fn(
+        move |req: axum::extract::Request, next: axum::middleware::Next| async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            next.run(req).await
+        },
+    ));
+    axum::serve(listener, app).await.map_err(|e| e.to_string())
 }
 
 async fn models() -> Json<Value> {
