@@ -34,10 +34,10 @@ SERVER=$!
 target/release/studio-console demo-inference --listen "127.0.0.1:$((INFERENCE_PORT + 1))" --delay-ms "$DELAY_MS" >/dev/null &
 SLOW=$!
 INFERENCE_URL="http://127.0.0.1:$((INFERENCE_PORT + 1))/v1" \
-  LEPTOS_SITE_ADDR="127.0.0.1:$((PORT + 2))" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn target/release/studio-console &
+  LEPTOS_SITE_ADDR="127.0.0.1:$((PORT + 10))" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn target/release/studio-console &
 SLOW_SERVER=$!
 trap 'kill $SERVER $INFERENCE $SLOW $SLOW_SERVER 2>/dev/null' EXIT
-for port in "$PORT" "$((PORT + 2))"; do
+for port in "$PORT" "$((PORT + 10))"; do
   for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 done
 
@@ -81,7 +81,7 @@ run "chat completions straight to demo-inference" -s target/bench-billing/chat.l
   "http://127.0.0.1:$INFERENCE_PORT/v1/chat/completions"
 run "chat completions through the console, stand-in answering after ${DELAY_MS} ms" \
   -s target/bench-billing/chat.lua -H "Authorization: Bearer $KEY" \
-  "http://127.0.0.1:$((PORT + 2))/v1/chat/completions"
+  "http://127.0.0.1:$((PORT + 10))/v1/chat/completions"
 run "chat completions straight to the stand-in answering after ${DELAY_MS} ms" \
   -s target/bench-billing/chat.lua "http://127.0.0.1:$((INFERENCE_PORT + 1))/v1/chat/completions"
 echo
