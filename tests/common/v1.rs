@@ -79,6 +79,18 @@ pub async fn v1_json(
         .await
 }
 
+/// The token data-plane services present to `POST /internal/usage` in tests.
+pub const USAGE_TOKEN: &str = "usage-token-0123456789";
+
+/// Posts a usage report (`{"events": [...]}`) as a data-plane service with `token`.
+pub async fn report_usage(
+    app: &TestApp,
+    body: serde_json::Value,
+    token: &str,
+) -> super::client::Response {
+    v1_json(app, "POST", "/internal/usage", token, body).await
+}
+
 /// The trainer's token in tests; `with_trainer` serves the same database with it set.
 pub const TRAINER_TOKEN: &str = "trainer-token-0123456789";
 

@@ -5,6 +5,7 @@
 
 use crate::common;
 
+use common::v1::{USAGE_TOKEN, v1_json};
 use common::{Account, TestApp, account};
 use serde_json::{Value, json};
 use studio_console::api::billing::{
@@ -30,7 +31,6 @@ backend_tests!(
     a_kept_usage_report_is_never_stale,
 );
 
-const USAGE_TOKEN: &str = "usage-token-0123456789";
 const PAYMENTS_TOKEN: &str = "payments-token-0123456789";
 
 /// The app with the usage and payment endpoints open, its clock at `date` plus `hours`.
@@ -190,12 +190,7 @@ async fn report(
     let body = json!({ "events": [{ "idempotency_key": key, "workspace_id": workspace_id,
         "model": "mistral-large-latest", "unit": "output_tokens", "quantity": output_tokens,
         "timestamp": at }] });
-    let req = axum::http::Request::post("/internal/usage")
-        .header("authorization", format!("Bearer {USAGE_TOKEN}"))
-        .header("content-type", "application/json")
-        .body(axum::body::Body::from(body.to_string()))
-        .unwrap();
-    app.client().send(req).await
+    common::v1::report_usage(app, body, USAGE_TOKEN).await
 }
 
 async fn invoices(ada: &mut Account) -> InvoicesPage {
@@ -315,12 +310,7 @@ async fn one_invoice_per_period_even_when_two_processes_close_it(app: TestApp) {
 }
 
 async fn pay(app: &TestApp, token: &str, body: Value) -> common::client::Response {
-    let req = axum::http::Request::post("/internal/billing/payments")
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "application/json")
-        .body(axum::body::Body::from(body.to_string()))
-        .unwrap();
-    app.client().send(req).await
+    v1_json(app, "POST", "/internal/billing/payments", token, body).await
 }
 
 async fn payments_are_recorded_once_and_for_the_whole_total(app: TestApp) {

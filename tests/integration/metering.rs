@@ -4,7 +4,7 @@
 
 use crate::common;
 
-use common::v1::{GOOD, key, upload, v1_json};
+use common::v1::{GOOD, USAGE_TOKEN, key, report_usage, upload, v1_json};
 use common::{TestApp, account};
 use serde_json::{Value, json};
 use studio_console::api::usage::{GetOrgUsage, GetWorkspaceUsage};
@@ -23,8 +23,6 @@ backend_tests!(
     billing_is_for_admins_and_billing_only,
     trained_tokens_are_metered_when_a_job_succeeds,
 );
-
-pub const USAGE_TOKEN: &str = "usage-token-0123456789";
 
 /// The app served with `INFERENCE_URL` at a running `demo-inference`, and `USAGE_TOKEN`.
 async fn with_inference(app: &TestApp) -> TestApp {
@@ -251,15 +249,6 @@ async fn models_are_shared_within_the_workspace_only(app: TestApp) {
     assert_eq!(res.status, 404, "{}", res.body);
 }
 
-async fn report(app: &TestApp, body: Value, token: &str) -> common::client::Response {
-    let req = axum::http::Request::post("/internal/usage")
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "application/json")
-        .body(axum::body::Body::from(body.to_string()))
-        .unwrap();
-    app.client().send(req).await
-}
-
 async fn reported_usage_counts_once_per_idempotency_key(app: TestApp) {
     let app = with_inference(&app).await;
     let ada = account(&app, "Ada", "ada@example.com").await;
@@ -268,13 +257,13 @@ async fn reported_usage_counts_once_per_idempotency_key(app: TestApp) {
                 "unit": "output_tokens", "quantity": quantity })
     };
     let batch = json!({ "events": [event("e1", 1_000_000), event("e2", 500_000)] });
-    let res = report(&app, batch.clone(), USAGE_TOKEN).await;
+    let res = report_usage(&app, batch.clone(), USAGE_TOKEN).await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(
         res.json::<Value>(),
         json!({ "counted": 2, "duplicates": 0 })
     );
-    let res = report(&app, batch, USAGE_TOKEN).await;
+    let res = report_usage(&app, batch, USAGE_TOKEN).await;
     assert_eq!(
         res.json::<Value>(),
         json!({ "counted": 0, "duplicates": 2 }),
@@ -285,7 +274,7 @@ async fn reported_usage_counts_once_per_idempotency_key(app: TestApp) {
     // A bad event refuses the batch, naming it; a wrong token or the trainer's gets 401.
     let bad = json!({ "events": [event("e3", 1), { "idempotency_key": "e4", "workspace_id": ada.workspace_id,
         "model": "m", "unit": "words", "quantity": 1 }] });
-    let res = report(&app, bad, USAGE_TOKEN).await;
+    let res = report_usage(&app, bad, USAGE_TOKEN).await;
     assert_eq!(res.status, 400, "{}", res.body);
     assert!(res.body.contains("events[1].unit"), "{}", res.body);
     assert_eq!(
@@ -295,7 +284,7 @@ async fn reported_usage_counts_once_per_idempotency_key(app: TestApp) {
     );
     for token in ["wrong-token-0123456789", common::v1::TRAINER_TOKEN] {
         assert_eq!(
-            report(&app, json!({ "events": [event("e5", 1)] }), token)
+            report_usage(&app, json!({ "events": [event("e5", 1)] }), token)
                 .await
                 .status,
             401

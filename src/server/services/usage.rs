@@ -71,6 +71,48 @@ pub fn period(db: &Db, key: Option<&str>) -> Result<Period, Error> {
     }
 }
 
+/// What a report is built from, for `report_cache`: its scope, month and day, the
+/// requests counted so far, and a digest of the names it shows and the prices.
+fn basis(
+    scope: String,
+    period: Period,
+    now: i64,
+    requests: i64,
+    labels: &Labels,
+    catalogue: &Catalogue,
+) -> report_cache::Basis {
+    report_cache::Basis {
+        scope,
+        period_start: period.start,
+        today: day_start(now),
+        requests,
+        inputs: report_cache::digest(&(
+            sorted(&labels.workspaces),
+            sorted(&labels.keys),
+            format!("{catalogue:?}"),
+        )),
+    }
+}
+
+fn sorted(m: &HashMap<String, String>) -> Vec<(&String, &String)> {
+    let mut v: Vec<_> = m.iter().collect();
+    v.sort();
+    v
+}
+
+/// The kept report for `basis`, or the one `build` makes, kept for next time.
+async fn kept_or_built(
+    basis: report_cache::Basis,
+    build: impl std::future::Future<Output = Result<UsageReport, Error>>,
+) -> Result<UsageReport, Error> {
+    if let Some(kept) = report_cache::get(&basis) {
+        return Ok((*kept).clone());
+    }
+    let built = build.await?;
+    report_cache::put(basis, std::sync::Arc::new(built.clone()));
+    Ok(built)
+}
+
 pub async fn workspace_report(
     db: &Db,
     catalogue: &Catalogue,
@@ -90,31 +132,29 @@ pub async fn workspace_report(
     } else {
         HashMap::new()
     };
-    let requests = usage::workspace_requests(&db.pool, &ws.workspace.id, period.start, period.end)
-        .await
-        .or_internal("counting a workspace's usage")?;
-    let mut key_names: Vec<_> = keys.iter().collect();
-    key_names.sort();
-    let basis = report_cache::Basis {
-        scope: format!("{}:{with_keys}", ws.workspace.id),
-        period_start: period.start,
-        today: day_start(now),
-        requests,
-        inputs: report_cache::digest(&(&ws.workspace.name, key_names, format!("{catalogue:?}"))),
-    };
-    if let Some(kept) = report_cache::get(&basis) {
-        return Ok((*kept).clone());
-    }
-    let rows = usage::for_workspace(&db.pool, &ws.workspace.id, period.start, period.end)
-        .await
-        .or_internal("reading a workspace's usage")?;
     let labels = Labels {
         workspaces: HashMap::from([(ws.workspace.id.clone(), ws.workspace.name.clone())]),
         keys,
     };
-    let built = report(catalogue, period, now, &day_rows(rows), &labels, with_keys);
-    report_cache::put(basis, std::sync::Arc::new(built.clone()));
-    Ok(built)
+    let requests = usage::workspace_requests(&db.pool, &ws.workspace.id, period.start, period.end)
+        .await
+        .or_internal("counting a workspace's usage")?;
+    let scope = format!("{}:{with_keys}", ws.workspace.id);
+    let basis = basis(scope, period, now, requests, &labels, catalogue);
+    kept_or_built(basis, async {
+        let rows = usage::for_workspace(&db.pool, &ws.workspace.id, period.start, period.end)
+            .await
+            .or_internal("reading a workspace's usage")?;
+        Ok(report(
+            catalogue,
+            period,
+            now,
+            &day_rows(rows),
+            &labels,
+            with_keys,
+        ))
+    })
+    .await
 }
 
 pub async fn org_report(
@@ -125,32 +165,35 @@ pub async fn org_report(
 ) -> Result<UsageReport, Error> {
     actor.require(Action::ViewBilling)?;
     let now = db.now();
-    let workspaces = workspace_names(db, &actor.org_id).await?;
+    let labels = Labels {
+        workspaces: workspace_names(db, &actor.org_id).await?,
+        keys: HashMap::new(),
+    };
     let requests = usage::org_requests(&db.pool, &actor.org_id, period.start, period.end)
         .await
         .or_internal("counting an organization's usage")?;
-    let mut names: Vec<_> = workspaces.iter().collect();
-    names.sort();
-    let basis = report_cache::Basis {
-        scope: actor.org_id.clone(),
-        period_start: period.start,
-        today: day_start(now),
+    let basis = basis(
+        actor.org_id.clone(),
+        period,
+        now,
         requests,
-        inputs: report_cache::digest(&(names, format!("{catalogue:?}"))),
-    };
-    if let Some(kept) = report_cache::get(&basis) {
-        return Ok((*kept).clone());
-    }
-    let rows = usage::for_org(&db.pool, &actor.org_id, period.start, period.end)
-        .await
-        .or_internal("reading an organization's usage")?;
-    let labels = Labels {
-        workspaces,
-        keys: HashMap::new(),
-    };
-    let built = report(catalogue, period, now, &day_rows(rows), &labels, false);
-    report_cache::put(basis, std::sync::Arc::new(built.clone()));
-    Ok(built)
+        &labels,
+        catalogue,
+    );
+    kept_or_built(basis, async {
+        let rows = usage::for_org(&db.pool, &actor.org_id, period.start, period.end)
+            .await
+            .or_internal("reading an organization's usage")?;
+        Ok(report(
+            catalogue,
+            period,
+            now,
+            &day_rows(rows),
+            &labels,
+            false,
+        ))
+    })
+    .await
 }
 
 /// The organization's usage in `period` as CSV: one row per day, workspace and model, each
