@@ -15,10 +15,9 @@ DURATION="${DURATION:-10s}"
 EMAIL=admin@bench.local
 PASSWORD="benchmark password"
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
-make build >/dev/null
-RUSTFLAGS="--cfg erase_components" cargo build --release --features ssr --bin bench-seed -q
+source bench/lib.sh
+need wrk curl bc
+build_server_and_seeder
 
 rm -rf target/bench-billing && mkdir -p target/bench-billing
 export DATABASE_URL="${DATABASE_URL:-sqlite://target/bench-billing/console.db}"
@@ -37,17 +36,12 @@ INFERENCE_URL="http://127.0.0.1:$((INFERENCE_PORT + 1))/v1" \
   LEPTOS_SITE_ADDR="127.0.0.1:$((PORT + 10))" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn target/release/studio-console &
 SLOW_SERVER=$!
 trap 'kill $SERVER $INFERENCE $SLOW $SLOW_SERVER 2>/dev/null' EXIT
-for port in "$PORT" "$((PORT + 10))"; do
-  for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-done
+wait_healthy "$PORT"
+wait_healthy "$((PORT + 10))"
 
 JAR=target/bench-billing/cookies
-curl -fs -c "$JAR" -o /dev/null -X POST "http://127.0.0.1:$PORT/api/sign_in" \
-  --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD"
-COOKIE=$(awk '$6 == "console_session" { print $6 "=" $7 }' "$JAR")
-KEY=$(curl -fs -b "$JAR" -X POST "http://127.0.0.1:$PORT/api/create_api_key" \
-  --data-urlencode "org_id=$ORG" --data-urlencode "workspace_id=$WS" \
-  --data-urlencode "name=bench" --data-urlencode "expiry=never" | sed -E 's/.*"secret":"([^"]+)".*/\1/')
+COOKIE=$(sign_in "$PORT" "$JAR")
+KEY=$(create_key "$PORT" "$JAR" "$ORG" "$WS" bench)
 
 run() {
   echo

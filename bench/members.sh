@@ -11,11 +11,9 @@ DURATION="${DURATION:-10s}"
 EMAIL=admin@bench.local
 PASSWORD="benchmark password"
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
-make build >/dev/null
-# Same flags as `make build`, so the release dependencies are shared, not rebuilt.
-RUSTFLAGS="--cfg erase_components" cargo build --release --features ssr --bin bench-seed -q
+source bench/lib.sh
+need wrk curl bc
+build_server_and_seeder
 
 rm -rf target/bench && mkdir -p target/bench
 export DATABASE_URL="${DATABASE_URL:-sqlite://target/bench/console.db}"
@@ -25,12 +23,10 @@ echo "seeded $MEMBERS members into $ORG ($DATABASE_URL)"
 LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn target/release/studio-console &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null' EXIT
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+wait_healthy "$PORT"
 
 JAR=target/bench/cookies
-curl -fs -c "$JAR" -o /dev/null -X POST "http://127.0.0.1:$PORT/api/sign_in" \
-  --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD"
-COOKIE=$(awk '$6 == "console_session" { print $6 "=" $7 }' "$JAR")
+COOKIE=$(sign_in "$PORT" "$JAR")
 LAST_PAGE=$(( (MEMBERS + 50) / 50 - 1 ))
 
 run() {

@@ -11,10 +11,9 @@ DURATION="${DURATION:-10s}"
 EMAIL=admin@bench.local
 PASSWORD="benchmark password"
 
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-command -v curl >/dev/null || { apt-get update -qq && apt-get install -y -qq curl; }
-make build >/dev/null
-RUSTFLAGS="--cfg erase_components" cargo build --release --features ssr --bin bench-seed -q
+source bench/lib.sh
+need wrk curl
+build_server_and_seeder
 
 rm -rf target/bench-ws && mkdir -p target/bench-ws
 export DATABASE_URL="${DATABASE_URL:-sqlite://target/bench-ws/console.db}"
@@ -24,15 +23,11 @@ echo "seeded $JOBS jobs and datasets into $ORG/$WS ($DATABASE_URL)"
 LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn target/release/studio-console &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null' EXIT
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+wait_healthy "$PORT"
 
 JAR=target/bench-ws/cookies
-curl -fs -c "$JAR" -o /dev/null -X POST "http://127.0.0.1:$PORT/api/sign_in" \
-  --data-urlencode "email=$EMAIL" --data-urlencode "password=$PASSWORD"
-COOKIE=$(awk '$6 == "console_session" { print $6 "=" $7 }' "$JAR")
-KEY=$(curl -fs -b "$JAR" -X POST "http://127.0.0.1:$PORT/api/create_api_key" \
-  --data-urlencode "org_id=$ORG" --data-urlencode "workspace_id=$WS" \
-  --data-urlencode "name=bench" --data-urlencode "expiry=never" | sed -E 's/.*"secret":"([^"]+)".*/\1/')
+COOKIE=$(sign_in "$PORT" "$JAR")
+KEY=$(create_key "$PORT" "$JAR" "$ORG" "$WS" bench)
 
 run() {
   echo
