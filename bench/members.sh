@@ -20,7 +20,9 @@ export DATABASE_URL="${DATABASE_URL:-sqlite://target/bench/console.db}"
 ORG=$(target/release/bench-seed --members "$MEMBERS" --email "$EMAIL" --password "$PASSWORD")
 echo "seeded $MEMBERS members into $ORG ($DATABASE_URL)"
 
-LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn target/release/studio-console &
+# The bulk invite sends 1,000 emails: above the default daily cap of 500.
+INVITE_EMAILS_PER_DAY=2000 LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site \
+  RUST_LOG=warn target/release/studio-console &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null' EXIT
 wait_healthy "$PORT"
