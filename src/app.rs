@@ -3,9 +3,9 @@
 use crate::ui::pages::{
     ApiKeysPage, BillingInvoicesPage, BillingSubscriptionPage, DatasetsPage, FineTuningPage,
     InvitationPage, Landing, ModelsPage, NotFound, OrgHome, SettingsBillingPage,
-    SettingsGeneralPage, SettingsIndex, SettingsMembersPage, SettingsPermissionsPage,
-    SettingsWorkspacesPage, SignInPage, SignUpPage, TermsPage, WelcomePage, WorkspaceHome,
-    WorkspaceMembersPage, WorkspaceUsagePage,
+    SettingsGeneralPage, SettingsIndex, SettingsLimitsPage, SettingsMembersPage,
+    SettingsPermissionsPage, SettingsWorkspacesPage, SignInPage, SignUpPage, TermsPage,
+    WelcomePage, WorkspaceHome, WorkspaceMembersPage, WorkspaceUsagePage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/o/:org/settings/workspaces") view=SettingsWorkspacesPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/permissions") view=SettingsPermissionsPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/billing") view=SettingsBillingPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/settings/limits") view=SettingsLimitsPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/billing/subscription") view=BillingSubscriptionPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/billing/invoices") view=BillingInvoicesPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws") view=WorkspaceHome ssr=ssr.clone()/>

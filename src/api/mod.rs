@@ -7,6 +7,7 @@ pub mod auth;
 pub mod billing;
 mod error;
 pub mod invitations;
+pub mod limits;
 pub mod members;
 pub mod orgs;
 pub mod shell;

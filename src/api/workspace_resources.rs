@@ -81,7 +81,7 @@ pub async fn create_fine_tuning_job(
             suffix,
             n_epochs,
         };
-        resources::start_job_from_form(&state.db, &state.config.base_models, &ws, form)
+        resources::start_job_from_form(&state.db, &state.config, &ws, form)
             .await
             .map(|job| job.id)
     };

@@ -34,6 +34,15 @@ pub enum Error {
     /// A limit (seats, last admin, ...) would be broken.
     #[error("{0}")]
     LimitReached(String),
+    /// A monthly spend cap is reached: what costs money is refused until `until` (the
+    /// next period) or until someone raises the cap. `limit`: "workspace" or
+    /// "organization".
+    #[error("{message}")]
+    SpendCapReached {
+        message: String,
+        limit: String,
+        until: i64,
+    },
     /// Something failed on the server; details are in the log under `reference`.
     #[error("Something went wrong on our side. Please try again (reference {reference}).")]
     Internal { reference: String },
@@ -111,7 +120,7 @@ impl Error {
             Error::NotFound => 404,
             Error::Forbidden => 403,
             Error::Conflict(_) | Error::LimitReached(_) => 409,
-            Error::TooManyAttempts { .. } => 429,
+            Error::TooManyAttempts { .. } | Error::SpendCapReached { .. } => 429,
             Error::Internal { .. } => 500,
             Error::Transport(_) => 502,
         }

@@ -73,11 +73,14 @@ pub fn workspace_usage(org_id: &str, workspace_id: &str) -> String {
     format!("/o/{org_id}/w/{workspace_id}/usage")
 }
 
+pub fn settings_limits(org_id: &str) -> String {
+    format!("/o/{org_id}/settings/limits")
+}
+
 pub fn settings_billing(org_id: &str) -> String {
     format!("/o/{org_id}/settings/billing")
 }
 
-/// The usage lines of a period as CSV (`?period=2026-11`).
 pub fn billing_subscription(org_id: &str) -> String {
     format!("/o/{org_id}/settings/billing/subscription")
 }
@@ -91,6 +94,7 @@ pub fn invoice(org_id: &str, number: &str) -> String {
     format!("/o/{org_id}/settings/billing/invoices/{number}")
 }
 
+/// The usage lines of a period as CSV (`?period=2026-11`).
 pub fn billing_usage_csv(org_id: &str) -> String {
     format!("/o/{org_id}/settings/billing/usage.csv")
 }

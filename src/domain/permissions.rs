@@ -15,6 +15,7 @@ pub enum Action {
     ManageMembers,
     ViewBilling,
     ManageBilling,
+    ManageLimits,
     CreateWorkspace,
     ManageWorkspaces,
     ViewAllWorkspaces,
@@ -45,7 +46,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::ViewOrganization,
         Action::RenameOrganization,
         Action::ViewMembers,
@@ -53,6 +54,7 @@ impl Action {
         Action::ManageMembers,
         Action::ViewBilling,
         Action::ManageBilling,
+        Action::ManageLimits,
         Action::CreateWorkspace,
         Action::ManageWorkspaces,
         Action::ViewAllWorkspaces,
@@ -138,6 +140,7 @@ impl Action {
             Action::ManageMembers => "Change roles and remove members",
             Action::ViewBilling => "See billing",
             Action::ManageBilling => "Manage billing",
+            Action::ManageLimits => "Set spend limits and rate limits",
             Action::CreateWorkspace => "Create workspaces",
             Action::ManageWorkspaces => "Rename, archive and unarchive workspaces",
             Action::ViewAllWorkspaces => "See every workspace",
@@ -216,7 +219,7 @@ pub fn can(m: &Membership, action: Action) -> bool {
     match action {
         ViewOrganization => true,
         RenameOrganization | ViewMembers | InviteMembers | ManageMembers => org == O::Admin,
-        ViewBilling | ManageBilling => matches!(org, O::Admin | O::Billing),
+        ViewBilling | ManageBilling | ManageLimits => matches!(org, O::Admin | O::Billing),
         CreateWorkspace | ManageWorkspaces | ViewAllWorkspaces | ViewPermissions => org == O::Admin,
         UseWorkspace | AddWorkspaceResources | RunInference | CreateApiKey | RevokeOwnApiKey => {
             ws.is_some()
@@ -279,6 +282,7 @@ mod tests {
             (Action::ManageMembers, [A, X, X]),
             (Action::ViewBilling, [A, A, X]),
             (Action::ManageBilling, [A, A, X]),
+            (Action::ManageLimits, [A, A, X]),
             (Action::CreateWorkspace, [A, X, X]),
             (Action::ManageWorkspaces, [A, X, X]),
             (Action::ViewAllWorkspaces, [A, X, X]),

@@ -460,6 +460,37 @@ fn rows() -> Vec<Row> {
             expect: [401, 404, 404, 403, 409, 409],
         },
         Row {
+            path: "/api/limits",
+            fields: |c, _| vec![("org_id", c.org.clone())],
+            expect: BILLING_MANAGERS,
+        },
+        Row {
+            path: "/api/save_org_limits",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("monthly_cap", "".into()),
+                    ("thresholds", "50, 80, 100".into()),
+                ]
+            },
+            expect: BILLING_MANAGERS,
+        },
+        Row {
+            path: "/api/save_workspace_limits",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("workspace_id", c.default_ws.clone()),
+                    ("monthly_cap", "".into()),
+                    ("raise_cap", "".into()),
+                    ("raise_until", "".into()),
+                    ("requests_per_minute", "".into()),
+                    ("tokens_per_minute", "".into()),
+                ]
+            },
+            expect: BILLING_MANAGERS,
+        },
+        Row {
             path: "/api/save_billing_details",
             fields: |c, _| {
                 vec![

@@ -14,6 +14,7 @@ mod authz_matrix;
 mod billing;
 mod files;
 mod fine_tuning;
+mod limits;
 mod members;
 mod metering;
 mod orgs;

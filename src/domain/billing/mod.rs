@@ -4,6 +4,7 @@
 mod catalogue;
 mod cost;
 pub mod invoice;
+pub mod limits;
 mod money;
 mod proration;
 mod report;

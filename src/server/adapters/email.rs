@@ -217,6 +217,35 @@ impl Mailer {
         self.record(conn, now, outgoing).await
     }
 
+    /// Records a spend alert in the outbox on `conn` (the transaction that records the
+    /// alert as sent); `send` it after the commit.
+    pub async fn record_spend_alert(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        now: i64,
+        mail: SpendAlertMail<'_>,
+    ) -> Result<Recorded, String> {
+        let subject = format!(
+            "{} reached {}% of its monthly limit ({})",
+            mail.scope_name, mail.threshold, mail.cap
+        );
+        let html = SpendAlertHtml { mail: &mail }
+            .render()
+            .map_err(|e| e.to_string())?;
+        let text = SpendAlertText { mail: &mail }
+            .render()
+            .map_err(|e| e.to_string())?;
+        let outgoing = Outgoing {
+            org_id: mail.org_id,
+            invitation_id: None,
+            to: mail.to,
+            subject,
+            text,
+            html,
+        };
+        self.record(conn, now, outgoing).await
+    }
+
     async fn deliver(&self, db: &Db, mail: Outgoing<'_>) -> Result<(), String> {
         let mut conn = db.pool.acquire().await.map_err(|e| e.to_string())?;
         let recorded = self.record(&mut conn, db.now(), mail).await?;
@@ -330,6 +359,32 @@ struct InvoiceHtml<'a> {
 #[template(path = "invoice_email.txt")]
 struct InvoiceText<'a> {
     mail: &'a InvoiceMail<'a>,
+}
+
+/// What a spend alert says: whose limit, how much of it is spent, and where to act.
+pub struct SpendAlertMail<'a> {
+    pub org_id: &'a str,
+    pub to: &'a str,
+    pub org_name: &'a str,
+    /// "Workspace “Research”" or "The organization".
+    pub scope_name: &'a str,
+    pub threshold: i64,
+    pub spent: &'a str,
+    pub cap: &'a str,
+    pub period: &'a str,
+    pub link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "spend_alert_email.html")]
+struct SpendAlertHtml<'a> {
+    mail: &'a SpendAlertMail<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "spend_alert_email.txt")]
+struct SpendAlertText<'a> {
+    mail: &'a SpendAlertMail<'a>,
 }
 
 #[cfg(test)]

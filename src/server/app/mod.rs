@@ -31,6 +31,9 @@ pub async fn run() -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot migrate the database: {e}"))?;
     warn_of_unsold_plans(&db, &config).await;
+    crate::server::services::limits::fill_ledger(&db, &config.catalogue)
+        .await
+        .map_err(|e| format!("cannot count this month's spend: {e}"))?;
     let state = AppState::new(db, config)?;
     session::spawn_expired_cleanup(state.db.clone());
     spawn_period_closer(state.clone());
@@ -64,17 +67,23 @@ async fn warn_of_unsold_plans(db: &db::Db, config: &Config) {
     }
 }
 
-/// Issues the invoices of an ended period, checking every minute. Several console
-/// processes may all run it: each invoice is issued once (`invoicing::close_period`).
+/// Every minute: issues the invoices of an ended period, and sends the spend alerts due.
+/// Several console processes may all run it: each invoice is issued once
+/// (`invoicing::close_period`), each alert sent once (`limits::send_alerts`).
 fn spawn_period_closer(state: AppState) {
+    use crate::server::services::{invoicing, limits};
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             every.tick().await;
-            match crate::server::services::invoicing::close_due(&state.ports()).await {
+            let ports = state.ports();
+            match invoicing::close_due(&ports).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!("issued {n} invoices"),
                 Err(e) => tracing::warn!(error = %e, "could not close the billing period"),
+            }
+            if let Err(e) = limits::send_alerts(&ports).await {
+                tracing::warn!(error = %e, "could not send spend alerts");
             }
         }
     });

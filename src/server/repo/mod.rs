@@ -7,6 +7,7 @@ pub mod fine_tuning;
 pub mod invitation_sends;
 pub mod invitations;
 pub mod invoices;
+pub mod limits;
 pub mod memberships;
 pub mod orgs;
 pub mod outbox;

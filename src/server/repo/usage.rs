@@ -3,25 +3,27 @@
 
 use sqlx::AnyExecutor;
 
-/// Usage to add to a day's sums.
+/// Usage to add to a day's sums (and, by `services::usage_store`, its cost to the ledger).
 #[derive(Debug, Clone, Default)]
-pub struct Metered<'a> {
-    pub org_id: &'a str,
-    pub workspace_id: &'a str,
+pub struct DaySum {
+    pub org_id: String,
+    pub workspace_id: String,
     /// '' for usage without a key.
-    pub api_key_id: &'a str,
-    pub model: &'a str,
+    pub api_key_id: String,
+    pub model: String,
     /// The first millisecond of the UTC day.
     pub day: i64,
     pub requests: i64,
     pub input_tokens: i64,
     pub output_tokens: i64,
     pub training_tokens: i64,
+    /// What it cost, in millionths of a minor unit (not stored here: the ledger's).
+    pub cost: i64,
 }
 
 /// Adds to the day's sums, creating the day's row when it is the first (one statement:
 /// concurrent additions never lose one another).
-pub async fn add<'e>(db: impl AnyExecutor<'e>, m: &Metered<'_>) -> sqlx::Result<()> {
+pub async fn add<'e>(db: impl AnyExecutor<'e>, m: &DaySum) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO usage_daily (org_id, workspace_id, api_key_id, model, day, requests, \
          input_tokens, output_tokens, training_tokens) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
@@ -31,10 +33,10 @@ pub async fn add<'e>(db: impl AnyExecutor<'e>, m: &Metered<'_>) -> sqlx::Result<
          output_tokens = usage_daily.output_tokens + excluded.output_tokens, \
          training_tokens = usage_daily.training_tokens + excluded.training_tokens",
     )
-    .bind(m.org_id)
-    .bind(m.workspace_id)
-    .bind(m.api_key_id)
-    .bind(m.model)
+    .bind(&m.org_id)
+    .bind(&m.workspace_id)
+    .bind(&m.api_key_id)
+    .bind(&m.model)
     .bind(m.day)
     .bind(m.requests)
     .bind(m.input_tokens)
@@ -155,4 +157,41 @@ pub async fn for_workspace<'e>(
     .bind(to)
     .fetch_all(db)
     .await
+}
+
+/// Every organization's day sums in `[from, to)`, keys summed together (a one-off read:
+/// filling the spend ledger when usage limits arrive).
+pub async fn all_between<'e>(
+    db: impl AnyExecutor<'e>,
+    from: i64,
+    to: i64,
+) -> sqlx::Result<Vec<DaySum>> {
+    type Row = (String, String, String, i64, i64, i64, i64, i64);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT org_id, workspace_id, model, day, CAST(SUM(requests) AS BIGINT), \
+         CAST(SUM(input_tokens) AS BIGINT), CAST(SUM(output_tokens) AS BIGINT), \
+         CAST(SUM(training_tokens) AS BIGINT) FROM usage_daily WHERE day >= $1 AND day < $2 \
+         GROUP BY org_id, workspace_id, model, day",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(org_id, workspace_id, model, day, requests, input, output, training)| DaySum {
+                org_id,
+                workspace_id,
+                api_key_id: String::new(),
+                model,
+                day,
+                requests,
+                input_tokens: input,
+                output_tokens: output,
+                training_tokens: training,
+                cost: 0,
+            },
+        )
+        .collect())
 }

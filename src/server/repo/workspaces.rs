@@ -150,3 +150,14 @@ pub async fn names_in_org<'e>(
         .fetch_all(db)
         .await
 }
+
+/// The organization's workspaces that are not archived, by id and name.
+pub async fn active_names_in_org<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT id, name FROM workspaces WHERE org_id = $1 AND archived_at IS NULL")
+        .bind(org_id)
+        .fetch_all(db)
+        .await
+}

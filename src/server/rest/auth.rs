@@ -59,10 +59,10 @@ pub async fn require_key(State(state): State<AppState>, mut req: Request, next: 
     );
     req.extensions_mut().insert(ApiKeyContext(actor));
     let mut res = next.run(req).await;
-    let completion = res
+    let (completion, hold) = res
         .extensions_mut()
         .remove::<super::chat::CompletionToMeter>()
-        .map(|c| c.0);
+        .map_or((None, None), |c| (Some(c.sum), c.hold));
     let metered = completion.is_some();
     let bytes_out = res
         .headers()
@@ -81,7 +81,7 @@ pub async fn require_key(State(state): State<AppState>, mut req: Request, next: 
         duration_ms: started.elapsed().as_millis() as i64,
         at: now,
     };
-    if let Err(e) = state.usage.log_request(request, completion).await {
+    if let Err(e) = state.usage.log_request(request, completion, hold).await {
         if metered {
             // A completion is answered only once its usage is stored.
             return ApiError::from(crate::server::error::internal("metering a completion", e))

@@ -4,10 +4,13 @@
 
 use super::sse_usage::UsageTap;
 use super::{ApiError, ApiKeyContext, not_found_as};
+use crate::domain::billing::limits::completion_estimate;
 use crate::server::adapters::inference::Unavailable;
 use crate::server::authz::WorkspaceActor;
+use crate::server::services::limits;
 use crate::server::services::metering::{self, CompletionUsage};
-use crate::server::services::usage_writer::{DaySum, UsageWriter};
+use crate::server::services::usage_store::{DaySum, Hold};
+use crate::server::services::usage_writer::UsageWriter;
 use crate::server::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Extension, State};
@@ -53,6 +56,29 @@ pub async fn complete(
     metering::allow_model(&state.db, &key.0, &state.config.base_models, &model)
         .await
         .map_err(|e| not_found_as("Model", e))?;
+    let max_output = ["max_tokens", "max_completion_tokens"]
+        .iter()
+        .find_map(|k| request[*k].as_i64());
+    let config = &state.config;
+    let estimate = completion_estimate(
+        &config.catalogue,
+        &model,
+        state.db.now(),
+        body.len(),
+        max_output,
+    );
+    let hold = limits::admit(
+        &state.db,
+        &state.usage,
+        &config.catalogue.currency,
+        &key.0,
+        estimate,
+    )
+    .await?;
+    let held = HeldCost {
+        usage: state.usage.clone(),
+        hold,
+    };
     let stream = request["stream"].as_bool() == Some(true);
     let client_wants_usage = request["stream_options"]["include_usage"].as_bool() == Some(true);
     if stream {
@@ -79,16 +105,57 @@ pub async fn complete(
     if !status.is_success() {
         return Ok(relay_failure(answer).await);
     }
+    let meter = Meter {
+        config: state.config.clone(),
+        ws: key.0,
+        model,
+        held,
+    };
     if stream {
-        Ok(relay_stream(
-            answer,
-            state.usage.clone(),
-            key.0,
-            model,
-            client_wants_usage,
-        ))
+        Ok(relay_stream(answer, meter, client_wants_usage))
     } else {
-        relay_whole(answer, &state.usage, &key.0, &model).await
+        relay_whole(answer, meter).await
+    }
+}
+
+/// The cost held for a request while it runs (usage limits): released if the request
+/// ends without usage to store, else handed to what stores its usage.
+struct HeldCost {
+    usage: UsageWriter,
+    hold: Option<Hold>,
+}
+
+impl Drop for HeldCost {
+    fn drop(&mut self) {
+        if let Some(hold) = self.hold.take() {
+            let usage = self.usage.clone();
+            tokio::spawn(async move {
+                if let Err(e) = usage.release(hold).await {
+                    tracing::warn!(error = %e, "could not release a request's hold");
+                }
+            });
+        }
+    }
+}
+
+/// What metering a completion needs: prices, who asked, the model and the hold.
+struct Meter {
+    config: std::sync::Arc<crate::server::Config>,
+    ws: WorkspaceActor,
+    model: String,
+    held: HeldCost,
+}
+
+impl Meter {
+    fn sum(&self, used: &CompletionUsage) -> DaySum {
+        let now = self.held.usage.now();
+        metering::completion_sum(&self.config.catalogue, now, &self.ws, &self.model, used)
+    }
+
+    /// Stores a stream's usage now, with the release of its hold.
+    async fn store(&mut self, used: &CompletionUsage) -> Result<(), String> {
+        let sum = self.sum(used);
+        self.held.usage.add(sum, self.held.hold.take()).await
     }
 }
 
@@ -115,12 +182,7 @@ async fn relay_failure(answer: reqwest::Response) -> Response {
     .into_response()
 }
 
-async fn relay_whole(
-    answer: reqwest::Response,
-    usage: &UsageWriter,
-    ws: &WorkspaceActor,
-    model: &str,
-) -> Result<Response, ApiError> {
+async fn relay_whole(answer: reqwest::Response, mut meter: Meter) -> Result<Response, ApiError> {
     let too_big = || {
         upstream_error(
             StatusCode::BAD_GATEWAY,
@@ -156,26 +218,25 @@ async fn relay_whole(
     };
     // Stored with the request's log line, before the answer leaves (`auth::require_key`).
     let mut res = ([(header::CONTENT_TYPE, "application/json")], body).into_response();
-    res.extensions_mut()
-        .insert(CompletionToMeter(metering::completion_sum(
-            usage.now(),
-            ws,
-            model,
-            &used,
-        )));
+    res.extensions_mut().insert(CompletionToMeter {
+        sum: meter.sum(&used),
+        hold: meter.held.hold.take(),
+    });
     Ok(res)
 }
 
-/// A plain completion's usage, for the key layer to store with the request's log line.
+/// A plain completion's usage and hold, for the key layer to store with the request's
+/// log line.
 #[derive(Clone)]
-pub struct CompletionToMeter(pub DaySum);
+pub struct CompletionToMeter {
+    pub sum: DaySum,
+    pub hold: Option<Hold>,
+}
 
 /// Meters a stream once: when it ends, or, if the client goes away first, with the usage
 /// read by then.
 struct StreamMeter {
-    usage: UsageWriter,
-    ws: WorkspaceActor,
-    model: String,
+    meter: Meter,
     tap: UsageTap,
     metered: bool,
 }
@@ -184,9 +245,7 @@ impl StreamMeter {
     async fn meter(&mut self) {
         if let Some(used) = self.tap.usage.take() {
             self.metered = true;
-            if let Err(e) =
-                metering::meter_completion(&self.usage, &self.ws, &self.model, &used).await
-            {
+            if let Err(e) = self.meter.store(&used).await {
                 tracing::error!(error = %e, "could not meter a streamed completion");
             }
         }
@@ -199,25 +258,18 @@ impl Drop for StreamMeter {
             return;
         }
         if let Some(used) = self.tap.usage.take() {
-            let (usage, ws, model) = (self.usage.clone(), self.ws.clone(), self.model.clone());
+            let sum = self.meter.sum(&used);
+            let (usage, hold) = (self.meter.held.usage.clone(), self.meter.held.hold.take());
             tokio::spawn(async move {
-                let _ = metering::meter_completion(&usage, &ws, &model, &used).await;
+                let _ = usage.add(sum, hold).await;
             });
         }
     }
 }
 
-fn relay_stream(
-    answer: reqwest::Response,
-    usage: UsageWriter,
-    ws: WorkspaceActor,
-    model: String,
-    client_wants_usage: bool,
-) -> Response {
+fn relay_stream(answer: reqwest::Response, meter: Meter, client_wants_usage: bool) -> Response {
     let meter = StreamMeter {
-        usage,
-        ws,
-        model,
+        meter,
         tap: UsageTap::new(client_wants_usage),
         metered: false,
     };

@@ -36,7 +36,7 @@ pub async fn create(
 ) -> Result<Json<Value>, ApiError> {
     let req: JobRequest = serde_json::from_slice(&body)
         .map_err(|e| ApiError::invalid("body", format!("Not a valid job request: {e}.")))?;
-    let job = resources::start_job(&state.db, &state.config.base_models, &key.0, req).await?;
+    let job = resources::start_job(&state.db, &state.config, &key.0, req).await?;
     Ok(Json(job_json(&job)))
 }
 

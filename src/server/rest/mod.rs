@@ -151,6 +151,11 @@ impl From<Error> for ApiError {
                 "rate_limit_error",
                 "too_many_attempts",
             ),
+            Error::SpendCapReached { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "insufficient_quota",
+                "usage_limit_reached",
+            ),
             Error::Internal { reference } => return ApiError::internal(reference.clone()),
             Error::Transport(_) => (StatusCode::BAD_GATEWAY, "server_error", "transport"),
         };

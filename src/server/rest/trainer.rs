@@ -148,6 +148,14 @@ async fn complete(
         }
     };
     let message = body.get("message").and_then(Value::as_str);
-    let result = fine_tuning::complete(&state.db, &Actor::Trainer, &id, succeeded, message).await;
+    let result = fine_tuning::complete(
+        &state.db,
+        &state.config.catalogue,
+        &Actor::Trainer,
+        &id,
+        succeeded,
+        message,
+    )
+    .await;
     outcome(&state, &id, result).await
 }

@@ -47,6 +47,12 @@ async fn report(
     let report: Report = serde_json::from_slice(&body)
         .map_err(|e| ApiError::invalid("events", format!("not a usage report: {e}")))?;
     Ok(Json(
-        metering::ingest(&state.db, &Actor::UsageReporter, &report.events).await?,
+        metering::ingest(
+            &state.db,
+            &state.config.catalogue,
+            &Actor::UsageReporter,
+            &report.events,
+        )
+        .await?,
     ))
 }

@@ -3,6 +3,7 @@
 //! succeeds registers its model in the workspace, in the same transaction.
 
 use crate::domain::Error;
+use crate::domain::billing::Catalogue;
 use crate::domain::fine_tuning::{
     JobStatus, check_suffix, fine_tuned_model_id, normalize_hyperparameters,
 };
@@ -274,6 +275,7 @@ pub async fn report_progress(
 /// job's workspace; the status change and the model are written together or not at all.
 pub async fn complete(
     db: &Db,
+    catalogue: &Catalogue,
     actor: &Actor,
     id: &str,
     succeeded: bool,
@@ -325,7 +327,7 @@ pub async fn complete(
             .await
             .or_internal("completing a job")?
             .ok_or_else(|| internal("completing a job", "it vanished"))?;
-        super::metering::meter_training(&mut tx, &finished, now).await?;
+        super::metering::meter_training(&mut tx, catalogue, &finished, now).await?;
     }
     tx.commit().await.or_internal("completing a job")?;
     find_for_trainer(db, actor, id).await

@@ -140,7 +140,7 @@ pub async fn close_period(
         0 => Vec::new(),
         _ => recipients(&mut tx, org_id, &details.email).await?,
     };
-    let org_name = org_name(&mut *tx, org_id).await?;
+    let org_name = super::orgs::name(&mut *tx, org_id).await?;
     let link = format!(
         "{}{}",
         ports.config.public_url,
@@ -175,14 +175,6 @@ pub async fn close_period(
         ports.mailer.send(db, email);
     }
     Ok(Closed::Issued(invoice.number))
-}
-
-async fn org_name<'e>(db: impl sqlx::AnyExecutor<'e>, org_id: &str) -> Result<String, Error> {
-    Ok(orgs::find_by_id(db, org_id)
-        .await
-        .or_internal("naming the organization")?
-        .map(|o| o.name)
-        .unwrap_or_default())
 }
 
 /// Who gets the invoice email: the billing email, or, until one is set, the
@@ -319,7 +311,7 @@ pub async fn find(db: &Db, actor: &OrgActor, number: &str) -> Result<Invoice, Er
             amount: Money(l.amount),
         })
         .collect();
-    let org_name = org_name(&db.pool, &row.org_id).await?;
+    let org_name = super::orgs::name(&db.pool, &row.org_id).await?;
     Ok(Invoice {
         summary: summary(&row, db.now())?,
         org_name,

@@ -3,17 +3,18 @@
 //! reports the tokens a job trained on, and other services' usage when they report it.
 
 use crate::domain::Error;
-use crate::domain::billing::Unit;
+use crate::domain::billing::limits::usage_micros;
+use crate::domain::billing::{Catalogue, Unit};
 use crate::domain::calendar::{Period, day_start};
 use crate::domain::permissions::{Action, Actor};
 use crate::server::authz::{WorkspaceActor, require_actor};
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::repo::fine_tuning::{self as jobs, JobRow};
-use crate::server::repo::usage::{self, Metered};
+use crate::server::repo::usage;
 use crate::server::repo::workspaces;
 use crate::server::services::invoicing::LATE_USAGE_MS;
-use crate::server::services::usage_writer::{DaySum, UsageWriter};
+use crate::server::services::usage_store::{self, DaySum};
 
 /// Whether the workspace may use `model` for inference: a base model of the platform, or
 /// one of its own fine-tuned models. Another workspace's model is not found.
@@ -44,14 +45,22 @@ pub struct CompletionUsage {
 /// believed (and sums stay far inside an i64).
 const MAX_TOKENS: i64 = 1_000_000_000;
 
+/// A day sum with its cost at the catalogue's prices of its day.
+pub fn priced(catalogue: &Catalogue, mut sum: DaySum) -> DaySum {
+    let tokens = [sum.input_tokens, sum.output_tokens, sum.training_tokens];
+    sum.cost = usage_micros(catalogue, &sum.model, sum.day, tokens);
+    sum
+}
+
 /// The day sum of one successful completion: one request, counted once.
 pub fn completion_sum(
+    catalogue: &Catalogue,
     now: i64,
     ws: &WorkspaceActor,
     model: &str,
     used: &CompletionUsage,
 ) -> DaySum {
-    DaySum {
+    let sum = DaySum {
         org_id: ws.org.org_id.clone(),
         workspace_id: ws.workspace.id.clone(),
         api_key_id: ws.key_id.clone().unwrap_or_default(),
@@ -60,41 +69,30 @@ pub fn completion_sum(
         requests: 1,
         input_tokens: used.prompt_tokens.clamp(0, MAX_TOKENS),
         output_tokens: used.completion_tokens.clamp(0, MAX_TOKENS),
-        training_tokens: 0,
-    }
-}
-
-/// Stores a completion's usage now (a stream's, when it ends).
-pub async fn meter_completion(
-    usage: &UsageWriter,
-    ws: &WorkspaceActor,
-    model: &str,
-    used: &CompletionUsage,
-) -> Result<(), Error> {
-    usage
-        .add(completion_sum(usage.now(), ws, model, used))
-        .await
-        .map_err(|e| crate::server::error::internal("metering a completion", e))
+        ..DaySum::default()
+    };
+    priced(catalogue, sum)
 }
 
 /// A succeeded job's trained tokens (as its trainer last reported them), counted in the
 /// transaction that finishes it: one training request on the day it finished.
 pub async fn meter_training(
     conn: &mut sqlx::AnyConnection,
+    catalogue: &Catalogue,
     job: &JobRow,
     now: i64,
 ) -> Result<(), Error> {
-    let metered = Metered {
-        org_id: &job.org_id,
-        workspace_id: &job.workspace_id,
-        api_key_id: job.created_by_key.as_deref().unwrap_or(""),
-        model: &job.model,
+    let sum = DaySum {
+        org_id: job.org_id.clone(),
+        workspace_id: job.workspace_id.clone(),
+        api_key_id: job.created_by_key.clone().unwrap_or_default(),
+        model: job.model.clone(),
         day: day_start(now),
         requests: 1,
-        training_tokens: job.trained_tokens.unwrap_or(0).max(0),
-        ..Metered::default()
+        training_tokens: job.trained_tokens.unwrap_or(0).clamp(0, MAX_TOKENS),
+        ..DaySum::default()
     };
-    usage::add(conn, &metered)
+    usage_store::store(conn, [&priced(catalogue, sum)], [])
         .await
         .or_internal("metering a fine-tuning job")
 }
@@ -129,7 +127,12 @@ pub struct Ingested {
 
 /// Counts a batch in one transaction: every event is checked first (a bad one refuses the
 /// whole batch, named by its index), then each new idempotency key is counted once.
-pub async fn ingest(db: &Db, actor: &Actor, events: &[ReportedEvent]) -> Result<Ingested, Error> {
+pub async fn ingest(
+    db: &Db,
+    catalogue: &Catalogue,
+    actor: &Actor,
+    events: &[ReportedEvent],
+) -> Result<Ingested, Error> {
     require_actor(actor, Action::ReportUsage)?;
     if events.is_empty() || events.len() > MAX_EVENTS {
         return Err(Error::invalid(
@@ -193,6 +196,7 @@ pub async fn ingest(db: &Db, actor: &Actor, events: &[ReportedEvent]) -> Result<
         counted: 0,
         duplicates: 0,
     };
+    let mut sums = Vec::with_capacity(checked.len());
     for (e, unit, org_id, day) in &checked {
         if !usage::first_receipt(&mut *tx, &e.idempotency_key, org_id, now)
             .await
@@ -202,22 +206,24 @@ pub async fn ingest(db: &Db, actor: &Actor, events: &[ReportedEvent]) -> Result<
             continue;
         }
         let quantity = |u: Unit| if *unit == u { e.quantity } else { 0 };
-        let metered = Metered {
-            org_id,
-            workspace_id: &e.workspace_id,
-            api_key_id: e.api_key_id.as_deref().unwrap_or(""),
-            model: &e.model,
+        let sum = DaySum {
+            org_id: org_id.clone(),
+            workspace_id: e.workspace_id.clone(),
+            api_key_id: e.api_key_id.clone().unwrap_or_default(),
+            model: e.model.clone(),
             day: *day,
             requests: 1,
             input_tokens: quantity(Unit::InputTokens),
             output_tokens: quantity(Unit::OutputTokens),
             training_tokens: quantity(Unit::TrainingTokens),
+            cost: 0,
         };
-        usage::add(&mut *tx, &metered)
-            .await
-            .or_internal("metering reported usage")?;
+        sums.push(priced(catalogue, sum));
         done.counted += 1;
     }
+    usage_store::store(&mut tx, &sums, [])
+        .await
+        .or_internal("metering reported usage")?;
     tx.commit().await.or_internal("committing usage")?;
     Ok(done)
 }

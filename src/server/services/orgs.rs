@@ -9,6 +9,15 @@ use crate::server::error::OrInternal;
 use crate::server::ids::new_id;
 use crate::server::repo::{memberships, orgs, users, workspaces};
 
+/// The organization's name ("" if it is gone), for what is written about it.
+pub async fn name<'e>(db: impl sqlx::AnyExecutor<'e>, org_id: &str) -> Result<String, Error> {
+    Ok(orgs::find_by_id(db, org_id)
+        .await
+        .or_internal("naming the organization")?
+        .map(|o| o.name)
+        .unwrap_or_default())
+}
+
 /// What creating an organization made.
 #[derive(Debug, Clone)]
 pub struct NewOrg {

@@ -42,6 +42,7 @@ async fn visible_workspaces(
 /// is `NotFound`, whether or not it exists. Remembers the location for next time.
 pub async fn load(
     db: &Db,
+    currency: &str,
     user: &UserRow,
     org_id: &str,
     workspace_id: Option<&str>,
@@ -79,7 +80,14 @@ pub async fn load(
             .await
             .or_internal("remembering the location")?;
     }
+    let spend_cap_reached = match &workspace {
+        Some(ws) => super::limits::standing(db, &ws.id, org_id)
+            .await?
+            .map(|reached| reached.message(currency)),
+        None => None,
+    };
     Ok(ShellData {
+        spend_cap_reached,
         user: CurrentUser {
             id: user.id.clone(),
             name: user.name.clone(),

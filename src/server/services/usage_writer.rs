@@ -4,30 +4,21 @@
 //! time). Here they queue, and one writer commits all that arrived while it was busy in
 //! a single transaction, then tells each waiting request: an answer still leaves only
 //! once what it wrote is stored, whichever batch carried it.
+//!
+//! The holds requests take before they run (usage limits) go through the same writer, in
+//! a transaction of their own per batch: checked against the caps one by one, committed
+//! together.
 
+use crate::domain::billing::limits::CapScope;
 use crate::server::db::Db;
 use crate::server::ids::new_id;
 use crate::server::repo::api_keys::{self, UsageEvent};
-use crate::server::repo::usage::{self, Metered};
+use crate::server::services::usage_store::{self, DaySum, Hold};
 use std::collections::BTreeMap;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most additions one transaction carries.
 const BATCH: usize = 1_000;
-
-/// One addition to a day sum, owned (it crosses to the writer task).
-#[derive(Debug, Clone, Default)]
-pub struct DaySum {
-    pub org_id: String,
-    pub workspace_id: String,
-    pub api_key_id: String,
-    pub model: String,
-    pub day: i64,
-    pub requests: i64,
-    pub input_tokens: i64,
-    pub output_tokens: i64,
-    pub training_tokens: i64,
-}
 
 /// One `/v1` request for the request log, owned.
 #[derive(Debug, Clone, Default)]
@@ -47,12 +38,21 @@ pub struct RequestLog {
 enum Entry {
     Sum(DaySum),
     Request(RequestLog),
+    Release(Hold),
 }
 
-/// What one request writes: its log line, and the day sum of a completion it answered.
-struct Job {
-    entries: Vec<Entry>,
-    stored: oneshot::Sender<Result<(), String>>,
+enum Job {
+    /// What one request writes: its log line, the day sum of a completion it answered,
+    /// and the release of its hold.
+    Write {
+        entries: Vec<Entry>,
+        stored: oneshot::Sender<Result<(), String>>,
+    },
+    /// A hold a request asks for before it runs.
+    Hold {
+        hold: Hold,
+        taken: oneshot::Sender<Result<Option<CapScope>, String>>,
+    },
 }
 
 /// The handle requests add through; clones share the one writer task. What is queued
@@ -75,33 +75,52 @@ impl UsageWriter {
         self.db.now()
     }
 
-    /// Adds `sum` and returns once it is committed.
-    pub async fn add(&self, sum: DaySum) -> Result<(), String> {
-        self.write(vec![Entry::Sum(sum)]).await
+    /// Adds `sum` (releasing the hold its request took) and returns once it is committed.
+    pub async fn add(&self, sum: DaySum, hold: Option<Hold>) -> Result<(), String> {
+        let mut entries = vec![Entry::Sum(sum)];
+        entries.extend(hold.map(Entry::Release));
+        self.write(entries).await
+    }
+
+    /// Releases a hold a request no longer needs (it failed or was refused upstream).
+    pub async fn release(&self, hold: Hold) -> Result<(), String> {
+        self.write(vec![Entry::Release(hold)]).await
     }
 
     /// Logs a request (and moves its key's "last used"), with the day sum of the
-    /// completion it answered if any, and returns once both are committed, together.
+    /// completion it answered if any and the release of its hold, and returns once all
+    /// are committed, together.
     pub async fn log_request(
         &self,
         request: RequestLog,
         completion: Option<DaySum>,
+        hold: Option<Hold>,
     ) -> Result<(), String> {
         let mut entries = vec![Entry::Request(request)];
         entries.extend(completion.map(Entry::Sum));
+        entries.extend(hold.map(Entry::Release));
         self.write(entries).await
+    }
+
+    /// Takes a hold; `Some(scope)` when that scope's cap is reached.
+    pub async fn hold(&self, hold: Hold) -> Result<Option<CapScope>, String> {
+        let (taken, done) = oneshot::channel();
+        self.send(Job::Hold { hold, taken }).await?;
+        done.await.map_err(|_| STOPPED.to_owned())?
     }
 
     async fn write(&self, entries: Vec<Entry>) -> Result<(), String> {
         let (stored, done) = oneshot::channel();
-        self.jobs
-            .send(Job { entries, stored })
-            .await
-            .map_err(|_| "the usage writer has stopped".to_owned())?;
-        done.await
-            .map_err(|_| "the usage writer has stopped".to_owned())?
+        self.send(Job::Write { entries, stored }).await?;
+        done.await.map_err(|_| STOPPED.to_owned())?
+    }
+
+    async fn send(&self, job: Job) -> Result<(), String> {
+        self.jobs.send(job).await.map_err(|_| STOPPED.to_owned())
     }
 }
+
+const STOPPED: &str = "the usage writer has stopped";
 
 async fn write_batches(db: Db, mut queue: mpsc::Receiver<Job>) {
     while let Some(first) = queue.recv().await {
@@ -112,72 +131,94 @@ async fn write_batches(db: Db, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        if commit(&db, batch.iter().flat_map(|j| &j.entries))
-            .await
-            .is_ok()
-        {
-            for job in batch {
-                let _ = job.stored.send(Ok(()));
-            }
-            continue;
-        }
-        // Something in the batch failed (or the database was busy): each entry on its
-        // own, so one bad entry fails only its own request.
+        let (mut writes, mut holds): (Writes, Holds) = (Vec::new(), Vec::new());
         for job in batch {
-            let outcome = commit(&db, job.entries.iter())
-                .await
-                .map_err(|e| e.to_string());
-            let _ = job.stored.send(outcome);
+            match job {
+                Job::Write { entries, stored } => writes.push((entries, stored)),
+                Job::Hold { hold, taken } => holds.push((hold, taken)),
+            }
+        }
+        if !writes.is_empty() {
+            write_all(&db, writes).await;
+        }
+        if !holds.is_empty() {
+            hold_all(&db, holds).await;
         }
     }
 }
 
-/// One transaction: the batch's additions to the same day sum merged first, and each key
-/// touched once. Rows are written in key order, so two writers (two console processes)
-/// lock them in the same order and never deadlock.
+type Writes = Vec<(Vec<Entry>, oneshot::Sender<Result<(), String>>)>;
+type Holds = Vec<(Hold, oneshot::Sender<Result<Option<CapScope>, String>>)>;
+
+async fn write_all(db: &Db, writes: Writes) {
+    if commit(db, writes.iter().flat_map(|(entries, _)| entries))
+        .await
+        .is_ok()
+    {
+        for (_, stored) in writes {
+            let _ = stored.send(Ok(()));
+        }
+        return;
+    }
+    // Something in the batch failed (or the database was busy): each request's entries
+    // on their own, so one bad entry fails only its own request.
+    for (entries, stored) in writes {
+        let outcome = commit(db, entries.iter()).await.map_err(|e| e.to_string());
+        let _ = stored.send(outcome);
+    }
+}
+
+/// Holds in one transaction, in key order (organization, then workspace), so that two
+/// processes lock ledger rows in the same order.
+async fn hold_all(db: &Db, mut holds: Holds) {
+    holds.sort_by(|(a, _), (b, _)| (&a.org_id, &a.workspace_id).cmp(&(&b.org_id, &b.workspace_id)));
+    let all = async {
+        let mut tx = db.pool.begin().await?;
+        let mut outcomes = Vec::with_capacity(holds.len());
+        for (hold, _) in &holds {
+            outcomes.push(usage_store::take_hold(&mut tx, hold).await?);
+        }
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(outcomes)
+    };
+    match all.await {
+        Ok(outcomes) => {
+            for ((_, taken), outcome) in holds.into_iter().zip(outcomes) {
+                let _ = taken.send(Ok(outcome));
+            }
+        }
+        Err(_) => {
+            for (hold, taken) in holds {
+                let one = async {
+                    let mut tx = db.pool.begin().await?;
+                    let outcome = usage_store::take_hold(&mut tx, &hold).await?;
+                    tx.commit().await?;
+                    Ok::<_, sqlx::Error>(outcome)
+                };
+                let _ = taken.send(one.await.map_err(|e| e.to_string()));
+            }
+        }
+    }
+}
+
+/// One transaction: the batch's usage (`usage_store::store`), its request log lines, and
+/// each key's "last used" touched once, in key order.
 async fn commit<'a>(db: &Db, entries: impl Iterator<Item = &'a Entry>) -> sqlx::Result<()> {
-    let mut merged: BTreeMap<(&str, &str, &str, i64), DaySum> = BTreeMap::new();
-    let mut requests = Vec::new();
+    let (mut sums, mut releases, mut requests) = (Vec::new(), Vec::new(), Vec::new());
     let mut last_used: BTreeMap<&str, i64> = BTreeMap::new();
     for entry in entries {
-        let s = match entry {
+        match entry {
             Entry::Request(r) => {
                 requests.push(r);
                 let at = last_used.entry(&r.key_id).or_insert(r.at);
                 *at = (*at).max(r.at);
-                continue;
             }
-            Entry::Sum(s) => s,
-        };
-        let m = merged
-            .entry((&s.workspace_id, &s.api_key_id, &s.model, s.day))
-            .or_insert_with(|| DaySum {
-                requests: 0,
-                input_tokens: 0,
-                output_tokens: 0,
-                training_tokens: 0,
-                ..s.clone()
-            });
-        m.requests = m.requests.saturating_add(s.requests);
-        m.input_tokens = m.input_tokens.saturating_add(s.input_tokens);
-        m.output_tokens = m.output_tokens.saturating_add(s.output_tokens);
-        m.training_tokens = m.training_tokens.saturating_add(s.training_tokens);
+            Entry::Sum(s) => sums.push(s),
+            Entry::Release(h) => releases.push(h),
+        }
     }
     let mut tx = db.pool.begin().await?;
-    for s in merged.values() {
-        let metered = Metered {
-            org_id: &s.org_id,
-            workspace_id: &s.workspace_id,
-            api_key_id: &s.api_key_id,
-            model: &s.model,
-            day: s.day,
-            requests: s.requests,
-            input_tokens: s.input_tokens,
-            output_tokens: s.output_tokens,
-            training_tokens: s.training_tokens,
-        };
-        usage::add(&mut *tx, &metered).await?;
-    }
+    usage_store::store(&mut tx, sums, releases).await?;
     for r in requests {
         let event = UsageEvent {
             key_id: &r.key_id,

@@ -187,31 +187,33 @@ pub async fn find_job(db: &Db, ws: &WorkspaceActor, id: &str) -> Result<JobRow, 
     fine_tuning::find(db, &ws.workspace.id, id).await
 }
 
-/// Any member may start a job, as any of the workspace's keys may.
+/// Any member may start a job, as any of the workspace's keys may, unless the workspace
+/// or its organization is at its spend cap (training costs money).
 pub async fn start_job(
     db: &Db,
-    base_models: &[String],
+    config: &Config,
     ws: &WorkspaceActor,
     req: fine_tuning::JobRequest,
 ) -> Result<JobRow, Error> {
     ws.require(Action::AddWorkspaceResources)?;
+    super::limits::require_under_cap(db, &config.catalogue.currency, ws).await?;
     let owner = fine_tuning::Owner {
         org_id: &ws.org.org_id,
         workspace_id: &ws.workspace.id,
     };
-    fine_tuning::create(db, base_models, owner, ws.creator(), req).await
+    fine_tuning::create(db, &config.base_models, owner, ws.creator(), req).await
 }
 
 /// A job from the console's form; errors name the form's fields.
 pub async fn start_job_from_form(
     db: &Db,
-    base_models: &[String],
+    config: &Config,
     ws: &WorkspaceActor,
     form: fine_tuning::JobForm,
 ) -> Result<JobRow, Error> {
     ws.require(Action::AddWorkspaceResources)?;
     let req = form.request()?;
-    start_job(db, base_models, ws, req)
+    start_job(db, config, ws, req)
         .await
         .map_err(fine_tuning::JobForm::field_names)
 }

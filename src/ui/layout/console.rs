@@ -5,6 +5,7 @@
 use super::create_org::{CREATE_ORGANIZATION, CreateOrganizationDialog};
 use super::{switcher::Switcher, user_menu::UserMenu};
 use crate::api::shell::load_shell;
+use crate::domain::permissions::Action;
 use crate::domain::shell::ShellData;
 use crate::domain::{Error, paths};
 use crate::ui::pages::NotFound;
@@ -72,7 +73,10 @@ where
                                 <div class="topbar-spacer"></div>
                                 <UserMenu user=data.user.clone() org_id=data.org.id.clone()/>
                             </header>
-                            <div class="console-body" id="main">{page(data)}</div>
+                            <div class="console-body" id="main">
+                                <SpendCapBanner shell=data.clone()/>
+                                {page(data)}
+                            </div>
                             {move || {
                                 (dialog.get().as_deref() == Some(CREATE_ORGANIZATION))
                                     .then(|| view! { <CreateOrganizationDialog close_href=pathname.get()/> })
@@ -87,6 +91,22 @@ where
             }}
         </Transition>
     }
+}
+
+/// On every page of a workspace at a spend cap: why its keys get 429, and for those who
+/// may raise the cap, where.
+#[component]
+fn SpendCapBanner(shell: ShellData) -> impl IntoView {
+    let message = shell.spend_cap_reached.clone()?;
+    let raise = shell.can(Action::ManageLimits).then(|| {
+        view! { <a class="btn btn-secondary btn-small" href=paths::settings_limits(&shell.org.id)>"Raise the limit"</a> }
+    });
+    Some(view! {
+        <div class="banner banner-warning" role="status">
+            <p><strong>"Monthly limit reached. "</strong>{message}</p>
+            {raise}
+        </div>
+    })
 }
 
 /// A whole-page error for failures that are not the user's doing.

@@ -16,15 +16,17 @@ pub enum SettingsSection {
     Workspaces,
     Permissions,
     Billing,
+    Limits,
 }
 
 impl SettingsSection {
-    const ALL: [SettingsSection; 5] = [
+    const ALL: [SettingsSection; 6] = [
         Self::General,
         Self::Members,
         Self::Workspaces,
         Self::Permissions,
         Self::Billing,
+        Self::Limits,
     ];
 
     fn label(self) -> &'static str {
@@ -34,6 +36,7 @@ impl SettingsSection {
             Self::Workspaces => "Workspaces",
             Self::Permissions => "Permissions",
             Self::Billing => "Billing",
+            Self::Limits => "Limits",
         }
     }
 
@@ -44,6 +47,7 @@ impl SettingsSection {
             Self::Workspaces => paths::settings_workspaces(org_id),
             Self::Permissions => paths::settings_permissions(org_id),
             Self::Billing => paths::settings_billing(org_id),
+            Self::Limits => paths::settings_limits(org_id),
         }
     }
 
@@ -55,6 +59,7 @@ impl SettingsSection {
             Self::Workspaces => Action::ViewAllWorkspaces,
             Self::Permissions => Action::ViewPermissions,
             Self::Billing => Action::ViewBilling,
+            Self::Limits => Action::ManageLimits,
         }
     }
 }

@@ -1,0 +1,273 @@
+//! Usage limits (`spend_limits`), the spend ledger (`spend_ledger`: spent and held per
+//! organization or workspace and period, in micros), alerts sent (`spend_alerts`) and the
+//! rate-limit windows (`rate_windows`).
+
+use sqlx::AnyExecutor;
+
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct LimitsRow {
+    pub scope_id: String,
+    pub org_id: String,
+    pub monthly_cap: Option<i64>,
+    pub raised_cap: Option<i64>,
+    pub raised_until: Option<i64>,
+    pub requests_per_minute: Option<i64>,
+    pub tokens_per_minute: Option<i64>,
+    pub alert_thresholds: String,
+}
+
+const COLUMNS: &str = "scope_id, org_id, monthly_cap, raised_cap, raised_until, \
+    requests_per_minute, tokens_per_minute, alert_thresholds";
+
+/// The limits of a workspace and of its organization, whichever are stored (one lookup).
+pub async fn for_scopes<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    org_id: &str,
+) -> sqlx::Result<Vec<LimitsRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM spend_limits WHERE scope_id IN ($1, $2)"
+    ))
+    .bind(workspace_id)
+    .bind(org_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Every stored limit of an organization: its own row and its workspaces'.
+pub async fn in_org<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::Result<Vec<LimitsRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM spend_limits WHERE org_id = $1"
+    ))
+    .bind(org_id)
+    .fetch_all(db)
+    .await
+}
+
+pub async fn save<'e>(db: impl AnyExecutor<'e>, row: &LimitsRow, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO spend_limits (scope_id, org_id, monthly_cap, raised_cap, raised_until, \
+         requests_per_minute, tokens_per_minute, alert_thresholds, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (scope_id) DO UPDATE SET \
+         monthly_cap = excluded.monthly_cap, raised_cap = excluded.raised_cap, \
+         raised_until = excluded.raised_until, requests_per_minute = excluded.requests_per_minute, \
+         tokens_per_minute = excluded.tokens_per_minute, \
+         alert_thresholds = excluded.alert_thresholds, updated_at = excluded.updated_at",
+    )
+    .bind(&row.scope_id)
+    .bind(&row.org_id)
+    .bind(row.monthly_cap)
+    .bind(row.raised_cap)
+    .bind(row.raised_until)
+    .bind(row.requests_per_minute)
+    .bind(row.tokens_per_minute)
+    .bind(&row.alert_thresholds)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LedgerRow {
+    pub scope_id: String,
+    pub spent: i64,
+    pub reserved: i64,
+    pub reserved_at: i64,
+}
+
+impl LedgerRow {
+    /// What is held for running requests, a hold older than `stale_before` lapsed.
+    pub fn held(&self, stale_before: i64) -> i64 {
+        if self.reserved_at < stale_before {
+            0
+        } else {
+            self.reserved.max(0)
+        }
+    }
+}
+
+/// The ledger of a workspace and its organization for a period.
+pub async fn ledger_for<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    org_id: &str,
+    period: &str,
+) -> sqlx::Result<Vec<LedgerRow>> {
+    sqlx::query_as(
+        "SELECT scope_id, spent, reserved, reserved_at FROM spend_ledger \
+         WHERE scope_id IN ($1, $2) AND period = $3",
+    )
+    .bind(workspace_id)
+    .bind(org_id)
+    .bind(period)
+    .fetch_all(db)
+    .await
+}
+
+/// The ledger of an organization and all its workspaces for a period.
+pub async fn ledger_in_org<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    period: &str,
+) -> sqlx::Result<Vec<LedgerRow>> {
+    sqlx::query_as(
+        "SELECT scope_id, spent, reserved, reserved_at FROM spend_ledger \
+         WHERE period = $1 AND org_id = $2",
+    )
+    .bind(period)
+    .bind(org_id)
+    .fetch_all(db)
+    .await
+}
+
+/// One ledger row: an organization (`scope_id` = `org_id`) or a workspace, in a period.
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub scope_id: &'a str,
+    pub org_id: &'a str,
+    pub period: &'a str,
+}
+
+/// Adds spend to a scope's period and releases a hold (both in micros).
+pub async fn add<'e>(
+    db: impl AnyExecutor<'e>,
+    at: Scope<'_>,
+    spent: i64,
+    released: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO spend_ledger (scope_id, period, org_id, spent) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (scope_id, period) DO UPDATE SET \
+         spent = spend_ledger.spent + excluded.spent, \
+         reserved = CASE WHEN spend_ledger.reserved > $5 THEN spend_ledger.reserved - $5 ELSE 0 END",
+    )
+    .bind(at.scope_id)
+    .bind(at.period)
+    .bind(at.org_id)
+    .bind(spent)
+    .bind(released)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Holds `amount` for a request if the scope's spend and holds are still under `cap`
+/// (micros), in one statement; false when the cap is reached. Holds taken before
+/// `stale_before` have lapsed and count as nothing.
+pub async fn hold<'e>(
+    db: impl AnyExecutor<'e>,
+    at: Scope<'_>,
+    amount: i64,
+    cap: i64,
+    now: i64,
+    stale_before: i64,
+) -> sqlx::Result<bool> {
+    if cap <= 0 {
+        return Ok(false);
+    }
+    let held = "CASE WHEN spend_ledger.reserved_at < $6 THEN 0 ELSE spend_ledger.reserved END";
+    let done = sqlx::query(&format!(
+        "INSERT INTO spend_ledger (scope_id, period, org_id, reserved, reserved_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (scope_id, period) DO UPDATE SET \
+         reserved = {held} + excluded.reserved, reserved_at = excluded.reserved_at \
+         WHERE spend_ledger.spent + {held} < $7"
+    ))
+    .bind(at.scope_id)
+    .bind(at.period)
+    .bind(at.org_id)
+    .bind(amount)
+    .bind(now)
+    .bind(stale_before)
+    .bind(cap)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Claims the one-time fill of the ledger from the day sums (true for the one process
+/// that gets it; it fills in the same transaction).
+pub async fn claim_fill<'e>(db: impl AnyExecutor<'e>, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE counters SET value = $1 WHERE name = 'spend_ledger_filled' AND value = 0",
+    )
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A capped scope's spend this period, for the alerts.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CappedSpend {
+    pub scope_id: String,
+    pub org_id: String,
+    pub spent: i64,
+    pub monthly_cap: Option<i64>,
+    pub raised_cap: Option<i64>,
+    pub raised_until: Option<i64>,
+}
+
+/// Every scope with a cap and some spend in the period.
+pub async fn capped_spend<'e>(
+    db: impl AnyExecutor<'e>,
+    period: &str,
+) -> sqlx::Result<Vec<CappedSpend>> {
+    sqlx::query_as(
+        "SELECT l.scope_id, l.org_id, l.spent, s.monthly_cap, s.raised_cap, s.raised_until \
+         FROM spend_ledger l JOIN spend_limits s ON s.scope_id = l.scope_id \
+         WHERE l.period = $1 AND s.monthly_cap IS NOT NULL AND l.spent > 0",
+    )
+    .bind(period)
+    .fetch_all(db)
+    .await
+}
+
+/// Records an alert; false when it was sent before.
+pub async fn insert_alert<'e>(
+    db: impl AnyExecutor<'e>,
+    scope_id: &str,
+    org_id: &str,
+    period: &str,
+    threshold: i64,
+    cap: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "INSERT INTO spend_alerts (scope_id, period, threshold, org_id, cap, sent_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (scope_id, period, threshold) DO NOTHING",
+    )
+    .bind(scope_id)
+    .bind(period)
+    .bind(threshold)
+    .bind(org_id)
+    .bind(cap)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AlertRow {
+    pub scope_id: String,
+    pub threshold: i64,
+    pub cap: i64,
+    pub sent_at: i64,
+}
+
+/// The organization's newest alerts.
+pub async fn alerts_in_org<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<AlertRow>> {
+    sqlx::query_as(
+        "SELECT scope_id, threshold, cap, sent_at FROM spend_alerts WHERE org_id = $1 \
+         ORDER BY sent_at DESC, scope_id, threshold LIMIT $2",
+    )
+    .bind(org_id)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}

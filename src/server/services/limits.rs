@@ -1,0 +1,610 @@
+//! Usage limits: Admin Settings -> Limits (the caps, the budget planner, the alerts sent),
+//! what a workspace's requests are held to (`admit`, `standing`), and the alerts emailed
+//! when spend reaches a threshold of a cap.
+//!
+//! Enforcement: a request that costs money asks the usage writer for a hold of its
+//! estimated cost; the hold is taken only while the scope's spend and holds are under its
+//! cap, checked and taken in one statement per scope (`usage_store::take_hold`), so
+//! racing requests, in one process or several on one database, cannot all pass. The
+//! request's real usage replaces its hold when it is stored. Spend can pass a cap only
+//! by what requests already admitted cost beyond their holds.
+
+use crate::domain::Error;
+use crate::domain::billing::limits::{
+    CapScope, LimitReached, LimitsPage, MAX_REQUESTS_PER_MINUTE, MAX_TOKENS_PER_MINUTE, OrgLimits,
+    Raise, SentAlert, SpendLine, WorkspaceLimits, check_raise, check_under_org, micros, minor,
+    parse_cap, parse_rate, parse_thresholds, planner_warnings, projection, thresholds_reached,
+};
+use crate::domain::billing::{Catalogue, Money};
+use crate::domain::calendar::{Period, parse_iso_date};
+use crate::domain::paths;
+use crate::domain::permissions::Action;
+use crate::domain::roles::OrgRole;
+use crate::server::authz::{OrgActor, WorkspaceActor};
+use crate::server::db::Db;
+use crate::server::email::SpendAlertMail;
+use crate::server::error::OrInternal;
+use crate::server::repo::limits::{self as repo, LedgerRow, LimitsRow};
+use crate::server::repo::usage;
+use crate::server::repo::{memberships, orgs, workspaces};
+use crate::server::services::Ports;
+use crate::server::services::metering;
+use crate::server::services::usage_store::{self, DaySum, HOLD_LAPSES_MS, Hold};
+use crate::server::services::usage_writer::UsageWriter;
+use std::collections::HashMap;
+
+fn workspace_limits(row: &LimitsRow) -> WorkspaceLimits {
+    WorkspaceLimits {
+        monthly_cap: row.monthly_cap.map(Money),
+        raise: match (row.raised_cap, row.raised_until) {
+            (Some(cap), Some(until)) => Some(Raise {
+                cap: Money(cap),
+                until,
+            }),
+            _ => None,
+        },
+        requests_per_minute: row.requests_per_minute,
+        tokens_per_minute: row.tokens_per_minute,
+    }
+}
+
+fn org_limits(row: Option<&LimitsRow>) -> OrgLimits {
+    row.map_or_else(OrgLimits::default, |row| OrgLimits {
+        monthly_cap: row.monthly_cap.map(Money),
+        thresholds: parse_thresholds(&row.alert_thresholds).unwrap_or_default(),
+    })
+}
+
+/// The caps in force now for a workspace and its organization.
+struct Caps {
+    org: Option<Money>,
+    workspace: Option<Money>,
+}
+
+async fn caps(db: &Db, workspace_id: &str, org_id: &str, now: i64) -> Result<Caps, Error> {
+    let rows = repo::for_scopes(&db.pool, workspace_id, org_id)
+        .await
+        .or_internal("reading usage limits")?;
+    let find = |id: &str| rows.iter().find(|r| r.scope_id == id);
+    Ok(Caps {
+        org: find(org_id).and_then(|r| r.monthly_cap.map(Money)),
+        workspace: find(workspace_id).and_then(|r| workspace_limits(r).cap_at(now)),
+    })
+}
+
+fn reached(scope: CapScope, cap: Money, period: Period, currency: &str) -> Error {
+    let reached = LimitReached {
+        scope,
+        cap,
+        until: period.end,
+    };
+    Error::SpendCapReached {
+        message: reached.message(currency),
+        limit: scope.as_str().to_owned(),
+        until: period.end,
+    }
+}
+
+/// Admits a request that may cost up to `estimate` (micros): a hold of it on every capped
+/// scope, or `SpendCapReached` naming the cap that is reached. `None`: nothing is capped.
+pub async fn admit(
+    db: &Db,
+    writer: &UsageWriter,
+    currency: &str,
+    ws: &WorkspaceActor,
+    estimate: i64,
+) -> Result<Option<Hold>, Error> {
+    let now = db.now();
+    let caps = caps(db, &ws.workspace.id, &ws.org.org_id, now).await?;
+    if caps.org.is_none() && caps.workspace.is_none() {
+        return Ok(None);
+    }
+    let period = Period::containing(now);
+    let hold = Hold {
+        org_id: ws.org.org_id.clone(),
+        workspace_id: ws.workspace.id.clone(),
+        period: period.key(),
+        amount: estimate.max(0),
+        org_cap: caps.org.map(micros),
+        workspace_cap: caps.workspace.map(micros),
+        at: now,
+    };
+    match writer.hold(hold.clone()).await {
+        Ok(None) => Ok(Some(hold)),
+        Ok(Some(CapScope::Organization)) => Err(reached(
+            CapScope::Organization,
+            caps.org.unwrap_or_default(),
+            period,
+            currency,
+        )),
+        Ok(Some(CapScope::Workspace)) => Err(reached(
+            CapScope::Workspace,
+            caps.workspace.unwrap_or_default(),
+            period,
+            currency,
+        )),
+        Err(e) => Err(crate::server::error::internal(
+            "holding a request's cost",
+            e,
+        )),
+    }
+}
+
+/// The cap a workspace has reached, if any (its own or its organization's), as its spend
+/// and running requests' holds stand now: for the banner and for what costs money without
+/// a hold of its own (a new fine-tuning job, billed when it finishes).
+pub async fn standing(
+    db: &Db,
+    workspace_id: &str,
+    org_id: &str,
+) -> Result<Option<LimitReached>, Error> {
+    let now = db.now();
+    let caps = caps(db, workspace_id, org_id, now).await?;
+    if caps.org.is_none() && caps.workspace.is_none() {
+        return Ok(None);
+    }
+    let period = Period::containing(now);
+    let ledger = repo::ledger_for(&db.pool, workspace_id, org_id, &period.key())
+        .await
+        .or_internal("reading spend")?;
+    let used = |id: &str| {
+        ledger
+            .iter()
+            .find(|r| r.scope_id == id)
+            .map_or(0, |r| r.spent.saturating_add(r.held(now - HOLD_LAPSES_MS)))
+    };
+    let at = |cap: Option<Money>, id: &str| cap.filter(|&c| used(id) >= micros(c));
+    let found = at(caps.org, org_id)
+        .map(|cap| (CapScope::Organization, cap))
+        .or_else(|| at(caps.workspace, workspace_id).map(|cap| (CapScope::Workspace, cap)));
+    Ok(found.map(|(scope, cap)| LimitReached {
+        scope,
+        cap,
+        until: period.end,
+    }))
+}
+
+/// Refuses what costs money in a workspace at a cap.
+pub async fn require_under_cap(db: &Db, currency: &str, ws: &WorkspaceActor) -> Result<(), Error> {
+    match standing(db, &ws.workspace.id, &ws.org.org_id).await? {
+        Some(r) => Err(reached(
+            r.scope,
+            r.cap,
+            Period::containing(db.now()),
+            currency,
+        )),
+        None => Ok(()),
+    }
+}
+
+fn spent_of(ledger: &[LedgerRow], scope_id: &str) -> i64 {
+    ledger
+        .iter()
+        .find(|r| r.scope_id == scope_id)
+        .map_or(0, |r| r.spent)
+}
+
+/// Admin Settings -> Limits.
+pub async fn page(ports: &Ports<'_>, actor: &OrgActor) -> Result<LimitsPage, Error> {
+    actor.require(Action::ManageLimits)?;
+    let db = ports.db;
+    let currency = ports.config.catalogue.currency.clone();
+    let now = db.now();
+    let period = Period::containing(now);
+    let mut conn = db.pool.acquire().await.or_internal("reading limits")?;
+    let stored = repo::in_org(&mut *conn, &actor.org_id)
+        .await
+        .or_internal("reading limits")?;
+    let ledger = repo::ledger_in_org(&mut *conn, &actor.org_id, &period.key())
+        .await
+        .or_internal("reading spend")?;
+    let mut names = workspaces::active_names_in_org(&mut *conn, &actor.org_id)
+        .await
+        .or_internal("listing workspaces")?;
+    names.sort_by_key(|(_, name)| name.to_lowercase());
+    let org_name = super::orgs::name(&mut *conn, &actor.org_id).await?;
+    let alerts = repo::alerts_in_org(&mut *conn, &actor.org_id, 20)
+        .await
+        .or_internal("reading alerts")?;
+    drop(conn);
+    let by_scope: HashMap<&str, &LimitsRow> =
+        stored.iter().map(|r| (r.scope_id.as_str(), r)).collect();
+    let org = org_limits(by_scope.get(actor.org_id.as_str()).copied());
+    let line = |id: &str, name: String, limits: WorkspaceLimits, cap: Option<Money>| {
+        let spent = minor(spent_of(&ledger, id));
+        SpendLine {
+            id: id.to_owned(),
+            name,
+            spent,
+            projected: projection(spent, period, now),
+            cap,
+            limits,
+        }
+    };
+    let org_line = line(
+        &actor.org_id,
+        org_name.clone(),
+        WorkspaceLimits::default(),
+        org.monthly_cap,
+    );
+    let workspaces: Vec<SpendLine> = names
+        .into_iter()
+        .map(|(id, name)| {
+            let limits = by_scope
+                .get(id.as_str())
+                .map(|r| workspace_limits(r))
+                .unwrap_or_default();
+            let cap = limits.cap_at(now);
+            line(&id, name, limits, cap)
+        })
+        .collect();
+    let warnings = planner_warnings(org.monthly_cap, &org_line, &workspaces, &currency);
+    let scope_name = |id: &str| {
+        if id == actor.org_id {
+            "The organization".to_owned()
+        } else {
+            workspaces
+                .iter()
+                .find(|w| w.id == id)
+                .map_or("An archived workspace".to_owned(), |w| w.name.clone())
+        }
+    };
+    let alerts = alerts
+        .iter()
+        .map(|a| SentAlert {
+            scope_name: scope_name(&a.scope_id),
+            threshold: a.threshold,
+            cap: Money(a.cap),
+            sent_at: a.sent_at,
+        })
+        .collect();
+    Ok(LimitsPage {
+        currency,
+        period,
+        now,
+        org,
+        org_line,
+        workspaces,
+        warnings,
+        alerts,
+        can_manage: true,
+    })
+}
+
+/// The organization's cap and alert thresholds, as typed. A cap below a workspace's is
+/// refused, naming the workspace.
+pub async fn save_org(
+    ports: &Ports<'_>,
+    actor: &OrgActor,
+    monthly_cap: &str,
+    thresholds: &str,
+) -> Result<(), Error> {
+    actor.require(Action::ManageLimits)?;
+    let currency = &ports.config.catalogue.currency;
+    let cap = parse_cap("monthly_cap", monthly_cap);
+    let thresholds = parse_thresholds(thresholds);
+    Error::all_valid([cap.as_ref().err(), thresholds.as_ref().err()])?;
+    let (cap, thresholds) = (cap?, thresholds?);
+    let db = ports.db;
+    let now = db.now();
+    let mut tx = db.pool.begin().await.or_internal("saving limits")?;
+    orgs::lock(&mut *tx, &actor.org_id)
+        .await
+        .or_internal("locking the organization")?;
+    actor.require_locked(&mut tx, Action::ManageLimits).await?;
+    let stored = repo::in_org(&mut *tx, &actor.org_id)
+        .await
+        .or_internal("reading limits")?;
+    let names = workspaces::active_names_in_org(&mut *tx, &actor.org_id)
+        .await
+        .or_internal("listing workspaces")?;
+    for (id, name) in &names {
+        if let Some(row) = stored.iter().find(|r| &r.scope_id == id) {
+            let limits = workspace_limits(row);
+            let highest = limits.monthly_cap.max(limits.raise_at(now).map(|r| r.cap));
+            if let (Some(highest), Some(cap)) = (highest, cap)
+                && highest > cap
+            {
+                return Err(Error::invalid(
+                    "monthly_cap",
+                    format!(
+                        "{name} has a limit of {}: lower it first, or set the organization's to at least that",
+                        highest.format(currency)
+                    ),
+                ));
+            }
+        }
+    }
+    let row = LimitsRow {
+        scope_id: actor.org_id.clone(),
+        org_id: actor.org_id.clone(),
+        monthly_cap: cap.map(|c| c.0),
+        alert_thresholds: thresholds
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(","),
+        ..LimitsRow::default()
+    };
+    repo::save(&mut *tx, &row, now)
+        .await
+        .or_internal("saving limits")?;
+    tx.commit().await.or_internal("saving limits")
+}
+
+/// A workspace's limits as typed in its form.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct WorkspaceLimitsForm {
+    pub monthly_cap: String,
+    pub raise_cap: String,
+    /// "2026-12-15": the raise ends when that day begins (UTC).
+    pub raise_until: String,
+    pub requests_per_minute: String,
+    pub tokens_per_minute: String,
+}
+
+fn read_form(form: &WorkspaceLimitsForm, now: i64) -> Result<WorkspaceLimits, Error> {
+    let cap = parse_cap("monthly_cap", &form.monthly_cap);
+    let raise_cap = parse_cap("raise_cap", &form.raise_cap);
+    let raise_until = match form.raise_until.trim() {
+        "" => Ok(None),
+        text => parse_iso_date(text)
+            .map(Some)
+            .ok_or_else(|| Error::invalid("raise_until", "a date such as 2026-12-15")),
+    };
+    let rpm = parse_rate(
+        "requests_per_minute",
+        &form.requests_per_minute,
+        MAX_REQUESTS_PER_MINUTE,
+    );
+    let tpm = parse_rate(
+        "tokens_per_minute",
+        &form.tokens_per_minute,
+        MAX_TOKENS_PER_MINUTE,
+    );
+    Error::all_valid([
+        cap.as_ref().err(),
+        raise_cap.as_ref().err(),
+        raise_until.as_ref().err(),
+        rpm.as_ref().err(),
+        tpm.as_ref().err(),
+    ])?;
+    let raise = match (raise_cap?, raise_until?) {
+        (None, None) => None,
+        (Some(cap), Some(until)) => Some(Raise { cap, until }),
+        (Some(_), None) => {
+            return Err(Error::invalid("raise_until", "the day the raise ends"));
+        }
+        (None, Some(_)) => {
+            return Err(Error::invalid("raise_cap", "the raised limit"));
+        }
+    };
+    let limits = WorkspaceLimits {
+        monthly_cap: cap?,
+        raise,
+        requests_per_minute: rpm?,
+        tokens_per_minute: tpm?,
+    };
+    if let Some(raise) = limits.raise {
+        check_raise(raise, limits.monthly_cap, now)?;
+    }
+    Ok(limits)
+}
+
+/// Saves a workspace's limits: caps no higher than the organization's (the error names
+/// the workspace), a raise above the monthly cap for a while.
+pub async fn save_workspace(
+    ports: &Ports<'_>,
+    actor: &OrgActor,
+    workspace_id: &str,
+    form: &WorkspaceLimitsForm,
+) -> Result<(), Error> {
+    actor.require(Action::ManageLimits)?;
+    let db = ports.db;
+    let currency = &ports.config.catalogue.currency;
+    let workspace = workspaces::find_in_org(&db.pool, &actor.org_id, workspace_id)
+        .await
+        .or_internal("loading a workspace")?
+        .ok_or(Error::NotFound)?;
+    let now = db.now();
+    let limits = read_form(form, now)?;
+    let mut tx = db.pool.begin().await.or_internal("saving limits")?;
+    orgs::lock(&mut *tx, &actor.org_id)
+        .await
+        .or_internal("locking the organization")?;
+    actor.require_locked(&mut tx, Action::ManageLimits).await?;
+    let org_row = repo::for_scopes(&mut *tx, &actor.org_id, &actor.org_id)
+        .await
+        .or_internal("reading limits")?;
+    let org_cap = org_limits(org_row.first()).monthly_cap;
+    check_under_org(
+        "monthly_cap",
+        &workspace.name,
+        limits.monthly_cap,
+        org_cap,
+        currency,
+    )?;
+    check_under_org(
+        "raise_cap",
+        &workspace.name,
+        limits.raise.map(|r| r.cap),
+        org_cap,
+        currency,
+    )?;
+    let row = LimitsRow {
+        scope_id: workspace.id.clone(),
+        org_id: actor.org_id.clone(),
+        monthly_cap: limits.monthly_cap.map(|c| c.0),
+        raised_cap: limits.raise.map(|r| r.cap.0),
+        raised_until: limits.raise.map(|r| r.until),
+        requests_per_minute: limits.requests_per_minute,
+        tokens_per_minute: limits.tokens_per_minute,
+        alert_thresholds: String::new(),
+    };
+    repo::save(&mut *tx, &row, now)
+        .await
+        .or_internal("saving limits")?;
+    tx.commit().await.or_internal("saving limits")
+}
+
+/// Emails Admins and Billing members once per cap, threshold and period that spend has
+/// reached (the outbox entry is written with the alert's record, in one transaction).
+/// Runs every minute in each console process; the record makes it once in all of them.
+pub async fn send_alerts(ports: &Ports<'_>) -> Result<usize, Error> {
+    let db = ports.db;
+    let now = db.now();
+    let period = Period::containing(now);
+    let key = period.key();
+    let capped = repo::capped_spend(&db.pool, &key)
+        .await
+        .or_internal("reading spend")?;
+    let currency = &ports.config.catalogue.currency;
+    let mut thresholds_of: HashMap<String, Vec<i64>> = HashMap::new();
+    let mut sent = 0;
+    for row in capped {
+        let limits = WorkspaceLimits {
+            monthly_cap: row.monthly_cap.map(Money),
+            raise: match (row.raised_cap, row.raised_until) {
+                (Some(cap), Some(until)) => Some(Raise {
+                    cap: Money(cap),
+                    until,
+                }),
+                _ => None,
+            },
+            ..WorkspaceLimits::default()
+        };
+        let Some(cap) = limits.cap_at(now) else {
+            continue;
+        };
+        if !thresholds_of.contains_key(&row.org_id) {
+            let org_row = repo::for_scopes(&db.pool, &row.org_id, &row.org_id)
+                .await
+                .or_internal("reading limits")?;
+            thresholds_of.insert(row.org_id.clone(), org_limits(org_row.first()).thresholds);
+        }
+        for threshold in thresholds_reached(&thresholds_of[&row.org_id], cap, row.spent) {
+            if alert(ports, &row, threshold, cap, period, currency).await? {
+                sent += 1;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+async fn alert(
+    ports: &Ports<'_>,
+    row: &repo::CappedSpend,
+    threshold: i64,
+    cap: Money,
+    period: Period,
+    currency: &str,
+) -> Result<bool, Error> {
+    let db = ports.db;
+    let now = db.now();
+    let mut tx = db.pool.begin().await.or_internal("recording an alert")?;
+    let first = repo::insert_alert(
+        &mut *tx,
+        &row.scope_id,
+        &row.org_id,
+        &period.key(),
+        threshold,
+        cap.0,
+        now,
+    )
+    .await
+    .or_internal("recording an alert")?;
+    if !first {
+        return Ok(false);
+    }
+    let org_name = super::orgs::name(&mut *tx, &row.org_id).await?;
+    let scope_name = if row.scope_id == row.org_id {
+        "The organization".to_owned()
+    } else {
+        let ws = workspaces::find_in_org(&mut *tx, &row.org_id, &row.scope_id)
+            .await
+            .or_internal("loading a workspace")?;
+        format!(
+            "Workspace “{}”",
+            ws.map_or_else(|| row.scope_id.clone(), |w| w.name)
+        )
+    };
+    let mut recipients = Vec::new();
+    for role in [OrgRole::Admin, OrgRole::Billing] {
+        recipients.extend(
+            memberships::emails_with_role(&mut *tx, &row.org_id, role.as_str(), 50)
+                .await
+                .or_internal("finding whom to alert")?,
+        );
+    }
+    let link = format!(
+        "{}{}",
+        ports.config.public_url,
+        paths::settings_limits(&row.org_id)
+    );
+    let (spent, cap_text, label) = (
+        minor(row.spent).format(currency),
+        cap.format(currency),
+        period.label(),
+    );
+    let mut emails = Vec::new();
+    for to in &recipients {
+        let mail = SpendAlertMail {
+            org_id: &row.org_id,
+            to,
+            org_name: &org_name,
+            scope_name: &scope_name,
+            threshold,
+            spent: &spent,
+            cap: &cap_text,
+            period: &label,
+            link: &link,
+        };
+        emails.push(
+            ports
+                .mailer
+                .record_spend_alert(&mut tx, now, mail)
+                .await
+                .map_err(|e| crate::server::error::internal("recording an alert email", e))?,
+        );
+    }
+    tx.commit().await.or_internal("recording an alert")?;
+    for email in emails {
+        ports.mailer.send(db, email);
+    }
+    tracing::info!(scope = %row.scope_id, threshold, "spend alert sent");
+    Ok(true)
+}
+
+/// Counts the current month's spend into the ledger from the day sums, once: the first
+/// time a console with usage limits starts on a database (usage stored after that is
+/// counted as it is stored). Earlier months are never enforced, so never counted.
+pub async fn fill_ledger(db: &Db, catalogue: &Catalogue) -> Result<(), Error> {
+    let now = db.now();
+    let period = Period::containing(now);
+    let mut tx = db
+        .pool
+        .begin()
+        .await
+        .or_internal("filling the spend ledger")?;
+    if !repo::claim_fill(&mut *tx, now)
+        .await
+        .or_internal("filling the spend ledger")?
+    {
+        return Ok(());
+    }
+    let sums: Vec<DaySum> = usage::all_between(&mut *tx, period.start, period.end)
+        .await
+        .or_internal("reading this month's usage")?
+        .into_iter()
+        .map(|s| metering::priced(catalogue, s))
+        .collect();
+    usage_store::count_spend(&mut tx, &sums, [])
+        .await
+        .or_internal("filling the spend ledger")?;
+    tx.commit().await.or_internal("filling the spend ledger")?;
+    tracing::info!(
+        rows = sums.len(),
+        "counted this month's spend into the ledger"
+    );
+    Ok(())
+}
