@@ -46,5 +46,6 @@ CREATE TABLE rate_windows (
     tokens       BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (workspace_id, minute)
 );
+CREATE INDEX rate_windows_by_minute ON rate_windows (minute);
 -- Set once the current month's spend has been counted into the ledger from the day sums.
 INSERT INTO counters (name, value) VALUES ('spend_ledger_filled', 0);

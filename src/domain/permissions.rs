@@ -33,6 +33,7 @@ pub enum Action {
     // Services
     RunTraining,
     ReportUsage,
+    IntrospectKeys,
     RecordPayment,
 }
 
@@ -46,7 +47,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 25] = [
         Action::ViewOrganization,
         Action::RenameOrganization,
         Action::ViewMembers,
@@ -70,6 +71,7 @@ impl Action {
         Action::ViewKeyUsage,
         Action::RunTraining,
         Action::ReportUsage,
+        Action::IntrospectKeys,
         Action::RecordPayment,
     ];
 
@@ -84,7 +86,10 @@ impl Action {
             | Action::RevokeAnyApiKey
             | Action::DeleteWorkspaceResources
             | Action::ViewKeyUsage => Scope::Workspace,
-            Action::RunTraining | Action::ReportUsage | Action::RecordPayment => Scope::Service,
+            Action::RunTraining
+            | Action::ReportUsage
+            | Action::IntrospectKeys
+            | Action::RecordPayment => Scope::Service,
             _ => Scope::Organization,
         }
     }
@@ -156,6 +161,9 @@ impl Action {
             Action::DeleteWorkspaceResources => "Delete the workspace's datasets and models",
             Action::RunTraining => "Claim and run fine-tuning jobs (the trainer service)",
             Action::ReportUsage => "Report usage metered elsewhere (data-plane services)",
+            Action::IntrospectKeys => {
+                "Check a key's standing: budget and rate limits (data-plane services)"
+            }
             Action::RecordPayment => "Record invoice payments (the payment provider)",
         }
     }
@@ -227,7 +235,7 @@ pub fn can(m: &Membership, action: Action) -> bool {
         ManageWorkspaceMembers | RevokeAnyApiKey | DeleteWorkspaceResources | ViewKeyUsage => {
             ws == Some(W::Admin)
         }
-        RunTraining | ReportUsage | RecordPayment => false,
+        RunTraining | ReportUsage | IntrospectKeys | RecordPayment => false,
     }
 }
 
@@ -241,7 +249,8 @@ pub enum Actor {
     ApiKey(Membership),
     /// The training service (`TRAINER_TOKEN`).
     Trainer,
-    /// A data-plane service that reports the usage it metered (`USAGE_TOKEN`).
+    /// A data-plane service (`USAGE_TOKEN`): reports the usage it metered and checks the
+    /// keys it serves against the same limits.
     UsageReporter,
     /// A payment provider's webhook recording that an invoice was paid (`PAYMENTS_TOKEN`).
     PaymentProvider,
@@ -257,7 +266,7 @@ pub fn allows(actor: &Actor, action: Action) -> bool {
         Actor::Person(m) => can(m, action),
         Actor::ApiKey(m) => action.for_api_keys() && can(m, action),
         Actor::Trainer => action == Action::RunTraining,
-        Actor::UsageReporter => action == Action::ReportUsage,
+        Actor::UsageReporter => matches!(action, Action::ReportUsage | Action::IntrospectKeys),
         Actor::PaymentProvider => action == Action::RecordPayment,
         Actor::System => true,
     }
@@ -402,7 +411,7 @@ mod tests {
             );
             assert_eq!(
                 allows(&Actor::UsageReporter, a),
-                a == Action::ReportUsage,
+                matches!(a, Action::ReportUsage | Action::IntrospectKeys),
                 "{a:?}"
             );
             assert_eq!(
@@ -414,6 +423,7 @@ mod tests {
         }
         assert!(!can(&Membership::org(Admin), Action::RunTraining));
         assert!(!can(&Membership::org(Admin), Action::ReportUsage));
+        assert!(!can(&Membership::org(Admin), Action::IntrospectKeys));
         assert!(!can(&Membership::org(Admin), Action::RecordPayment));
     }
 

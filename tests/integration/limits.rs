@@ -5,7 +5,7 @@
 
 use crate::common;
 
-use common::v1::{GOOD, key, upload, v1, v1_json};
+use common::v1::{GOOD, USAGE_TOKEN, key, upload, v1, v1_json};
 use common::{Account, TestApp, account};
 use serde_json::{Value, json};
 use studio_console::api::limits::{GetLimits, SaveOrgLimits, SaveWorkspaceLimits};
@@ -24,6 +24,8 @@ backend_tests!(
     a_workspace_at_its_cap_is_refused_until_raised_or_the_next_month,
     racing_requests_in_two_processes_never_pass_the_cap,
     alerts_are_sent_once_per_threshold_and_period,
+    rate_limits_hold_per_minute_across_processes,
+    introspection_tells_a_gateway_what_v1_would_do,
     the_ledger_counts_earlier_usage_once,
 );
 
@@ -47,6 +49,7 @@ async fn limits_app(app: &TestApp) -> TestApp {
         .reconfigured(|c| {
             c.inference_url = Some(url);
             c.catalogue = catalogue();
+            c.usage_token = Some(USAGE_TOKEN.into());
         })
         .await;
     app.db.clock.set(parse_iso_date("2026-11-10").unwrap());
@@ -79,6 +82,16 @@ async fn save_workspace(
     cap: &str,
     raise: (&str, &str),
 ) -> common::client::Response {
+    save_rates(ada, ws, cap, raise, ("", "")).await
+}
+
+async fn save_rates(
+    ada: &mut Account,
+    ws: &str,
+    cap: &str,
+    raise: (&str, &str),
+    rates: (&str, &str),
+) -> common::client::Response {
     let org_id = ada.org_id.clone();
     ada.client
         .run(SaveWorkspaceLimits {
@@ -87,8 +100,8 @@ async fn save_workspace(
             monthly_cap: cap.into(),
             raise_cap: raise.0.into(),
             raise_until: raise.1.into(),
-            requests_per_minute: String::new(),
-            tokens_per_minute: String::new(),
+            requests_per_minute: rates.0.into(),
+            tokens_per_minute: rates.1.into(),
         })
         .await
 }
@@ -284,6 +297,137 @@ async fn racing_requests_in_two_processes_never_pass_the_cap(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(metered, 20, "the day sums agree with the ledger");
+}
+
+async fn rate_limits_hold_per_minute_across_processes(app: TestApp) {
+    let one = limits_app(&app).await;
+    let two = one.restarted().await;
+    let at = |app: &TestApp, ms| app.db.clock.set(ms);
+    let start = parse_iso_date("2026-11-10").unwrap() + 30_000;
+    at(&one, start);
+    at(&two, start);
+    let mut ada = account(&one, "Ada", "ada@example.com").await;
+    let ws = ada.workspace_id.clone();
+    let secret = key(&one, &mut ada, &ws).await;
+    let res = save_rates(&mut ada, &ws, "", ("", ""), ("0", "")).await;
+    assert_eq!(invalid(&res).0, "requests_per_minute");
+    assert!(
+        save_rates(&mut ada, &ws, "", ("", ""), ("3", ""))
+            .await
+            .status
+            < 400
+    );
+    for left in ["2", "1"] {
+        let res = complete(&one, &secret).await;
+        assert_eq!(res.status, 200, "{}", res.body);
+        assert_eq!(
+            res.header("x-ratelimit-limit-requests").as_deref(),
+            Some("3")
+        );
+        assert_eq!(
+            res.header("x-ratelimit-remaining-requests").as_deref(),
+            Some(left)
+        );
+        assert_eq!(
+            res.header("x-ratelimit-reset-requests").as_deref(),
+            Some("30s")
+        );
+    }
+    // The other process counts in the same window.
+    assert_eq!(complete(&two, &secret).await.status, 200);
+    for app in [&one, &two] {
+        let res = complete(app, &secret).await;
+        assert_eq!(res.status, 429, "{}", res.body);
+        assert_eq!(res.header("retry-after").as_deref(), Some("30"));
+        assert_eq!(res.header("x-ratelimit-remaining").as_deref(), Some("0"));
+        let error: Value = res.json();
+        assert_eq!(error["error"]["code"], "rate_limit_exceeded");
+    }
+    // The next minute starts afresh.
+    at(&one, start + 30_000);
+    assert_eq!(complete(&one, &secret).await.status, 200);
+    // Tokens per minute count each request's prompt and max_tokens when it is admitted:
+    // the first of the window always fits, the second (about 25 more) does not.
+    assert!(
+        save_rates(&mut ada, &ws, "", ("", ""), ("", "30"))
+            .await
+            .status
+            < 400
+    );
+    at(&one, start + 90_000);
+    let res = complete(&one, &secret).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(
+        res.header("x-ratelimit-limit-tokens").as_deref(),
+        Some("30")
+    );
+    assert_eq!(res.header("x-ratelimit-limit-requests"), None);
+    let res = complete(&one, &secret).await;
+    assert_eq!(res.status, 429, "{}", res.body);
+    assert!(res.body.contains("30 tokens per minute"), "{}", res.body);
+    // Without limits, no headers and no counting.
+    assert!(
+        save_rates(&mut ada, &ws, "", ("", ""), ("", ""))
+            .await
+            .status
+            < 400
+    );
+    let res = complete(&one, &secret).await;
+    assert_eq!(res.status, 200);
+    assert_eq!(res.header("x-ratelimit-limit-tokens"), None);
+}
+
+async fn introspection_tells_a_gateway_what_v1_would_do(app: TestApp) {
+    let app = limits_app(&app).await;
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let ws = ada.workspace_id.clone();
+    let secret = key(&app, &mut ada, &ws).await;
+    let ask = |key: &str| json!({ "key": key });
+    let introspect = |token: &'static str, body: Value| {
+        let app = &app;
+        async move { v1_json(app, "POST", "/internal/keys/introspect", token, body).await }
+    };
+    // Only the data plane's token may ask.
+    assert_eq!(introspect("sk-wrong", ask(&secret)).await.status, 401);
+    let bogus: Value = introspect(USAGE_TOKEN, ask("sk-bogus")).await.json();
+    assert_eq!(
+        (bogus["active"].clone(), bogus["reason"].clone()),
+        (json!(false), json!("invalid_api_key"))
+    );
+    let free: Value = introspect(USAGE_TOKEN, ask(&secret)).await.json();
+    assert_eq!(free["active"], true);
+    assert_eq!(free["status"], "active");
+    assert_eq!(free["workspace_id"], json!(ws));
+    assert_eq!(free["organization_id"], json!(ada.org_id));
+    assert_eq!(free["workspace_budget_left"], Value::Null);
+    assert_eq!(free["rate_limits"], Value::Null);
+    // 4 cents and 5 requests a minute: after two completions the key is suspended.
+    let res = save_rates(&mut ada, &ws, "0.04", ("", ""), ("5", "")).await;
+    assert!(res.status < 400, "{}", res.body);
+    assert_eq!(complete(&app, &secret).await.status, 200);
+    let half: Value = introspect(USAGE_TOKEN, ask(&secret)).await.json();
+    assert_eq!(
+        (
+            half["active"].clone(),
+            half["workspace_budget_left"].clone()
+        ),
+        (json!(true), json!(2))
+    );
+    assert_eq!(half["rate_limits"]["requests"], 1);
+    assert_eq!(complete(&app, &secret).await.status, 200);
+    let capped: Value = introspect(USAGE_TOKEN, ask(&secret)).await.json();
+    assert_eq!(capped["active"], false);
+    assert_eq!(capped["status"], "suspended");
+    assert_eq!(capped["reason"], "workspace_limit_reached");
+    assert_eq!(
+        capped["suspended_until"],
+        json!(parse_iso_date("2026-12-01").unwrap())
+    );
+    assert_eq!(capped["workspace_budget_left"], 0);
+    assert_eq!(capped["organization_budget_left"], Value::Null);
+    assert_eq!(capped["rate_limits"]["requests_per_minute"], 5);
+    // Asking changed nothing.
+    assert_eq!(spent(&app, &ws).await, 4 * CENT);
 }
 
 fn ports<'a>(app: &'a TestApp, mailer: &'a Mailer) -> Ports<'a> {

@@ -225,30 +225,76 @@ pub fn at_cap(cap: Option<Money>, spent: i64, held: i64) -> bool {
     cap.is_some_and(|cap| spent.saturating_add(held) >= micros(cap))
 }
 
-/// What a chat completion may cost at most, held while it runs: its prompt as tokens (a
-/// token is at least about four bytes of JSON) and the output it may produce
-/// (`max_tokens`, or `DEFAULT_OUTPUT_TOKENS`), at the model's prices.
-pub fn completion_estimate(
-    catalogue: &Catalogue,
-    model: &str,
-    at: i64,
-    request_bytes: usize,
-    max_output_tokens: Option<i64>,
-) -> i64 {
+/// The tokens a chat completion may use, as (prompt, output): its prompt from the
+/// request's size (a token is at least about four bytes of JSON) and the output it may
+/// produce (`max_tokens`, or `DEFAULT_OUTPUT_TOKENS`). Rate limits count these when a
+/// request is admitted, as the consoles this one is measured against do.
+pub fn completion_tokens(request_bytes: usize, max_output_tokens: Option<i64>) -> (i64, i64) {
     const DEFAULT_OUTPUT_TOKENS: i64 = 1_000;
-    let model = Catalogue::priced_model(model);
-    let price = |unit| {
-        catalogue
-            .price_at(model, unit, at)
-            .map_or(0, |p| p.per_million)
-    };
     let input = (request_bytes as i64 / 4).max(1);
     let output = max_output_tokens
         .unwrap_or(DEFAULT_OUTPUT_TOKENS)
         .clamp(1, 1_000_000);
-    input
-        .saturating_mul(price(Unit::InputTokens))
-        .saturating_add(output.saturating_mul(price(Unit::OutputTokens)))
+    (input, output)
+}
+
+/// What a chat completion may cost at most (micros), held while it runs: its
+/// `completion_tokens` at the model's prices.
+pub fn completion_estimate(catalogue: &Catalogue, model: &str, at: i64, tokens: (i64, i64)) -> i64 {
+    usage_micros(catalogue, model, at, [tokens.0, tokens.1, 0])
+}
+
+/// A workspace's rate limits and its current one-minute window, as a request left it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateWindow {
+    pub requests_per_minute: Option<i64>,
+    pub tokens_per_minute: Option<i64>,
+    pub requests: i64,
+    pub tokens: i64,
+    /// When the window ends (the next minute).
+    pub resets_at: i64,
+}
+
+pub const MINUTE_MS: i64 = 60_000;
+
+/// The first millisecond of the minute of `now`.
+pub fn minute_of(now: i64) -> i64 {
+    now.div_euclid(MINUTE_MS) * MINUTE_MS
+}
+
+/// Which rate limit refused a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RateKind {
+    Requests,
+    Tokens,
+}
+
+impl RateWindow {
+    pub fn requests_left(&self) -> Option<i64> {
+        self.requests_per_minute.map(|l| (l - self.requests).max(0))
+    }
+
+    pub fn tokens_left(&self) -> Option<i64> {
+        self.tokens_per_minute.map(|l| (l - self.tokens).max(0))
+    }
+
+    /// Whole seconds until the window resets, at least one.
+    pub fn retry_after_secs(&self, now: i64) -> i64 {
+        ((self.resets_at - now + 999) / 1000).max(1)
+    }
+
+    /// What a refused request is told.
+    pub fn message(&self, kind: RateKind, now: i64) -> String {
+        let (what, limit) = match kind {
+            RateKind::Requests => ("requests", self.requests_per_minute),
+            RateKind::Tokens => ("tokens", self.tokens_per_minute),
+        };
+        format!(
+            "This workspace's rate limit of {} {what} per minute is reached. Try again in {} s.",
+            limit.unwrap_or_default(),
+            self.retry_after_secs(now)
+        )
+    }
 }
 
 /// The cost in micros of tokens of a model on a day (its base model's prices for a
@@ -488,14 +534,36 @@ mod tests {
     fn the_estimate_prices_prompt_and_output_and_usage_prices_tokens() {
         let c = Catalogue::builtin(5);
         // mistral-small-latest: 10 per million in, 30 per million out.
+        let tokens = completion_tokens(400, Some(50));
+        assert_eq!(tokens, (100, 50));
+        assert_eq!(completion_tokens(2, None), (1, 1_000));
         assert_eq!(
-            completion_estimate(&c, "mistral-small-latest", 0, 400, Some(50)),
+            completion_estimate(&c, "mistral-small-latest", 0, tokens),
             100 * 10 + 50 * 30
         );
-        assert_eq!(completion_estimate(&c, "no-such-model", 0, 400, None), 0);
+        assert_eq!(completion_estimate(&c, "no-such-model", 0, tokens), 0);
         assert_eq!(
             usage_micros(&c, "mistral-small-latest", 0, [1_000, 2_000, 0]),
             1_000 * 10 + 2_000 * 30
+        );
+    }
+
+    #[test]
+    fn a_rate_window_counts_down_and_says_when_it_resets() {
+        let w = RateWindow {
+            requests_per_minute: Some(10),
+            tokens_per_minute: None,
+            requests: 12,
+            tokens: 500,
+            resets_at: 120_000,
+        };
+        assert_eq!((w.requests_left(), w.tokens_left()), (Some(0), None));
+        assert_eq!(w.retry_after_secs(60_001), 60);
+        assert_eq!(w.retry_after_secs(119_999), 1);
+        assert_eq!(minute_of(119_999), 60_000);
+        assert_eq!(
+            w.message(RateKind::Requests, 90_000),
+            "This workspace's rate limit of 10 requests per minute is reached. Try again in 30 s."
         );
     }
 

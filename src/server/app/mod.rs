@@ -67,7 +67,8 @@ async fn warn_of_unsold_plans(db: &db::Db, config: &Config) {
     }
 }
 
-/// Every minute: issues the invoices of an ended period, and sends the spend alerts due.
+/// Every minute: issues the invoices of an ended period, sends the spend alerts due and
+/// forgets old rate windows.
 /// Several console processes may all run it: each invoice is issued once
 /// (`invoicing::close_period`), each alert sent once (`limits::send_alerts`).
 fn spawn_period_closer(state: AppState) {
@@ -84,6 +85,9 @@ fn spawn_period_closer(state: AppState) {
             }
             if let Err(e) = limits::send_alerts(&ports).await {
                 tracing::warn!(error = %e, "could not send spend alerts");
+            }
+            if let Err(e) = limits::forget_old_windows(&state.db).await {
+                tracing::warn!(error = %e, "could not forget old rate windows");
             }
         }
     });

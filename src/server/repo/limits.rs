@@ -271,3 +271,56 @@ pub async fn alerts_in_org<'e>(
     .fetch_all(db)
     .await
 }
+
+/// Counts a request and its tokens in the workspace's window for `minute` if it is
+/// under both limits (tokens: unless it is the window's first), in one statement;
+/// `None` when a limit is reached. Returns the window's counts after it.
+pub async fn count_request<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    minute: i64,
+    tokens: i64,
+    requests_per_minute: i64,
+    tokens_per_minute: i64,
+) -> sqlx::Result<Option<(i64, i64)>> {
+    sqlx::query_as(
+        "INSERT INTO rate_windows (workspace_id, minute, requests, tokens) VALUES ($1, $2, 1, $3) \
+         ON CONFLICT (workspace_id, minute) DO UPDATE SET \
+         requests = rate_windows.requests + 1, tokens = rate_windows.tokens + excluded.tokens \
+         WHERE rate_windows.requests < $4 \
+         AND (rate_windows.tokens = 0 OR rate_windows.tokens + excluded.tokens <= $5) \
+         RETURNING requests, tokens",
+    )
+    .bind(workspace_id)
+    .bind(minute)
+    .bind(tokens)
+    .bind(requests_per_minute)
+    .bind(tokens_per_minute)
+    .fetch_optional(db)
+    .await
+}
+
+/// The workspace's counts in the window for `minute`.
+pub async fn window<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    minute: i64,
+) -> sqlx::Result<(i64, i64)> {
+    let found: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT requests, tokens FROM rate_windows WHERE workspace_id = $1 AND minute = $2",
+    )
+    .bind(workspace_id)
+    .bind(minute)
+    .fetch_optional(db)
+    .await?;
+    Ok(found.unwrap_or((0, 0)))
+}
+
+/// Forgets windows that ended before `before`.
+pub async fn prune_windows<'e>(db: impl AnyExecutor<'e>, before: i64) -> sqlx::Result<u64> {
+    let done = sqlx::query("DELETE FROM rate_windows WHERE minute < $1")
+        .bind(before)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected())
+}

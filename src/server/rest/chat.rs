@@ -4,17 +4,19 @@
 
 use super::sse_usage::UsageTap;
 use super::{ApiError, ApiKeyContext, not_found_as};
-use crate::domain::billing::limits::completion_estimate;
+use crate::domain::billing::limits::{
+    RateKind, RateWindow, completion_estimate, completion_tokens,
+};
 use crate::server::adapters::inference::Unavailable;
 use crate::server::authz::WorkspaceActor;
-use crate::server::services::limits;
+use crate::server::services::limits::{self, Admission};
 use crate::server::services::metering::{self, CompletionUsage};
 use crate::server::services::usage_store::{DaySum, Hold};
 use crate::server::services::usage_writer::UsageWriter;
 use crate::server::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Extension, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
@@ -60,24 +62,23 @@ pub async fn complete(
         .iter()
         .find_map(|k| request[*k].as_i64());
     let config = &state.config;
-    let estimate = completion_estimate(
-        &config.catalogue,
-        &model,
-        state.db.now(),
-        body.len(),
-        max_output,
-    );
-    let hold = limits::admit(
-        &state.db,
-        &state.usage,
-        &config.catalogue.currency,
-        &key.0,
-        estimate,
-    )
-    .await?;
+    let now = state.db.now();
+    let tokens = completion_tokens(body.len(), max_output);
+    let ask = limits::Ask {
+        cost: completion_estimate(&config.catalogue, &model, now, tokens),
+        tokens: tokens.0 + tokens.1,
+    };
+    let currency = &config.catalogue.currency;
+    let admitted = match limits::admit(&state.db, &state.usage, currency, &key.0, ask).await? {
+        Admission::Admitted(admitted) => admitted,
+        Admission::RateLimited(window, kind) => {
+            return Ok(rate_limited(&window, kind, state.db.now()));
+        }
+    };
+    let window = admitted.window;
     let held = HeldCost {
         usage: state.usage.clone(),
-        hold,
+        hold: admitted.hold,
     };
     let stream = request["stream"].as_bool() == Some(true);
     let client_wants_usage = request["stream_options"]["include_usage"].as_bool() == Some(true);
@@ -111,11 +112,59 @@ pub async fn complete(
         model,
         held,
     };
-    if stream {
-        Ok(relay_stream(answer, meter, client_wants_usage))
+    let mut res = if stream {
+        relay_stream(answer, meter, client_wants_usage)
     } else {
-        relay_whole(answer, meter).await
+        relay_whole(answer, meter).await?
+    };
+    if let Some(window) = &window {
+        rate_headers(res.headers_mut(), window, state.db.now());
     }
+    Ok(res)
+}
+
+/// The workspace's rate window, in the headers the OpenAI SDKs read
+/// (`x-ratelimit-limit-requests`, ...) and in short (`x-ratelimit-limit`, ...: requests).
+fn rate_headers(headers: &mut HeaderMap, window: &RateWindow, now: i64) {
+    let reset = format!("{}s", window.retry_after_secs(now));
+    let mut put = |name: &'static str, value: String| {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    };
+    if let (Some(limit), Some(left)) = (window.requests_per_minute, window.requests_left()) {
+        put("x-ratelimit-limit-requests", limit.to_string());
+        put("x-ratelimit-remaining-requests", left.to_string());
+        put("x-ratelimit-reset-requests", reset.clone());
+        put("x-ratelimit-limit", limit.to_string());
+        put("x-ratelimit-remaining", left.to_string());
+        put(
+            "x-ratelimit-reset",
+            window.retry_after_secs(now).to_string(),
+        );
+    }
+    if let (Some(limit), Some(left)) = (window.tokens_per_minute, window.tokens_left()) {
+        put("x-ratelimit-limit-tokens", limit.to_string());
+        put("x-ratelimit-remaining-tokens", left.to_string());
+        put("x-ratelimit-reset-tokens", reset);
+    }
+}
+
+/// 429 for a rate limit: which one, and when to try again (`Retry-After`, seconds).
+fn rate_limited(window: &RateWindow, kind: RateKind, now: i64) -> Response {
+    let error = ApiError {
+        status: StatusCode::TOO_MANY_REQUESTS,
+        kind: "requests",
+        code: "rate_limit_exceeded",
+        message: window.message(kind, now),
+    };
+    let mut res = error.into_response();
+    rate_headers(res.headers_mut(), window, now);
+    res.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from(window.retry_after_secs(now)),
+    );
+    res
 }
 
 /// The cost held for a request while it runs (usage limits): released if the request

@@ -1,11 +1,16 @@
-//! `POST /internal/usage`: data-plane services that run elsewhere report the usage they
-//! metered, authenticated by `USAGE_TOKEN` (`Authorization: Bearer <token>`). The body is
-//! `{"events": [{"idempotency_key", "workspace_id", "api_key_id"?, "model", "unit",
-//! "quantity", "timestamp"?}]}`; an event sent again with the same key is counted once.
+//! Data-plane services that run elsewhere, authenticated by `USAGE_TOKEN`
+//! (`Authorization: Bearer <token>`):
+//! - `POST /internal/usage` reports the usage they metered. The body is
+//!   `{"events": [{"idempotency_key", "workspace_id", "api_key_id"?, "model", "unit",
+//!   "quantity", "timestamp"?}]}`; an event sent again with the same key is counted once.
+//! - `POST /internal/keys/introspect` with `{"key": "sk-..."}` tells whether a key may be
+//!   served now under the console's limits (`limits::Introspection`), so that a gateway
+//!   enforces the same rules.
 
 use super::ApiError;
 use super::trainer::bearer_is;
 use crate::domain::permissions::Actor;
+use crate::server::services::limits::{self, Introspection};
 use crate::server::services::metering::{self, Ingested, ReportedEvent};
 use crate::server::state::AppState;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -18,6 +23,7 @@ use axum::{Json, Router};
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/internal/usage", post(report))
+        .route("/internal/keys/introspect", post(introspect))
         .layer(DefaultBodyLimit::max(1024 * 1024))
         .layer(axum::middleware::from_fn_with_state(state, require_token))
 }
@@ -54,5 +60,24 @@ async fn report(
             &report.events,
         )
         .await?,
+    ))
+}
+
+#[derive(serde::Deserialize)]
+struct KeyToCheck {
+    key: String,
+}
+
+async fn introspect(
+    State(state): State<AppState>,
+    body: axum::body::Bytes,
+) -> Result<Json<Introspection>, ApiError> {
+    let asked: KeyToCheck = serde_json::from_slice(&body)
+        .ok()
+        .filter(|k: &KeyToCheck| !k.key.is_empty() && k.key.len() <= 200)
+        .ok_or_else(|| ApiError::invalid("key", "an API key (sk-...) is required"))?;
+    let currency = &state.config.catalogue.currency;
+    Ok(Json(
+        limits::introspect(&state.db, currency, &Actor::UsageReporter, &asked.key).await?,
     ))
 }

@@ -11,16 +11,18 @@
 
 use crate::domain::Error;
 use crate::domain::billing::limits::{
-    CapScope, LimitReached, LimitsPage, MAX_REQUESTS_PER_MINUTE, MAX_TOKENS_PER_MINUTE, OrgLimits,
-    Raise, SentAlert, SpendLine, WorkspaceLimits, check_raise, check_under_org, micros, minor,
-    parse_cap, parse_rate, parse_thresholds, planner_warnings, projection, thresholds_reached,
+    CapScope, LimitReached, LimitsPage, MAX_REQUESTS_PER_MINUTE, MAX_TOKENS_PER_MINUTE, MINUTE_MS,
+    OrgLimits, Raise, RateKind, RateWindow, SentAlert, SpendLine, WorkspaceLimits, check_raise,
+    check_under_org, micros, minor, minute_of, parse_cap, parse_rate, parse_thresholds,
+    planner_warnings, projection, thresholds_reached,
 };
 use crate::domain::billing::{Catalogue, Money};
 use crate::domain::calendar::{Period, parse_iso_date};
 use crate::domain::paths;
 use crate::domain::permissions::Action;
+use crate::domain::permissions::Actor;
 use crate::domain::roles::OrgRole;
-use crate::server::authz::{OrgActor, WorkspaceActor};
+use crate::server::authz::{KeyRefused, OrgActor, WorkspaceActor, require_actor};
 use crate::server::db::Db;
 use crate::server::email::SpendAlertMail;
 use crate::server::error::OrInternal;
@@ -28,8 +30,9 @@ use crate::server::repo::limits::{self as repo, LedgerRow, LimitsRow};
 use crate::server::repo::usage;
 use crate::server::repo::{memberships, orgs, workspaces};
 use crate::server::services::Ports;
+use crate::server::services::api_keys::secret_hash;
 use crate::server::services::metering;
-use crate::server::services::usage_store::{self, DaySum, HOLD_LAPSES_MS, Hold};
+use crate::server::services::usage_store::{self, DaySum, HOLD_LAPSES_MS, Hold, RateAsk, Refused};
 use crate::server::services::usage_writer::UsageWriter;
 use std::collections::HashMap;
 
@@ -55,10 +58,13 @@ fn org_limits(row: Option<&LimitsRow>) -> OrgLimits {
     })
 }
 
-/// The caps in force now for a workspace and its organization.
+/// The caps in force now for a workspace and its organization, and the workspace's
+/// rate limits.
 struct Caps {
     org: Option<Money>,
     workspace: Option<Money>,
+    requests_per_minute: Option<i64>,
+    tokens_per_minute: Option<i64>,
 }
 
 async fn caps(db: &Db, workspace_id: &str, org_id: &str, now: i64) -> Result<Caps, Error> {
@@ -66,9 +72,12 @@ async fn caps(db: &Db, workspace_id: &str, org_id: &str, now: i64) -> Result<Cap
         .await
         .or_internal("reading usage limits")?;
     let find = |id: &str| rows.iter().find(|r| r.scope_id == id);
+    let workspace = find(workspace_id).map(workspace_limits).unwrap_or_default();
     Ok(Caps {
         org: find(org_id).and_then(|r| r.monthly_cap.map(Money)),
-        workspace: find(workspace_id).and_then(|r| workspace_limits(r).cap_at(now)),
+        workspace: workspace.cap_at(now),
+        requests_per_minute: workspace.requests_per_minute,
+        tokens_per_minute: workspace.tokens_per_minute,
     })
 }
 
@@ -85,48 +94,89 @@ fn reached(scope: CapScope, cap: Money, period: Period, currency: &str) -> Error
     }
 }
 
-/// Admits a request that may cost up to `estimate` (micros): a hold of it on every capped
-/// scope, or `SpendCapReached` naming the cap that is reached. `None`: nothing is capped.
+/// What a request that costs money may cost at most: in micros, and in tokens.
+#[derive(Debug, Clone, Copy)]
+pub struct Ask {
+    pub cost: i64,
+    pub tokens: i64,
+}
+
+/// An admitted request: the hold to release when it ends (`None`: nothing is capped),
+/// and its workspace's rate window (`None`: no rate limits).
+pub struct Admitted {
+    pub hold: Option<Hold>,
+    pub window: Option<RateWindow>,
+}
+
+pub enum Admission {
+    Admitted(Admitted),
+    /// A rate limit is reached; the window says until when.
+    RateLimited(RateWindow, RateKind),
+}
+
+/// Admits a request that may cost up to `ask`: a hold of its cost on every capped scope
+/// and a count in the workspace's rate window, or `SpendCapReached` naming the cap that
+/// is reached, or `RateLimited`. Changing a limit takes effect at the next request in
+/// every process: each admission reads the limits.
 pub async fn admit(
     db: &Db,
     writer: &UsageWriter,
     currency: &str,
     ws: &WorkspaceActor,
-    estimate: i64,
-) -> Result<Option<Hold>, Error> {
+    ask: Ask,
+) -> Result<Admission, Error> {
     let now = db.now();
     let caps = caps(db, &ws.workspace.id, &ws.org.org_id, now).await?;
-    if caps.org.is_none() && caps.workspace.is_none() {
-        return Ok(None);
+    let rated = caps.requests_per_minute.is_some() || caps.tokens_per_minute.is_some();
+    if caps.org.is_none() && caps.workspace.is_none() && !rated {
+        return Ok(Admission::Admitted(Admitted {
+            hold: None,
+            window: None,
+        }));
     }
     let period = Period::containing(now);
     let hold = Hold {
         org_id: ws.org.org_id.clone(),
         workspace_id: ws.workspace.id.clone(),
         period: period.key(),
-        amount: estimate.max(0),
+        amount: ask.cost.max(0),
         org_cap: caps.org.map(micros),
         workspace_cap: caps.workspace.map(micros),
+        rate: rated.then_some(RateAsk {
+            tokens: ask.tokens.max(0),
+            requests_per_minute: caps.requests_per_minute,
+            tokens_per_minute: caps.tokens_per_minute,
+        }),
         at: now,
     };
-    match writer.hold(hold.clone()).await {
-        Ok(None) => Ok(Some(hold)),
-        Ok(Some(CapScope::Organization)) => Err(reached(
+    let held = writer
+        .hold(hold.clone())
+        .await
+        .map_err(|e| crate::server::error::internal("holding a request's cost", e))?;
+    match held.refused {
+        None => Ok(Admission::Admitted(Admitted {
+            hold: Some(hold),
+            window: held.window,
+        })),
+        Some(Refused::Cap(CapScope::Organization)) => Err(reached(
             CapScope::Organization,
             caps.org.unwrap_or_default(),
             period,
             currency,
         )),
-        Ok(Some(CapScope::Workspace)) => Err(reached(
+        Some(Refused::Cap(CapScope::Workspace)) => Err(reached(
             CapScope::Workspace,
             caps.workspace.unwrap_or_default(),
             period,
             currency,
         )),
-        Err(e) => Err(crate::server::error::internal(
-            "holding a request's cost",
-            e,
-        )),
+        Some(Refused::Rate(kind)) => match held.window {
+            Some(window) => Ok(Admission::RateLimited(window, kind)),
+            None => Err(crate::server::error::internal(
+                "holding a request's cost",
+                "a rate refusal without its window",
+            )),
+        },
     }
 }
 
@@ -607,4 +657,131 @@ pub async fn fill_ledger(db: &Db, catalogue: &Catalogue) -> Result<(), Error> {
         "counted this month's spend into the ledger"
     );
     Ok(())
+}
+
+/// Forgets rate windows that ended more than an hour ago (run every minute).
+pub async fn forget_old_windows(db: &Db) -> Result<u64, Error> {
+    repo::prune_windows(&db.pool, db.now() - 60 * MINUTE_MS)
+        .await
+        .or_internal("forgetting old rate windows")
+}
+
+/// What a gateway that runs elsewhere learns of a key (`POST /internal/keys/introspect`):
+/// whether it may serve it now, why not, what budget is left and its rate limits.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Introspection {
+    /// Whether requests that cost money may be served now.
+    pub active: bool,
+    /// "active", "suspended" (a spend cap is reached) or "invalid".
+    pub status: &'static str,
+    /// Why not: "invalid_api_key", "key_owner_not_member", "workspace_limit_reached",
+    /// "organization_limit_reached".
+    pub reason: Option<&'static str>,
+    pub key_id: Option<String>,
+    pub workspace_id: Option<String>,
+    pub organization_id: Option<String>,
+    /// When a suspension ends by itself (milliseconds since the epoch).
+    pub suspended_until: Option<i64>,
+    pub currency: String,
+    /// Minor units left under each cap this period (`None`: no cap).
+    pub workspace_budget_left: Option<i64>,
+    pub organization_budget_left: Option<i64>,
+    pub rate_limits: Option<RateWindow>,
+}
+
+impl Introspection {
+    fn refused(reason: &'static str, currency: &str) -> Introspection {
+        Introspection {
+            active: false,
+            status: "invalid",
+            reason: Some(reason),
+            key_id: None,
+            workspace_id: None,
+            organization_id: None,
+            suspended_until: None,
+            currency: currency.to_owned(),
+            workspace_budget_left: None,
+            organization_budget_left: None,
+            rate_limits: None,
+        }
+    }
+}
+
+/// A key's standing under the same rules `/v1` enforces; changes nothing.
+pub async fn introspect(
+    db: &Db,
+    currency: &str,
+    actor: &Actor,
+    secret: &str,
+) -> Result<Introspection, Error> {
+    require_actor(actor, Action::IntrospectKeys)?;
+    let now = db.now();
+    let ws = match WorkspaceActor::for_key(db, &secret_hash(secret.trim()), now).await {
+        Ok(ws) => ws,
+        Err(KeyRefused::Invalid) => {
+            return Ok(Introspection::refused("invalid_api_key", currency));
+        }
+        Err(KeyRefused::OwnerNotMember) => {
+            return Ok(Introspection::refused("key_owner_not_member", currency));
+        }
+        Err(KeyRefused::Failed(e)) => return Err(e),
+    };
+    let (workspace_id, org_id) = (ws.workspace.id.clone(), ws.org.org_id.clone());
+    let caps = caps(db, &workspace_id, &org_id, now).await?;
+    let period = Period::containing(now);
+    let ledger = repo::ledger_for(&db.pool, &workspace_id, &org_id, &period.key())
+        .await
+        .or_internal("reading spend")?;
+    let used = |id: &str| {
+        ledger
+            .iter()
+            .find(|r| r.scope_id == id)
+            .map_or(0, |r| r.spent.saturating_add(r.held(now - HOLD_LAPSES_MS)))
+    };
+    let left = |cap: Option<Money>, id: &str| {
+        cap.map(|c| {
+            (micros(c) - used(id)).max(0) / crate::domain::billing::limits::MICROS_PER_MINOR
+        })
+    };
+    let (workspace_left, org_left) = (left(caps.workspace, &workspace_id), left(caps.org, &org_id));
+    let at_cap = |cap: Option<Money>, id: &str| cap.is_some_and(|c| used(id) >= micros(c));
+    let reason = if at_cap(caps.org, &org_id) {
+        Some("organization_limit_reached")
+    } else if at_cap(caps.workspace, &workspace_id) {
+        Some("workspace_limit_reached")
+    } else {
+        None
+    };
+    let rate_limits = if caps.requests_per_minute.is_some() || caps.tokens_per_minute.is_some() {
+        let minute = minute_of(now);
+        let (requests, tokens) = repo::window(&db.pool, &workspace_id, minute)
+            .await
+            .or_internal("reading a rate window")?;
+        Some(RateWindow {
+            requests_per_minute: caps.requests_per_minute,
+            tokens_per_minute: caps.tokens_per_minute,
+            requests,
+            tokens,
+            resets_at: minute + MINUTE_MS,
+        })
+    } else {
+        None
+    };
+    Ok(Introspection {
+        active: reason.is_none(),
+        status: if reason.is_none() {
+            "active"
+        } else {
+            "suspended"
+        },
+        reason,
+        key_id: ws.key_id.clone(),
+        workspace_id: Some(workspace_id),
+        organization_id: Some(org_id),
+        suspended_until: reason.map(|_| period.end),
+        currency: currency.to_owned(),
+        workspace_budget_left: workspace_left,
+        organization_budget_left: org_left,
+        rate_limits,
+    })
 }

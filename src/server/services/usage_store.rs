@@ -8,7 +8,7 @@
 //! its workspaces'), so two console processes lock them in the same order and never
 //! deadlock.
 
-use crate::domain::billing::limits::CapScope;
+use crate::domain::billing::limits::{CapScope, MINUTE_MS, RateKind, RateWindow, minute_of};
 use crate::domain::calendar::Period;
 use crate::server::repo::limits::{self, Scope};
 use crate::server::repo::usage;
@@ -32,7 +32,32 @@ pub struct Hold {
     /// The caps in force when it was asked for (micros); `None`: that scope holds nothing.
     pub org_cap: Option<i64>,
     pub workspace_cap: Option<i64>,
+    /// The workspace's rate limits, when it has any: the request and its estimated
+    /// tokens are counted in the minute's window.
+    pub rate: Option<RateAsk>,
     pub at: i64,
+}
+
+/// What a request counts against its workspace's rate limits.
+#[derive(Debug, Clone, Copy)]
+pub struct RateAsk {
+    pub tokens: i64,
+    pub requests_per_minute: Option<i64>,
+    pub tokens_per_minute: Option<i64>,
+}
+
+/// Why a hold was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    Cap(CapScope),
+    Rate(RateKind),
+}
+
+/// What asking for a hold came to: refused or not, and the rate window after it.
+#[derive(Debug, Clone, Copy)]
+pub struct Held {
+    pub refused: Option<Refused>,
+    pub window: Option<RateWindow>,
 }
 
 /// A ledger row's key: the organization's row sorts before its workspaces'.
@@ -113,11 +138,66 @@ pub async fn count_spend<'s, 'h>(
     Ok(())
 }
 
-/// Takes a hold on the organization's ledger row, then the workspace's, each only while
-/// its spend and holds are under its cap; `Some(scope)` names the cap that is reached
-/// (and nothing is held).
-pub async fn take_hold(conn: &mut sqlx::AnyConnection, h: &Hold) -> sqlx::Result<Option<CapScope>> {
-    let stale_before = h.at - HOLD_LAPSES_MS;
+/// Takes holds (sorted by organization and workspace): first every hold's spend on the
+/// ledger, then every rate window, so that rows are locked in the same order as `store`
+/// locks them (ledger rows, then windows) and two processes never deadlock. A request
+/// refused by a rate limit gives back its spend hold (rows this transaction has locked).
+pub async fn take_holds(
+    conn: &mut sqlx::AnyConnection,
+    holds: &[&Hold],
+) -> sqlx::Result<Vec<Held>> {
+    let mut outcomes = Vec::with_capacity(holds.len());
+    for h in holds {
+        outcomes.push(Held {
+            refused: take_spend(&mut *conn, h).await?.map(Refused::Cap),
+            window: None,
+        });
+    }
+    let mut by_workspace: Vec<usize> = (0..holds.len()).collect();
+    by_workspace.sort_by_key(|&i| &holds[i].workspace_id);
+    for i in by_workspace {
+        let (h, outcome) = (holds[i], &mut outcomes[i]);
+        let Some(rate) = h.rate.filter(|_| outcome.refused.is_none()) else {
+            continue;
+        };
+        let minute = minute_of(h.at);
+        let (rpm, tpm) = (rate.requests_per_minute, rate.tokens_per_minute);
+        let counted = limits::count_request(
+            &mut *conn,
+            &h.workspace_id,
+            minute,
+            rate.tokens,
+            rpm.unwrap_or(i64::MAX),
+            tpm.unwrap_or(i64::MAX),
+        )
+        .await?;
+        let (requests, tokens) = match counted {
+            Some(counts) => counts,
+            None => {
+                let (requests, tokens) =
+                    limits::window(&mut *conn, &h.workspace_id, minute).await?;
+                let kind = if rpm.is_some_and(|l| requests >= l) {
+                    RateKind::Requests
+                } else {
+                    RateKind::Tokens
+                };
+                outcome.refused = Some(Refused::Rate(kind));
+                give_back(&mut *conn, h).await?;
+                (requests, tokens)
+            }
+        };
+        outcome.window = Some(RateWindow {
+            requests_per_minute: rpm,
+            tokens_per_minute: tpm,
+            requests,
+            tokens,
+            resets_at: minute + MINUTE_MS,
+        });
+    }
+    Ok(outcomes)
+}
+
+fn scopes(h: &Hold) -> (Scope<'_>, Scope<'_>) {
     let org = Scope {
         scope_id: &h.org_id,
         org_id: &h.org_id,
@@ -127,6 +207,15 @@ pub async fn take_hold(conn: &mut sqlx::AnyConnection, h: &Hold) -> sqlx::Result
         scope_id: &h.workspace_id,
         ..org
     };
+    (org, workspace)
+}
+
+/// Takes a hold on the organization's ledger row, then the workspace's, each only while
+/// its spend and holds are under its cap; `Some(scope)` names the cap that is reached
+/// (and nothing is held).
+async fn take_spend(conn: &mut sqlx::AnyConnection, h: &Hold) -> sqlx::Result<Option<CapScope>> {
+    let stale_before = h.at - HOLD_LAPSES_MS;
+    let (org, workspace) = scopes(h);
     if let Some(cap) = h.org_cap
         && !limits::hold(&mut *conn, org, h.amount, cap, h.at, stale_before).await?
     {
@@ -143,4 +232,16 @@ pub async fn take_hold(conn: &mut sqlx::AnyConnection, h: &Hold) -> sqlx::Result
         return Ok(Some(CapScope::Workspace));
     }
     Ok(None)
+}
+
+/// Gives back a spend hold taken in this transaction.
+async fn give_back(conn: &mut sqlx::AnyConnection, h: &Hold) -> sqlx::Result<()> {
+    let (org, workspace) = scopes(h);
+    if h.org_cap.is_some() {
+        limits::add(&mut *conn, org, 0, h.amount).await?;
+    }
+    if h.workspace_cap.is_some() {
+        limits::add(&mut *conn, workspace, 0, h.amount).await?;
+    }
+    Ok(())
 }

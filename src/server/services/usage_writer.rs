@@ -9,11 +9,10 @@
 //! a transaction of their own per batch: checked against the caps one by one, committed
 //! together.
 
-use crate::domain::billing::limits::CapScope;
 use crate::server::db::Db;
 use crate::server::ids::new_id;
 use crate::server::repo::api_keys::{self, UsageEvent};
-use crate::server::services::usage_store::{self, DaySum, Hold};
+use crate::server::services::usage_store::{self, DaySum, Held, Hold};
 use std::collections::BTreeMap;
 use tokio::sync::{mpsc, oneshot};
 
@@ -51,7 +50,7 @@ enum Job {
     /// A hold a request asks for before it runs.
     Hold {
         hold: Hold,
-        taken: oneshot::Sender<Result<Option<CapScope>, String>>,
+        taken: oneshot::Sender<Result<Held, String>>,
     },
 }
 
@@ -102,8 +101,8 @@ impl UsageWriter {
         self.write(entries).await
     }
 
-    /// Takes a hold; `Some(scope)` when that scope's cap is reached.
-    pub async fn hold(&self, hold: Hold) -> Result<Option<CapScope>, String> {
+    /// Takes a hold (refused when a cap or rate limit is reached).
+    pub async fn hold(&self, hold: Hold) -> Result<Held, String> {
         let (taken, done) = oneshot::channel();
         self.send(Job::Hold { hold, taken }).await?;
         done.await.map_err(|_| STOPPED.to_owned())?
@@ -148,7 +147,7 @@ async fn write_batches(db: Db, mut queue: mpsc::Receiver<Job>) {
 }
 
 type Writes = Vec<(Vec<Entry>, oneshot::Sender<Result<(), String>>)>;
-type Holds = Vec<(Hold, oneshot::Sender<Result<Option<CapScope>, String>>)>;
+type Holds = Vec<(Hold, oneshot::Sender<Result<Held, String>>)>;
 
 async fn write_all(db: &Db, writes: Writes) {
     if commit(db, writes.iter().flat_map(|(entries, _)| entries))
@@ -169,19 +168,11 @@ async fn write_all(db: &Db, writes: Writes) {
 }
 
 /// Holds in one transaction, in key order (organization, then workspace), so that two
-/// processes lock ledger rows in the same order.
+/// processes lock rows in the same order.
 async fn hold_all(db: &Db, mut holds: Holds) {
     holds.sort_by(|(a, _), (b, _)| (&a.org_id, &a.workspace_id).cmp(&(&b.org_id, &b.workspace_id)));
-    let all = async {
-        let mut tx = db.pool.begin().await?;
-        let mut outcomes = Vec::with_capacity(holds.len());
-        for (hold, _) in &holds {
-            outcomes.push(usage_store::take_hold(&mut tx, hold).await?);
-        }
-        tx.commit().await?;
-        Ok::<_, sqlx::Error>(outcomes)
-    };
-    match all.await {
+    let all: Vec<&Hold> = holds.iter().map(|(h, _)| h).collect();
+    match take_in_one_transaction(db, &all).await {
         Ok(outcomes) => {
             for ((_, taken), outcome) in holds.into_iter().zip(outcomes) {
                 let _ = taken.send(Ok(outcome));
@@ -189,16 +180,18 @@ async fn hold_all(db: &Db, mut holds: Holds) {
         }
         Err(_) => {
             for (hold, taken) in holds {
-                let one = async {
-                    let mut tx = db.pool.begin().await?;
-                    let outcome = usage_store::take_hold(&mut tx, &hold).await?;
-                    tx.commit().await?;
-                    Ok::<_, sqlx::Error>(outcome)
-                };
-                let _ = taken.send(one.await.map_err(|e| e.to_string()));
+                let one = take_in_one_transaction(db, &[&hold]).await;
+                let _ = taken.send(one.map(|mut o| o.remove(0)).map_err(|e| e.to_string()));
             }
         }
     }
+}
+
+async fn take_in_one_transaction(db: &Db, holds: &[&Hold]) -> sqlx::Result<Vec<Held>> {
+    let mut tx = db.pool.begin().await?;
+    let outcomes = usage_store::take_holds(&mut tx, holds).await?;
+    tx.commit().await?;
+    Ok(outcomes)
 }
 
 /// One transaction: the batch's usage (`usage_store::store`), its request log lines, and
