@@ -15,18 +15,30 @@ CREATE TABLE spend_limits (
 CREATE INDEX spend_limits_by_org ON spend_limits (org_id);
 -- What each organization and workspace spent in a period, and holds for requests still
 -- running, in millionths of a minor unit. A request's hold is checked against the cap and
--- taken in one statement, so racing requests cannot all pass; reserved_at lets a hold that
--- no running request can own any more (a process killed mid-request) lapse.
+-- taken in one statement per scope, so racing requests cannot all pass.
 CREATE TABLE spend_ledger (
-    scope_id    TEXT NOT NULL,
-    period      TEXT NOT NULL,
-    org_id      TEXT NOT NULL,
-    spent       BIGINT NOT NULL DEFAULT 0,
-    reserved    BIGINT NOT NULL DEFAULT 0,
-    reserved_at BIGINT NOT NULL DEFAULT 0,
+    scope_id TEXT NOT NULL,
+    period   TEXT NOT NULL,
+    org_id   TEXT NOT NULL,
+    spent    BIGINT NOT NULL DEFAULT 0,
+    reserved BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (scope_id, period)
 );
 CREATE INDEX spend_ledger_by_period ON spend_ledger (period, org_id);
+-- Each running request's hold: released once (the row is deleted when its amount leaves
+-- the ledger), or, when its request can no longer release it (its process was killed),
+-- lapsed by the minute task once it is older than any request runs.
+CREATE TABLE spend_holds (
+    id           TEXT PRIMARY KEY,
+    org_id       TEXT NOT NULL,
+    workspace_id TEXT NOT NULL,
+    period       TEXT NOT NULL,
+    amount       BIGINT NOT NULL,
+    on_org       BIGINT NOT NULL,
+    on_workspace BIGINT NOT NULL,
+    taken_at     BIGINT NOT NULL
+);
+CREATE INDEX spend_holds_by_time ON spend_holds (taken_at);
 -- Alerts sent: one per scope, period and threshold.
 CREATE TABLE spend_alerts (
     scope_id  TEXT NOT NULL,

@@ -11,14 +11,7 @@ pub async fn load_shell(org_id: String, workspace_id: Option<String>) -> Result<
     let run = async {
         let (state, session) = (super::ctx::state()?, super::ctx::session().await?);
         let user = auth::require_user(&state, &session).await?;
-        shell::load(
-            &state.db,
-            &state.config.catalogue.currency,
-            &user,
-            &org_id,
-            workspace_id.as_deref(),
-        )
-        .await
+        shell::load(&state.db, &user, &org_id, workspace_id.as_deref()).await
     };
     super::ctx::respond(run.await)
 }

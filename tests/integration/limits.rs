@@ -26,6 +26,7 @@ backend_tests!(
     alerts_are_sent_once_per_threshold_and_period,
     rate_limits_hold_per_minute_across_processes,
     introspection_tells_a_gateway_what_v1_would_do,
+    a_hold_left_by_a_killed_process_lapses,
     the_ledger_counts_earlier_usage_once,
 );
 
@@ -190,17 +191,28 @@ async fn a_workspace_at_its_cap_is_refused_until_raised_or_the_next_month(app: T
     let file: Value = upload(&app, &secret, "fine-tune", GOOD).await.json();
     // 10 cents: five completions of 2 cents.
     assert!(save_workspace(&mut ada, &ws, "0.10", ("", "")).await.status < 400);
-    for i in 0..5 {
+    for i in 0..4 {
         let res = complete(&app, &secret).await;
         assert_eq!(res.status, 200, "completion {i}: {}", res.body);
     }
+    // With 2 cents left, one that could cost 3 is refused, and says why.
+    let mut costly = again();
+    costly["max_tokens"] = json!(3);
+    let res = v1_json(&app, "POST", "/v1/chat/completions", &secret, costly).await;
+    assert_eq!(res.status, 429, "{}", res.body);
+    assert!(
+        res.body.contains("could cost more than is left"),
+        "{}",
+        res.body
+    );
+    assert_eq!(complete(&app, &secret).await.status, 200);
     let res = complete(&app, &secret).await;
     assert_eq!(res.status, 429, "{}", res.body);
     let error: Value = res.json();
     assert_eq!(error["error"]["code"], "usage_limit_reached");
     assert_eq!(
         error["error"]["message"],
-        "This workspace's monthly limit of $0.10 is reached. Keys get 429 until 2026-12-01 or until an Admin raises the limit."
+        "This workspace's monthly spend limit is reached. Keys get 429 until 2026-12-01 or until an Admin raises the limit."
     );
     assert_eq!(spent(&app, &ws).await, 10 * CENT);
     // A new fine-tuning job costs money too; reads go on.
@@ -225,7 +237,7 @@ async fn a_workspace_at_its_cap_is_refused_until_raised_or_the_next_month(app: T
         in_ws
             .spend_cap_reached
             .as_deref()
-            .is_some_and(|m| m.contains("$0.10")),
+            .is_some_and(|m| m.starts_with("This workspace's monthly spend limit is reached")),
         "{:?}",
         in_ws.spend_cap_reached
     );
@@ -257,7 +269,7 @@ async fn a_workspace_at_its_cap_is_refused_until_raised_or_the_next_month(app: T
     assert_eq!(res.status, 429);
     assert!(
         res.body
-            .contains("The organization's monthly limit of $0.16"),
+            .contains("The organization's monthly spend limit is reached"),
         "{}",
         res.body
     );
@@ -297,6 +309,50 @@ async fn racing_requests_in_two_processes_never_pass_the_cap(app: TestApp) {
         .await
         .unwrap();
     assert_eq!(metered, 20, "the day sums agree with the ledger");
+    // Every hold was released, once.
+    assert_eq!(one.count("spend_holds").await, 0);
+    let held: i64 = sqlx::query_scalar("SELECT CAST(SUM(reserved) AS BIGINT) FROM spend_ledger")
+        .fetch_one(&one.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(held, 0);
+}
+
+async fn a_hold_left_by_a_killed_process_lapses(app: TestApp) {
+    let app = limits_app(&app).await;
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let ws = ada.workspace_id.clone();
+    let secret = key(&app, &mut ada, &ws).await;
+    assert!(save_workspace(&mut ada, &ws, "0.10", ("", "")).await.status < 400);
+    // A process took a hold of the whole 10 cents and died before releasing it.
+    let now = app.db.clock.now();
+    sqlx::query(
+        "INSERT INTO spend_ledger (scope_id, period, org_id, reserved) VALUES ($1, '2026-11', $2, $3)",
+    )
+    .bind(&ws)
+    .bind(&ada.org_id)
+    .bind(10 * CENT)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO spend_holds (id, org_id, workspace_id, period, amount, on_org, on_workspace, taken_at) \
+         VALUES ('hold_dead', $1, $2, '2026-11', $3, 0, 1, $4)",
+    )
+    .bind(&ada.org_id)
+    .bind(&ws)
+    .bind(10 * CENT)
+    .bind(now)
+    .execute(&app.db.pool)
+    .await
+    .unwrap();
+    assert_eq!(complete(&app, &secret).await.status, 429);
+    assert_eq!(limits::lapse_holds(&app.db).await.unwrap(), 0, "not yet");
+    app.db.clock.set(now + 16 * 60 * 1000);
+    assert_eq!(limits::lapse_holds(&app.db).await.unwrap(), 1);
+    assert_eq!(limits::lapse_holds(&app.db).await.unwrap(), 0, "once");
+    assert_eq!(complete(&app, &secret).await.status, 200);
+    assert_eq!(spent(&app, &ws).await, 2 * CENT);
 }
 
 async fn rate_limits_hold_per_minute_across_processes(app: TestApp) {

@@ -206,23 +206,36 @@ pub struct LimitReached {
 }
 
 impl LimitReached {
-    /// What the API says and the banner shows.
-    pub fn message(&self, currency: &str) -> String {
-        let whose = match self.scope {
+    fn whose(&self) -> &'static str {
+        match self.scope {
             CapScope::Workspace => "This workspace's",
             CapScope::Organization => "The organization's",
-        };
+        }
+    }
+
+    /// What the API says and the banner shows (the amount is for Admin and Billing eyes,
+    /// on the Limits page).
+    pub fn message(&self) -> String {
         format!(
-            "{whose} monthly limit of {} is reached. Keys get 429 until {} or until an Admin raises the limit.",
-            self.cap.format(currency),
+            "{} monthly spend limit is reached. Keys get 429 until {} or until an Admin raises the limit.",
+            self.whose(),
+            iso_date(self.until)
+        )
+    }
+
+    /// Why a request that could cost more than what is left was refused.
+    pub fn too_costly_message(&self) -> String {
+        format!(
+            "This request could cost more than is left under {} monthly spend limit until {}: send a smaller max_tokens, or ask an Admin to raise the limit.",
+            self.whose().to_lowercase(),
             iso_date(self.until)
         )
     }
 }
 
-/// Whether spending `spent` plus `held` (micros) has reached `cap`.
-pub fn at_cap(cap: Option<Money>, spent: i64, held: i64) -> bool {
-    cap.is_some_and(|cap| spent.saturating_add(held) >= micros(cap))
+/// Whether `used` (spent and held, micros) has reached `cap`.
+pub fn at_cap(cap: Option<Money>, used: i64) -> bool {
+    cap.is_some_and(|cap| used >= micros(cap))
 }
 
 /// The tokens a chat completion may use, as (prompt, output): its prompt from the
@@ -494,9 +507,9 @@ mod tests {
         assert_eq!(minor(1), Money(1));
         assert_eq!(minor(MICROS_PER_MINOR), Money(1));
         assert_eq!(minor(MICROS_PER_MINOR + 1), Money(2));
-        assert!(at_cap(Some(Money(1)), 999_999, 1));
-        assert!(!at_cap(Some(Money(1)), 999_998, 1));
-        assert!(!at_cap(None, i64::MAX, i64::MAX));
+        assert!(at_cap(Some(Money(1)), 1_000_000));
+        assert!(!at_cap(Some(Money(1)), 999_999));
+        assert!(!at_cap(None, i64::MAX));
     }
 
     #[test]
@@ -596,8 +609,13 @@ mod tests {
             until: day("2026-12-01"),
         };
         assert_eq!(
-            reached.message("USD"),
-            "This workspace's monthly limit of $10.00 is reached. Keys get 429 until 2026-12-01 or until an Admin raises the limit."
+            reached.message(),
+            "This workspace's monthly spend limit is reached. Keys get 429 until 2026-12-01 or until an Admin raises the limit."
+        );
+        assert!(
+            reached
+                .too_costly_message()
+                .contains("under this workspace's monthly spend limit until 2026-12-01")
         );
     }
 }

@@ -67,8 +67,8 @@ async fn warn_of_unsold_plans(db: &db::Db, config: &Config) {
     }
 }
 
-/// Every minute: issues the invoices of an ended period, sends the spend alerts due and
-/// forgets old rate windows.
+/// Every minute: issues the invoices of an ended period, sends the spend alerts due,
+/// forgets old rate windows and releases lapsed holds.
 /// Several console processes may all run it: each invoice is issued once
 /// (`invoicing::close_period`), each alert sent once (`limits::send_alerts`).
 fn spawn_period_closer(state: AppState) {
@@ -88,6 +88,9 @@ fn spawn_period_closer(state: AppState) {
             }
             if let Err(e) = limits::forget_old_windows(&state.db).await {
                 tracing::warn!(error = %e, "could not forget old rate windows");
+            }
+            if let Err(e) = limits::lapse_holds(&state.db).await {
+                tracing::warn!(error = %e, "could not release lapsed holds");
             }
         }
     });

@@ -72,18 +72,14 @@ pub async fn save<'e>(db: impl AnyExecutor<'e>, row: &LimitsRow, now: i64) -> sq
 pub struct LedgerRow {
     pub scope_id: String,
     pub spent: i64,
+    /// Held for requests still running.
     pub reserved: i64,
-    pub reserved_at: i64,
 }
 
 impl LedgerRow {
-    /// What is held for running requests, a hold older than `stale_before` lapsed.
-    pub fn held(&self, stale_before: i64) -> i64 {
-        if self.reserved_at < stale_before {
-            0
-        } else {
-            self.reserved.max(0)
-        }
+    /// Spent and held together.
+    pub fn used(&self) -> i64 {
+        self.spent.saturating_add(self.reserved.max(0))
     }
 }
 
@@ -95,7 +91,7 @@ pub async fn ledger_for<'e>(
     period: &str,
 ) -> sqlx::Result<Vec<LedgerRow>> {
     sqlx::query_as(
-        "SELECT scope_id, spent, reserved, reserved_at FROM spend_ledger \
+        "SELECT scope_id, spent, reserved FROM spend_ledger \
          WHERE scope_id IN ($1, $2) AND period = $3",
     )
     .bind(workspace_id)
@@ -112,7 +108,7 @@ pub async fn ledger_in_org<'e>(
     period: &str,
 ) -> sqlx::Result<Vec<LedgerRow>> {
     sqlx::query_as(
-        "SELECT scope_id, spent, reserved, reserved_at FROM spend_ledger \
+        "SELECT scope_id, spent, reserved FROM spend_ledger \
          WHERE period = $1 AND org_id = $2",
     )
     .bind(period)
@@ -152,37 +148,90 @@ pub async fn add<'e>(
     Ok(())
 }
 
-/// Holds `amount` for a request if the scope's spend and holds are still under `cap`
-/// (micros), in one statement; false when the cap is reached. Holds taken before
-/// `stale_before` have lapsed and count as nothing.
-pub async fn hold<'e>(
-    db: impl AnyExecutor<'e>,
+/// Holds `amount` for a request if the scope's spend, its holds and `amount` stay within
+/// `cap` (micros), in one statement; false when they would not. The row is created first
+/// (empty), so the first hold of a period is checked like any other.
+pub async fn hold(
+    conn: &mut sqlx::AnyConnection,
     at: Scope<'_>,
     amount: i64,
     cap: i64,
-    now: i64,
-    stale_before: i64,
 ) -> sqlx::Result<bool> {
-    if cap <= 0 {
-        return Ok(false);
-    }
-    let held = "CASE WHEN spend_ledger.reserved_at < $6 THEN 0 ELSE spend_ledger.reserved END";
-    let done = sqlx::query(&format!(
-        "INSERT INTO spend_ledger (scope_id, period, org_id, reserved, reserved_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (scope_id, period) DO UPDATE SET \
-         reserved = {held} + excluded.reserved, reserved_at = excluded.reserved_at \
-         WHERE spend_ledger.spent + {held} < $7"
-    ))
+    sqlx::query(
+        "INSERT INTO spend_ledger (scope_id, period, org_id) VALUES ($1, $2, $3) \
+         ON CONFLICT (scope_id, period) DO NOTHING",
+    )
     .bind(at.scope_id)
     .bind(at.period)
     .bind(at.org_id)
+    .execute(&mut *conn)
+    .await?;
+    let done = sqlx::query(
+        "UPDATE spend_ledger SET reserved = reserved + $3 \
+         WHERE scope_id = $1 AND period = $2 AND spent + reserved + $3 <= $4",
+    )
+    .bind(at.scope_id)
+    .bind(at.period)
     .bind(amount)
-    .bind(now)
-    .bind(stale_before)
     .bind(cap)
-    .execute(db)
+    .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HoldRow {
+    pub id: String,
+    pub org_id: String,
+    pub workspace_id: String,
+    pub period: String,
+    pub amount: i64,
+    pub on_org: i64,
+    pub on_workspace: i64,
+    pub taken_at: i64,
+}
+
+pub async fn insert_hold<'e>(db: impl AnyExecutor<'e>, h: &HoldRow) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO spend_holds (id, org_id, workspace_id, period, amount, on_org, \
+         on_workspace, taken_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(&h.id)
+    .bind(&h.org_id)
+    .bind(&h.workspace_id)
+    .bind(&h.period)
+    .bind(h.amount)
+    .bind(h.on_org)
+    .bind(h.on_workspace)
+    .bind(h.taken_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Forgets a hold; false when it was released (or lapsed) before.
+pub async fn delete_hold<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM spend_holds WHERE id = $1")
+        .bind(id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Holds taken before `before`, oldest first.
+pub async fn holds_before<'e>(
+    db: impl AnyExecutor<'e>,
+    before: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<HoldRow>> {
+    sqlx::query_as(
+        "SELECT id, org_id, workspace_id, period, amount, on_org, on_workspace, taken_at \
+         FROM spend_holds WHERE taken_at < $1 ORDER BY taken_at LIMIT $2",
+    )
+    .bind(before)
+    .bind(limit)
+    .fetch_all(db)
+    .await
 }
 
 /// Claims the one-time fill of the ledger from the day sums (true for the one process

@@ -68,8 +68,7 @@ pub async fn complete(
         cost: completion_estimate(&config.catalogue, &model, now, tokens),
         tokens: tokens.0 + tokens.1,
     };
-    let currency = &config.catalogue.currency;
-    let admitted = match limits::admit(&state.db, &state.usage, currency, &key.0, ask).await? {
+    let admitted = match limits::admit(&state.db, &state.usage, &key.0, ask).await? {
         Admission::Admitted(admitted) => admitted,
         Admission::RateLimited(window, kind) => {
             return Ok(rate_limited(&window, kind, state.db.now()));

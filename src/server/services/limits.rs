@@ -11,10 +11,10 @@
 
 use crate::domain::Error;
 use crate::domain::billing::limits::{
-    CapScope, LimitReached, LimitsPage, MAX_REQUESTS_PER_MINUTE, MAX_TOKENS_PER_MINUTE, MINUTE_MS,
-    OrgLimits, Raise, RateKind, RateWindow, SentAlert, SpendLine, WorkspaceLimits, check_raise,
-    check_under_org, micros, minor, minute_of, parse_cap, parse_rate, parse_thresholds,
-    planner_warnings, projection, thresholds_reached,
+    CapScope, LimitReached, LimitsPage, MAX_REQUESTS_PER_MINUTE, MAX_TOKENS_PER_MINUTE,
+    MICROS_PER_MINOR, MINUTE_MS, OrgLimits, Raise, RateKind, RateWindow, SentAlert, SpendLine,
+    WorkspaceLimits, at_cap, check_raise, check_under_org, micros, minor, minute_of, parse_cap,
+    parse_rate, parse_thresholds, planner_warnings, projection, thresholds_reached,
 };
 use crate::domain::billing::{Catalogue, Money};
 use crate::domain::calendar::{Period, parse_iso_date};
@@ -26,6 +26,7 @@ use crate::server::authz::{KeyRefused, OrgActor, WorkspaceActor, require_actor};
 use crate::server::db::Db;
 use crate::server::email::SpendAlertMail;
 use crate::server::error::OrInternal;
+use crate::server::ids::new_id;
 use crate::server::repo::limits::{self as repo, LedgerRow, LimitsRow};
 use crate::server::repo::usage;
 use crate::server::repo::{memberships, orgs, workspaces};
@@ -81,17 +82,36 @@ async fn caps(db: &Db, workspace_id: &str, org_id: &str, now: i64) -> Result<Cap
     })
 }
 
-fn reached(scope: CapScope, cap: Money, period: Period, currency: &str) -> Error {
-    let reached = LimitReached {
-        scope,
-        cap,
-        until: period.end,
-    };
+/// The refusal of what costs money at a cap: `too_costly` when the cap is not reached yet
+/// but the request could cost more than is left.
+fn refusal(reached: LimitReached, too_costly: bool) -> Error {
     Error::SpendCapReached {
-        message: reached.message(currency),
-        limit: scope.as_str().to_owned(),
-        until: period.end,
+        message: if too_costly {
+            reached.too_costly_message()
+        } else {
+            reached.message()
+        },
+        limit: reached.scope.as_str().to_owned(),
+        until: reached.until,
     }
+}
+
+/// Spent and held this period per scope of a workspace (its own and its organization's).
+async fn used(
+    db: &Db,
+    workspace_id: &str,
+    org_id: &str,
+    period: Period,
+) -> Result<impl Fn(&str) -> i64 + use<>, Error> {
+    let ledger = repo::ledger_for(&db.pool, workspace_id, org_id, &period.key())
+        .await
+        .or_internal("reading spend")?;
+    Ok(move |id: &str| {
+        ledger
+            .iter()
+            .find(|r| r.scope_id == id)
+            .map_or(0, LedgerRow::used)
+    })
 }
 
 /// What a request that costs money may cost at most: in micros, and in tokens.
@@ -121,7 +141,6 @@ pub enum Admission {
 pub async fn admit(
     db: &Db,
     writer: &UsageWriter,
-    currency: &str,
     ws: &WorkspaceActor,
     ask: Ask,
 ) -> Result<Admission, Error> {
@@ -136,6 +155,7 @@ pub async fn admit(
     }
     let period = Period::containing(now);
     let hold = Hold {
+        id: new_id("hold"),
         org_id: ws.org.org_id.clone(),
         workspace_id: ws.workspace.id.clone(),
         period: period.key(),
@@ -158,18 +178,19 @@ pub async fn admit(
             hold: Some(hold),
             window: held.window,
         })),
-        Some(Refused::Cap(CapScope::Organization)) => Err(reached(
-            CapScope::Organization,
-            caps.org.unwrap_or_default(),
-            period,
-            currency,
-        )),
-        Some(Refused::Cap(CapScope::Workspace)) => Err(reached(
-            CapScope::Workspace,
-            caps.workspace.unwrap_or_default(),
-            period,
-            currency,
-        )),
+        Some(Refused::Cap(scope)) => {
+            let (cap, id) = match scope {
+                CapScope::Organization => (caps.org, &ws.org.org_id),
+                CapScope::Workspace => (caps.workspace, &ws.workspace.id),
+            };
+            let used = used(db, &ws.workspace.id, &ws.org.org_id, period).await?;
+            let reached = LimitReached {
+                scope,
+                cap: cap.unwrap_or_default(),
+                until: period.end,
+            };
+            Err(refusal(reached, !at_cap(cap, used(id))))
+        }
         Some(Refused::Rate(kind)) => match held.window {
             Some(window) => Ok(Admission::RateLimited(window, kind)),
             None => Err(crate::server::error::internal(
@@ -194,35 +215,24 @@ pub async fn standing(
         return Ok(None);
     }
     let period = Period::containing(now);
-    let ledger = repo::ledger_for(&db.pool, workspace_id, org_id, &period.key())
-        .await
-        .or_internal("reading spend")?;
-    let used = |id: &str| {
-        ledger
-            .iter()
-            .find(|r| r.scope_id == id)
-            .map_or(0, |r| r.spent.saturating_add(r.held(now - HOLD_LAPSES_MS)))
-    };
-    let at = |cap: Option<Money>, id: &str| cap.filter(|&c| used(id) >= micros(c));
-    let found = at(caps.org, org_id)
-        .map(|cap| (CapScope::Organization, cap))
-        .or_else(|| at(caps.workspace, workspace_id).map(|cap| (CapScope::Workspace, cap)));
-    Ok(found.map(|(scope, cap)| LimitReached {
+    let used = used(db, workspace_id, org_id, period).await?;
+    let found = [
+        (CapScope::Organization, caps.org, org_id),
+        (CapScope::Workspace, caps.workspace, workspace_id),
+    ]
+    .into_iter()
+    .find(|(_, cap, id)| at_cap(*cap, used(id)));
+    Ok(found.map(|(scope, cap, _)| LimitReached {
         scope,
-        cap,
+        cap: cap.unwrap_or_default(),
         until: period.end,
     }))
 }
 
 /// Refuses what costs money in a workspace at a cap.
-pub async fn require_under_cap(db: &Db, currency: &str, ws: &WorkspaceActor) -> Result<(), Error> {
+pub async fn require_under_cap(db: &Db, ws: &WorkspaceActor) -> Result<(), Error> {
     match standing(db, &ws.workspace.id, &ws.org.org_id).await? {
-        Some(r) => Err(reached(
-            r.scope,
-            r.cap,
-            Period::containing(db.now()),
-            currency,
-        )),
+        Some(reached) => Err(refusal(reached, false)),
         None => Ok(()),
     }
 }
@@ -729,25 +739,12 @@ pub async fn introspect(
     let (workspace_id, org_id) = (ws.workspace.id.clone(), ws.org.org_id.clone());
     let caps = caps(db, &workspace_id, &org_id, now).await?;
     let period = Period::containing(now);
-    let ledger = repo::ledger_for(&db.pool, &workspace_id, &org_id, &period.key())
-        .await
-        .or_internal("reading spend")?;
-    let used = |id: &str| {
-        ledger
-            .iter()
-            .find(|r| r.scope_id == id)
-            .map_or(0, |r| r.spent.saturating_add(r.held(now - HOLD_LAPSES_MS)))
-    };
-    let left = |cap: Option<Money>, id: &str| {
-        cap.map(|c| {
-            (micros(c) - used(id)).max(0) / crate::domain::billing::limits::MICROS_PER_MINOR
-        })
-    };
+    let used = used(db, &workspace_id, &org_id, period).await?;
+    let left = |cap: Option<Money>, id: &str| cap.map(|c| minor_left(micros(c) - used(id)));
     let (workspace_left, org_left) = (left(caps.workspace, &workspace_id), left(caps.org, &org_id));
-    let at_cap = |cap: Option<Money>, id: &str| cap.is_some_and(|c| used(id) >= micros(c));
-    let reason = if at_cap(caps.org, &org_id) {
+    let reason = if at_cap(caps.org, used(&org_id)) {
         Some("organization_limit_reached")
-    } else if at_cap(caps.workspace, &workspace_id) {
+    } else if at_cap(caps.workspace, used(&workspace_id)) {
         Some("workspace_limit_reached")
     } else {
         None
@@ -784,4 +781,35 @@ pub async fn introspect(
         organization_budget_left: org_left,
         rate_limits,
     })
+}
+
+/// Whole minor units left of `micros` (none below zero; a part of a cent left is not a cent).
+fn minor_left(micros: i64) -> i64 {
+    micros.max(0) / MICROS_PER_MINOR
+}
+
+/// Releases holds whose requests can no longer release them (older than any request
+/// runs: their process was killed), oldest first; run every minute.
+pub async fn lapse_holds(db: &Db) -> Result<usize, Error> {
+    let stale = repo::holds_before(&db.pool, db.now() - HOLD_LAPSES_MS, 1_000)
+        .await
+        .or_internal("finding lapsed holds")?;
+    if stale.is_empty() {
+        return Ok(0);
+    }
+    let holds: Vec<Hold> = stale.into_iter().map(Hold::from_row).collect();
+    let mut tx = db
+        .pool
+        .begin()
+        .await
+        .or_internal("releasing lapsed holds")?;
+    usage_store::store(&mut tx, [], &holds)
+        .await
+        .or_internal("releasing lapsed holds")?;
+    tx.commit().await.or_internal("releasing lapsed holds")?;
+    tracing::warn!(
+        count = holds.len(),
+        "released holds no request could release"
+    );
+    Ok(holds.len())
 }

@@ -42,7 +42,6 @@ async fn visible_workspaces(
 /// is `NotFound`, whether or not it exists. Remembers the location for next time.
 pub async fn load(
     db: &Db,
-    currency: &str,
     user: &UserRow,
     org_id: &str,
     workspace_id: Option<&str>,
@@ -83,7 +82,7 @@ pub async fn load(
     let spend_cap_reached = match &workspace {
         Some(ws) => super::limits::standing(db, &ws.id, org_id)
             .await?
-            .map(|reached| reached.message(currency)),
+            .map(|reached| reached.message()),
         None => None,
     };
     Ok(ShellData {

@@ -2,15 +2,15 @@
 //! data-plane service's report): its day sums and, in the same transaction, its cost in
 //! the spend ledger of its workspace and organization, with the release of the holds its
 //! requests took. Every writer goes through `store`, so the ledger always agrees with the
-//! day sums; and `take_hold` is the one place a request's hold is checked against a cap.
+//! day sums; and `take_holds` is the one place a request's hold is checked against a cap.
 //!
-//! Rows are written in key order (day sums, then ledger rows, the organization's before
-//! its workspaces'), so two console processes lock them in the same order and never
-//! deadlock.
+//! Rows are locked in one order everywhere: day sums, holds (each its own row), ledger rows
+//! by (organization, the organization's own rows before its workspaces', period, scope),
+//! then rate windows by workspace. Two console processes therefore never deadlock.
 
 use crate::domain::billing::limits::{CapScope, MINUTE_MS, RateKind, RateWindow, minute_of};
 use crate::domain::calendar::Period;
-use crate::server::repo::limits::{self, Scope};
+use crate::server::repo::limits::{self, HoldRow, Scope};
 use crate::server::repo::usage;
 use std::collections::BTreeMap;
 
@@ -20,10 +20,15 @@ pub use crate::server::repo::usage::DaySum;
 /// request (its process was killed) and lapses. Longer than any completion runs.
 pub const HOLD_LAPSES_MS: i64 = 15 * 60 * 1000;
 
+/// The most one day sum may cost (micros, $10 million): what a price or report beyond it
+/// claims is not believed, and ledger sums stay far inside an i64.
+pub const MAX_COST: i64 = 1_000_000_000_000_000;
+
 /// Budget held for a running request that costs money, on each scope that has a cap
 /// (micros).
 #[derive(Debug, Clone)]
 pub struct Hold {
+    pub id: String,
     pub org_id: String,
     pub workspace_id: String,
     /// The period it was taken in ("2026-11").
@@ -36,6 +41,41 @@ pub struct Hold {
     /// tokens are counted in the minute's window.
     pub rate: Option<RateAsk>,
     pub at: i64,
+}
+
+impl Hold {
+    fn holds_spend(&self) -> bool {
+        self.org_cap.is_some() || self.workspace_cap.is_some()
+    }
+
+    fn row(&self) -> HoldRow {
+        HoldRow {
+            id: self.id.clone(),
+            org_id: self.org_id.clone(),
+            workspace_id: self.workspace_id.clone(),
+            period: self.period.clone(),
+            amount: self.amount,
+            on_org: i64::from(self.org_cap.is_some()),
+            on_workspace: i64::from(self.workspace_cap.is_some()),
+            taken_at: self.at,
+        }
+    }
+
+    /// A stored hold, to release (it lapsed).
+    pub fn from_row(row: HoldRow) -> Hold {
+        Hold {
+            id: row.id,
+            org_id: row.org_id,
+            workspace_id: row.workspace_id,
+            period: row.period,
+            amount: row.amount,
+            // Only whether a scope held matters to a release.
+            org_cap: (row.on_org != 0).then_some(0),
+            workspace_cap: (row.on_workspace != 0).then_some(0),
+            rate: None,
+            at: row.taken_at,
+        }
+    }
 }
 
 /// What a request counts against its workspace's rate limits.
@@ -60,11 +100,28 @@ pub struct Held {
     pub window: Option<RateWindow>,
 }
 
-/// A ledger row's key: the organization's row sorts before its workspaces'.
-type LedgerKey<'a> = (&'a str, bool, &'a str, String);
+/// A ledger row's key, in lock order: the organization's own rows (all periods) before
+/// its workspaces' rows.
+type LedgerKey<'a> = (&'a str, bool, &'a str, &'a str);
+
+fn org_key(h: &Hold) -> LedgerKey<'_> {
+    (&h.org_id, false, &h.period, &h.org_id)
+}
+
+fn workspace_key(h: &Hold) -> LedgerKey<'_> {
+    (&h.org_id, true, &h.period, &h.workspace_id)
+}
+
+fn scope<'a>(key: &LedgerKey<'a>) -> Scope<'a> {
+    Scope {
+        scope_id: key.3,
+        org_id: key.0,
+        period: key.2,
+    }
+}
 
 /// Stores day sums (merged first) and their cost, and releases holds, on `conn` (the
-/// caller's transaction).
+/// caller's transaction). A hold released before (or lapsed) is not released again.
 pub async fn store<'a>(
     conn: &mut sqlx::AnyConnection,
     sums: impl IntoIterator<Item = &'a DaySum>,
@@ -86,162 +143,175 @@ pub async fn store<'a>(
         m.input_tokens = m.input_tokens.saturating_add(s.input_tokens);
         m.output_tokens = m.output_tokens.saturating_add(s.output_tokens);
         m.training_tokens = m.training_tokens.saturating_add(s.training_tokens);
-        m.cost = m.cost.saturating_add(s.cost);
+        m.cost = m.cost.saturating_add(s.cost).min(MAX_COST);
     }
     for s in merged.values() {
         usage::add(&mut *conn, s).await?;
     }
-    count_spend(conn, merged.values(), releases).await
+    // Each hold's row is deleted once, in id order (a lapse and a late release may race).
+    let mut releases: Vec<&Hold> = releases.into_iter().filter(|h| h.holds_spend()).collect();
+    releases.sort_by_key(|h| &h.id);
+    let mut released = Vec::new();
+    for h in releases {
+        if limits::delete_hold(&mut *conn, &h.id).await? {
+            released.push(h);
+        }
+    }
+    count_spend(conn, merged.values(), released).await
 }
 
 /// Adds the cost of usage to the ledger rows of its workspace and organization, and
-/// releases holds (the ledger's part of `store`).
+/// takes released holds off them (the ledger's part of `store`).
 pub async fn count_spend<'s, 'h>(
     conn: &mut sqlx::AnyConnection,
     sums: impl IntoIterator<Item = &'s DaySum>,
-    releases: impl IntoIterator<Item = &'h Hold>,
+    released: impl IntoIterator<Item = &'h Hold>,
 ) -> sqlx::Result<()> {
+    let periods: Vec<(&DaySum, String)> = sums
+        .into_iter()
+        .map(|s| (s, Period::containing(s.day).key()))
+        .collect();
     // (spent, released) per ledger row.
     let mut ledger: BTreeMap<LedgerKey, (i64, i64)> = BTreeMap::new();
-    for s in sums {
-        let period = Period::containing(s.day).key();
+    for (s, period) in &periods {
         for key in [
-            (s.org_id.as_str(), false, s.org_id.as_str(), period.clone()),
-            (s.org_id.as_str(), true, s.workspace_id.as_str(), period),
+            (s.org_id.as_str(), false, period.as_str(), s.org_id.as_str()),
+            (
+                s.org_id.as_str(),
+                true,
+                period.as_str(),
+                s.workspace_id.as_str(),
+            ),
         ] {
             let row = ledger.entry(key).or_default();
-            row.0 = row.0.saturating_add(s.cost);
+            row.0 = row.0.saturating_add(s.cost).min(MAX_COST);
         }
     }
-    for h in releases {
-        if h.org_cap.is_some() {
-            let row = ledger
-                .entry((&h.org_id, false, &h.org_id, h.period.clone()))
-                .or_default();
-            row.1 = row.1.saturating_add(h.amount);
-        }
-        if h.workspace_cap.is_some() {
-            let row = ledger
-                .entry((&h.org_id, true, &h.workspace_id, h.period.clone()))
-                .or_default();
+    for h in released {
+        let keys = [
+            h.org_cap.map(|_| org_key(h)),
+            h.workspace_cap.map(|_| workspace_key(h)),
+        ];
+        for key in keys.into_iter().flatten() {
+            let row = ledger.entry(key).or_default();
             row.1 = row.1.saturating_add(h.amount);
         }
     }
-    for ((org_id, _, scope_id, period), (spent, released)) in &ledger {
-        let at = Scope {
-            scope_id,
-            org_id,
-            period,
-        };
-        limits::add(&mut *conn, at, *spent, *released).await?;
+    for (key, (spent, released)) in &ledger {
+        limits::add(&mut *conn, scope(key), *spent, *released).await?;
     }
     Ok(())
 }
 
-/// Takes holds (sorted by organization and workspace): first every hold's spend on the
-/// ledger, then every rate window, so that rows are locked in the same order as `store`
-/// locks them (ledger rows, then windows) and two processes never deadlock. A request
-/// refused by a rate limit gives back its spend hold (rows this transaction has locked).
+/// Takes holds: per organization (in order), first the organization's ledger rows for
+/// every hold that needs them, then its workspaces' rows; then every rate window. A hold
+/// refused by a workspace's cap or a rate limit gives back what it held (rows this
+/// transaction has locked). Each hold taken is recorded, so that it can lapse.
 pub async fn take_holds(
     conn: &mut sqlx::AnyConnection,
     holds: &[&Hold],
 ) -> sqlx::Result<Vec<Held>> {
-    let mut outcomes = Vec::with_capacity(holds.len());
-    for h in holds {
-        outcomes.push(Held {
-            refused: take_spend(&mut *conn, h).await?.map(Refused::Cap),
+    let mut outcomes = vec![
+        Held {
+            refused: None,
             window: None,
-        });
+        };
+        holds.len()
+    ];
+    let mut order: Vec<usize> = (0..holds.len()).collect();
+    order.sort_by_key(|&i| workspace_key(holds[i]));
+    for group in order.chunk_by(|&a, &b| holds[a].org_id == holds[b].org_id) {
+        let mut own = group.to_vec();
+        own.sort_by_key(|&i| org_key(holds[i]));
+        for i in own {
+            let h = holds[i];
+            if let Some(cap) = h.org_cap
+                && !limits::hold(&mut *conn, scope(&org_key(h)), h.amount, cap).await?
+            {
+                outcomes[i].refused = Some(Refused::Cap(CapScope::Organization));
+            }
+        }
+        for &i in group {
+            let h = holds[i];
+            if let Some(cap) = h.workspace_cap
+                && outcomes[i].refused.is_none()
+                && !limits::hold(&mut *conn, scope(&workspace_key(h)), h.amount, cap).await?
+            {
+                outcomes[i].refused = Some(Refused::Cap(CapScope::Workspace));
+                if h.org_cap.is_some() {
+                    limits::add(&mut *conn, scope(&org_key(h)), 0, h.amount).await?;
+                }
+            }
+        }
     }
-    let mut by_workspace: Vec<usize> = (0..holds.len()).collect();
-    by_workspace.sort_by_key(|&i| &holds[i].workspace_id);
-    for i in by_workspace {
-        let (h, outcome) = (holds[i], &mut outcomes[i]);
-        let Some(rate) = h.rate.filter(|_| outcome.refused.is_none()) else {
+    order.sort_by_key(|&i| &holds[i].workspace_id);
+    for &i in &order {
+        let h = holds[i];
+        let Some(rate) = h.rate.filter(|_| outcomes[i].refused.is_none()) else {
             continue;
         };
-        let minute = minute_of(h.at);
-        let (rpm, tpm) = (rate.requests_per_minute, rate.tokens_per_minute);
-        let counted = limits::count_request(
-            &mut *conn,
-            &h.workspace_id,
-            minute,
-            rate.tokens,
-            rpm.unwrap_or(i64::MAX),
-            tpm.unwrap_or(i64::MAX),
-        )
-        .await?;
-        let (requests, tokens) = match counted {
-            Some(counts) => counts,
-            None => {
-                let (requests, tokens) =
-                    limits::window(&mut *conn, &h.workspace_id, minute).await?;
-                let kind = if rpm.is_some_and(|l| requests >= l) {
-                    RateKind::Requests
-                } else {
-                    RateKind::Tokens
-                };
-                outcome.refused = Some(Refused::Rate(kind));
-                give_back(&mut *conn, h).await?;
-                (requests, tokens)
-            }
-        };
-        outcome.window = Some(RateWindow {
-            requests_per_minute: rpm,
-            tokens_per_minute: tpm,
-            requests,
-            tokens,
-            resets_at: minute + MINUTE_MS,
-        });
+        let (window, refused) = count_rate(&mut *conn, h, rate).await?;
+        outcomes[i].window = Some(window);
+        if let Some(kind) = refused {
+            outcomes[i].refused = Some(Refused::Rate(kind));
+            give_back(&mut *conn, h).await?;
+        }
+    }
+    for (h, outcome) in holds.iter().zip(&outcomes) {
+        if outcome.refused.is_none() && h.holds_spend() {
+            limits::insert_hold(&mut *conn, &h.row()).await?;
+        }
     }
     Ok(outcomes)
 }
 
-fn scopes(h: &Hold) -> (Scope<'_>, Scope<'_>) {
-    let org = Scope {
-        scope_id: &h.org_id,
-        org_id: &h.org_id,
-        period: &h.period,
-    };
-    let workspace = Scope {
-        scope_id: &h.workspace_id,
-        ..org
-    };
-    (org, workspace)
-}
-
-/// Takes a hold on the organization's ledger row, then the workspace's, each only while
-/// its spend and holds are under its cap; `Some(scope)` names the cap that is reached
-/// (and nothing is held).
-async fn take_spend(conn: &mut sqlx::AnyConnection, h: &Hold) -> sqlx::Result<Option<CapScope>> {
-    let stale_before = h.at - HOLD_LAPSES_MS;
-    let (org, workspace) = scopes(h);
-    if let Some(cap) = h.org_cap
-        && !limits::hold(&mut *conn, org, h.amount, cap, h.at, stale_before).await?
-    {
-        return Ok(Some(CapScope::Organization));
-    }
-    if let Some(cap) = h.workspace_cap
-        && !limits::hold(&mut *conn, workspace, h.amount, cap, h.at, stale_before).await?
-    {
-        if h.org_cap.is_some() {
-            // Give back what the organization's row held (already locked by this
-            // transaction, so the order of locks is kept).
-            limits::add(&mut *conn, org, 0, h.amount).await?;
+/// Counts a request in its workspace's window for the minute; the window after it, and
+/// the limit that refused it, if one did.
+async fn count_rate(
+    conn: &mut sqlx::AnyConnection,
+    h: &Hold,
+    rate: RateAsk,
+) -> sqlx::Result<(RateWindow, Option<RateKind>)> {
+    let minute = minute_of(h.at);
+    let (rpm, tpm) = (rate.requests_per_minute, rate.tokens_per_minute);
+    let counted = limits::count_request(
+        &mut *conn,
+        &h.workspace_id,
+        minute,
+        rate.tokens,
+        rpm.unwrap_or(i64::MAX),
+        tpm.unwrap_or(i64::MAX),
+    )
+    .await?;
+    let ((requests, tokens), refused) = match counted {
+        Some(counts) => (counts, None),
+        None => {
+            let counts = limits::window(&mut *conn, &h.workspace_id, minute).await?;
+            let kind = if rpm.is_some_and(|l| counts.0 >= l) {
+                RateKind::Requests
+            } else {
+                RateKind::Tokens
+            };
+            (counts, Some(kind))
         }
-        return Ok(Some(CapScope::Workspace));
-    }
-    Ok(None)
+    };
+    let window = RateWindow {
+        requests_per_minute: rpm,
+        tokens_per_minute: tpm,
+        requests,
+        tokens,
+        resets_at: minute + MINUTE_MS,
+    };
+    Ok((window, refused))
 }
 
 /// Gives back a spend hold taken in this transaction.
 async fn give_back(conn: &mut sqlx::AnyConnection, h: &Hold) -> sqlx::Result<()> {
-    let (org, workspace) = scopes(h);
     if h.org_cap.is_some() {
-        limits::add(&mut *conn, org, 0, h.amount).await?;
+        limits::add(&mut *conn, scope(&org_key(h)), 0, h.amount).await?;
     }
     if h.workspace_cap.is_some() {
-        limits::add(&mut *conn, workspace, 0, h.amount).await?;
+        limits::add(&mut *conn, scope(&workspace_key(h)), 0, h.amount).await?;
     }
     Ok(())
 }

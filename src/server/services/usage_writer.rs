@@ -174,8 +174,18 @@ async fn hold_all(db: &Db, mut holds: Holds) {
     let all: Vec<&Hold> = holds.iter().map(|(h, _)| h).collect();
     match take_in_one_transaction(db, &all).await {
         Ok(outcomes) => {
-            for ((_, taken), outcome) in holds.into_iter().zip(outcomes) {
-                let _ = taken.send(Ok(outcome));
+            // A request that went away while it waited (its client left) cannot release
+            // what it was granted: released here at once.
+            let mut orphans = Vec::new();
+            for ((hold, taken), outcome) in holds.into_iter().zip(outcomes) {
+                if taken.send(Ok(outcome)).is_err() && outcome.refused.is_none() {
+                    orphans.push(Entry::Release(hold));
+                }
+            }
+            if !orphans.is_empty()
+                && let Err(e) = commit(db, orphans.iter()).await
+            {
+                tracing::warn!(error = %e, "could not release the holds of requests that went away");
             }
         }
         Err(_) => {

@@ -196,7 +196,7 @@ pub async fn start_job(
     req: fine_tuning::JobRequest,
 ) -> Result<JobRow, Error> {
     ws.require(Action::AddWorkspaceResources)?;
-    super::limits::require_under_cap(db, &config.catalogue.currency, ws).await?;
+    super::limits::require_under_cap(db, ws).await?;
     let owner = fine_tuning::Owner {
         org_id: &ws.org.org_id,
         workspace_id: &ws.workspace.id,

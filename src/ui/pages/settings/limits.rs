@@ -48,7 +48,7 @@ fn Limits(shell: ShellData) -> impl IntoView {
         let org_id = org_id.clone();
         let edit = editing()
             .and_then(|id| page.workspaces.iter().find(|w| w.id == id).cloned())
-            .map(|line| view! { <EditWorkspace line org_id=org_id.clone() currency=page.currency.clone()/> });
+            .map(|line| view! { <EditWorkspace line org_id=org_id.clone() currency=page.currency.clone() now=page.now/> });
         view! {
             <p role="status" class="status-text">
                 {move || saved().map(|_| view! { <span class="alert alert-success">"Limits saved. They apply from the next request."</span> })}
@@ -197,14 +197,15 @@ fn Workspaces(page: LimitsPage, org_id: String) -> impl IntoView {
 
 /// A workspace's limits form, opened by its row's Edit.
 #[component]
-fn EditWorkspace(line: SpendLine, org_id: String, currency: String) -> impl IntoView {
+fn EditWorkspace(line: SpendLine, org_id: String, currency: String, now: i64) -> impl IntoView {
     let action = ServerAction::<SaveWorkspaceLimits>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
     focus_first_invalid(error);
     let l = line.limits.clone();
     let cap = l.monthly_cap.map(Money::plain).unwrap_or_default();
+    // A raise that ran out is not offered again (saving it would be refused).
     let (raise_cap, raise_until) = l
-        .raise
+        .raise_at(now)
         .map(|r| (r.cap.plain(), iso_date(r.until)))
         .unwrap_or_default();
     let rate = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
