@@ -222,15 +222,6 @@ impl LimitReached {
             iso_date(self.until)
         )
     }
-
-    /// Why a request that could cost more than what is left was refused.
-    pub fn too_costly_message(&self) -> String {
-        format!(
-            "This request could cost more than is left under {} monthly spend limit until {}: send a smaller max_tokens, or ask an Admin to raise the limit.",
-            self.whose().to_lowercase(),
-            iso_date(self.until)
-        )
-    }
 }
 
 /// Whether `used` (spent and held, micros) has reached `cap`.
@@ -611,11 +602,6 @@ mod tests {
         assert_eq!(
             reached.message(),
             "This workspace's monthly spend limit is reached. Keys get 429 until 2026-12-01 or until an Admin raises the limit."
-        );
-        assert!(
-            reached
-                .too_costly_message()
-                .contains("under this workspace's monthly spend limit until 2026-12-01")
         );
     }
 }

@@ -148,9 +148,11 @@ pub async fn add<'e>(
     Ok(())
 }
 
-/// Holds `amount` for a request if the scope's spend, its holds and `amount` stay within
-/// `cap` (micros), in one statement; false when they would not. The row is created first
-/// (empty), so the first hold of a period is checked like any other.
+/// Holds `amount` for a request while the scope's spend and holds are under `cap`
+/// (micros), checked and taken in one statement; false when the cap is reached. A
+/// request admitted just under the cap may pass it by what it costs: spend passes a cap
+/// only by what requests already admitted cost. The row is created first (empty), so the
+/// first hold of a period is taken like any other.
 pub async fn hold(
     conn: &mut sqlx::AnyConnection,
     at: Scope<'_>,
@@ -168,7 +170,7 @@ pub async fn hold(
     .await?;
     let done = sqlx::query(
         "UPDATE spend_ledger SET reserved = reserved + $3 \
-         WHERE scope_id = $1 AND period = $2 AND spent + reserved + $3 <= $4",
+         WHERE scope_id = $1 AND period = $2 AND spent + reserved < $4",
     )
     .bind(at.scope_id)
     .bind(at.period)

@@ -7,7 +7,7 @@
 //! cap, checked and taken in one statement per scope (`usage_store::take_hold`), so
 //! racing requests, in one process or several on one database, cannot all pass. The
 //! request's real usage replaces its hold when it is stored. Spend can pass a cap only
-//! by what requests already admitted cost beyond their holds.
+//! by what the requests admitted while it was not yet reached cost.
 
 use crate::domain::Error;
 use crate::domain::billing::limits::{
@@ -82,15 +82,10 @@ async fn caps(db: &Db, workspace_id: &str, org_id: &str, now: i64) -> Result<Cap
     })
 }
 
-/// The refusal of what costs money at a cap: `too_costly` when the cap is not reached yet
-/// but the request could cost more than is left.
-fn refusal(reached: LimitReached, too_costly: bool) -> Error {
+/// The refusal of what costs money at a cap.
+fn refusal(reached: LimitReached) -> Error {
     Error::SpendCapReached {
-        message: if too_costly {
-            reached.too_costly_message()
-        } else {
-            reached.message()
-        },
+        message: reached.message(),
         limit: reached.scope.as_str().to_owned(),
         until: reached.until,
     }
@@ -178,19 +173,15 @@ pub async fn admit(
             hold: Some(hold),
             window: held.window,
         })),
-        Some(Refused::Cap(scope)) => {
-            let (cap, id) = match scope {
-                CapScope::Organization => (caps.org, &ws.org.org_id),
-                CapScope::Workspace => (caps.workspace, &ws.workspace.id),
-            };
-            let used = used(db, &ws.workspace.id, &ws.org.org_id, period).await?;
-            let reached = LimitReached {
-                scope,
-                cap: cap.unwrap_or_default(),
-                until: period.end,
-            };
-            Err(refusal(reached, !at_cap(cap, used(id))))
-        }
+        Some(Refused::Cap(scope)) => Err(refusal(LimitReached {
+            scope,
+            cap: match scope {
+                CapScope::Organization => caps.org,
+                CapScope::Workspace => caps.workspace,
+            }
+            .unwrap_or_default(),
+            until: period.end,
+        })),
         Some(Refused::Rate(kind)) => match held.window {
             Some(window) => Ok(Admission::RateLimited(window, kind)),
             None => Err(crate::server::error::internal(
@@ -232,7 +223,7 @@ pub async fn standing(
 /// Refuses what costs money in a workspace at a cap.
 pub async fn require_under_cap(db: &Db, ws: &WorkspaceActor) -> Result<(), Error> {
     match standing(db, &ws.workspace.id, &ws.org.org_id).await? {
-        Some(reached) => Err(refusal(reached, false)),
+        Some(reached) => Err(refusal(reached)),
         None => Ok(()),
     }
 }

@@ -17,6 +17,11 @@ pub fn field_error(error: Signal<Option<Error>>, field: &'static str) -> Signal<
 
 /// After a failed submission, moves focus to the first field the error names.
 pub fn focus_first_invalid(error: Signal<Option<Error>>) {
+    focus_first_invalid_by(error, |field| format!("field-{field}"));
+}
+
+/// The same, for a form whose fields have ids of their own (`TextField`'s `id`).
+pub fn focus_first_invalid_by(error: Signal<Option<Error>>, id_of: fn(&str) -> String) {
     Effect::new(move |_| {
         let Some(field) = error
             .try_with(|e| e.as_ref().and_then(|e| e.field().map(str::to_owned)))
@@ -24,7 +29,7 @@ pub fn focus_first_invalid(error: Signal<Option<Error>>) {
         else {
             return;
         };
-        if let Some(el) = document().get_element_by_id(&format!("field-{field}")) {
+        if let Some(el) = document().get_element_by_id(&id_of(&field)) {
             use leptos::wasm_bindgen::JsCast;
             if let Ok(el) = el.dyn_into::<leptos::web_sys::HtmlElement>() {
                 let _ = el.focus();
@@ -49,8 +54,11 @@ pub fn TextField(
     /// Not required (fields are required unless said otherwise).
     #[prop(optional)]
     optional: bool,
+    /// The element id when `field-{name}` is taken (two forms with a field of one name).
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = id.map_or_else(|| format!("field-{name}"), str::to_owned);
     let help_id = format!("{id}-help");
     let error_id = format!("{id}-error");
     let described_by = {

@@ -15,7 +15,7 @@ pub use copy_field::CopyField;
 pub use dialog::{Dialog, DialogActions};
 pub use form::{
     CheckboxField, FallbackForm, FormAlert, SubmitButton, TextField, field_error,
-    focus_first_invalid,
+    focus_first_invalid, focus_first_invalid_by,
 };
 pub use menu::DropdownMenu;
 pub use table::{Column, EmptyState, Table};

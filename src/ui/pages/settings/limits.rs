@@ -14,6 +14,7 @@ use crate::domain::paths;
 use crate::domain::shell::ShellData;
 use crate::ui::components::{
     Column, FormAlert, SubmitButton, Table, TextField, field_error, focus_first_invalid,
+    focus_first_invalid_by,
 };
 use crate::ui::layout::{ConsolePage, list_body};
 use leptos::prelude::*;
@@ -46,9 +47,15 @@ fn Limits(shell: ShellData) -> impl IntoView {
     );
     let body = list_body(page, "Loading limits…", move |page| {
         let org_id = org_id.clone();
-        let edit = editing()
-            .and_then(|id| page.workspaces.iter().find(|w| w.id == id).cloned())
-            .map(|line| view! { <EditWorkspace line org_id=org_id.clone() currency=page.currency.clone() now=page.now/> });
+        let edit = {
+            let (lines, org_id) = (page.workspaces.clone(), org_id.clone());
+            let (currency, now) = (page.currency.clone(), page.now);
+            move || {
+                let line = editing().and_then(|id| lines.iter().find(|w| w.id == id).cloned())?;
+                let (org_id, currency) = (org_id.clone(), currency.clone());
+                Some(view! { <EditWorkspace line org_id currency now/> })
+            }
+        };
         view! {
             <p role="status" class="status-text">
                 {move || saved().map(|_| view! { <span class="alert alert-success">"Limits saved. They apply from the next request."</span> })}
@@ -170,7 +177,7 @@ fn Workspaces(page: LimitsPage, org_id: String) -> impl IntoView {
                 None => cap_text(w.cap, &c),
             };
             let at_cap = w.cap.is_some_and(|cap| w.spent >= cap);
-            let edit = format!("{here}?workspace={}", paths::query_value(&w.id));
+            let edit = format!("{here}?workspace={}#edit-limits", paths::query_value(&w.id));
             view! {
                 <tr>
                     <td>{w.name.clone()}{at_cap.then(|| view! { <span class="badge badge-danger">"Limit reached"</span> })}</td>
@@ -200,7 +207,11 @@ fn Workspaces(page: LimitsPage, org_id: String) -> impl IntoView {
 fn EditWorkspace(line: SpendLine, org_id: String, currency: String, now: i64) -> impl IntoView {
     let action = ServerAction::<SaveWorkspaceLimits>::new();
     let error = Signal::derive(move || action.value().get().and_then(Result::err));
-    focus_first_invalid(error);
+    // Its monthly cap field has an id of its own: the organization's form has one too.
+    focus_first_invalid_by(error, |field| match field {
+        "monthly_cap" => "field-workspace-monthly-cap".to_owned(),
+        other => format!("field-{other}"),
+    });
     let l = line.limits.clone();
     let cap = l.monthly_cap.map(Money::plain).unwrap_or_default();
     // A raise that ran out is not offered again (saving it would be refused).
@@ -212,7 +223,7 @@ fn EditWorkspace(line: SpendLine, org_id: String, currency: String, now: i64) ->
     let (rpm, tpm) = (rate(l.requests_per_minute), rate(l.tokens_per_minute));
     let cancel = paths::settings_limits(&org_id);
     view! {
-        <section class="card" aria-labelledby="edit-limits-title">
+        <section class="card" id="edit-limits" aria-labelledby="edit-limits-title">
             <h2 class="h2" id="edit-limits-title">{format!("Limits of {}", line.name)}</h2>
             <p class="muted">{format!(
                 "Spent this month: {}. A workspace's limit can't be above the organization's. Blank fields are no limit. Amounts in {currency}.",
@@ -222,8 +233,8 @@ fn EditWorkspace(line: SpendLine, org_id: String, currency: String, now: i64) ->
                 <input type="hidden" name="org_id" value=org_id/>
                 <input type="hidden" name="workspace_id" value=line.id.clone()/>
                 <FormAlert error fields=&["monthly_cap", "raise_cap", "raise_until", "requests_per_minute", "tokens_per_minute"]/>
-                <TextField label="Monthly limit" name="monthly_cap" optional=true value=cap maxlength=20
-                    error=field_error(error, "monthly_cap")/>
+                <TextField label="Monthly limit" name="monthly_cap" id="field-workspace-monthly-cap" optional=true value=cap
+                    maxlength=20 error=field_error(error, "monthly_cap")/>
                 <fieldset class="fieldset">
                     <legend class="field-label">"Temporary raise"</legend>
                     <p class="field-help">"A higher limit until a day, after which the monthly limit applies again by itself."</p>
