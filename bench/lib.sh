@@ -9,8 +9,9 @@ need() {
 }
 
 # The release server and the seeder, with the flags of `make build`, so the release
-# dependencies are shared, not rebuilt.
+# dependencies are shared, not rebuilt (SKIP_BUILD=1: as they are).
 build_server_and_seeder() {
+  [ -n "${SKIP_BUILD:-}" ] && return
   make build >/dev/null
   RUSTFLAGS="--cfg erase_components" cargo build --release --features ssr --bin bench-seed -q
 }

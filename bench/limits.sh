@@ -19,7 +19,7 @@ build_server_and_seeder
 
 rm -rf target/bench-limits && mkdir -p target/bench-limits
 export DATABASE_URL="${DATABASE_URL:-sqlite://target/bench-limits/console.db}"
-read -r ORG WS < <(target/release/bench-seed --members 0 --usage-events 0 --email "$EMAIL" --password "$PASSWORD")
+read -r ORG WS < <(target/release/bench-seed --members 0 --usage-events 100 --email "$EMAIL" --password "$PASSWORD")
 
 target/release/studio-console demo-inference --listen "127.0.0.1:$INFERENCE_PORT" >/dev/null &
 INFERENCE=$!

@@ -1,5 +1,7 @@
 // Shared steps, by accessible names as a person would see them.
 const { expect } = require('@playwright/test');
+const { spawn } = require('node:child_process');
+const path = require('node:path');
 
 let counter = 0;
 /** An email no other test run has used. */
@@ -43,4 +45,20 @@ async function screenshot(page, name) {
   await page.screenshot({ path: `../target/screenshots/${name}.png`, fullPage: true });
 }
 
-module.exports = { uniqueEmail, hydrated, signUp, signIn, signOut, switcher, screenshot };
+/** Starts `demo-inference` (the console's stand-in for a model) where serve.sh points
+ * INFERENCE_URL; resolves once it listens. Kill the returned process when done. */
+async function startDemoInference() {
+  const root = path.resolve(__dirname, '..', '..');
+  const inference = spawn(
+    path.join(root, process.env.E2E_BIN || 'target/release/studio-console'),
+    ['demo-inference', '--listen', `127.0.0.1:${process.env.E2E_INFERENCE_PORT || '3101'}`],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise((resolve, reject) => {
+    inference.stdout.once('data', resolve);
+    inference.once('exit', (code) => reject(new Error(`demo-inference exited with ${code}`)));
+  });
+  return inference;
+}
+
+module.exports = { uniqueEmail, hydrated, signUp, signIn, signOut, switcher, screenshot, startDemoInference };

@@ -2,27 +2,14 @@
 // completions reach it and get 429, a member sees the banner on the workspace's pages,
 // the Admin raises the cap from the banner's link and the key works again.
 const { test, expect, request } = require('./fixtures');
-const { spawn } = require('node:child_process');
-const path = require('node:path');
 const { startSmtpSink } = require('./smtp-sink');
-const { uniqueEmail, hydrated, signUp, screenshot } = require('./helpers');
-
-const root = path.resolve(__dirname, '..', '..');
-const INFERENCE_PORT = process.env.E2E_INFERENCE_PORT || '3101';
+const { uniqueEmail, hydrated, signUp, screenshot, startDemoInference } = require('./helpers');
 
 let inference;
 let sink;
 test.beforeAll(async () => {
   sink = await startSmtpSink(Number(process.env.E2E_SMTP_PORT || 2525));
-  inference = spawn(
-    path.join(root, process.env.E2E_BIN || 'target/release/studio-console'),
-    ['demo-inference', '--listen', `127.0.0.1:${INFERENCE_PORT}`],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  await new Promise((resolve, reject) => {
-    inference.stdout.once('data', resolve);
-    inference.once('exit', (code) => reject(new Error(`demo-inference exited with ${code}`)));
-  });
+  inference = await startDemoInference();
 });
 test.afterAll(async () => {
   if (inference) inference.kill();

@@ -4,23 +4,13 @@
 const { test, expect, request } = require('./fixtures');
 const { spawn } = require('node:child_process');
 const path = require('node:path');
-const { uniqueEmail, hydrated, signUp, screenshot } = require('./helpers');
+const { uniqueEmail, hydrated, signUp, screenshot, startDemoInference } = require('./helpers');
 
 const root = path.resolve(__dirname, '..', '..');
-const INFERENCE_PORT = process.env.E2E_INFERENCE_PORT || '3101';
 
 let inference;
 test.beforeAll(async () => {
-  inference = spawn(
-    path.join(root, process.env.E2E_BIN || 'target/release/studio-console'),
-    ['demo-inference', '--listen', `127.0.0.1:${INFERENCE_PORT}`],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  // Ready once it says where it listens.
-  await new Promise((resolve, reject) => {
-    inference.stdout.once('data', resolve);
-    inference.once('exit', (code) => reject(new Error(`demo-inference exited with ${code}`)));
-  });
+  inference = await startDemoInference();
 });
 test.afterAll(() => inference && inference.kill());
 

@@ -40,8 +40,8 @@ pub struct ShellData {
     pub workspaces: Vec<WorkspaceSummary>,
     /// The workspace the page is about, when the URL names one.
     pub workspace: Option<WorkspaceSummary>,
-    /// Why that workspace's keys get 429 now: the spend cap it (or its organization)
-    /// reached, as every page of the workspace says it.
+    /// Why that workspace's keys get 429 now (its or its organization's spend cap is
+    /// reached), as every page of the workspace says it after "Monthly limit reached.".
     pub spend_cap_reached: Option<String>,
 }
 

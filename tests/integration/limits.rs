@@ -223,10 +223,9 @@ async fn a_workspace_at_its_cap_is_refused_until_raised_or_the_next_month(app: T
     };
     let in_ws: ShellData = ada.client.run(shell(Some(ws.clone()))).await.json();
     assert!(
-        in_ws
-            .spend_cap_reached
-            .as_deref()
-            .is_some_and(|m| m.starts_with("This workspace's monthly spend limit is reached")),
+        in_ws.spend_cap_reached.as_deref().is_some_and(
+            |m| m == "Keys get 429 until 2026-12-01 or until an Admin raises the limit."
+        ),
         "{:?}",
         in_ws.spend_cap_reached
     );

@@ -213,8 +213,21 @@ impl LimitReached {
         }
     }
 
-    /// What the API says and the banner shows (the amount is for Admin and Billing eyes,
-    /// on the Limits page).
+    /// What the banner says after "Monthly limit reached." (no amount: that is for Admin
+    /// and Billing eyes, on the Limits page).
+    pub fn banner(&self) -> String {
+        let until = iso_date(self.until);
+        match self.scope {
+            CapScope::Workspace => {
+                format!("Keys get 429 until {until} or until an Admin raises the limit.")
+            }
+            CapScope::Organization => format!(
+                "The organization's limit applies to all its workspaces: keys get 429 until {until} or until an Admin raises it."
+            ),
+        }
+    }
+
+    /// What the API says (no amount, as the banner).
     pub fn message(&self) -> String {
         format!(
             "{} monthly spend limit is reached. Keys get 429 until {} or until an Admin raises the limit.",

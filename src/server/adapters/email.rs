@@ -200,20 +200,8 @@ impl Mailer {
             "Invoice {} for {}: {}",
             mail.number, mail.period, mail.total
         );
-        let html = InvoiceHtml { mail: &mail }
-            .render()
-            .map_err(|e| e.to_string())?;
-        let text = InvoiceText { mail: &mail }
-            .render()
-            .map_err(|e| e.to_string())?;
-        let outgoing = Outgoing {
-            org_id: mail.org_id,
-            invitation_id: None,
-            to: mail.to,
-            subject,
-            text,
-            html,
-        };
+        let (html, text) = (InvoiceHtml { mail: &mail }, InvoiceText { mail: &mail });
+        let outgoing = notice(mail.org_id, mail.to, subject, html, text)?;
         self.record(conn, now, outgoing).await
     }
 
@@ -229,20 +217,11 @@ impl Mailer {
             "{} reached {}% of its monthly limit ({})",
             mail.scope_name, mail.threshold, mail.cap
         );
-        let html = SpendAlertHtml { mail: &mail }
-            .render()
-            .map_err(|e| e.to_string())?;
-        let text = SpendAlertText { mail: &mail }
-            .render()
-            .map_err(|e| e.to_string())?;
-        let outgoing = Outgoing {
-            org_id: mail.org_id,
-            invitation_id: None,
-            to: mail.to,
-            subject,
-            text,
-            html,
-        };
+        let (html, text) = (
+            SpendAlertHtml { mail: &mail },
+            SpendAlertText { mail: &mail },
+        );
+        let outgoing = notice(mail.org_id, mail.to, subject, html, text)?;
         self.record(conn, now, outgoing).await
     }
 
@@ -325,6 +304,24 @@ impl Mailer {
 pub struct Recorded {
     outbox_id: String,
     message: Option<Message>,
+}
+
+/// An email about an organization (an invoice, an alert), rendered from its templates.
+fn notice<'a>(
+    org_id: &'a str,
+    to: &'a str,
+    subject: String,
+    html: impl Template,
+    text: impl Template,
+) -> Result<Outgoing<'a>, String> {
+    Ok(Outgoing {
+        org_id,
+        invitation_id: None,
+        to,
+        subject,
+        text: text.render().map_err(|e| e.to_string())?,
+        html: html.render().map_err(|e| e.to_string())?,
+    })
 }
 
 /// A rendered email on its way.

@@ -37,16 +37,18 @@ use crate::server::services::usage_store::{self, DaySum, HOLD_LAPSES_MS, Hold, R
 use crate::server::services::usage_writer::UsageWriter;
 use std::collections::HashMap;
 
+/// A stored raise: both its amount and its end, or none.
+fn raise_of(raised_cap: Option<i64>, raised_until: Option<i64>) -> Option<Raise> {
+    Some(Raise {
+        cap: Money(raised_cap?),
+        until: raised_until?,
+    })
+}
+
 fn workspace_limits(row: &LimitsRow) -> WorkspaceLimits {
     WorkspaceLimits {
         monthly_cap: row.monthly_cap.map(Money),
-        raise: match (row.raised_cap, row.raised_until) {
-            (Some(cap), Some(until)) => Some(Raise {
-                cap: Money(cap),
-                until,
-            }),
-            _ => None,
-        },
+        raise: raise_of(row.raised_cap, row.raised_until),
         requests_per_minute: row.requests_per_minute,
         tokens_per_minute: row.tokens_per_minute,
     }
@@ -515,13 +517,7 @@ pub async fn send_alerts(ports: &Ports<'_>) -> Result<usize, Error> {
     for row in capped {
         let limits = WorkspaceLimits {
             monthly_cap: row.monthly_cap.map(Money),
-            raise: match (row.raised_cap, row.raised_until) {
-                (Some(cap), Some(until)) => Some(Raise {
-                    cap: Money(cap),
-                    until,
-                }),
-                _ => None,
-            },
+            raise: raise_of(row.raised_cap, row.raised_until),
             ..WorkspaceLimits::default()
         };
         let Some(cap) = limits.cap_at(now) else {

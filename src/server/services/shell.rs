@@ -82,7 +82,7 @@ pub async fn load(
     let spend_cap_reached = match &workspace {
         Some(ws) => super::limits::standing(db, &ws.id, org_id)
             .await?
-            .map(|reached| reached.message()),
+            .map(|reached| reached.banner()),
         None => None,
     };
     Ok(ShellData {
