@@ -287,6 +287,18 @@ pub enum RateKind {
 }
 
 impl RateWindow {
+    /// The window of the minute starting at `minute`, with the workspace's (requests,
+    /// tokens) limits and counts.
+    pub fn of_minute(minute: i64, limits: (Option<i64>, Option<i64>), counts: (i64, i64)) -> Self {
+        RateWindow {
+            requests_per_minute: limits.0,
+            tokens_per_minute: limits.1,
+            requests: counts.0,
+            tokens: counts.1,
+            resets_at: minute + MINUTE_MS,
+        }
+    }
+
     pub fn requests_left(&self) -> Option<i64> {
         self.requests_per_minute.map(|l| (l - self.requests).max(0))
     }

@@ -61,6 +61,17 @@ fn org_limits(row: Option<&LimitsRow>) -> OrgLimits {
     })
 }
 
+/// The organization's stored cap and thresholds (the defaults when it has none).
+async fn stored_org_limits<'e>(
+    db: impl sqlx::AnyExecutor<'e>,
+    org_id: &str,
+) -> Result<OrgLimits, Error> {
+    let rows = repo::for_scopes(db, org_id, org_id)
+        .await
+        .or_internal("reading limits")?;
+    Ok(org_limits(rows.first()))
+}
+
 /// The caps in force now for a workspace and its organization, and the workspace's
 /// rate limits.
 struct Caps {
@@ -209,17 +220,28 @@ pub async fn standing(
     }
     let period = Period::containing(now);
     let used = used(db, workspace_id, org_id, period).await?;
-    let found = [
+    Ok(cap_reached(&caps, &used, workspace_id, org_id, period))
+}
+
+/// The cap that `used` (spent and held per scope) has reached: the organization's first.
+fn cap_reached(
+    caps: &Caps,
+    used: &impl Fn(&str) -> i64,
+    workspace_id: &str,
+    org_id: &str,
+    period: Period,
+) -> Option<LimitReached> {
+    [
         (CapScope::Organization, caps.org, org_id),
         (CapScope::Workspace, caps.workspace, workspace_id),
     ]
     .into_iter()
-    .find(|(_, cap, id)| at_cap(*cap, used(id)));
-    Ok(found.map(|(scope, cap, _)| LimitReached {
+    .find(|(_, cap, id)| at_cap(*cap, used(id)))
+    .map(|(scope, cap, _)| LimitReached {
         scope,
         cap: cap.unwrap_or_default(),
         until: period.end,
-    }))
+    })
 }
 
 /// Refuses what costs money in a workspace at a cap.
@@ -466,10 +488,9 @@ pub async fn save_workspace(
         .await
         .or_internal("locking the organization")?;
     actor.require_locked(&mut tx, Action::ManageLimits).await?;
-    let org_row = repo::for_scopes(&mut *tx, &actor.org_id, &actor.org_id)
-        .await
-        .or_internal("reading limits")?;
-    let org_cap = org_limits(org_row.first()).monthly_cap;
+    let org_cap = stored_org_limits(&mut *tx, &actor.org_id)
+        .await?
+        .monthly_cap;
     check_under_org(
         "monthly_cap",
         &workspace.name,
@@ -524,10 +545,8 @@ pub async fn send_alerts(ports: &Ports<'_>) -> Result<usize, Error> {
             continue;
         };
         if !thresholds_of.contains_key(&row.org_id) {
-            let org_row = repo::for_scopes(&db.pool, &row.org_id, &row.org_id)
-                .await
-                .or_internal("reading limits")?;
-            thresholds_of.insert(row.org_id.clone(), org_limits(org_row.first()).thresholds);
+            let thresholds = stored_org_limits(&db.pool, &row.org_id).await?.thresholds;
+            thresholds_of.insert(row.org_id.clone(), thresholds);
         }
         for threshold in thresholds_reached(&thresholds_of[&row.org_id], cap, row.spent) {
             if alert(ports, &row, threshold, cap, period, currency).await? {
@@ -729,25 +748,17 @@ pub async fn introspect(
     let used = used(db, &workspace_id, &org_id, period).await?;
     let left = |cap: Option<Money>, id: &str| cap.map(|c| minor_left(micros(c) - used(id)));
     let (workspace_left, org_left) = (left(caps.workspace, &workspace_id), left(caps.org, &org_id));
-    let reason = if at_cap(caps.org, used(&org_id)) {
-        Some("organization_limit_reached")
-    } else if at_cap(caps.workspace, used(&workspace_id)) {
-        Some("workspace_limit_reached")
-    } else {
-        None
-    };
+    let reason = cap_reached(&caps, &used, &workspace_id, &org_id, period).map(|r| match r.scope {
+        CapScope::Organization => "organization_limit_reached",
+        CapScope::Workspace => "workspace_limit_reached",
+    });
     let rate_limits = if caps.requests_per_minute.is_some() || caps.tokens_per_minute.is_some() {
         let minute = minute_of(now);
-        let (requests, tokens) = repo::window(&db.pool, &workspace_id, minute)
+        let counts = repo::window(&db.pool, &workspace_id, minute)
             .await
             .or_internal("reading a rate window")?;
-        Some(RateWindow {
-            requests_per_minute: caps.requests_per_minute,
-            tokens_per_minute: caps.tokens_per_minute,
-            requests,
-            tokens,
-            resets_at: minute + MINUTE_MS,
-        })
+        let limits = (caps.requests_per_minute, caps.tokens_per_minute);
+        Some(RateWindow::of_minute(minute, limits, counts))
     } else {
         None
     };

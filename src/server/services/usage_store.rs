@@ -8,7 +8,7 @@
 //! by (organization, the organization's own rows before its workspaces', period, scope),
 //! then rate windows by workspace. Two console processes therefore never deadlock.
 
-use crate::domain::billing::limits::{CapScope, MINUTE_MS, RateKind, RateWindow, minute_of};
+use crate::domain::billing::limits::{CapScope, RateKind, RateWindow, minute_of};
 use crate::domain::calendar::Period;
 use crate::server::repo::limits::{self, HoldRow, Scope};
 use crate::server::repo::usage;
@@ -283,7 +283,7 @@ async fn count_rate(
         tpm.unwrap_or(i64::MAX),
     )
     .await?;
-    let ((requests, tokens), refused) = match counted {
+    let (counts, refused) = match counted {
         Some(counts) => (counts, None),
         None => {
             let counts = limits::window(&mut *conn, &h.workspace_id, minute).await?;
@@ -295,14 +295,7 @@ async fn count_rate(
             (counts, Some(kind))
         }
     };
-    let window = RateWindow {
-        requests_per_minute: rpm,
-        tokens_per_minute: tpm,
-        requests,
-        tokens,
-        resets_at: minute + MINUTE_MS,
-    };
-    Ok((window, refused))
+    Ok((RateWindow::of_minute(minute, (rpm, tpm), counts), refused))
 }
 
 /// Gives back a spend hold taken in this transaction.
