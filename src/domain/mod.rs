@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod api_keys;
+pub mod api_lists;
 pub mod billing;
 pub mod calendar;
 pub mod datasets;

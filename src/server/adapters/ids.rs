@@ -9,8 +9,38 @@ pub fn new_id(prefix: &str) -> String {
     format!("{prefix}_{}", hex::encode(bytes))
 }
 
+/// A new id for a row that `/v1` lists by (created_at, id), `<prefix><12 hex digits of the
+/// creation time in ms><64 random bits in hex>`: a list cursor naming a row deleted since
+/// still says where the next page starts (`time_of`), so deleting while paging works.
+pub fn new_listed_id(prefix: &str, created_at: i64) -> String {
+    let mut bytes = [0u8; 8];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("{prefix}{:012x}{}", created_at.max(0), hex::encode(bytes))
+}
+
+/// The creation time `new_listed_id` put in `id`, if it made it.
+pub fn time_of(prefix: &str, id: &str) -> Option<i64> {
+    let rest = id.strip_prefix(prefix)?;
+    if rest.len() != 28 || !rest.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    i64::from_str_radix(&rest[..12], 16).ok()
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn listed_ids_carry_their_time() {
+        let id = super::new_listed_id("file-", 1_790_000_000_123);
+        assert_eq!(super::time_of("file-", &id), Some(1_790_000_000_123));
+        assert_eq!(super::time_of("ftjob-", &id), None);
+        // Ids made before (96 random bits) carry none.
+        assert_eq!(
+            super::time_of("file-", "file-0123456789abcdef01234567"),
+            None
+        );
+    }
+
     #[test]
     fn ids_are_prefixed_and_distinct() {
         let a = super::new_id("org");

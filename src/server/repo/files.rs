@@ -1,3 +1,4 @@
+use crate::domain::api_lists::ListRequest;
 use sqlx::AnyExecutor;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -38,13 +39,61 @@ pub async fn insert<'e>(db: impl AnyExecutor<'e>, f: &FileRow) -> sqlx::Result<b
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn list<'e>(db: impl AnyExecutor<'e>, workspace_id: &str) -> sqlx::Result<Vec<FileRow>> {
-    sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM files WHERE workspace_id = $1 ORDER BY created_at DESC, id"
+/// Names containing the pattern `$2`, unless it is null.
+const SEARCH: &str = "AND ($2 IS NULL OR LOWER(filename) LIKE $2 ESCAPE '\\')";
+
+/// A page of the workspace's files (`limit` + 1 rows, to know whether more follow), after
+/// the cursor (created_at, id) if given, whose names contain `search` if given.
+pub async fn page<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    list: &ListRequest,
+    cursor: Option<(i64, &str)>,
+    search: Option<&str>,
+) -> sqlx::Result<Vec<FileRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM files WHERE workspace_id = $1 {SEARCH}{}",
+        super::page_clause(list, cursor.is_some(), 3)
+    );
+    let mut query = sqlx::query_as(&sql)
+        .bind(workspace_id)
+        .bind(search.map(super::contains_pattern));
+    if let Some((at, id)) = cursor {
+        query = query.bind(at).bind(id);
+    }
+    query
+        .bind(list.limit + 1)
+        .bind(list.offset)
+        .fetch_all(db)
+        .await
+}
+
+/// How many files the workspace has whose names contain `search`, if given.
+pub async fn count<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    search: Option<&str>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM files WHERE workspace_id = $1 {SEARCH}"
     ))
     .bind(workspace_id)
-    .fetch_all(db)
+    .bind(search.map(super::contains_pattern))
+    .fetch_one(db)
     .await
+}
+
+/// The creation time of the workspace's file `id` (a list cursor), if there is one.
+pub async fn created_at<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT created_at FROM files WHERE workspace_id = $1 AND id = $2")
+        .bind(workspace_id)
+        .bind(id)
+        .fetch_optional(db)
+        .await
 }
 
 /// The file, if it belongs to that workspace.

@@ -1,5 +1,6 @@
 //! Fine-tuning jobs and the fine-tuned models they register.
 
+use crate::domain::api_lists::ListRequest;
 use sqlx::AnyExecutor;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -56,36 +57,41 @@ pub async fn insert_job<'e>(db: impl AnyExecutor<'e>, j: &JobRow) -> sqlx::Resul
     Ok(done.rows_affected() == 1)
 }
 
-/// A page of the workspace's jobs, newest first, after the job `after` (its id) if given.
+/// A page of the workspace's jobs (`limit` + 1 rows, to know whether more follow), after
+/// the cursor (created_at, id) if given.
 pub async fn list_jobs<'e>(
-    db: impl AnyExecutor<'e> + Copy,
+    db: impl AnyExecutor<'e>,
     workspace_id: &str,
-    after: Option<&str>,
-    limit: i64,
+    list: &ListRequest,
+    cursor: Option<(i64, &str)>,
 ) -> sqlx::Result<Vec<JobRow>> {
-    // Keyset pagination on (created_at, id): stable while new jobs arrive.
-    let cursor: Option<(i64, String)> =
-        match after {
-            Some(id) => sqlx::query_as(
-                "SELECT created_at, id FROM fine_tuning_jobs WHERE workspace_id = $1 AND id = $2",
-            )
-            .bind(workspace_id)
-            .bind(id)
-            .fetch_optional(db)
-            .await?,
-            None => None,
-        };
-    let (at, id) = cursor.unwrap_or((i64::MAX, String::new()));
-    sqlx::query_as(&format!(
-        "SELECT {JOB_COLUMNS} FROM fine_tuning_jobs WHERE workspace_id = $1 \
-         AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
-         ORDER BY created_at DESC, id DESC LIMIT $4"
-    ))
+    let sql = format!(
+        "SELECT {JOB_COLUMNS} FROM fine_tuning_jobs WHERE workspace_id = $1{}",
+        super::page_clause(list, cursor.is_some(), 2)
+    );
+    let mut query = sqlx::query_as(&sql).bind(workspace_id);
+    if let Some((at, id)) = cursor {
+        query = query.bind(at).bind(id);
+    }
+    query
+        .bind(list.limit + 1)
+        .bind(list.offset)
+        .fetch_all(db)
+        .await
+}
+
+/// The creation time of the workspace's job `id` (a list cursor), if there is one.
+pub async fn job_created_at<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    id: &str,
+) -> sqlx::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT created_at FROM fine_tuning_jobs WHERE workspace_id = $1 AND id = $2",
+    )
     .bind(workspace_id)
-    .bind(at)
     .bind(id)
-    .bind(limit)
-    .fetch_all(db)
+    .fetch_optional(db)
     .await
 }
 
@@ -147,23 +153,22 @@ pub async fn transition<'e>(
     Ok(q.execute(db).await?.rows_affected() == 1)
 }
 
-/// Cancels every queued or running job of a workspace, saying why; how many.
+/// Cancels every queued or running job of a workspace, saying why; their ids.
 pub async fn cancel_unfinished_in_workspace<'e>(
     db: impl AnyExecutor<'e>,
     workspace_id: &str,
     message: &str,
     now: i64,
-) -> sqlx::Result<u64> {
-    let done = sqlx::query(
+) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
         "UPDATE fine_tuning_jobs SET status = 'cancelled', message = $1, finished_at = $2 \
-         WHERE workspace_id = $3 AND status IN ('queued', 'running')",
+         WHERE workspace_id = $3 AND status IN ('queued', 'running') RETURNING id",
     )
     .bind(message)
     .bind(now)
     .bind(workspace_id)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected())
+    .fetch_all(db)
+    .await
 }
 
 /// Records progress of a running job; false when it is no longer running.

@@ -7,6 +7,7 @@ pub mod fine_tuning;
 pub mod invitation_sends;
 pub mod invitations;
 pub mod invoices;
+pub mod job_history;
 pub mod limits;
 pub mod memberships;
 pub mod orgs;
@@ -16,6 +17,42 @@ pub mod subscriptions;
 pub mod usage;
 pub mod users;
 pub mod workspaces;
+
+use crate::domain::api_lists::{ListRequest, Order};
+
+/// The tail of a query for a page of a list ordered by (created_at, id): the cursor's
+/// condition when there is one (its time and id bound at `$n` and `$n+1`), the order, and
+/// the limit and offset at `$n+2` and `$n+3` (`$n` and `$n+1` without a cursor).
+pub fn page_clause(list: &ListRequest, cursor: bool, n: usize) -> String {
+    let (cmp, dir) = match list.order {
+        Order::NewestFirst => ("<", "DESC"),
+        Order::OldestFirst => (">", "ASC"),
+    };
+    let (after, next) = match cursor {
+        true => (
+            format!(
+                " AND (created_at {cmp} ${n} OR (created_at = ${n} AND id {cmp} ${}))",
+                n + 1
+            ),
+            n + 2,
+        ),
+        false => (String::new(), n),
+    };
+    format!(
+        "{after} ORDER BY created_at {dir}, id {dir} LIMIT ${next} OFFSET ${}",
+        next + 1
+    )
+}
+
+/// A `LIKE` pattern matching `text` anywhere, its wildcards escaped (with `ESCAPE '\'`).
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
 
 /// `$from, $from+1, ...`: the placeholders of an `IN (...)` list of `n` values, in the
 /// `$n` form both backends accept.
@@ -28,6 +65,29 @@ pub fn placeholders(from: usize, n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::domain::api_lists::{ListRequest, Order};
+
+    #[test]
+    fn page_clauses_follow_the_order_and_the_cursor() {
+        let mut list = ListRequest {
+            after: None,
+            order: Order::NewestFirst,
+            limit: 10,
+            offset: 0,
+            with_total: false,
+        };
+        assert_eq!(
+            super::page_clause(&list, false, 2),
+            " ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3"
+        );
+        list.order = Order::OldestFirst;
+        assert_eq!(
+            super::page_clause(&list, true, 2),
+            " AND (created_at > $2 OR (created_at = $2 AND id > $3)) ORDER BY created_at ASC, id ASC LIMIT $4 OFFSET $5"
+        );
+        assert_eq!(super::contains_pattern("A_b%c\\"), "%a\\_b\\%c\\\\%");
+    }
+
     #[test]
     fn placeholders_number_from_the_given_index() {
         assert_eq!(super::placeholders(2, 3), "$2, $3, $4");

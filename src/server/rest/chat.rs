@@ -27,12 +27,7 @@ pub const MAX_REQUEST_BYTES: usize = 4 * 1024 * 1024;
 const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
 
 fn upstream_error(status: StatusCode, code: &'static str, message: String) -> ApiError {
-    ApiError {
-        status,
-        kind: "server_error",
-        code,
-        message,
-    }
+    ApiError::new(status, "server_error", code, message)
 }
 
 pub async fn complete(
@@ -151,18 +146,15 @@ fn rate_headers(headers: &mut HeaderMap, window: &RateWindow, now: i64) {
 
 /// 429 for a rate limit: which one, and when to try again (`Retry-After`, seconds).
 fn rate_limited(window: &RateWindow, kind: RateKind, now: i64) -> Response {
-    let error = ApiError {
-        status: StatusCode::TOO_MANY_REQUESTS,
-        kind: "requests",
-        code: "rate_limit_exceeded",
-        message: window.message(kind, now),
-    };
+    let mut error = ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "requests",
+        "rate_limit_exceeded",
+        window.message(kind, now),
+    );
+    error.retry_after = Some(window.retry_after_secs(now));
     let mut res = error.into_response();
     rate_headers(res.headers_mut(), window, now);
-    res.headers_mut().insert(
-        header::RETRY_AFTER,
-        HeaderValue::from(window.retry_after_secs(now)),
-    );
     res
 }
 

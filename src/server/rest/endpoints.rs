@@ -27,7 +27,7 @@ pub struct Endpoint {
     /// The route; handlers are thin calls to `services::workspace_resources`.
     pub handler: fn(&Config) -> MethodRouter<AppState>,
     /// Query parameters: (name, description).
-    pub query: &'static [(&'static str, &'static str)],
+    pub query: &'static [Param],
 }
 
 pub const ENDPOINTS: &[Endpoint] = &[
@@ -92,12 +92,44 @@ pub const ENDPOINTS: &[Endpoint] = &[
         method: "get",
         path: "/v1/files",
         operation_id: "listFiles",
-        summary: "The workspace's datasets, newest first.",
+        summary: "The workspace's datasets, newest first, paged by OpenAI's cursor or Mistral's pages.",
         body: None,
         response: Some("FileList"),
         action: Action::UseWorkspace,
         handler: |_| get(files::list),
-        query: &[],
+        query: &[
+            CURSOR.0,
+            CURSOR.1,
+            CURSOR.2,
+            (
+                "page",
+                "Mistral's pages: the page, from 0 (with `page_size`, instead of the cursor).",
+            ),
+            (
+                "page_size",
+                "Mistral's pages: files per page, 1 to 100 (default 100).",
+            ),
+            (
+                "include_total",
+                "Mistral's pages: whether to count them all in `total` (default true).",
+            ),
+            (
+                "purpose",
+                "Only files of this purpose (all are `fine-tune`).",
+            ),
+            (
+                "search",
+                "Only files whose name contains this, ignoring case (at most 200 characters).",
+            ),
+            (
+                "sample_type",
+                "Only files of these sample types (all are `instruct`).",
+            ),
+            (
+                "source",
+                "Only files from these sources (all are `upload`).",
+            ),
+        ],
     },
     Endpoint {
         method: "get",
@@ -153,8 +185,9 @@ pub const ENDPOINTS: &[Endpoint] = &[
         action: Action::UseWorkspace,
         handler: |_| get(fine_tuning::list),
         query: &[
-            ("after", "The id of the last job of the previous page."),
+            CURSOR.0,
             ("limit", "How many jobs, 1 to 100 (default 20)."),
+            CURSOR.2,
         ],
     },
     Endpoint {
@@ -179,4 +212,43 @@ pub const ENDPOINTS: &[Endpoint] = &[
         handler: |_| post(fine_tuning::cancel),
         query: &[],
     },
+    Endpoint {
+        method: "get",
+        path: "/v1/fine_tuning/jobs/{id}/events",
+        operation_id: "listFineTuningEvents",
+        summary: "What happened to a job, newest first: created, started, the trainer's progress messages, the outcome.",
+        body: None,
+        response: Some("FineTuningJobEventList"),
+        action: Action::UseWorkspace,
+        handler: |_| get(fine_tuning::events),
+        query: &[
+            CURSOR.0,
+            ("limit", "How many events, 1 to 100 (default 20)."),
+            CURSOR.2,
+        ],
+    },
+    Endpoint {
+        method: "get",
+        path: "/v1/fine_tuning/jobs/{id}/checkpoints",
+        operation_id: "listFineTuningJobCheckpoints",
+        summary: "The checkpoints the job's trainer reported, newest first (empty until it reports one).",
+        body: None,
+        response: Some("FineTuningJobCheckpointList"),
+        action: Action::UseWorkspace,
+        handler: |_| get(fine_tuning::checkpoints),
+        query: &[
+            CURSOR.0,
+            ("limit", "How many checkpoints, 1 to 100 (default 10)."),
+            CURSOR.2,
+        ],
+    },
 ];
+
+type Param = (&'static str, &'static str);
+
+/// OpenAI's cursor parameters, as every list takes them.
+const CURSOR: (Param, Param, Param) = (
+    ("after", "The id of the last item of the previous page."),
+    ("limit", "How many, 1 to 100 (default 100)."),
+    ("order", "`desc` (newest first, the default) or `asc`."),
+);

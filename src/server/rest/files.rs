@@ -1,24 +1,35 @@
 //! `/v1/files`: fine-tuning datasets of the key's workspace.
 
+use super::lists::list_json;
 use super::{ApiError, ApiKeyContext};
+use crate::domain::api_lists::{ListRequest, MAX_PAGE, param, params};
 use crate::server::repo::files::FileRow;
 use crate::server::services::datasets::{Upload, UploadError};
+use crate::server::services::workspace_lists::{self as lists, FileFilter};
 use crate::server::services::workspace_resources as resources;
 use crate::server::state::AppState;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::multipart::Field;
-use axum::extract::{Extension, Multipart, Path, State};
+use axum::extract::{Extension, Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
+/// A dataset with the fields both SDKs require: OpenAI's `status`, Mistral's
+/// `sample_type`, `source` and `deleted`.
 fn file_json(f: &FileRow) -> Value {
     json!({
         "id": f.id, "object": "file", "bytes": f.bytes, "created_at": f.created_at / 1000,
-        "filename": f.filename, "purpose": f.purpose,
+        "filename": f.filename, "purpose": f.purpose, "status": "processed",
+        "status_details": null, "expires_at": null, "sample_type": "instruct",
+        "source": "upload", "num_lines": f.line_count, "mimetype": "application/jsonl",
+        "visibility": "workspace", "deleted": false,
     })
 }
+
+/// The only purpose the console keeps files for; Mistral's SDK may leave it out.
+const PURPOSE: &str = "fine-tune";
 
 impl From<UploadError> for ApiError {
     fn from(e: UploadError) -> Self {
@@ -61,10 +72,10 @@ pub async fn upload(
     }
     // SDKs send the purpose before or after the file: checked once both are in. A file
     // refused here is removed with its temporary copy.
-    if purpose.as_deref() != Some("fine-tune") {
+    if purpose.as_deref().is_some_and(|p| p != PURPOSE) {
         return Err(ApiError::invalid(
             "purpose",
-            "purpose must be \"fine-tune\".",
+            "purpose must be \"fine-tune\" (or left out).",
         ));
     }
     let received = received
@@ -73,14 +84,41 @@ pub async fn upload(
     Ok(Json(file_json(&row)))
 }
 
+/// The longest name filter.
+const MAX_SEARCH_CHARS: usize = 200;
+
+/// Which files a query's filters ask for. Filters on kinds of file the console does not
+/// keep (another purpose, sample type, source or type) match nothing.
+fn file_filter(query: &[(String, String)]) -> Result<FileFilter, ApiError> {
+    let asks_other = |name: &str, ours: &str| {
+        let wanted = params(query, name);
+        !wanted.is_empty() && !wanted.contains(&ours)
+    };
+    let search = param(query, "search")
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    if search.is_some_and(|s| s.chars().count() > MAX_SEARCH_CHARS) {
+        return Err(ApiError::invalid("search", "Use at most 200 characters."));
+    }
+    Ok(FileFilter {
+        search: search.map(str::to_owned),
+        none: asks_other("purpose", PURPOSE)
+            || asks_other("sample_type", "instruct")
+            || asks_other("source", "upload")
+            || asks_other("mimetypes", "application/jsonl"),
+    })
+}
+
+/// `GET /v1/files`: OpenAI's cursor (`after`, `limit`, `order`) or Mistral's pages
+/// (`page`, `page_size`, `include_total`), with either's filters.
 pub async fn list(
     State(state): State<AppState>,
     Extension(key): Extension<ApiKeyContext>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<Value>, ApiError> {
-    let rows = resources::all_datasets(&state.db, &key.0).await?;
-    Ok(Json(
-        json!({ "object": "list", "data": rows.iter().map(file_json).collect::<Vec<_>>() }),
-    ))
+    let list = ListRequest::parse(&query, MAX_PAGE, true)?;
+    let page = lists::datasets(&state.db, &key.0, &list, &file_filter(&query)?).await?;
+    Ok(Json(list_json(page, file_json)))
 }
 
 pub async fn get(
@@ -102,12 +140,13 @@ pub fn as_upload(field: Field<'_>) -> Upload<Field<'_>> {
     }
 }
 
-/// A stored dataset as a download, streamed from disk.
+/// A stored dataset as a download, streamed from disk. Served as bytes, as both providers
+/// serve file content (Mistral's SDK accepts nothing else).
 pub fn download(row: &FileRow, file: tokio::fs::File) -> Response {
     let name = row.filename.replace(['"', '\\', '\r', '\n'], "");
     Response::builder()
         .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, "application/jsonl")
+        .header(header::CONTENT_TYPE, "application/octet-stream")
         .header(header::CONTENT_LENGTH, row.bytes)
         .header(
             header::CONTENT_DISPOSITION,

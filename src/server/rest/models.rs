@@ -10,14 +10,27 @@ use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-fn base(id: &str) -> Value {
-    json!({ "id": id, "object": "model", "created": 0, "owned_by": "platform" })
+/// What a model can do, as Mistral's SDK requires it: the console serves chat
+/// completions and fine-tunes base models.
+fn capabilities(fine_tuning: bool) -> Value {
+    json!({ "completion_chat": true, "fine_tuning": fine_tuning })
 }
 
+/// A base model, with the fields OpenAI's and Mistral's SDKs read.
+fn base(id: &str) -> Value {
+    json!({
+        "id": id, "object": "model", "created": 0, "owned_by": "platform", "type": "base",
+        "capabilities": capabilities(true), "aliases": [], "archived": false,
+    })
+}
+
+/// A fine-tuned model of the workspace (Mistral's `root` and `job` name its base and job).
 fn fine_tuned(m: &ModelRow) -> Value {
     json!({
         "id": m.id, "object": "model", "created": m.created_at / 1000,
-        "owned_by": m.workspace_id, "parent": m.base_model, "job_id": m.job_id,
+        "owned_by": m.workspace_id, "type": "fine-tuned", "capabilities": capabilities(false),
+        "root": m.base_model, "job": m.job_id, "parent": m.base_model, "job_id": m.job_id,
+        "aliases": [], "archived": false,
     })
 }
 
@@ -57,12 +70,12 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     if state.config.base_models.contains(&id) {
-        return Err(ApiError {
-            status: StatusCode::FORBIDDEN,
-            kind: "invalid_request_error",
-            code: "model_not_deletable",
-            message: "model: base models cannot be deleted; only fine-tuned ones.".into(),
-        });
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "invalid_request_error",
+            "model_not_deletable",
+            "model: base models cannot be deleted; only fine-tuned ones.",
+        ));
     }
     resources::delete_model(&state.db, &key.0, &id)
         .await

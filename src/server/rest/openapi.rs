@@ -25,7 +25,7 @@ fn operation(e: &Endpoint) -> Value {
             json!({ "description": "OK", "content": { JSON: { "schema": reference(schema) } } })
         }
         None => {
-            json!({ "description": "The file", "content": { "application/jsonl": { "schema": { "type": "string" } } } })
+            json!({ "description": "The file's bytes (JSONL)", "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } })
         }
     };
     let error = |description: &str| json!({ "description": description, "content": { JSON: { "schema": reference("Error") } } });
@@ -35,10 +35,15 @@ fn operation(e: &Endpoint) -> Value {
         "parameters": parameters,
         "responses": {
             "200": ok,
-            "400": error("Bad input; the message names the field."),
+            "400": error("Bad input; `param` names the field."),
             "401": error("Missing, invalid, expired or revoked key, a key of an archived workspace, or one whose creator is no longer a member (`key_owner_not_member`)."),
             "403": error("The key's creator may not do this in the workspace (for example, delete as a Contributor)."),
             "404": error("Not found in the key's workspace."),
+            "405": error("Not a method of this path (`Allow` lists those that are)."),
+            "409": error("The object's state forbids it (a finished job, an archived workspace)."),
+            "422": error("A JSON body of the wrong shape; `param` names the field."),
+            "429": error("A rate limit (`rate_limit_exceeded`, with `Retry-After`) or a spend cap (`usage_limit_reached`, with `x-should-retry: false`)."),
+            "5XX": error("The console or the inference server failed; the message has a reference for the operator."),
         },
     });
     if let Some((media, schema)) = e.body {
@@ -57,12 +62,40 @@ fn schemas() -> Value {
         "object": { "const": "list" }, "data": { "type": "array", "items": reference(item) } } })
     };
     let auto_or = |t: &str| json!({ "oneOf": [{ "const": "auto" }, { "type": t }] });
+    let page = |item: &str, description: &str| {
+        json!({ "type": "object", "description": description, "properties": {
+            "object": { "const": "list" }, "data": { "type": "array", "items": reference(item) },
+            "has_more": { "type": "boolean" }, "first_id": nullable("string"),
+            "last_id": nullable("string") } })
+    };
+    let cursor_page = |item: &str| {
+        page(
+            item,
+            "A page; ask for the next with `after` = `last_id` while `has_more`.",
+        )
+    };
+    let mut file_list = page(
+        "File",
+        "A page by cursor (`has_more`, `last_id`) or by Mistral's pages (`total`, counted unless `include_total=false`).",
+    );
+    file_list["properties"]["total"] = int.clone();
+    let error_fields = json!({
+        "message": string, "type": string, "param": nullable("string"), "code": string });
     json!({
-        "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
-            "message": string, "type": string, "code": string } } } },
+        "Error": { "type": "object", "description": "OpenAI's `error` object and Mistral's top-level fields, in one body.",
+            "properties": {
+                "error": { "type": "object", "properties": error_fields },
+                "object": { "const": "error" }, "message": string, "type": string,
+                "param": nullable("string"), "code": string,
+                "detail": { "type": "array", "description": "On a 422, the field at fault as FastAPI names it.",
+                    "items": { "type": "object" } } } },
         "Model": { "type": "object", "properties": {
             "id": string, "object": { "const": "model" }, "created": int, "owned_by": string,
-            "parent": string, "job_id": string } },
+            "type": { "enum": ["base", "fine-tuned"] },
+            "capabilities": { "type": "object", "properties": {
+                "completion_chat": { "type": "boolean" }, "fine_tuning": { "type": "boolean" } } },
+            "root": string, "job": string, "parent": string, "job_id": string,
+            "aliases": { "type": "array", "items": string }, "archived": { "type": "boolean" } } },
         "ModelList": list("Model"),
         "ChatCompletionRequest": { "type": "object", "required": ["model", "messages"], "properties": {
             "model": string,
@@ -76,14 +109,17 @@ fn schemas() -> Value {
             "usage": { "type": "object", "properties": {
                 "prompt_tokens": int, "completion_tokens": int, "total_tokens": int } } } },
         "Deleted": { "type": "object", "properties": { "id": string, "object": string, "deleted": { "type": "boolean" } } },
-        "FileUpload": { "type": "object", "required": ["purpose", "file"], "properties": {
-            "purpose": { "const": "fine-tune" },
+        "FileUpload": { "type": "object", "required": ["file"], "properties": {
+            "purpose": { "const": "fine-tune", "description": "May be left out (Mistral's default)." },
             "file": { "type": "string", "format": "binary",
                       "description": "JSONL: one object per line with a `messages` array of {role, content}." } } },
         "File": { "type": "object", "properties": {
             "id": string, "object": { "const": "file" }, "bytes": int, "created_at": int,
-            "filename": string, "purpose": string } },
-        "FileList": list("File"),
+            "filename": string, "purpose": { "const": "fine-tune" }, "status": { "const": "processed" },
+            "sample_type": { "const": "instruct" }, "source": { "const": "upload" },
+            "num_lines": int, "mimetype": string, "visibility": string,
+            "deleted": { "type": "boolean" }, "expires_at": nullable("integer") } },
+        "FileList": file_list,
         "JobRequest": { "type": "object", "required": ["model", "training_file"], "properties": {
             "model": string, "training_file": string, "validation_file": string,
             "suffix": { "type": "string", "pattern": "^[A-Za-z0-9_-]{1,18}$" },
@@ -92,15 +128,24 @@ fn schemas() -> Value {
                 "learning_rate_multiplier": auto_or("number") } } } },
         "FineTuningJob": { "type": "object", "properties": {
             "id": string, "object": { "const": "fine_tuning.job" }, "model": string,
-            "created_at": int, "finished_at": nullable("integer"),
+            "organization_id": string, "created_at": int, "finished_at": nullable("integer"),
             "fine_tuned_model": nullable("string"),
             "status": { "enum": crate::domain::fine_tuning::JobStatus::ALL.map(|s| s.as_str()) },
             "progress": int, "training_file": string, "validation_file": nullable("string"),
             "hyperparameters": { "type": "object" }, "trained_tokens": nullable("integer"),
-            "user_provided_suffix": nullable("string"), "error": { "type": ["object", "null"] } } },
-        "FineTuningJobList": { "type": "object", "properties": {
-            "object": { "const": "list" }, "data": { "type": "array", "items": reference("FineTuningJob") },
-            "has_more": { "type": "boolean" } } },
+            "user_provided_suffix": nullable("string"), "error": { "type": ["object", "null"] },
+            "result_files": { "type": "array", "items": string } } },
+        "FineTuningJobList": cursor_page("FineTuningJob"),
+        "FineTuningJobEvent": { "type": "object", "properties": {
+            "id": string, "object": { "const": "fine_tuning.job.event" }, "created_at": int,
+            "level": { "enum": ["info", "warn", "error"] }, "message": string,
+            "type": { "const": "message" }, "data": { "type": "object" } } },
+        "FineTuningJobEventList": cursor_page("FineTuningJobEvent"),
+        "FineTuningJobCheckpoint": { "type": "object", "properties": {
+            "id": string, "object": { "const": "fine_tuning.job.checkpoint" }, "created_at": int,
+            "fine_tuned_model_checkpoint": string, "fine_tuning_job_id": string,
+            "step_number": int, "metrics": { "type": "object", "additionalProperties": { "type": "number" } } } },
+        "FineTuningJobCheckpointList": cursor_page("FineTuningJobCheckpoint"),
     })
 }
 
@@ -116,8 +161,10 @@ pub fn document(server_url: &str) -> Value {
         "info": {
             "title": "Studio Console API",
             "version": "1",
-            "description": "Workspace resources: datasets, fine-tuning jobs and models. \
-                            Authenticate with a workspace API key: `Authorization: Bearer sk-...`.",
+            "description": "Chat completions and a workspace's datasets, fine-tuning jobs and \
+                            models, compatible with OpenAI's SDKs (`base_url` = this server + `/v1`) \
+                            and Mistral's (`server_url` = this server). Authenticate with a \
+                            workspace API key: `Authorization: Bearer sk-...`.",
         },
         "servers": [{ "url": server_url }],
         "security": [{ "apiKey": [] }],

@@ -3,8 +3,10 @@
 //!
 //! 1. `POST /internal/trainer/jobs/claim`: takes the oldest queued job (204: none), now running;
 //! 2. `GET  /internal/trainer/jobs/{id}/files/{file_id}`: downloads its training or validation file;
-//! 3. `POST /internal/trainer/jobs/{id}/progress` `{"progress": 0-100, "message", "trained_tokens"}`;
-//!    a 409 whose `status` is `cancelled` means: stop;
+//! 3. `POST /internal/trainer/jobs/{id}/progress` `{"progress": 0-100, "message", "trained_tokens",
+//!    "checkpoint": {"step_number", "metrics": {"train_loss": 0.4, ...}}}` (all but `progress`
+//!    optional; a new message becomes one of the job's events); a 409 whose `status` is
+//!    `cancelled` means: stop;
 //! 4. `POST /internal/trainer/jobs/{id}/complete` `{"status": "succeeded"|"failed", "message"}`;
 //!    success registers the fine-tuned model in the job's workspace.
 
@@ -14,6 +16,7 @@ use crate::domain::Error;
 use crate::domain::permissions::Actor;
 use crate::server::repo::fine_tuning::JobRow;
 use crate::server::services::fine_tuning;
+use crate::server::services::job_history::Checkpoint;
 use crate::server::state::AppState;
 use axum::Json;
 use axum::Router;
@@ -54,12 +57,12 @@ pub(super) fn bearer_is(req: &Request, expected: Option<&str>) -> bool {
 async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
     match bearer_is(&req, state.config.trainer_token.as_deref()) {
         true => next.run(req).await,
-        false => ApiError {
-            status: StatusCode::UNAUTHORIZED,
-            kind: "authentication_error",
-            code: "invalid_trainer_token",
-            message: "Missing or wrong trainer token.".into(),
-        }
+        false => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "authentication_error",
+            "invalid_trainer_token",
+            "Missing or wrong trainer token.",
+        )
         .into_response(),
     }
 }
@@ -124,11 +127,17 @@ async fn progress(
             ApiError::invalid("progress", "Use a whole number from 0 to 100.").into_response(),
         );
     };
-    let message = body.get("message").and_then(Value::as_str);
-    let tokens = body.get("trained_tokens").and_then(Value::as_i64);
-    let result =
-        fine_tuning::report_progress(&state.db, &Actor::Trainer, &id, progress, message, tokens)
-            .await;
+    let checkpoint = match body.get("checkpoint") {
+        None | Some(Value::Null) => None,
+        Some(c) => Some(Checkpoint::parse(c).map_err(|e| ApiError::from(e).into_response())?),
+    };
+    let report = fine_tuning::Progress {
+        progress,
+        message: body.get("message").and_then(Value::as_str),
+        trained_tokens: body.get("trained_tokens").and_then(Value::as_i64),
+        checkpoint: checkpoint.as_ref(),
+    };
+    let result = fine_tuning::report_progress(&state.db, &Actor::Trainer, &id, report).await;
     outcome(&state, &id, result).await
 }
 

@@ -31,12 +31,12 @@ pub fn routes(state: AppState) -> Router<AppState> {
 async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
     match bearer_is(&req, state.config.usage_token.as_deref()) {
         true => next.run(req).await,
-        false => ApiError {
-            status: StatusCode::UNAUTHORIZED,
-            kind: "authentication_error",
-            code: "invalid_usage_token",
-            message: "Missing or wrong usage token.".into(),
-        }
+        false => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "authentication_error",
+            "invalid_usage_token",
+            "Missing or wrong usage token.",
+        )
         .into_response(),
     }
 }

@@ -7,7 +7,7 @@ use crate::domain::datasets::check_line;
 use crate::server::config::Config;
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
-use crate::server::ids::new_id;
+use crate::server::ids::{new_id, new_listed_id};
 use crate::server::repo::files::{self, FileRow};
 use crate::server::services::Creator;
 use std::path::PathBuf;
@@ -31,6 +31,8 @@ impl From<Error> for UploadError {
 
 /// File names are shown in lists and downloads: keep them short.
 const MAX_FILENAME_CHARS: usize = 200;
+/// Datasets' ids: `file-` and a listed id (see `ids::new_listed_id`).
+pub const FILE_ID_PREFIX: &str = "file-";
 
 pub fn stored_path(config: &Config, workspace_id: &str, file_id: &str) -> PathBuf {
     config
@@ -234,8 +236,9 @@ pub async fn store(
     mut received: Received,
 ) -> Result<FileRow, Error> {
     let (created_by_key, created_by_user) = uploader.columns();
+    let now = db.now();
     let row = FileRow {
-        id: format!("file-{}", &new_id("f")[2..]),
+        id: new_listed_id(FILE_ID_PREFIX, now),
         org_id: org_id.to_owned(),
         workspace_id: workspace_id.to_owned(),
         filename: received.filename.clone(),
@@ -244,7 +247,7 @@ pub async fn store(
         line_count: received.lines,
         created_by_key,
         created_by_user,
-        created_at: db.now(),
+        created_at: now,
     };
     let target = stored_path(config, workspace_id, &row.id);
     tokio::fs::rename(&received.partial.path, &target)

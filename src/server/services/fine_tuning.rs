@@ -15,6 +15,7 @@ use crate::server::ids::new_id;
 use crate::server::repo::fine_tuning::{self as repo, JobRow, ModelRow};
 use crate::server::repo::{files, workspaces};
 use crate::server::services::Creator;
+use crate::server::services::job_history::{Checkpoint, Level, keep_checkpoint, record};
 use serde_json::Value;
 
 /// The workspace a job belongs to.
@@ -144,12 +145,16 @@ pub async fn create(
         started_at: None,
         finished_at: None,
     };
-    if !repo::insert_job(&db.pool, &job)
+    let mut tx = db.pool.begin().await.or_internal("queueing a job")?;
+    if !repo::insert_job(&mut *tx, &job)
         .await
         .or_internal("queueing a fine-tuning job")?
     {
         return Err(archived());
     }
+    let created = format!("Created fine-tuning job: {}", job.id);
+    record(&mut tx, &job.id, job.created_at, &[(Level::Info, &created)]).await?;
+    tx.commit().await.or_internal("queueing a job")?;
     Ok(job)
 }
 
@@ -171,20 +176,32 @@ pub async fn find(db: &Db, workspace_id: &str, id: &str) -> Result<JobRow, Error
 /// Cancels a queued or running job of the workspace. A finished job is a conflict.
 pub async fn cancel(db: &Db, workspace_id: &str, id: &str) -> Result<JobRow, Error> {
     find(db, workspace_id, id).await?;
+    let now = db.now();
+    let mut tx = db.pool.begin().await.or_internal("cancelling a job")?;
     let cancelled = repo::transition(
-        &db.pool,
+        &mut *tx,
         id,
         &["queued", "running"],
         JobStatus::Cancelled.as_str(),
-        db.now(),
+        now,
     )
     .await
     .or_internal("cancelling a fine-tuning job")?;
+    if cancelled {
+        record(
+            &mut tx,
+            id,
+            now,
+            &[(Level::Info, "Fine-tuning job cancelled.")],
+        )
+        .await?;
+    }
+    tx.commit().await.or_internal("cancelling a job")?;
     let job = find(db, workspace_id, id).await?;
     if !cancelled {
         return Err(Error::Conflict(crate::domain::FieldError {
             field: "job".into(),
-            message: format!("The job has already {}.", job.status.as_str()),
+            message: format!("The job is already {}.", job.status.as_str()),
         }));
     }
     Ok(job)
@@ -201,9 +218,21 @@ pub async fn claim(db: &Db, actor: &Actor) -> Result<Option<JobRow>, Error> {
         else {
             return Ok(None);
         };
-        let won = repo::transition(&db.pool, &id, &["queued"], "running", db.now())
+        let now = db.now();
+        let mut tx = db.pool.begin().await.or_internal("claiming a job")?;
+        let won = repo::transition(&mut *tx, &id, &["queued"], "running", now)
             .await
             .or_internal("claiming a job")?;
+        if won {
+            record(
+                &mut tx,
+                &id,
+                now,
+                &[(Level::Info, "Fine-tuning job started.")],
+            )
+            .await?;
+        }
+        tx.commit().await.or_internal("claiming a job")?;
         if won {
             return repo::find_job_any(&db.pool, &id)
                 .await
@@ -245,30 +274,77 @@ fn not_running(job: &JobRow) -> Error {
     })
 }
 
-/// Progress from the trainer. A job cancelled meanwhile answers a conflict naming its
-/// status, so the trainer stops.
+/// Progress from the trainer: a new message is kept as an event, a checkpoint as one of
+/// the job's checkpoints. A job cancelled meanwhile answers a conflict naming its status,
+/// so the trainer stops.
 pub async fn report_progress(
     db: &Db,
     actor: &Actor,
     id: &str,
-    progress: i64,
-    message: Option<&str>,
-    trained_tokens: Option<i64>,
+    report: Progress<'_>,
 ) -> Result<JobRow, Error> {
-    if !(0..=100).contains(&progress) {
+    if !(0..=100).contains(&report.progress) {
         return Err(Error::invalid(
             "progress",
             "Use a whole number from 0 to 100.",
         ));
     }
     let job = find_for_trainer(db, actor, id).await?;
-    let updated = repo::set_progress(&db.pool, id, progress, message, trained_tokens)
+    let model = match report.checkpoint {
+        Some(_) => Some(would_be_model(db, &job).await?),
+        None => None,
+    };
+    let now = db.now();
+    let mut tx = db
+        .pool
+        .begin()
         .await
         .or_internal("recording job progress")?;
+    let updated = repo::set_progress(
+        &mut *tx,
+        id,
+        report.progress,
+        report.message,
+        report.trained_tokens,
+    )
+    .await
+    .or_internal("recording job progress")?;
     if !updated {
         return Err(not_running(&job));
     }
+    if let Some(message) = report
+        .message
+        .filter(|m| Some(*m) != job.message.as_deref())
+    {
+        record(&mut tx, id, now, &[(Level::Info, message)]).await?;
+    }
+    if let (Some(c), Some(model)) = (report.checkpoint, &model) {
+        keep_checkpoint(&mut tx, id, model, now, c).await?;
+    }
+    tx.commit().await.or_internal("recording job progress")?;
     find_for_trainer(db, actor, id).await
+}
+
+/// What a trainer reports while a job runs.
+pub struct Progress<'a> {
+    pub progress: i64,
+    pub message: Option<&'a str>,
+    pub trained_tokens: Option<i64>,
+    pub checkpoint: Option<&'a Checkpoint>,
+}
+
+/// The id the job's model has, or will have when it succeeds.
+async fn would_be_model(db: &Db, job: &JobRow) -> Result<String, Error> {
+    let workspace = workspaces::find_in_org(&db.pool, &job.org_id, &job.workspace_id)
+        .await
+        .or_internal("loading a job's workspace")?
+        .ok_or_else(|| internal("naming a job's model", "its workspace is gone"))?;
+    Ok(fine_tuned_model_id(
+        &job.model,
+        &workspace.name,
+        job.suffix.as_deref(),
+        &job.id,
+    ))
 }
 
 /// The trainer's verdict. Success registers `ft:<base>:<workspace>:<suffix>:<id>` in the
@@ -284,12 +360,8 @@ pub async fn complete(
     let job = find_for_trainer(db, actor, id).await?;
     let now = db.now();
     let model = if succeeded {
-        let workspace = workspaces::find_in_org(&db.pool, &job.org_id, &job.workspace_id)
-            .await
-            .or_internal("loading a job's workspace")?
-            .ok_or_else(|| internal("completing a job", "its workspace is gone"))?;
         Some(ModelRow {
-            id: fine_tuned_model_id(&job.model, &workspace.name, job.suffix.as_deref(), &job.id),
+            id: would_be_model(db, &job).await?,
             org_id: job.org_id.clone(),
             workspace_id: job.workspace_id.clone(),
             base_model: job.model.clone(),
@@ -318,6 +390,20 @@ pub async fn complete(
     if !finished {
         return Err(not_running(&job));
     }
+    let failure = format!("The job failed: {}", message.unwrap_or("no reason given."));
+    let created = model
+        .as_ref()
+        .map(|m| format!("New fine-tuned model created: {}", m.id));
+    let mut events: Vec<(Level, &str)> = Vec::new();
+    match &created {
+        Some(created) => {
+            events.extend(message.map(|m| (Level::Info, m)));
+            events.push((Level::Info, created));
+            events.push((Level::Info, "The job has successfully completed."));
+        }
+        None => events.push((Level::Error, &failure)),
+    }
+    record(&mut tx, id, now, &events).await?;
     if let Some(m) = &model {
         repo::insert_model(&mut *tx, m)
             .await

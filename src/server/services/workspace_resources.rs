@@ -69,14 +69,6 @@ pub async fn list_datasets(
     Ok(resources(ws, items))
 }
 
-/// Every dataset of the workspace, newest first (the API's list).
-pub async fn all_datasets(db: &Db, ws: &WorkspaceActor) -> Result<Vec<FileRow>, Error> {
-    ws.require(Action::UseWorkspace)?;
-    files::list(&db.pool, &ws.workspace.id)
-        .await
-        .or_internal("listing files")
-}
-
 pub async fn find_dataset(db: &Db, ws: &WorkspaceActor, id: &str) -> Result<FileRow, Error> {
     ws.require(Action::UseWorkspace)?;
     datasets::find(db, &ws.workspace.id, id).await
@@ -167,19 +159,6 @@ pub async fn list_jobs(db: &Db, ws: &WorkspaceActor) -> Result<WorkspaceResource
         });
     }
     Ok(resources(ws, items))
-}
-
-/// A page of jobs, newest first, after the job `after` (the API's list).
-pub async fn page_jobs(
-    db: &Db,
-    ws: &WorkspaceActor,
-    after: Option<&str>,
-    limit: i64,
-) -> Result<Vec<JobRow>, Error> {
-    ws.require(Action::UseWorkspace)?;
-    jobs::list_jobs(&db.pool, &ws.workspace.id, after, limit)
-        .await
-        .or_internal("listing jobs")
 }
 
 pub async fn find_job(db: &Db, ws: &WorkspaceActor, id: &str) -> Result<JobRow, Error> {

@@ -9,6 +9,7 @@ use crate::server::db::{Db, is_unique_violation};
 use crate::server::error::{OrInternal, internal};
 use crate::server::ids::new_id;
 use crate::server::repo::{memberships, workspaces};
+use crate::server::services::job_history::Level;
 
 fn name_taken(name: &str) -> Error {
     Error::conflict(
@@ -110,14 +111,18 @@ pub async fn archive(db: &Db, actor: &OrgActor, workspace_id: &str) -> Result<()
     workspaces::set_archived(&mut *tx, workspace_id, Some(now))
         .await
         .or_internal("archiving a workspace")?;
-    crate::server::repo::fine_tuning::cancel_unfinished_in_workspace(
+    let why = "Cancelled: the workspace was archived.";
+    let cancelled = crate::server::repo::fine_tuning::cancel_unfinished_in_workspace(
         &mut *tx,
         workspace_id,
-        "Cancelled: the workspace was archived.",
+        why,
         now,
     )
     .await
     .or_internal("cancelling an archived workspace's jobs")?;
+    for job_id in &cancelled {
+        super::job_history::record(&mut tx, job_id, now, &[(Level::Warn, why)]).await?;
+    }
     tx.commit().await.or_internal("archiving a workspace")
 }
 
