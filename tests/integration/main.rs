@@ -18,5 +18,6 @@ mod limits;
 mod members;
 mod metering;
 mod orgs;
+mod sdk_compat;
 mod v1_matrix;
 mod workspace_resources;
