@@ -4,22 +4,14 @@
 const { test, expect, request } = require('./fixtures');
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
-const { uniqueEmail, hydrated, signUp, screenshot } = require('./helpers');
+const { uniqueEmail, hydrated, signUp, screenshot, runDemoTrainer, createKey } = require('./helpers');
 
 const root = path.resolve(__dirname, '..', '..');
-const TRAINER_TOKEN = process.env.E2E_TRAINER_TOKEN || 'e2e-trainer-token-0123456789';
 const DATASET = [
   { messages: [{ role: 'user', content: 'Where is my order?' }, { role: 'assistant', content: 'Let me check.' }] },
   { messages: [{ role: 'user', content: 'Refund please' }, { role: 'assistant', content: 'Of course.' }] },
 ].map((line) => JSON.stringify(line)).join('\n');
 
-function runDemoTrainer(baseURL) {
-  return execFileSync(
-    path.join(root, process.env.E2E_BIN || 'target/release/studio-console'),
-    ['demo-trainer', '--url', baseURL, '--once', '--steps', '3', '--step-ms', '200'],
-    { cwd: root, env: { ...process.env, TRAINER_TOKEN }, encoding: 'utf8' },
-  );
-}
 
 test('a key uploads and fine-tunes; a second member sees the dataset and the model', async ({ page, browser, baseURL }) => {
   const bobEmail = uniqueEmail('bob');
@@ -31,15 +23,9 @@ test('a key uploads and fine-tunes; a second member sees the dataset and the mod
   await signUp(page, 'Ada Admin', uniqueEmail('ada'));
   await hydrated(page);
   const workspaceUrl = new URL(page.url()).pathname;
-  const nav = page.getByRole('navigation', { name: 'Workspace' });
 
   // A key, created in the console.
-  await nav.getByRole('link', { name: 'API keys' }).click();
-  await page.getByRole('link', { name: 'Create API key' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Create API key' });
-  await dialog.getByLabel('Name').fill('Support bot');
-  await dialog.getByRole('button', { name: 'Create key' }).click();
-  const secret = await dialog.getByLabel(/copy it now/).inputValue();
+  const secret = await createKey(page, 'Support bot');
   expect(secret).toMatch(/^sk-/);
 
   // A program uses it: upload a dataset, start a job.

@@ -1,6 +1,6 @@
 // Shared steps, by accessible names as a person would see them.
 const { expect } = require('@playwright/test');
-const { spawn } = require('node:child_process');
+const { execFileSync, spawn } = require('node:child_process');
 const path = require('node:path');
 
 let counter = 0;
@@ -61,4 +61,32 @@ async function startDemoInference() {
   return inference;
 }
 
-module.exports = { uniqueEmail, hydrated, signUp, signIn, signOut, switcher, screenshot, startDemoInference };
+/** Runs `demo-trainer` (the console's stand-in for a GPU cluster) until no job is queued;
+ * resolves to what it printed. */
+function runDemoTrainer(baseURL, steps = 3) {
+  const root = path.resolve(__dirname, '..', '..');
+  return execFileSync(
+    path.join(root, process.env.E2E_BIN || 'target/release/studio-console'),
+    ['demo-trainer', '--url', baseURL, '--once', '--steps', String(steps), '--step-ms', '200'],
+    {
+      cwd: root,
+      env: { ...process.env, TRAINER_TOKEN: process.env.E2E_TRAINER_TOKEN || 'e2e-trainer-token-0123456789' },
+      encoding: 'utf8',
+    },
+  );
+}
+
+/** Creates an API key named `name` in the workspace whose page is open, through the
+ * console as a person would; returns its secret. */
+async function createKey(page, name) {
+  await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'API keys' }).click();
+  await page.getByRole('link', { name: 'Create API key' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Create API key' });
+  await dialog.getByLabel('Name').fill(name);
+  await dialog.getByRole('button', { name: 'Create key' }).click();
+  return dialog.getByLabel(/copy it now/).inputValue();
+}
+
+module.exports = {
+  uniqueEmail, hydrated, signUp, signIn, signOut, switcher, screenshot, startDemoInference, runDemoTrainer, createKey,
+};

@@ -3,7 +3,7 @@
 // the Admin raises the cap from the banner's link and the key works again.
 const { test, expect, request } = require('./fixtures');
 const { startSmtpSink } = require('./smtp-sink');
-const { uniqueEmail, hydrated, signUp, screenshot, startDemoInference } = require('./helpers');
+const { uniqueEmail, hydrated, signUp, screenshot, startDemoInference, createKey } = require('./helpers');
 
 let inference;
 let sink;
@@ -26,12 +26,7 @@ test('a workspace cap stops its keys, shows a banner, and a raise lifts it', asy
   const orgUrl = workspaceUrl.split('/w/')[0];
 
   // A key for the default workspace.
-  await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'API keys' }).click();
-  await page.getByRole('link', { name: 'Create API key' }).click();
-  const created = page.getByRole('dialog', { name: 'Create API key' });
-  await created.getByLabel('Name').fill('Batch job');
-  await created.getByRole('button', { name: 'Create key' }).click();
-  const secret = await created.getByLabel(/copy it now/).inputValue();
+  const secret = await createKey(page, 'Batch job');
 
   // Bob joins as a Member (invited, then through the emailed link).
   const bobEmail = uniqueEmail('bob');

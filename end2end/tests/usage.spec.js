@@ -4,7 +4,7 @@
 const { test, expect, request } = require('./fixtures');
 const { spawn } = require('node:child_process');
 const path = require('node:path');
-const { uniqueEmail, hydrated, signUp, screenshot, startDemoInference } = require('./helpers');
+const { uniqueEmail, hydrated, signUp, screenshot, startDemoInference, createKey } = require('./helpers');
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -21,12 +21,7 @@ test('completions made with a key show on Usage and on Billing', async ({ page, 
   const orgUrl = workspaceUrl.split('/w/')[0];
   const nav = page.getByRole('navigation', { name: 'Workspace' });
 
-  await nav.getByRole('link', { name: 'API keys' }).click();
-  await page.getByRole('link', { name: 'Create API key' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Create API key' });
-  await dialog.getByLabel('Name').fill('Chat bot');
-  await dialog.getByRole('button', { name: 'Create key' }).click();
-  const secret = await dialog.getByLabel(/copy it now/).inputValue();
+  const secret = await createKey(page, 'Chat bot');
 
   const api = await request.newContext({ baseURL, extraHTTPHeaders: { Authorization: `Bearer ${secret}` } });
   for (const content of ['Hello there', 'What can you do for a support team?']) {
