@@ -81,6 +81,9 @@ test('files, models, fine-tuning and chat work with both SDKs unchanged', async 
   expect(retrieved).toMatchObject({ filename: 'd.jsonl', deleted: false });
   const stream = await mistral.files.download({ fileId: uploaded[3] });
   expect(Buffer.from(await new Response(stream).arrayBuffer()).toString()).toBe(DATASET.toString());
+  // Mistral's signed URL downloads without a key.
+  const { url } = await mistral.files.getSignedUrl({ fileId: uploaded[3], expiry: 1 });
+  expect(await (await fetch(url)).text()).toBe(DATASET.toString());
 
   // Models: the base models, typed as Mistral's SDK requires.
   const base = (await openai.models.list()).data.map((m) => m.id);

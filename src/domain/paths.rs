@@ -118,6 +118,14 @@ pub fn invitation(token: &str) -> String {
     format!("/invite/{token}")
 }
 
+/// A dataset's download link that needs no key (the token is the last segment).
+pub fn shared_file(token: &str) -> String {
+    format!("/shared/files/{token}")
+}
+
+/// The route of `shared_file`.
+pub const SHARED_FILE_ROUTE: &str = "/shared/files/{token}";
+
 pub fn settings_permissions(org_id: &str) -> String {
     format!("/o/{org_id}/settings/permissions")
 }

@@ -16,6 +16,7 @@ backend_tests!(
     a_jobs_history_is_listed,
     checkpoints_are_checked_and_kept_once,
     errors_are_json_in_both_shapes,
+    a_signed_url_downloads_without_a_key_until_it_expires,
 );
 
 /// Uploads `n` datasets named `0.jsonl`, `1.jsonl`, ...; returns the key and their ids,
@@ -404,4 +405,55 @@ async fn errors_are_json_in_both_shapes(app: TestApp) {
     let res = app.client().send(req).await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(res.json::<Value>()["purpose"], "fine-tune");
+}
+
+/// Mistral's `files.get_signed_url`: a link that needs no key, for `expiry` hours, that
+/// ends when it expires or when its file is deleted, and leads nowhere else.
+async fn a_signed_url_downloads_without_a_key_until_it_expires(app: TestApp) {
+    let (key, ids) = datasets(&app, 2).await;
+    let signed = |id: &str, query: &str| format!("/v1/files/{id}/url{query}");
+    let url_of = |res: common::client::Response| {
+        assert_eq!(res.status, 200, "{}", res.body);
+        let url = res.json::<Value>()["url"].as_str().unwrap().to_owned();
+        let path = url
+            .split_once("/shared/")
+            .expect("a shared link")
+            .1
+            .to_owned();
+        format!("/shared/{path}")
+    };
+    let day = url_of(v1(&app, "GET", &signed(&ids[0], ""), &key).await);
+    let hour = url_of(v1(&app, "GET", &signed(&ids[1], "?expiry=1"), &key).await);
+    let res = v1(&app, "GET", &day, "").await;
+    assert_eq!(
+        (res.status, res.body.as_str()),
+        (200, GOOD),
+        "no key needed"
+    );
+
+    for bad in ["?expiry=0", "?expiry=169", "?expiry=soon"] {
+        let res = v1(&app, "GET", &signed(&ids[0], bad), &key).await;
+        assert_eq!(res.status, 400, "{bad}");
+        assert_eq!(res.json::<Value>()["param"], "expiry");
+    }
+    assert_eq!(
+        v1(&app, "GET", &signed("file-nothing", ""), &key)
+            .await
+            .status,
+        404
+    );
+    let guessed = format!("/shared/files/{}", "0".repeat(64));
+    assert_eq!(v1(&app, "GET", &guessed, "").await.status, 404);
+
+    // An hour later the one-hour link has ended; deleting the file ends the other.
+    app.db.clock.advance(3_600_001);
+    assert_eq!(v1(&app, "GET", &hour, "").await.status, 404);
+    assert_eq!(v1(&app, "GET", &day, "").await.status, 200);
+    v1(&app, "DELETE", &format!("/v1/files/{}", ids[0]), &key).await;
+    assert_eq!(v1(&app, "GET", &day, "").await.status, 404);
+    assert_eq!(
+        app.count("file_links").await,
+        1,
+        "the expired link is forgotten later"
+    );
 }

@@ -9,6 +9,21 @@ pub fn new_id(prefix: &str) -> String {
     format!("{prefix}_{}", hex::encode(bytes))
 }
 
+/// A new secret token (256 random bits, hex) and its hash, the only form stored.
+pub fn new_secret() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex::encode(bytes);
+    let hash = secret_hash(&token);
+    (token, hash)
+}
+
+/// The hash under which a secret is stored and looked up.
+pub fn secret_hash(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
 /// A new id for a row that `/v1` lists by (created_at, id), `<prefix><12 hex digits of the
 /// creation time in ms><64 random bits in hex>`: a list cursor naming a row deleted since
 /// still says where the next page starts (`time_of`), so deleting while paging works.

@@ -119,6 +119,55 @@ pub async fn delete<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<()> 
     Ok(())
 }
 
+/// Keeps a download link (its token's hash) to the workspace's file until `expires_at`,
+/// and forgets the workspace's links that have expired.
+pub async fn insert_link(
+    conn: &mut sqlx::AnyConnection,
+    token_hash: &str,
+    file: &FileRow,
+    now: i64,
+    expires_at: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM file_links WHERE workspace_id = $1 AND expires_at <= $2")
+        .bind(&file.workspace_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(
+        "INSERT INTO file_links (token_hash, file_id, workspace_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(&file.id)
+    .bind(&file.workspace_id)
+    .bind(now)
+    .bind(expires_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The file a download link leads to, while the link lasts.
+pub async fn find_by_link<'e>(
+    db: impl AnyExecutor<'e>,
+    token_hash: &str,
+    now: i64,
+) -> sqlx::Result<Option<FileRow>> {
+    let columns: String = COLUMNS
+        .split(", ")
+        .map(|c| format!("f.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    sqlx::query_as(&format!(
+        "SELECT {columns} FROM file_links l JOIN files f ON f.id = l.file_id \
+         WHERE l.token_hash = $1 AND l.expires_at > $2"
+    ))
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
 /// A dataset with the name of the key or person that uploaded it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct FileWithCreator {

@@ -165,6 +165,20 @@ pub const ENDPOINTS: &[Endpoint] = &[
         query: &[],
     },
     Endpoint {
+        method: "get",
+        path: "/v1/files/{id}/url",
+        operation_id: "getFileSignedUrl",
+        summary: "A link that downloads the dataset without a key, for `expiry` hours (Mistral's signed URL).",
+        body: None,
+        response: Some("SignedUrl"),
+        action: Action::UseWorkspace,
+        handler: |_| get(files::signed_url),
+        query: &[(
+            "expiry",
+            "How long the link lasts, in hours: 1 to 168 (default 24).",
+        )],
+    },
+    Endpoint {
         method: "post",
         path: "/v1/fine_tuning/jobs",
         operation_id: "createFineTuningJob",

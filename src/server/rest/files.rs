@@ -3,8 +3,10 @@
 use super::lists::list_json;
 use super::{ApiError, ApiKeyContext};
 use crate::domain::api_lists::{ListRequest, MAX_PAGE, param, params};
+use crate::domain::paths;
 use crate::server::repo::files::FileRow;
 use crate::server::services::datasets::{Upload, UploadError};
+use crate::server::services::file_links;
 use crate::server::services::workspace_lists::{self as lists, FileFilter};
 use crate::server::services::workspace_resources as resources;
 use crate::server::state::AppState;
@@ -130,6 +132,36 @@ pub async fn get(
     Ok(Json(file_json(
         &row.map_err(|e| super::not_found_as("File", e))?,
     )))
+}
+
+/// `GET /v1/files/{id}/url?expiry=24`: a link that downloads the dataset without a key,
+/// for `expiry` hours (1 to 168), as Mistral's `files.get_signed_url` reads it.
+pub async fn signed_url(
+    State(state): State<AppState>,
+    Extension(key): Extension<ApiKeyContext>,
+    Path(id): Path<String>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Json<Value>, ApiError> {
+    let hours = match param(&query, "expiry").map(str::trim) {
+        None | Some("") => 24,
+        Some(raw) => raw.parse().unwrap_or(0),
+    };
+    let token = file_links::create(&state.db, &key.0, &id, hours)
+        .await
+        .map_err(|e| super::not_found_as("File", e))?;
+    let url = format!("{}{}", state.config.public_url, paths::shared_file(&token));
+    Ok(Json(json!({ "url": url })))
+}
+
+/// `GET /shared/files/{token}`: a dataset by its link, without a key.
+pub async fn shared(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, ApiError> {
+    let (row, file) = file_links::open(&state.db, &state.config, &token)
+        .await
+        .map_err(|e| super::not_found_as("File", e))?;
+    Ok(download(&row, file))
 }
 
 /// A multipart field as an upload for the datasets service.

@@ -40,6 +40,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         auth::require_key,
     ))
     .route("/v1/openapi.json", get(openapi_json))
+    .route(crate::domain::paths::SHARED_FILE_ROUTE, get(files::shared))
     .route("/v1/{*path}", any(errors::unknown_path))
     .layer(axum::middleware::from_fn(errors::as_json_error))
     .merge(trainer::routes(state.clone()))

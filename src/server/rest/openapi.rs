@@ -120,6 +120,8 @@ fn schemas() -> Value {
             "num_lines": int, "mimetype": string, "visibility": string,
             "deleted": { "type": "boolean" }, "expires_at": nullable("integer") } },
         "FileList": file_list,
+        "SignedUrl": { "type": "object", "properties": { "url": { "type": "string", "format": "uri",
+            "description": "Downloads the file without a key until it expires or the file is deleted." } } },
         "JobRequest": { "type": "object", "required": ["model", "training_file"], "properties": {
             "model": string, "training_file": string, "validation_file": string,
             "suffix": { "type": "string", "pattern": "^[A-Za-z0-9_-]{1,18}$" },

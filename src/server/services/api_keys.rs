@@ -11,12 +11,8 @@ use crate::server::error::OrInternal;
 use crate::server::ids::new_id;
 use crate::server::repo::api_keys::{self, ApiKeyRow};
 use rand::RngCore;
-use sha2::{Digest, Sha256};
 
-/// The hash under which a secret is stored and looked up.
-pub fn secret_hash(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
-}
+pub use crate::server::ids::secret_hash;
 
 fn view(row: ApiKeyRow, now: i64) -> ApiKeyView {
     ApiKeyView {

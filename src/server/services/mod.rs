@@ -6,6 +6,7 @@ pub mod access;
 pub mod accounts;
 pub mod api_keys;
 pub mod datasets;
+pub mod file_links;
 pub mod fine_tuning;
 pub mod invitations;
 pub mod invoicing;

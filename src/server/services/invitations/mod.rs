@@ -23,8 +23,6 @@ use crate::server::repo::{
     invitation_sends, invitations, memberships, orgs, outbox, users, workspaces,
 };
 use crate::server::services::{Ports, subscriptions};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
 
 /// What the invite form sends.
 pub struct InviteInput {
@@ -35,18 +33,8 @@ pub struct InviteInput {
     pub workspaces: String,
 }
 
-/// A new secret token (256 random bits) and its hash, the only form stored.
-pub(super) fn new_token() -> (String, String) {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
-    let hash = token_hash(&token);
-    (token, hash)
-}
-
-pub fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
-}
+pub(super) use crate::server::ids::new_secret as new_token;
+pub use crate::server::ids::secret_hash as token_hash;
 
 pub(super) fn link(ports: &Ports<'_>, token: &str) -> String {
     format!("{}/invite/{token}", ports.config.public_url)
