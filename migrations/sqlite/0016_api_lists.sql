@@ -29,10 +29,12 @@ CREATE TABLE fine_tuning_checkpoints (
 CREATE INDEX fine_tuning_checkpoints_by_job ON fine_tuning_checkpoints (job_id, created_at, id);
 
 -- Download links to a dataset that need no key (`GET /v1/files/{id}/url`, Mistral's signed
--- URLs): only the token's hash is kept; a link ends at `expires_at` or with its file.
+-- URLs): only the token's hash is kept; a link ends at `expires_at`, with its file, or as
+-- soon as the key that made it stops working.
 CREATE TABLE file_links (
     token_hash   TEXT PRIMARY KEY,
     file_id      TEXT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    key_id       TEXT NOT NULL REFERENCES api_keys(id) ON DELETE CASCADE,
     workspace_id TEXT NOT NULL,
     created_at   BIGINT NOT NULL,
     expires_at   BIGINT NOT NULL

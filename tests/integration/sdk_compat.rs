@@ -8,7 +8,9 @@ use crate::common;
 use common::v1::{GOOD, key as new_key, trainer, upload, v1, v1_json, with_trainer};
 use common::{TestApp, account};
 use serde_json::{Value, json};
+use studio_console::api::api_keys::{CreateApiKey, RevokeApiKey};
 use studio_console::api::workspaces::{ArchiveWorkspace, CreateWorkspace, UnarchiveWorkspace};
+use studio_console::domain::api_keys::CreatedKey;
 
 backend_tests!(
     files_page_by_cursor_and_by_page,
@@ -17,6 +19,7 @@ backend_tests!(
     checkpoints_are_checked_and_kept_once,
     errors_are_json_in_both_shapes,
     a_signed_url_downloads_without_a_key_until_it_expires,
+    a_signed_url_ends_with_its_keys_rights,
 );
 
 /// Uploads `n` datasets named `0.jsonl`, `1.jsonl`, ...; returns the key and their ids,
@@ -455,5 +458,79 @@ async fn a_signed_url_downloads_without_a_key_until_it_expires(app: TestApp) {
         app.count("file_links").await,
         1,
         "the expired link is forgotten later"
+    );
+}
+
+/// A link holds the rights of the key that made it, as they are when it is followed.
+async fn a_signed_url_ends_with_its_keys_rights(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let org_id = ada.org_id.clone();
+    let second: String = ada
+        .client
+        .run(CreateWorkspace {
+            org_id: org_id.clone(),
+            name: "B".into(),
+        })
+        .await
+        .json();
+    let created: CreatedKey = ada
+        .client
+        .run(CreateApiKey {
+            org_id: org_id.clone(),
+            workspace_id: second.clone(),
+            name: "linker".into(),
+            expiry: "never".into(),
+            expires_on: None,
+        })
+        .await
+        .json();
+    let key = created.secret;
+    let file: Value = upload(&app, &key, "fine-tune", GOOD).await.json();
+    let res = v1(
+        &app,
+        "GET",
+        &format!("/v1/files/{}/url", file["id"].as_str().unwrap()),
+        &key,
+    )
+    .await;
+    assert_eq!(res.header("cache-control").as_deref(), Some("no-store"));
+    let url = res.json::<Value>()["url"].as_str().unwrap().to_owned();
+    let link = format!("/shared/{}", url.split_once("/shared/").unwrap().1);
+    assert_eq!(v1(&app, "GET", &link, "").await.status, 200);
+
+    let workspace_id = second.clone();
+    let res = ada
+        .client
+        .run(ArchiveWorkspace {
+            org_id: org_id.clone(),
+            workspace_id,
+        })
+        .await;
+    assert!(res.status < 400, "{}", res.body);
+    assert_eq!(v1(&app, "GET", &link, "").await.status, 404, "archived");
+    let workspace_id = second.clone();
+    let res = ada
+        .client
+        .run(UnarchiveWorkspace {
+            org_id: org_id.clone(),
+            workspace_id,
+        })
+        .await;
+    assert!(res.status < 400, "{}", res.body);
+    assert_eq!(v1(&app, "GET", &link, "").await.status, 200, "unarchived");
+
+    let res = ada
+        .client
+        .run(RevokeApiKey {
+            org_id,
+            workspace_id: second,
+            key_id: created.key.id,
+        })
+        .await;
+    assert!(res.status < 400, "{}", res.body);
+    assert_eq!(
+        v1(&app, "GET", &link, "").await.status,
+        404,
+        "its key revoked"
     );
 }

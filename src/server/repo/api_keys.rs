@@ -125,6 +125,17 @@ pub async fn find_working<'e>(
     .await
 }
 
+/// The secret's hash of the key `id`: to check, as for a request, a key that acted earlier.
+pub async fn secret_hash_of<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT secret_hash FROM api_keys WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
 /// Revokes every key `user_id` created in the organization's workspaces (or in one
 /// workspace), because they left it.
 pub async fn revoke_for_departure<'e>(

@@ -40,7 +40,7 @@ pub async fn insert<'e>(db: impl AnyExecutor<'e>, f: &FileRow) -> sqlx::Result<b
 }
 
 /// Names containing the pattern `$2`, unless it is null.
-const SEARCH: &str = "AND ($2 IS NULL OR LOWER(filename) LIKE $2 ESCAPE '\\')";
+const SEARCH: &str = "AND ($2 IS NULL OR LOWER(filename) LIKE LOWER($2) ESCAPE '\\')";
 
 /// A page of the workspace's files (`limit` + 1 rows, to know whether more follow), after
 /// the cursor (created_at, id) if given, whose names contain `search` if given.
@@ -119,49 +119,56 @@ pub async fn delete<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<()> 
     Ok(())
 }
 
-/// Keeps a download link (its token's hash) to the workspace's file until `expires_at`,
-/// and forgets the workspace's links that have expired.
+/// A download link: which file, made by which key.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LinkRow {
+    pub file_id: String,
+    pub key_id: String,
+    pub workspace_id: String,
+}
+
+/// Keeps a download link (its token's hash) to a file until `expires_at`, and forgets the
+/// workspace's links that have expired; how many links of the workspace are live now.
 pub async fn insert_link(
     conn: &mut sqlx::AnyConnection,
     token_hash: &str,
-    file: &FileRow,
+    link: &LinkRow,
     now: i64,
     expires_at: i64,
-) -> sqlx::Result<()> {
+) -> sqlx::Result<i64> {
     sqlx::query("DELETE FROM file_links WHERE workspace_id = $1 AND expires_at <= $2")
-        .bind(&file.workspace_id)
+        .bind(&link.workspace_id)
         .bind(now)
         .execute(&mut *conn)
         .await?;
     sqlx::query(
-        "INSERT INTO file_links (token_hash, file_id, workspace_id, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO file_links (token_hash, file_id, key_id, workspace_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(token_hash)
-    .bind(&file.id)
-    .bind(&file.workspace_id)
+    .bind(&link.file_id)
+    .bind(&link.key_id)
+    .bind(&link.workspace_id)
     .bind(now)
     .bind(expires_at)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    sqlx::query_scalar("SELECT COUNT(*) FROM file_links WHERE workspace_id = $1")
+        .bind(&link.workspace_id)
+        .fetch_one(&mut *conn)
+        .await
 }
 
-/// The file a download link leads to, while the link lasts.
-pub async fn find_by_link<'e>(
+/// The link with this token's hash, while it lasts.
+pub async fn find_link<'e>(
     db: impl AnyExecutor<'e>,
     token_hash: &str,
     now: i64,
-) -> sqlx::Result<Option<FileRow>> {
-    let columns: String = COLUMNS
-        .split(", ")
-        .map(|c| format!("f.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    sqlx::query_as(&format!(
-        "SELECT {columns} FROM file_links l JOIN files f ON f.id = l.file_id \
-         WHERE l.token_hash = $1 AND l.expires_at > $2"
-    ))
+) -> sqlx::Result<Option<LinkRow>> {
+    sqlx::query_as(
+        "SELECT file_id, key_id, workspace_id FROM file_links \
+         WHERE token_hash = $1 AND expires_at > $2",
+    )
     .bind(token_hash)
     .bind(now)
     .fetch_optional(db)

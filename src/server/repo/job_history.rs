@@ -4,8 +4,9 @@
 use crate::domain::api_lists::ListRequest;
 use sqlx::AnyExecutor;
 
-/// Past this many, a job's further events and checkpoints are not kept: a trainer that
-/// reports in a loop cannot fill the database.
+/// Past this many, a trainer's further progress messages are not kept as events, and only
+/// its newest checkpoints are: a trainer that reports in a loop cannot fill the database.
+/// (What the console itself records, created, started and the outcome, is always kept.)
 pub const MAX_PER_JOB: i64 = 1_000;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -30,8 +31,13 @@ pub struct CheckpointRow {
     pub metrics: String,
 }
 
-/// Records an event, unless the job has `MAX_PER_JOB` already.
-pub async fn add_event<'e>(db: impl AnyExecutor<'e>, e: &EventRow) -> sqlx::Result<()> {
+/// Records an event; a `capped` one only while the job has fewer than `MAX_PER_JOB`.
+pub async fn add_event<'e>(
+    db: impl AnyExecutor<'e>,
+    e: &EventRow,
+    capped: bool,
+) -> sqlx::Result<()> {
+    let limit = if capped { MAX_PER_JOB } else { i64::MAX };
     sqlx::query(
         "INSERT INTO fine_tuning_job_events (id, job_id, created_at, level, message) \
          SELECT $1, $2, $3, $4, $5 \
@@ -42,19 +48,17 @@ pub async fn add_event<'e>(db: impl AnyExecutor<'e>, e: &EventRow) -> sqlx::Resu
     .bind(e.created_at)
     .bind(&e.level)
     .bind(&e.message)
-    .bind(MAX_PER_JOB)
+    .bind(limit)
     .execute(db)
     .await?;
     Ok(())
 }
 
-/// Records a checkpoint, unless the job has one for that step or `MAX_PER_JOB` already.
-pub async fn add_checkpoint<'e>(db: impl AnyExecutor<'e>, c: &CheckpointRow) -> sqlx::Result<()> {
+/// Records a checkpoint (once per step), keeping the job's newest `MAX_PER_JOB`.
+pub async fn add_checkpoint(conn: &mut sqlx::AnyConnection, c: &CheckpointRow) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO fine_tuning_checkpoints (id, job_id, created_at, step_number, model, metrics) \
-         SELECT $1, $2, $3, $4, $5, $6 \
-         WHERE (SELECT COUNT(*) FROM fine_tuning_checkpoints WHERE job_id = $2) < $7 \
-         AND NOT EXISTS (SELECT 1 FROM fine_tuning_checkpoints WHERE job_id = $2 AND step_number = $4)",
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (job_id, step_number) DO NOTHING",
     )
     .bind(&c.id)
     .bind(&c.job_id)
@@ -62,8 +66,16 @@ pub async fn add_checkpoint<'e>(db: impl AnyExecutor<'e>, c: &CheckpointRow) -> 
     .bind(c.step_number)
     .bind(&c.model)
     .bind(&c.metrics)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "DELETE FROM fine_tuning_checkpoints WHERE job_id = $1 AND step_number < \
+         (SELECT MIN(step_number) FROM (SELECT step_number FROM fine_tuning_checkpoints \
+          WHERE job_id = $1 ORDER BY step_number DESC LIMIT $2) newest)",
+    )
+    .bind(&c.job_id)
     .bind(MAX_PER_JOB)
-    .execute(db)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

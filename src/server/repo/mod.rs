@@ -30,10 +30,8 @@ pub fn page_clause(list: &ListRequest, cursor: bool, n: usize) -> String {
     };
     let (after, next) = match cursor {
         true => (
-            format!(
-                " AND (created_at {cmp} ${n} OR (created_at = ${n} AND id {cmp} ${}))",
-                n + 1
-            ),
+            // A row value: both engines read it as a range of the (…, created_at, id) index.
+            format!(" AND (created_at, id) {cmp} (${n}, ${})", n + 1),
             n + 2,
         ),
         false => (String::new(), n),
@@ -45,9 +43,9 @@ pub fn page_clause(list: &ListRequest, cursor: bool, n: usize) -> String {
 }
 
 /// A `LIKE` pattern matching `text` anywhere, its wildcards escaped (with `ESCAPE '\'`).
+/// Case is the caller's: compare `LOWER` of both sides to ignore it.
 pub fn contains_pattern(text: &str) -> String {
     let escaped = text
-        .to_lowercase()
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");
@@ -83,9 +81,9 @@ mod tests {
         list.order = Order::OldestFirst;
         assert_eq!(
             super::page_clause(&list, true, 2),
-            " AND (created_at > $2 OR (created_at = $2 AND id > $3)) ORDER BY created_at ASC, id ASC LIMIT $4 OFFSET $5"
+            " AND (created_at, id) > ($2, $3) ORDER BY created_at ASC, id ASC LIMIT $4 OFFSET $5"
         );
-        assert_eq!(super::contains_pattern("A_b%c\\"), "%a\\_b\\%c\\\\%");
+        assert_eq!(super::contains_pattern("A_b%c\\"), "%A\\_b\\%c\\\\%");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use axum::body::Body;
 use axum::extract::multipart::Field;
 use axum::extract::{Extension, Multipart, Path, Query, State};
 use axum::http::{StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 /// A dataset with the fields both SDKs require: OpenAI's `status`, Mistral's
@@ -141,7 +141,7 @@ pub async fn signed_url(
     Extension(key): Extension<ApiKeyContext>,
     Path(id): Path<String>,
     Query(query): Query<Vec<(String, String)>>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let hours = match param(&query, "expiry").map(str::trim) {
         None | Some("") => 24,
         Some(raw) => raw.parse().unwrap_or(0),
@@ -150,7 +150,11 @@ pub async fn signed_url(
         .await
         .map_err(|e| super::not_found_as("File", e))?;
     let url = format!("{}{}", state.config.public_url, paths::shared_file(&token));
-    Ok(Json(json!({ "url": url })))
+    Ok((
+        [(header::CACHE_CONTROL, "no-store")],
+        Json(json!({ "url": url })),
+    )
+        .into_response())
 }
 
 /// `GET /shared/files/{token}`: a dataset by its link, without a key.
@@ -161,7 +165,12 @@ pub async fn shared(
     let (row, file) = file_links::open(&state.db, &state.config, &token)
         .await
         .map_err(|e| super::not_found_as("File", e))?;
-    Ok(download(&row, file))
+    let mut res = download(&row, file);
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
 }
 
 /// A multipart field as an upload for the datasets service.

@@ -15,7 +15,9 @@ use crate::server::ids::new_id;
 use crate::server::repo::fine_tuning::{self as repo, JobRow, ModelRow};
 use crate::server::repo::{files, workspaces};
 use crate::server::services::Creator;
-use crate::server::services::job_history::{Checkpoint, Level, keep_checkpoint, record};
+use crate::server::services::job_history::{
+    Checkpoint, Level, keep_checkpoint, record, record_message,
+};
 use serde_json::Value;
 
 /// The workspace a job belongs to.
@@ -316,7 +318,7 @@ pub async fn report_progress(
         .message
         .filter(|m| Some(*m) != job.message.as_deref())
     {
-        record(&mut tx, id, now, &[(Level::Info, message)]).await?;
+        record_message(&mut tx, id, now, message).await?;
     }
     if let (Some(c), Some(model)) = (report.checkpoint, &model) {
         keep_checkpoint(&mut tx, id, model, now, c).await?;

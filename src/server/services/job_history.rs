@@ -31,13 +31,33 @@ impl Level {
     }
 }
 
-/// Records the job's events `(level, message)`, in order: events written together are
-/// 1 ms apart, so a list shows them in the order they happened.
+/// Records what happened to the job, `(level, message)` in order: events written together
+/// are 1 ms apart, so a list shows them in the order they happened.
 pub async fn record(
     conn: &mut AnyConnection,
     job_id: &str,
     now: i64,
     events: &[(Level, &str)],
+) -> Result<(), Error> {
+    add(conn, job_id, now, events, false).await
+}
+
+/// Records a progress message of the trainer (not past `MAX_PER_JOB` events).
+pub async fn record_message(
+    conn: &mut AnyConnection,
+    job_id: &str,
+    now: i64,
+    message: &str,
+) -> Result<(), Error> {
+    add(conn, job_id, now, &[(Level::Info, message)], true).await
+}
+
+async fn add(
+    conn: &mut AnyConnection,
+    job_id: &str,
+    now: i64,
+    events: &[(Level, &str)],
+    capped: bool,
 ) -> Result<(), Error> {
     for (i, (level, message)) in events.iter().enumerate() {
         let event = EventRow {
@@ -47,7 +67,7 @@ pub async fn record(
             level: level.as_str().to_owned(),
             message: message.chars().take(MAX_MESSAGE_CHARS).collect(),
         };
-        job_history::add_event(&mut *conn, &event)
+        job_history::add_event(&mut *conn, &event, capped)
             .await
             .or_internal("recording a job event")?;
     }
@@ -103,7 +123,8 @@ impl Checkpoint {
     }
 }
 
-/// Keeps the checkpoint of the job whose model would be `model` (once per step).
+/// Keeps the checkpoint of the job whose model would be `model` (once per step, the
+/// newest `MAX_PER_JOB`).
 pub async fn keep_checkpoint(
     conn: &mut AnyConnection,
     job_id: &str,

@@ -110,14 +110,9 @@ pub async fn count_admins<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::R
         .await
 }
 
-/// `%term%` for LIKE, with LIKE's own wildcards taken literally.
+/// `%term%` for a member search: lower case, as emails are stored and names compared.
 pub fn like_pattern(term: &str) -> String {
-    let escaped = term
-        .to_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
+    crate::server::repo::contains_pattern(&term.to_lowercase())
 }
 
 pub(super) const MATCHES: &str =
