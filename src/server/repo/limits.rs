@@ -148,37 +148,40 @@ pub async fn add<'e>(
     Ok(())
 }
 
-/// Holds `amount` for a request while the scope's spend and holds are under `cap`
-/// (micros), checked and taken in one statement; false when the cap is reached. A
-/// request admitted just under the cap may pass it by what it costs: spend passes a cap
-/// only by what requests already admitted cost. The row is created first (empty), so the
-/// first hold of a period is taken like any other.
-pub async fn hold(
+/// Locks a scope's ledger row for the period (creating it empty) and reads it:
+/// (spent, reserved). Holds are decided on these figures while the row stays locked.
+pub async fn lock_ledger(
     conn: &mut sqlx::AnyConnection,
     at: Scope<'_>,
-    amount: i64,
-    cap: i64,
-) -> sqlx::Result<bool> {
-    sqlx::query(
+) -> sqlx::Result<(i64, i64)> {
+    sqlx::query_as(
         "INSERT INTO spend_ledger (scope_id, period, org_id) VALUES ($1, $2, $3) \
-         ON CONFLICT (scope_id, period) DO NOTHING",
+         ON CONFLICT (scope_id, period) DO UPDATE SET reserved = spend_ledger.reserved \
+         RETURNING spent, reserved",
     )
     .bind(at.scope_id)
     .bind(at.period)
     .bind(at.org_id)
-    .execute(&mut *conn)
-    .await?;
-    let done = sqlx::query(
-        "UPDATE spend_ledger SET reserved = reserved + $3 \
-         WHERE scope_id = $1 AND period = $2 AND spent + reserved < $4",
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Adds `amount` to what a scope holds; its row is locked (`lock_ledger`) in this
+/// transaction.
+pub async fn add_reserved(
+    conn: &mut sqlx::AnyConnection,
+    at: Scope<'_>,
+    amount: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE spend_ledger SET reserved = reserved + $3 WHERE scope_id = $1 AND period = $2",
     )
     .bind(at.scope_id)
     .bind(at.period)
     .bind(amount)
-    .bind(cap)
     .execute(&mut *conn)
     .await?;
-    Ok(done.rows_affected() == 1)
+    Ok(())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -193,31 +196,56 @@ pub struct HoldRow {
     pub taken_at: i64,
 }
 
-pub async fn insert_hold<'e>(db: impl AnyExecutor<'e>, h: &HoldRow) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO spend_holds (id, org_id, workspace_id, period, amount, on_org, \
-         on_workspace, taken_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(&h.id)
-    .bind(&h.org_id)
-    .bind(&h.workspace_id)
-    .bind(&h.period)
-    .bind(h.amount)
-    .bind(h.on_org)
-    .bind(h.on_workspace)
-    .bind(h.taken_at)
-    .execute(db)
-    .await?;
+/// Rows per statement when many are written or deleted at once.
+const CHUNK: usize = 100;
+
+/// Records holds taken, many rows per statement.
+pub async fn insert_holds(conn: &mut sqlx::AnyConnection, rows: &[HoldRow]) -> sqlx::Result<()> {
+    for chunk in rows.chunks(CHUNK) {
+        let values = (0..chunk.len())
+            .map(|i| format!("({})", super::placeholders(8 * i + 1, 8)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO spend_holds (id, org_id, workspace_id, period, amount, on_org, \
+             on_workspace, taken_at) VALUES {values}"
+        );
+        let mut query = sqlx::query(&sql);
+        for h in chunk {
+            query = query
+                .bind(&h.id)
+                .bind(&h.org_id)
+                .bind(&h.workspace_id)
+                .bind(&h.period)
+                .bind(h.amount)
+                .bind(h.on_org)
+                .bind(h.on_workspace)
+                .bind(h.taken_at);
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
-/// Forgets a hold; false when it was released (or lapsed) before.
-pub async fn delete_hold<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<bool> {
-    let done = sqlx::query("DELETE FROM spend_holds WHERE id = $1")
-        .bind(id)
-        .execute(db)
-        .await?;
-    Ok(done.rows_affected() == 1)
+/// Forgets holds (ids in order); the ids of those that were still there (a hold released
+/// or lapsed before is not released twice).
+pub async fn delete_holds(
+    conn: &mut sqlx::AnyConnection,
+    ids: &[&str],
+) -> sqlx::Result<Vec<String>> {
+    let mut deleted = Vec::new();
+    for chunk in ids.chunks(CHUNK) {
+        let sql = format!(
+            "DELETE FROM spend_holds WHERE id IN ({}) RETURNING id",
+            super::placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query_scalar(&sql);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        deleted.extend(query.fetch_all(&mut *conn).await?);
+    }
+    Ok(deleted)
 }
 
 /// Holds taken before `before`, oldest first.
@@ -323,32 +351,43 @@ pub async fn alerts_in_org<'e>(
     .await
 }
 
-/// Counts a request and its tokens in the workspace's window for `minute` if it is
-/// under both limits (tokens: unless it is the window's first), in one statement;
-/// `None` when a limit is reached. Returns the window's counts after it.
-pub async fn count_request<'e>(
-    db: impl AnyExecutor<'e>,
+/// Locks a workspace's rate window for `minute` (creating it empty) and reads its counts:
+/// (requests, tokens). Requests are admitted on these figures while the row stays locked.
+pub async fn lock_window(
+    conn: &mut sqlx::AnyConnection,
     workspace_id: &str,
     minute: i64,
-    tokens: i64,
-    requests_per_minute: i64,
-    tokens_per_minute: i64,
-) -> sqlx::Result<Option<(i64, i64)>> {
+) -> sqlx::Result<(i64, i64)> {
     sqlx::query_as(
-        "INSERT INTO rate_windows (workspace_id, minute, requests, tokens) VALUES ($1, $2, 1, $3) \
-         ON CONFLICT (workspace_id, minute) DO UPDATE SET \
-         requests = rate_windows.requests + 1, tokens = rate_windows.tokens + excluded.tokens \
-         WHERE rate_windows.requests < $4 \
-         AND (rate_windows.tokens = 0 OR rate_windows.tokens + excluded.tokens <= $5) \
+        "INSERT INTO rate_windows (workspace_id, minute, requests, tokens) VALUES ($1, $2, 0, 0) \
+         ON CONFLICT (workspace_id, minute) DO UPDATE SET requests = rate_windows.requests \
          RETURNING requests, tokens",
     )
     .bind(workspace_id)
     .bind(minute)
-    .bind(tokens)
-    .bind(requests_per_minute)
-    .bind(tokens_per_minute)
-    .fetch_optional(db)
+    .fetch_one(&mut *conn)
     .await
+}
+
+/// Counts requests and tokens in a window locked (`lock_window`) in this transaction.
+pub async fn add_to_window(
+    conn: &mut sqlx::AnyConnection,
+    workspace_id: &str,
+    minute: i64,
+    requests: i64,
+    tokens: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE rate_windows SET requests = requests + $3, tokens = tokens + $4 \
+         WHERE workspace_id = $1 AND minute = $2",
+    )
+    .bind(workspace_id)
+    .bind(minute)
+    .bind(requests)
+    .bind(tokens)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 /// The workspace's counts in the window for `minute`.

@@ -12,7 +12,7 @@ use crate::domain::billing::limits::{CapScope, RateKind, RateWindow, minute_of};
 use crate::domain::calendar::Period;
 use crate::server::repo::limits::{self, HoldRow, Scope};
 use crate::server::repo::usage;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 pub use crate::server::repo::usage::DaySum;
 
@@ -148,15 +148,17 @@ pub async fn store<'a>(
     for s in merged.values() {
         usage::add(&mut *conn, s).await?;
     }
-    // Each hold's row is deleted once, in id order (a lapse and a late release may race).
+    // Each hold's row is deleted once, in id order (a lapse and a late release may race):
+    // only those still there are released.
     let mut releases: Vec<&Hold> = releases.into_iter().filter(|h| h.holds_spend()).collect();
-    releases.sort_by_key(|h| &h.id);
-    let mut released = Vec::new();
-    for h in releases {
-        if limits::delete_hold(&mut *conn, &h.id).await? {
-            released.push(h);
-        }
-    }
+    releases.sort_by(|a, b| a.id.cmp(&b.id));
+    releases.dedup_by(|a, b| a.id == b.id);
+    let ids: Vec<&str> = releases.iter().map(|h| h.id.as_str()).collect();
+    let deleted: HashSet<String> = limits::delete_holds(&mut *conn, &ids)
+        .await?
+        .into_iter()
+        .collect();
+    let released = releases.into_iter().filter(|h| deleted.contains(&h.id));
     count_spend(conn, merged.values(), released).await
 }
 
@@ -203,108 +205,135 @@ pub async fn count_spend<'s, 'h>(
     Ok(())
 }
 
-/// Takes holds: per organization (in order), first the organization's ledger rows for
-/// every hold that needs them, then its workspaces' rows; then every rate window. A hold
-/// refused by a workspace's cap or a rate limit gives back what it held (rows this
-/// transaction has locked). Each hold taken is recorded, so that it can lapse.
+/// A locked ledger row while a batch of holds is decided: what it had used (spent and
+/// held) and what the batch adds to its holds.
+#[derive(Default)]
+struct LedgerRow {
+    used: i64,
+    added: i64,
+}
+
+/// A locked rate window while a batch of holds is decided: its counts and what the batch
+/// adds to them.
+#[derive(Default)]
+struct WindowRow {
+    counts: (i64, i64),
+    added: (i64, i64),
+}
+
+/// Takes holds, deciding a whole batch on rows it reads once: every ledger row the batch
+/// needs is locked and read (in lock order: per organization its own rows, then its
+/// workspaces'), then every rate window (by workspace); each hold is then checked in the
+/// order it was asked for against what the ones before it took, and what was taken is
+/// written back once per row. A hold is refused when a cap it is under is reached (spend
+/// and holds at or above it) or when its workspace's window is full. Each hold taken is
+/// recorded, so that it can lapse.
 pub async fn take_holds(
     conn: &mut sqlx::AnyConnection,
     holds: &[&Hold],
 ) -> sqlx::Result<Vec<Held>> {
-    let mut outcomes = vec![
-        Held {
-            refused: None,
-            window: None,
-        };
-        holds.len()
-    ];
-    let mut order: Vec<usize> = (0..holds.len()).collect();
-    order.sort_by_key(|&i| workspace_key(holds[i]));
-    for group in order.chunk_by(|&a, &b| holds[a].org_id == holds[b].org_id) {
-        let mut own = group.to_vec();
-        own.sort_by_key(|&i| org_key(holds[i]));
-        for i in own {
-            let h = holds[i];
-            if let Some(cap) = h.org_cap
-                && !limits::hold(&mut *conn, scope(&org_key(h)), h.amount, cap).await?
-            {
-                outcomes[i].refused = Some(Refused::Cap(CapScope::Organization));
-            }
+    let mut ledger: BTreeMap<LedgerKey, LedgerRow> = BTreeMap::new();
+    let mut windows: BTreeMap<(&str, i64), WindowRow> = BTreeMap::new();
+    for h in holds {
+        if h.org_cap.is_some() {
+            ledger.entry(org_key(h)).or_default();
         }
-        for &i in group {
-            let h = holds[i];
-            if let Some(cap) = h.workspace_cap
-                && outcomes[i].refused.is_none()
-                && !limits::hold(&mut *conn, scope(&workspace_key(h)), h.amount, cap).await?
-            {
-                outcomes[i].refused = Some(Refused::Cap(CapScope::Workspace));
-                if h.org_cap.is_some() {
-                    limits::add(&mut *conn, scope(&org_key(h)), 0, h.amount).await?;
-                }
-            }
+        if h.workspace_cap.is_some() {
+            ledger.entry(workspace_key(h)).or_default();
+        }
+        if h.rate.is_some() {
+            windows
+                .entry((&h.workspace_id, minute_of(h.at)))
+                .or_default();
         }
     }
-    order.sort_by_key(|&i| &holds[i].workspace_id);
-    for &i in &order {
-        let h = holds[i];
-        let Some(rate) = h.rate.filter(|_| outcomes[i].refused.is_none()) else {
-            continue;
-        };
-        let (window, refused) = count_rate(&mut *conn, h, rate).await?;
-        outcomes[i].window = Some(window);
-        if let Some(kind) = refused {
-            outcomes[i].refused = Some(Refused::Rate(kind));
-            give_back(&mut *conn, h).await?;
-        }
+    for (key, row) in ledger.iter_mut() {
+        let (spent, reserved) = limits::lock_ledger(&mut *conn, scope(key)).await?;
+        row.used = spent.saturating_add(reserved);
     }
-    for (h, outcome) in holds.iter().zip(&outcomes) {
+    for ((workspace_id, minute), row) in windows.iter_mut() {
+        row.counts = limits::lock_window(&mut *conn, workspace_id, *minute).await?;
+    }
+    let mut outcomes = Vec::with_capacity(holds.len());
+    let mut taken = Vec::new();
+    for h in holds {
+        let outcome = decide(h, &mut ledger, &mut windows);
         if outcome.refused.is_none() && h.holds_spend() {
-            limits::insert_hold(&mut *conn, &h.row()).await?;
+            taken.push(h.row());
+        }
+        outcomes.push(outcome);
+    }
+    for (key, row) in &ledger {
+        if row.added != 0 {
+            limits::add_reserved(&mut *conn, scope(key), row.added).await?;
         }
     }
+    for ((workspace_id, minute), row) in &windows {
+        if row.added != (0, 0) {
+            let (requests, tokens) = row.added;
+            limits::add_to_window(&mut *conn, workspace_id, *minute, requests, tokens).await?;
+        }
+    }
+    limits::insert_holds(&mut *conn, &taken).await?;
     Ok(outcomes)
 }
 
-/// Counts a request in its workspace's window for the minute; the window after it, and
-/// the limit that refused it, if one did.
-async fn count_rate(
-    conn: &mut sqlx::AnyConnection,
-    h: &Hold,
-    rate: RateAsk,
-) -> sqlx::Result<(RateWindow, Option<RateKind>)> {
-    let minute = minute_of(h.at);
-    let (rpm, tpm) = (rate.requests_per_minute, rate.tokens_per_minute);
-    let counted = limits::count_request(
-        &mut *conn,
-        &h.workspace_id,
-        minute,
-        rate.tokens,
-        rpm.unwrap_or(i64::MAX),
-        tpm.unwrap_or(i64::MAX),
-    )
-    .await?;
-    let (counts, refused) = match counted {
-        Some(counts) => (counts, None),
-        None => {
-            let counts = limits::window(&mut *conn, &h.workspace_id, minute).await?;
-            let kind = if rpm.is_some_and(|l| counts.0 >= l) {
-                RateKind::Requests
-            } else {
-                RateKind::Tokens
+/// One hold, against the rows as the holds before it in the batch left them.
+fn decide<'a>(
+    h: &'a Hold,
+    ledger: &mut BTreeMap<LedgerKey<'a>, LedgerRow>,
+    windows: &mut BTreeMap<(&'a str, i64), WindowRow>,
+) -> Held {
+    let caps = [
+        (h.org_cap, org_key(h), CapScope::Organization),
+        (h.workspace_cap, workspace_key(h), CapScope::Workspace),
+    ];
+    for (cap, key, scope) in &caps {
+        if let Some(cap) = cap
+            && ledger.get(key).is_some_and(|row| row.used >= *cap)
+        {
+            return Held {
+                refused: Some(Refused::Cap(*scope)),
+                window: None,
             };
-            (counts, Some(kind))
         }
-    };
-    Ok((RateWindow::of_minute(minute, (rpm, tpm), counts), refused))
-}
-
-/// Gives back a spend hold taken in this transaction.
-async fn give_back(conn: &mut sqlx::AnyConnection, h: &Hold) -> sqlx::Result<()> {
-    if h.org_cap.is_some() {
-        limits::add(&mut *conn, scope(&org_key(h)), 0, h.amount).await?;
     }
-    if h.workspace_cap.is_some() {
-        limits::add(&mut *conn, scope(&workspace_key(h)), 0, h.amount).await?;
+    let mut window = None;
+    if let Some(rate) = h.rate {
+        let minute = minute_of(h.at);
+        let limits = (rate.requests_per_minute, rate.tokens_per_minute);
+        let row = windows.entry((&h.workspace_id, minute)).or_default();
+        let (requests, tokens) = row.counts;
+        let refused = if limits.0.is_some_and(|l| requests >= l) {
+            Some(RateKind::Requests)
+        } else if limits
+            .1
+            .is_some_and(|l| tokens != 0 && tokens.saturating_add(rate.tokens) > l)
+        {
+            Some(RateKind::Tokens)
+        } else {
+            None
+        };
+        if let Some(kind) = refused {
+            return Held {
+                refused: Some(Refused::Rate(kind)),
+                window: Some(RateWindow::of_minute(minute, limits, row.counts)),
+            };
+        }
+        row.counts = (requests + 1, tokens.saturating_add(rate.tokens));
+        row.added = (row.added.0 + 1, row.added.1.saturating_add(rate.tokens));
+        window = Some(RateWindow::of_minute(minute, limits, row.counts));
     }
-    Ok(())
+    for (cap, key, _) in caps {
+        if cap.is_some()
+            && let Some(row) = ledger.get_mut(&key)
+        {
+            row.used = row.used.saturating_add(h.amount);
+            row.added = row.added.saturating_add(h.amount);
+        }
+    }
+    Held {
+        refused: None,
+        window,
+    }
 }
