@@ -166,19 +166,25 @@ pub async fn lock_ledger(
     .await
 }
 
-/// Adds `amount` to what a scope holds; its row is locked (`lock_ledger`) in this
-/// transaction.
-pub async fn add_reserved(
+/// Adds spend, releases holds and adds holds on a scope's row, locked (`lock_ledger`) in
+/// this transaction (micros).
+pub async fn settle_row(
     conn: &mut sqlx::AnyConnection,
     at: Scope<'_>,
-    amount: i64,
+    spent: i64,
+    released: i64,
+    added: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE spend_ledger SET reserved = reserved + $3 WHERE scope_id = $1 AND period = $2",
+        "UPDATE spend_ledger SET spent = spent + $3, \
+         reserved = CASE WHEN reserved > $4 THEN reserved - $4 ELSE 0 END + $5 \
+         WHERE scope_id = $1 AND period = $2",
     )
     .bind(at.scope_id)
     .bind(at.period)
-    .bind(amount)
+    .bind(spent)
+    .bind(released)
+    .bind(added)
     .execute(&mut *conn)
     .await?;
     Ok(())

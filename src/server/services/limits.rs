@@ -664,7 +664,7 @@ pub async fn fill_ledger(db: &Db, catalogue: &Catalogue) -> Result<(), Error> {
         .into_iter()
         .map(|s| metering::priced(catalogue, s))
         .collect();
-    usage_store::count_spend(&mut tx, &sums, [])
+    usage_store::count_spend(&mut tx, &sums)
         .await
         .or_internal("filling the spend ledger")?;
     tx.commit().await.or_internal("filling the spend ledger")?;

@@ -1,8 +1,9 @@
 //! How usage is stored, whatever measured it (a completion, a finished fine-tuning job, a
 //! data-plane service's report): its day sums and, in the same transaction, its cost in
 //! the spend ledger of its workspace and organization, with the release of the holds its
-//! requests took. Every writer goes through `store`, so the ledger always agrees with the
-//! day sums; and `take_holds` is the one place a request's hold is checked against a cap.
+//! requests took. Every writer goes through `settle` (`store` is it without holds), so the
+//! ledger always agrees with the day sums; and `settle` is the one place a request's hold
+//! is checked against a cap.
 //!
 //! Rows are locked in one order everywhere: day sums, holds (each its own row), ledger rows
 //! by (organization, the organization's own rows before its workspaces', period, scope),
@@ -127,6 +128,111 @@ pub async fn store<'a>(
     sums: impl IntoIterator<Item = &'a DaySum>,
     releases: impl IntoIterator<Item = &'a Hold>,
 ) -> sqlx::Result<()> {
+    settle(conn, sums, releases, &[]).await.map(|_| ())
+}
+
+/// Adds the cost of usage to the ledger rows of its workspace and organization (the
+/// ledger's part of `store`, for usage without holds).
+pub async fn count_spend<'s>(
+    conn: &mut sqlx::AnyConnection,
+    sums: impl IntoIterator<Item = &'s DaySum>,
+) -> sqlx::Result<()> {
+    let sums: Vec<&DaySum> = sums.into_iter().collect();
+    let periods = periods_of(&sums);
+    for (key, row) in &ledger_changes(&sums, &periods, &[]) {
+        limits::add(&mut *conn, scope(key), row.spent, row.released).await?;
+    }
+    Ok(())
+}
+
+/// What a batch changes on one ledger row: spend added, holds released, holds taken; and,
+/// while holds are decided, what the row has used (spent and held).
+#[derive(Default)]
+struct LedgerRow {
+    spent: i64,
+    released: i64,
+    added: i64,
+    used: i64,
+}
+
+/// One batch of the writer, on `conn` (its transaction): day sums (merged first) and
+/// their cost, the release of the holds their requests took, and new holds. Rows are
+/// locked in the module's one order. Holds are decided on the ledger rows and rate windows
+/// read once: every row the batch needs is locked and read, then each hold is checked in
+/// the order it was asked for against what the batch's usage and the holds before it left,
+/// and each row is written once. A hold is refused when a cap it is under is reached
+/// (spend and holds at or above it) or when its workspace's window is full; each hold
+/// taken is recorded, so that it can lapse.
+pub async fn settle<'a>(
+    conn: &mut sqlx::AnyConnection,
+    sums: impl IntoIterator<Item = &'a DaySum>,
+    releases: impl IntoIterator<Item = &'a Hold>,
+    holds: &[&'a Hold],
+) -> sqlx::Result<Vec<Held>> {
+    let merged = merge(sums);
+    for s in merged.values() {
+        usage::add(&mut *conn, s).await?;
+    }
+    let released = release(conn, releases).await?;
+    let sums: Vec<&DaySum> = merged.values().collect();
+    let periods = periods_of(&sums);
+    let mut ledger = ledger_changes(&sums, &periods, &released);
+    if holds.is_empty() {
+        for (key, row) in &ledger {
+            limits::add(&mut *conn, scope(key), row.spent, row.released).await?;
+        }
+        return Ok(Vec::new());
+    }
+    let mut windows: BTreeMap<(&str, i64), WindowRow> = BTreeMap::new();
+    for h in holds {
+        if h.org_cap.is_some() {
+            ledger.entry(org_key(h)).or_default();
+        }
+        if h.workspace_cap.is_some() {
+            ledger.entry(workspace_key(h)).or_default();
+        }
+        if h.rate.is_some() {
+            windows
+                .entry((&h.workspace_id, minute_of(h.at)))
+                .or_default();
+        }
+    }
+    for (key, row) in ledger.iter_mut() {
+        let (spent, reserved) = limits::lock_ledger(&mut *conn, scope(key)).await?;
+        let held = reserved.saturating_sub(row.released).max(0);
+        row.used = spent.saturating_add(row.spent).saturating_add(held);
+    }
+    for ((workspace_id, minute), row) in windows.iter_mut() {
+        row.counts = limits::lock_window(&mut *conn, workspace_id, *minute).await?;
+    }
+    let mut outcomes = Vec::with_capacity(holds.len());
+    let mut taken = Vec::new();
+    for h in holds {
+        let outcome = decide(h, &mut ledger, &mut windows);
+        if outcome.refused.is_none() && h.holds_spend() {
+            taken.push(h.row());
+        }
+        outcomes.push(outcome);
+    }
+    for (key, row) in &ledger {
+        if (row.spent, row.released, row.added) != (0, 0, 0) {
+            limits::settle_row(&mut *conn, scope(key), row.spent, row.released, row.added).await?;
+        }
+    }
+    for ((workspace_id, minute), row) in &windows {
+        if row.added != (0, 0) {
+            let (requests, tokens) = row.added;
+            limits::add_to_window(&mut *conn, workspace_id, *minute, requests, tokens).await?;
+        }
+    }
+    limits::insert_holds(&mut *conn, &taken).await?;
+    Ok(outcomes)
+}
+
+/// Day sums merged per (workspace, key, model, day).
+fn merge<'a>(
+    sums: impl IntoIterator<Item = &'a DaySum>,
+) -> BTreeMap<(&'a str, &'a str, &'a str, i64), DaySum> {
     let mut merged: BTreeMap<(&str, &str, &str, i64), DaySum> = BTreeMap::new();
     for s in sums {
         let m = merged
@@ -145,11 +251,15 @@ pub async fn store<'a>(
         m.training_tokens = m.training_tokens.saturating_add(s.training_tokens);
         m.cost = m.cost.saturating_add(s.cost).min(MAX_COST);
     }
-    for s in merged.values() {
-        usage::add(&mut *conn, s).await?;
-    }
-    // Each hold's row is deleted once, in id order (a lapse and a late release may race):
-    // only those still there are released.
+    merged
+}
+
+/// Deletes released holds' rows, once each, in id order (a lapse and a late release may
+/// race): those still there are released.
+async fn release<'a>(
+    conn: &mut sqlx::AnyConnection,
+    releases: impl IntoIterator<Item = &'a Hold>,
+) -> sqlx::Result<Vec<&'a Hold>> {
     let mut releases: Vec<&Hold> = releases.into_iter().filter(|h| h.holds_spend()).collect();
     releases.sort_by(|a, b| a.id.cmp(&b.id));
     releases.dedup_by(|a, b| a.id == b.id);
@@ -158,24 +268,27 @@ pub async fn store<'a>(
         .await?
         .into_iter()
         .collect();
-    let released = releases.into_iter().filter(|h| deleted.contains(&h.id));
-    count_spend(conn, merged.values(), released).await
+    Ok(releases
+        .into_iter()
+        .filter(|h| deleted.contains(&h.id))
+        .collect())
 }
 
-/// Adds the cost of usage to the ledger rows of its workspace and organization, and
-/// takes released holds off them (the ledger's part of `store`).
-pub async fn count_spend<'s, 'h>(
-    conn: &mut sqlx::AnyConnection,
-    sums: impl IntoIterator<Item = &'s DaySum>,
-    released: impl IntoIterator<Item = &'h Hold>,
-) -> sqlx::Result<()> {
-    let periods: Vec<(&DaySum, String)> = sums
-        .into_iter()
-        .map(|s| (s, Period::containing(s.day).key()))
-        .collect();
-    // (spent, released) per ledger row.
-    let mut ledger: BTreeMap<LedgerKey, (i64, i64)> = BTreeMap::new();
-    for (s, period) in &periods {
+fn periods_of(sums: &[&DaySum]) -> Vec<String> {
+    sums.iter()
+        .map(|s| Period::containing(s.day).key())
+        .collect()
+}
+
+/// The spend `sums` add (their periods in `periods`) and the holds `released` give back,
+/// per ledger row.
+fn ledger_changes<'a>(
+    sums: &[&'a DaySum],
+    periods: &'a [String],
+    released: &[&'a Hold],
+) -> BTreeMap<LedgerKey<'a>, LedgerRow> {
+    let mut ledger: BTreeMap<LedgerKey, LedgerRow> = BTreeMap::new();
+    for (s, period) in sums.iter().zip(periods) {
         for key in [
             (s.org_id.as_str(), false, period.as_str(), s.org_id.as_str()),
             (
@@ -186,7 +299,7 @@ pub async fn count_spend<'s, 'h>(
             ),
         ] {
             let row = ledger.entry(key).or_default();
-            row.0 = row.0.saturating_add(s.cost).min(MAX_COST);
+            row.spent = row.spent.saturating_add(s.cost).min(MAX_COST);
         }
     }
     for h in released {
@@ -196,21 +309,10 @@ pub async fn count_spend<'s, 'h>(
         ];
         for key in keys.into_iter().flatten() {
             let row = ledger.entry(key).or_default();
-            row.1 = row.1.saturating_add(h.amount);
+            row.released = row.released.saturating_add(h.amount);
         }
     }
-    for (key, (spent, released)) in &ledger {
-        limits::add(&mut *conn, scope(key), *spent, *released).await?;
-    }
-    Ok(())
-}
-
-/// A locked ledger row while a batch of holds is decided: what it had used (spent and
-/// held) and what the batch adds to its holds.
-#[derive(Default)]
-struct LedgerRow {
-    used: i64,
-    added: i64,
+    ledger
 }
 
 /// A locked rate window while a batch of holds is decided: its counts and what the batch
@@ -219,63 +321,6 @@ struct LedgerRow {
 struct WindowRow {
     counts: (i64, i64),
     added: (i64, i64),
-}
-
-/// Takes holds, deciding a whole batch on rows it reads once: every ledger row the batch
-/// needs is locked and read (in lock order: per organization its own rows, then its
-/// workspaces'), then every rate window (by workspace); each hold is then checked in the
-/// order it was asked for against what the ones before it took, and what was taken is
-/// written back once per row. A hold is refused when a cap it is under is reached (spend
-/// and holds at or above it) or when its workspace's window is full. Each hold taken is
-/// recorded, so that it can lapse.
-pub async fn take_holds(
-    conn: &mut sqlx::AnyConnection,
-    holds: &[&Hold],
-) -> sqlx::Result<Vec<Held>> {
-    let mut ledger: BTreeMap<LedgerKey, LedgerRow> = BTreeMap::new();
-    let mut windows: BTreeMap<(&str, i64), WindowRow> = BTreeMap::new();
-    for h in holds {
-        if h.org_cap.is_some() {
-            ledger.entry(org_key(h)).or_default();
-        }
-        if h.workspace_cap.is_some() {
-            ledger.entry(workspace_key(h)).or_default();
-        }
-        if h.rate.is_some() {
-            windows
-                .entry((&h.workspace_id, minute_of(h.at)))
-                .or_default();
-        }
-    }
-    for (key, row) in ledger.iter_mut() {
-        let (spent, reserved) = limits::lock_ledger(&mut *conn, scope(key)).await?;
-        row.used = spent.saturating_add(reserved);
-    }
-    for ((workspace_id, minute), row) in windows.iter_mut() {
-        row.counts = limits::lock_window(&mut *conn, workspace_id, *minute).await?;
-    }
-    let mut outcomes = Vec::with_capacity(holds.len());
-    let mut taken = Vec::new();
-    for h in holds {
-        let outcome = decide(h, &mut ledger, &mut windows);
-        if outcome.refused.is_none() && h.holds_spend() {
-            taken.push(h.row());
-        }
-        outcomes.push(outcome);
-    }
-    for (key, row) in &ledger {
-        if row.added != 0 {
-            limits::add_reserved(&mut *conn, scope(key), row.added).await?;
-        }
-    }
-    for ((workspace_id, minute), row) in &windows {
-        if row.added != (0, 0) {
-            let (requests, tokens) = row.added;
-            limits::add_to_window(&mut *conn, workspace_id, *minute, requests, tokens).await?;
-        }
-    }
-    limits::insert_holds(&mut *conn, &taken).await?;
-    Ok(outcomes)
 }
 
 /// One hold, against the rows as the holds before it in the batch left them.

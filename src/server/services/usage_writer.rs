@@ -6,8 +6,8 @@
 //! once what it wrote is stored, whichever batch carried it.
 //!
 //! The holds requests take before they run (usage limits) go through the same writer, in
-//! a transaction of their own per batch: checked against the caps one by one, committed
-//! together.
+//! the same transaction as the batch's usage (`usage_store::settle`): one commit per batch
+//! for both, the usage stored first, so what it releases can be held again at once.
 
 use crate::server::db::Db;
 use crate::server::ids::new_id;
@@ -137,76 +137,66 @@ async fn write_batches(db: Db, mut queue: mpsc::Receiver<Job>) {
                 Job::Hold { hold, taken } => holds.push((hold, taken)),
             }
         }
-        if !writes.is_empty() {
-            write_all(&db, writes).await;
-        }
-        if !holds.is_empty() {
-            hold_all(&db, holds).await;
-        }
+        settle_batch(&db, writes, holds).await;
     }
 }
 
 type Writes = Vec<(Vec<Entry>, oneshot::Sender<Result<(), String>>)>;
 type Holds = Vec<(Hold, oneshot::Sender<Result<Held, String>>)>;
 
-async fn write_all(db: &Db, writes: Writes) {
-    if commit(db, writes.iter().flat_map(|(entries, _)| entries))
-        .await
-        .is_ok()
-    {
-        for (_, stored) in writes {
-            let _ = stored.send(Ok(()));
-        }
-        return;
-    }
-    // Something in the batch failed (or the database was busy): each request's entries
-    // on their own, so one bad entry fails only its own request.
-    for (entries, stored) in writes {
-        let outcome = commit(db, entries.iter()).await.map_err(|e| e.to_string());
-        let _ = stored.send(outcome);
-    }
-}
-
-/// Holds in one transaction, in key order (organization, then workspace), so that two
-/// processes lock rows in the same order.
-async fn hold_all(db: &Db, mut holds: Holds) {
+/// The batch in one transaction; if it fails (one bad entry, a busy database), each
+/// request's entries and each hold on their own, so that one failure fails only its own
+/// request. Holds are taken in key order (organization, then workspace).
+async fn settle_batch(db: &Db, writes: Writes, mut holds: Holds) {
     holds.sort_by(|(a, _), (b, _)| (&a.org_id, &a.workspace_id).cmp(&(&b.org_id, &b.workspace_id)));
     let all: Vec<&Hold> = holds.iter().map(|(h, _)| h).collect();
-    match take_in_one_transaction(db, &all).await {
+    match commit(db, writes.iter().flat_map(|(entries, _)| entries), &all).await {
         Ok(outcomes) => {
-            // A request that went away while it waited (its client left) cannot release
-            // what it was granted: released here at once.
-            let mut orphans = Vec::new();
-            for ((hold, taken), outcome) in holds.into_iter().zip(outcomes) {
-                if taken.send(Ok(outcome)).is_err() && outcome.refused.is_none() {
-                    orphans.push(Entry::Release(hold));
-                }
+            for (_, stored) in writes {
+                let _ = stored.send(Ok(()));
             }
-            if !orphans.is_empty()
-                && let Err(e) = commit(db, orphans.iter()).await
-            {
-                tracing::warn!(error = %e, "could not release the holds of requests that went away");
-            }
+            answer_holds(db, holds, outcomes).await;
         }
         Err(_) => {
+            for (entries, stored) in writes {
+                let outcome = commit(db, entries.iter(), &[]).await;
+                let _ = stored.send(outcome.map(|_| ()).map_err(|e| e.to_string()));
+            }
             for (hold, taken) in holds {
-                let one = take_in_one_transaction(db, &[&hold]).await;
-                let _ = taken.send(one.map(|mut o| o.remove(0)).map_err(|e| e.to_string()));
+                match commit(db, std::iter::empty(), &[&hold]).await {
+                    Ok(outcomes) => answer_holds(db, vec![(hold, taken)], outcomes).await,
+                    Err(e) => {
+                        let _ = taken.send(Err(e.to_string()));
+                    }
+                }
             }
         }
     }
 }
 
-async fn take_in_one_transaction(db: &Db, holds: &[&Hold]) -> sqlx::Result<Vec<Held>> {
-    let mut tx = db.pool.begin().await?;
-    let outcomes = usage_store::take_holds(&mut tx, holds).await?;
-    tx.commit().await?;
-    Ok(outcomes)
+/// Tells each request what its hold came to. A request that went away while it waited
+/// (its client left) cannot release what it was granted: released here at once.
+async fn answer_holds(db: &Db, holds: Holds, outcomes: Vec<Held>) {
+    let mut orphans = Vec::new();
+    for ((hold, taken), outcome) in holds.into_iter().zip(outcomes) {
+        if taken.send(Ok(outcome)).is_err() && outcome.refused.is_none() {
+            orphans.push(Entry::Release(hold));
+        }
+    }
+    if !orphans.is_empty()
+        && let Err(e) = commit(db, orphans.iter(), &[]).await
+    {
+        tracing::warn!(error = %e, "could not release the holds of requests that went away");
+    }
 }
 
-/// One transaction: the batch's usage (`usage_store::store`), its request log lines, and
-/// each key's "last used" touched once, in key order.
-async fn commit<'a>(db: &Db, entries: impl Iterator<Item = &'a Entry>) -> sqlx::Result<()> {
+/// One transaction: the batch's usage and holds (`usage_store::settle`), its request log
+/// lines, and each key's "last used" touched once, in key order.
+async fn commit<'a>(
+    db: &Db,
+    entries: impl Iterator<Item = &'a Entry>,
+    holds: &[&Hold],
+) -> sqlx::Result<Vec<Held>> {
     let (mut sums, mut releases, mut requests) = (Vec::new(), Vec::new(), Vec::new());
     let mut last_used: BTreeMap<&str, i64> = BTreeMap::new();
     for entry in entries {
@@ -221,7 +211,7 @@ async fn commit<'a>(db: &Db, entries: impl Iterator<Item = &'a Entry>) -> sqlx::
         }
     }
     let mut tx = db.pool.begin().await?;
-    usage_store::store(&mut tx, sums, releases).await?;
+    let outcomes = usage_store::settle(&mut tx, sums, releases, holds).await?;
     for r in requests {
         let event = UsageEvent {
             key_id: &r.key_id,
@@ -239,5 +229,6 @@ async fn commit<'a>(db: &Db, entries: impl Iterator<Item = &'a Entry>) -> sqlx::
     for (key_id, at) in last_used {
         api_keys::touch(&mut *tx, key_id, at).await?;
     }
-    tx.commit().await
+    tx.commit().await?;
+    Ok(outcomes)
 }
