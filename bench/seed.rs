@@ -74,8 +74,9 @@ async fn main() -> Result<(), String> {
         let chunk: Vec<usize> = (chunk_start..(chunk_start + 500).min(members)).collect();
         let mut users_sql =
             String::from("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ");
-        let mut members_sql =
-            String::from("INSERT INTO org_members (org_id, user_id, role, created_at) VALUES ");
+        let mut members_sql = String::from(
+            "INSERT INTO org_members (org_id, user_id, role, created_at, name_key) VALUES ",
+        );
         for (i, _) in chunk.iter().enumerate() {
             let p = i * 4;
             users_sql.push_str(&format!(
@@ -86,13 +87,14 @@ async fn main() -> Result<(), String> {
                 p + 3,
                 p + 4
             ));
-            let q = i * 3;
+            let q = i * 4;
             members_sql.push_str(&format!(
-                "{}(${}, ${}, 'member', ${})",
+                "{}(${}, ${}, 'member', ${}, ${})",
                 if i > 0 { "," } else { "" },
                 q + 1,
                 q + 2,
-                q + 3
+                q + 3,
+                q + 4
             ));
         }
         let mut users = sqlx::query(&users_sql);
@@ -104,7 +106,12 @@ async fn main() -> Result<(), String> {
                 .bind(format!("member{n:05}@bench.local"))
                 .bind(format!("Member {n:05}"))
                 .bind(now);
-            rows = rows.bind(org.clone()).bind(id).bind(now);
+            // The name key: the name lower-cased, as `repo::memberships` stores it.
+            rows = rows
+                .bind(org.clone())
+                .bind(id)
+                .bind(now)
+                .bind(format!("member {n:05}"));
         }
         users.execute(&mut *tx).await.map_err(|e| e.to_string())?;
         rows.execute(&mut *tx).await.map_err(|e| e.to_string())?;

@@ -3,9 +3,9 @@
 use crate::ui::pages::{
     ApiKeysPage, BillingInvoicesPage, BillingSubscriptionPage, DatasetsPage, FineTuningPage,
     InvitationPage, Landing, ModelsPage, NotFound, OrgHome, SettingsBillingPage,
-    SettingsGeneralPage, SettingsIndex, SettingsLimitsPage, SettingsMembersPage,
-    SettingsPermissionsPage, SettingsWorkspacesPage, SignInPage, SignUpPage, TermsPage,
-    WelcomePage, WorkspaceHome, WorkspaceMembersPage, WorkspaceUsagePage,
+    SettingsGeneralPage, SettingsIndex, SettingsInvitationsPage, SettingsLimitsPage,
+    SettingsMembersPage, SettingsPermissionsPage, SettingsWorkspacesPage, SignInPage, SignUpPage,
+    TermsPage, WelcomePage, WorkspaceHome, WorkspaceMembersPage, WorkspaceUsagePage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -69,6 +69,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/o/:org/w/:ws/models") view=ModelsPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws/usage") view=WorkspaceUsagePage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/members") view=SettingsMembersPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/settings/members/invitations") view=SettingsInvitationsPage ssr=ssr.clone()/>
                 <Route path=path!("/invite/:token") view=InvitationPage ssr/>
             </Routes>
         </Router>

@@ -2,27 +2,22 @@
 
 use crate::domain::Error;
 use crate::domain::admin::{MemberSummary, MembersPage, OutboxEntry, WorkspaceMember};
-use crate::domain::invitations::{InvitationView, InvitePreview};
+use crate::domain::invitations::{InvitationsPage, InvitePreview};
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_members")]
 pub async fn list_members(
     org_id: String,
     query: Option<String>,
-    page: Option<i64>,
+    after: Option<String>,
+    before: Option<String>,
 ) -> Result<MembersPage, Error> {
     use crate::server::services::members;
     let run = async {
         let (state, actor) = ctx::org_actor(&org_id).await?;
         let q = query.unwrap_or_default();
-        members::page(
-            &state.db,
-            &actor,
-            &q,
-            page.unwrap_or(1),
-            &state.config.catalogue,
-        )
-        .await
+        let at = crate::domain::keyset::PageAt::from_query(after.as_deref(), before.as_deref());
+        members::page(&state.db, &actor, &q, &at, &state.config.catalogue).await
     };
     ctx::respond(run.await)
 }
@@ -79,7 +74,7 @@ pub async fn preview_invitations(
     ctx::respond(run.await)
 }
 
-/// Sends the invitations and goes back to the members page; returns how many were sent.
+/// Sends the invitations and goes to the list of invitations; returns how many were sent.
 #[server(prefix = "/api", endpoint = "send_invitations")]
 pub async fn send_invitations(
     org_id: String,
@@ -98,7 +93,7 @@ pub async fn send_invitations(
         let sent = invitations::send(&state.ports(), &actor, &input).await?;
         leptos_axum::redirect(&format!(
             "{}?sent={sent}",
-            crate::domain::paths::settings_members(&org_id)
+            crate::domain::paths::settings_invitations(&org_id)
         ));
         Ok(sent)
     };
@@ -109,16 +104,15 @@ pub async fn send_invitations(
 pub async fn list_invitations(
     org_id: String,
     status: Option<String>,
-) -> Result<Vec<InvitationView>, Error> {
+    after: Option<String>,
+    before: Option<String>,
+) -> Result<InvitationsPage, Error> {
     use crate::server::services::invitations;
     let run = async {
         let (state, actor) = ctx::org_actor(&org_id).await?;
-        invitations::list(
-            &state.db,
-            &actor,
-            status.as_deref().filter(|s| !s.is_empty()),
-        )
-        .await
+        let status = status.as_deref().filter(|s| !s.is_empty());
+        let at = crate::domain::keyset::PageAt::from_query(after.as_deref(), before.as_deref());
+        invitations::list(&state.db, &actor, status, &at).await
     };
     ctx::respond(run.await)
 }

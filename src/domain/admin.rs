@@ -1,5 +1,6 @@
 //! What Admin Settings shows: workspaces, members and effective permissions.
 
+use super::keyset::Neighbours;
 use super::permissions::Action;
 use super::roles::{OrgRole, WorkspaceRole};
 use serde::{Deserialize, Serialize};
@@ -77,32 +78,30 @@ pub struct MembersPage {
     pub members: Vec<MemberRow>,
     /// Members matching the search, all pages.
     pub total: i64,
-    /// 1-based.
-    pub page: i64,
-    pub per_page: i64,
+    /// Where the page's first row is in the whole list (1-based).
+    pub first: i64,
+    /// Where the pages before and after it start.
+    pub neighbours: Neighbours,
     /// Seats in use (members + pending invitations) and the limit.
     pub seats_used: i64,
     pub seat_limit: i64,
+    /// Pending invitations (they are listed on their own page).
+    pub pending_invitations: i64,
 }
 
 impl MembersPage {
-    /// "1–50 of 10,000".
+    /// "51–100 of 10,000".
     pub fn range_label(&self) -> String {
         if self.total == 0 {
             return "No members".to_owned();
         }
-        let first = (self.page - 1) * self.per_page + 1;
-        let last = (first + self.members.len() as i64 - 1).max(first);
+        let last = self.first + (self.members.len() as i64).max(1) - 1;
         format!(
             "{}–{} of {}",
-            super::format::thousands(first),
+            super::format::thousands(self.first),
             super::format::thousands(last),
             super::format::thousands(self.total)
         )
-    }
-
-    pub fn pages(&self) -> i64 {
-        ((self.total + self.per_page - 1) / self.per_page).max(1)
     }
 }
 
@@ -132,15 +131,26 @@ mod page_tests {
 
     #[test]
     fn page_ranges_read_well() {
-        let page = MembersPage {
-            members: vec![],
+        let member = MemberRow {
+            user_id: "usr_1".into(),
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+            role: OrgRole::Member,
+            workspaces: vec![],
+            joined_at: 0,
+            working_keys: 0,
+        };
+        let mut page = MembersPage {
+            members: vec![member.clone(), member],
             total: 10_000,
-            page: 200,
-            per_page: 50,
+            first: 9_999,
+            neighbours: Neighbours::default(),
             seats_used: 0,
             seat_limit: 10,
+            pending_invitations: 0,
         };
-        assert_eq!(page.pages(), 200);
-        assert_eq!(page.range_label(), "9,951–9,951 of 10,000");
+        assert_eq!(page.range_label(), "9,999–10,000 of 10,000");
+        page.total = 0;
+        assert_eq!(page.range_label(), "No members");
     }
 }

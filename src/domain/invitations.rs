@@ -143,6 +143,17 @@ pub struct WorkspaceGrant {
     pub role: WorkspaceRole,
 }
 
+/// Invitations listed per page.
+pub const INVITATIONS_PER_PAGE: usize = 50;
+
+/// A page of Admin Settings -> Members -> Invitations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationsPage {
+    pub invitations: Vec<InvitationView>,
+    /// Where the pages of newer and older invitations start.
+    pub neighbours: super::keyset::Neighbours,
+}
+
 /// An invitation as Admin Settings -> Members lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationView {

@@ -11,6 +11,7 @@ pub mod error;
 pub mod fine_tuning;
 pub mod format;
 pub mod invitations;
+pub mod keyset;
 pub mod paths;
 pub mod permissions;
 pub mod roles;

@@ -30,6 +30,11 @@ pub fn settings_members(org_id: &str) -> String {
     format!("/o/{org_id}/settings/members")
 }
 
+/// Admin Settings -> Members -> Invitations.
+pub fn settings_invitations(org_id: &str) -> String {
+    format!("/o/{org_id}/settings/members/invitations")
+}
+
 pub fn workspace_members(org_id: &str, workspace_id: &str) -> String {
     format!("/o/{org_id}/w/{workspace_id}/members")
 }

@@ -284,13 +284,13 @@ impl TestApp {
 
     /// Makes `user_id` a member of the organization (what an accepted invitation will do).
     pub async fn add_org_member(&self, org_id: &str, user_id: &str, role: &str) {
-        sqlx::query(
-            "INSERT INTO org_members (org_id, user_id, role, created_at) VALUES ($1, $2, $3, 0)",
+        studio_console::server::repo::memberships::add_org_member(
+            &self.db.pool,
+            org_id,
+            user_id,
+            role,
+            0,
         )
-        .bind(org_id)
-        .bind(user_id)
-        .bind(role)
-        .execute(&self.db.pool)
         .await
         .expect("add org member");
     }

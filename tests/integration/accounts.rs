@@ -723,7 +723,7 @@ async fn every_console_form_works_without_javascript(app: TestApp) {
         &members,
     )
     .await;
-    submit(
+    let sent = submit(
         c,
         "/api/send_invitations",
         &[
@@ -735,6 +735,13 @@ async fn every_console_form_works_without_javascript(app: TestApp) {
         &members,
     )
     .await;
+    let invitations_path = paths::settings_invitations(&org);
+    assert_eq!(
+        sent,
+        format!("{invitations_path}?sent=2"),
+        "on to the invitations"
+    );
+    let invitations_page = page(invitations_path.clone());
     let invitation = |email: &'static str| {
         let pool = app.db.pool.clone();
         async move {
@@ -751,18 +758,18 @@ async fn every_console_form_works_without_javascript(app: TestApp) {
         c,
         "/api/resend_invitation",
         &[("org_id", &org), ("invitation_id", &carol_inv)],
-        &members,
+        &invitations_page,
     )
     .await;
     submit(
         c,
         "/api/revoke_invitation",
         &[("org_id", &org), ("invitation_id", &dan_inv)],
-        &members,
+        &invitations_page,
     )
     .await;
     // "Copy link" posts to a page that shows the link; the form says where.
-    let list = c.get(&format!("/o/{org}/settings/members")).await;
+    let list = c.get(&invitations_path).await;
     let link_form = paths::invitation_link_form(&org, &carol_inv);
     assert!(
         list.body.contains(&format!("action=\"{link_form}\"")),
@@ -772,7 +779,7 @@ async fn every_console_form_works_without_javascript(app: TestApp) {
         .submit_form(
             &link_form,
             &[("org_id", &org), ("invitation_id", &carol_inv)],
-            &members,
+            &invitations_page,
         )
         .await;
     assert_eq!(shown.status, 200, "{}", shown.body);

@@ -566,13 +566,16 @@ async fn invite(ada: &mut common::Client, org: &str, email: &str) -> (String, St
         })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
-    let list: Vec<studio_console::domain::invitations::InvitationView> = ada
+    let list = ada
         .run(ListInvitations {
             org_id: org.to_owned(),
             status: None,
+            after: None,
+            before: None,
         })
         .await
-        .json();
+        .json::<studio_console::domain::invitations::InvitationsPage>()
+        .invitations;
     let id = list
         .into_iter()
         .find(|i| i.email == email)

@@ -13,7 +13,9 @@ use studio_console::api::members::{
 use studio_console::api::shell::LoadShell;
 use studio_console::domain::Error;
 use studio_console::domain::admin::{MembersPage, WorkspaceMember};
-use studio_console::domain::invitations::{InvitationStatus, InvitationView, InvitePreview};
+use studio_console::domain::invitations::{
+    InvitationStatus, InvitationView, InvitationsPage, InvitePreview,
+};
 
 backend_tests!(
     batch_validation_reports_each_address,
@@ -29,6 +31,7 @@ backend_tests!(
     the_last_admin_can_neither_leave_nor_be_removed,
     a_removed_member_loses_access_at_the_next_request,
     members_list_searches_and_paginates,
+    invitations_page_through_everything_newest_first,
     workspace_members_are_managed_by_admins,
     a_demotion_while_waiting_for_the_lock_is_seen,
     a_link_replaced_while_waiting_for_the_lock_is_refused,
@@ -99,10 +102,12 @@ async fn invitations(ada: &mut Account, status: &str) -> Vec<InvitationView> {
         .run(ListInvitations {
             org_id: org.to_owned(),
             status: Some(status.to_owned()),
+            after: None,
+            before: None,
         })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
-    res.json()
+    res.json::<InvitationsPage>().invitations
 }
 
 /// A fresh link (token) for the invitation to `email`.
@@ -636,7 +641,8 @@ async fn a_removed_member_loses_access_at_the_next_request(app: TestApp) {
         .run(ListMembers {
             org_id: org.to_owned(),
             query: None,
-            page: None,
+            after: None,
+            before: None,
         })
         .await
         .json();
@@ -723,23 +729,73 @@ async fn members_list_searches_and_paginates(app: TestApp) {
         app.add_org_member(&ada.org_id, &id, "member").await;
     }
     let org = ada.org_id.clone();
-    let page: MembersPage = ada
+    let list = |after: Option<String>, before: Option<String>| ListMembers {
+        org_id: org.to_owned(),
+        query: None,
+        after,
+        before,
+    };
+    // Three pages by name (Ada, then Person 000..119), each read from the last.
+    let first: MembersPage = ada.client.run(list(None, None)).await.json();
+    assert_eq!(
+        (first.total, first.first, first.members.len()),
+        (121, 1, 50)
+    );
+    assert_eq!(first.members[0].name, "Ada");
+    assert_eq!(first.neighbours.before, None);
+    let second: MembersPage = ada
         .client
-        .run(ListMembers {
-            org_id: org.to_owned(),
-            query: None,
-            page: Some(3),
-        })
+        .run(list(first.neighbours.after.clone(), None))
         .await
         .json();
-    assert_eq!((page.total, page.page, page.members.len()), (121, 3, 21));
-    assert_eq!(page.range_label(), "101–121 of 121");
+    assert_eq!(
+        (second.first, second.members[0].name.as_str()),
+        (51, "Person 049")
+    );
+    let third: MembersPage = ada
+        .client
+        .run(list(second.neighbours.after.clone(), None))
+        .await
+        .json();
+    assert_eq!((third.first, third.members.len()), (101, 21));
+    assert_eq!(third.range_label(), "101–121 of 121");
+    assert_eq!(
+        third.neighbours.after, None,
+        "the last page links no further"
+    );
+    // Back up from the third page: the second page again.
+    let back: MembersPage = ada
+        .client
+        .run(list(None, third.neighbours.before.clone()))
+        .await
+        .json();
+    assert_eq!(back.members, second.members);
+    assert_eq!(back.first, 51);
+    assert_eq!(back.neighbours.after, second.neighbours.after);
+    // A page stays on its rows when members join before it.
+    app.add_org_member(&org, &named_user(&app, "Aaron").await, "member")
+        .await;
+    let again: MembersPage = ada
+        .client
+        .run(list(first.neighbours.after.clone(), None))
+        .await
+        .json();
+    assert_eq!(again.members, second.members);
+    assert_eq!((again.first, again.total), (52, 122));
+    // A cursor naming no member of the organization starts at the top.
+    let stale: MembersPage = ada
+        .client
+        .run(list(Some("usr_gone".into()), None))
+        .await
+        .json();
+    assert_eq!((stale.first, stale.members[0].name.as_str()), (1, "Aaron"));
     let page: MembersPage = ada
         .client
         .run(ListMembers {
             org_id: org.to_owned(),
             query: Some("PERSON 11".into()),
-            page: None,
+            after: None,
+            before: None,
         })
         .await
         .json();
@@ -749,7 +805,8 @@ async fn members_list_searches_and_paginates(app: TestApp) {
         .run(ListMembers {
             org_id: org.to_owned(),
             query: Some("%".into()),
-            page: None,
+            after: None,
+            before: None,
         })
         .await
         .json();
@@ -759,11 +816,100 @@ async fn members_list_searches_and_paginates(app: TestApp) {
         .run(ListMembers {
             org_id: org.to_owned(),
             query: Some("ada@".into()),
-            page: None,
+            after: None,
+            before: None,
         })
         .await
         .json();
     assert_eq!(ada_row.members[0].workspaces, ["Default"]);
+}
+
+async fn invitations_page_through_everything_newest_first(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let org = ada.org_id.clone();
+    // 120 invitations, two per millisecond (ties are ordered by id), one revoked.
+    for i in 0..120i64 {
+        sqlx::query(
+            "INSERT INTO invitations (id, org_id, email, role, token_hash, status, expires_at, created_at) \
+             VALUES ($1, $2, $3, 'member', $4, $5, $6, $7)",
+        )
+        .bind(format!("inv_{i:03}"))
+        .bind(&org)
+        .bind(format!("guest{i:03}@example.com"))
+        .bind(format!("hash{i:03}"))
+        .bind(if i == 7 { "revoked" } else { "pending" })
+        .bind(i64::MAX / 2)
+        .bind(1_000 + i / 2)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    let list = |status: &str, after: Option<String>, before: Option<String>| ListInvitations {
+        org_id: org.to_owned(),
+        status: Some(status.to_owned()),
+        after,
+        before,
+    };
+    let mut seen = Vec::new();
+    let mut page: InvitationsPage = ada.client.run(list("", None, None)).await.json();
+    assert_eq!(page.neighbours.before, None);
+    let mut pages = vec![page.clone()];
+    loop {
+        seen.extend(page.invitations.iter().map(|i| i.id.clone()));
+        let Some(after) = page.neighbours.after.clone() else {
+            break;
+        };
+        page = ada.client.run(list("", Some(after), None)).await.json();
+        pages.push(page.clone());
+    }
+    let expected: Vec<String> = (0..120).rev().map(|i| format!("inv_{i:03}")).collect();
+    assert_eq!(seen, expected, "every invitation once, newest first");
+    assert_eq!(pages.len(), 3);
+    // "Newer" from the last page is the middle page again.
+    let newer: InvitationsPage = ada
+        .client
+        .run(list("", None, pages[2].neighbours.before.clone()))
+        .await
+        .json();
+    assert_eq!(newer, pages[1]);
+    // A filter pages too: the one revoked invitation.
+    let revoked: InvitationsPage = ada.client.run(list("revoked", None, None)).await.json();
+    assert_eq!(revoked.invitations.len(), 1);
+    assert_eq!(revoked.neighbours, Default::default());
+    // The page renders without JavaScript with links to the next page.
+    let html = ada
+        .client
+        .get(&format!("/o/{org}/settings/members/invitations"))
+        .await;
+    assert_eq!(html.status, 200);
+    assert!(html.body.contains("guest119@example.com"), "newest first");
+    assert!(!html.body.contains("guest069@example.com"), "one page only");
+    assert!(
+        html.body.contains(&format!(
+            "/o/{org}/settings/members/invitations?after=inv_070"
+        )),
+        "a link to the older invitations"
+    );
+    // The members page shows how many are pending and links to them.
+    let members = ada.client.get(&format!("/o/{org}/settings/members")).await;
+    assert!(
+        members.body.contains("119 pending invitations"),
+        "{}",
+        members.body.len()
+    );
+}
+
+/// A user named `name` with no organization of their own; their id.
+async fn named_user(app: &TestApp, name: &str) -> String {
+    let id = format!("usr_{}", name.to_lowercase());
+    sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, 'x', 0)")
+        .bind(&id)
+        .bind(format!("{}@example.com", name.to_lowercase()))
+        .bind(name)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    id
 }
 
 async fn workspace_members_are_managed_by_admins(app: TestApp) {

@@ -118,6 +118,38 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
+/// Whether a statement failed for a reason that may pass if it runs again: the database
+/// was busy or locked (SQLite), a deadlock, serialization failure or lock timeout
+/// (PostgreSQL), or no answer at all (connection, pool). Anything else the database said
+/// (a constraint, bad data) fails again the same way.
+pub fn is_transient(err: &sqlx::Error) -> bool {
+    let sqlx::Error::Database(db) = err else {
+        return !matches!(
+            err,
+            sqlx::Error::RowNotFound
+                | sqlx::Error::ColumnDecode { .. }
+                | sqlx::Error::Decode(_)
+                | sqlx::Error::TypeNotFound { .. }
+                | sqlx::Error::ColumnNotFound(_)
+                | sqlx::Error::ColumnIndexOutOfBounds { .. }
+                | sqlx::Error::Encode(_)
+        );
+    };
+    let code = db.code().unwrap_or_default();
+    match code.parse::<i64>() {
+        // SQLite's result code, in its low byte: SQLITE_BUSY (5), SQLITE_LOCKED (6).
+        Ok(sqlite) => matches!(sqlite & 0xff, 5 | 6),
+        // A PostgreSQL SQLSTATE: serialization failure, deadlock, lock not available,
+        // connection exceptions, the server shutting down.
+        Err(_) => {
+            matches!(
+                &*code,
+                "40001" | "40P01" | "55P03" | "57P01" | "57P02" | "57P03"
+            ) || code.starts_with("08")
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     /// Dialect differences a PostgreSQL migration may have from its SQLite twin, as

@@ -115,7 +115,7 @@ async fn invitation_link(
     session: Session,
     Path((org, id)): Path<(String, String)>,
 ) -> Response {
-    let members_page = paths::settings_members(&org);
+    let invitations_page = paths::settings_invitations(&org);
     let link = async {
         let actor = super::org_actor(&state, &session, &org).await?;
         invitations::fresh_link(&state.ports(), &actor, &id).await
@@ -126,8 +126,8 @@ async fn invitation_link(
             help: "Pass this link on yourself. Links sent earlier for this invitation no longer work.",
             label: "Invitation link",
             value: &link,
-            back: &members_page,
+            back: &invitations_page,
         }),
-        Err(e) => back_with_error(&members_page, "/api/invitation_link", e),
+        Err(e) => back_with_error(&invitations_page, "/api/invitation_link", e),
     }
 }

@@ -137,27 +137,29 @@ pub async fn secret_hash_of<'e>(
 }
 
 /// Revokes every key `user_id` created in the organization's workspaces (or in one
-/// workspace), because they left it.
-pub async fn revoke_for_departure<'e>(
-    db: impl AnyExecutor<'e>,
+/// workspace), because they left it; keys are locked in id order, the usage writer's.
+pub async fn revoke_for_departure(
+    conn: &mut sqlx::AnyConnection,
     org_id: &str,
     workspace_id: Option<&str>,
     user_id: &str,
     now: i64,
 ) -> sqlx::Result<u64> {
-    let done = sqlx::query(
-        "UPDATE api_keys SET revoked_at = $1, revoked_reason = $2 \
-         WHERE created_by = $3 AND revoked_at IS NULL \
+    let sql = format!(
+        "UPDATE api_keys SET revoked_at = $1, revoked_reason = $2 WHERE id IN \
+         (SELECT id FROM api_keys WHERE created_by = $3 AND revoked_at IS NULL \
          AND workspace_id IN (SELECT id FROM workspaces WHERE org_id = $4) \
-         AND ($5 IS NULL OR workspace_id = $5)",
-    )
-    .bind(now)
-    .bind(OWNER_REMOVED)
-    .bind(user_id)
-    .bind(org_id)
-    .bind(workspace_id)
-    .execute(db)
-    .await?;
+         AND ($5 IS NULL OR workspace_id = $5) ORDER BY id{})",
+        super::lock_rows(conn)
+    );
+    let done = sqlx::query(&sql)
+        .bind(now)
+        .bind(OWNER_REMOVED)
+        .bind(user_id)
+        .bind(org_id)
+        .bind(workspace_id)
+        .execute(&mut *conn)
+        .await?;
     Ok(done.rows_affected())
 }
 

@@ -1,3 +1,4 @@
+use crate::domain::keyset::PageAt;
 use sqlx::AnyExecutor;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -134,12 +135,14 @@ pub async fn find_in_org<'e>(
         .await
 }
 
-/// A page of the organization's invitations, newest first. `status` filters by the
-/// stored status; `expired` picks pending ones past their time.
+/// A page of the organization's invitations, newest first: `limit` rows from where `at`
+/// says, read backwards (oldest first) for a `before` page (see `keyset::page_of`).
+/// `status` filters by the stored status; `expired` picks pending ones past their time.
 pub async fn list<'e>(
     db: impl AnyExecutor<'e>,
     org_id: &str,
     filter: Option<&str>,
+    at: &PageAt,
     now: i64,
     limit: i64,
 ) -> sqlx::Result<Vec<InvitationDetailRow>> {
@@ -150,14 +153,31 @@ pub async fn list<'e>(
         Some("revoked") => "AND i.status = 'revoked' AND $2 = $2",
         _ => "AND i.status <> 'accepted' AND $2 = $2",
     };
+    let (from, dir) = match at {
+        // Every parameter is used, as SQLite wants.
+        PageAt::First => ("AND $4 = $4".to_owned(), "DESC"),
+        PageAt::After(_) => (beyond_invitation("<"), "DESC"),
+        PageAt::Before(_) => (beyond_invitation(">"), "ASC"),
+    };
     sqlx::query_as(&format!(
-        "{DETAIL} WHERE i.org_id = $1 {condition} ORDER BY i.created_at DESC, i.id LIMIT $3"
+        "{DETAIL} WHERE i.org_id = $1 {condition} {from} \
+         ORDER BY i.created_at {dir}, i.id {dir} LIMIT $3"
     ))
     .bind(org_id)
     .bind(now)
     .bind(limit)
+    .bind(at.cursor().unwrap_or(""))
     .fetch_all(db)
     .await
+}
+
+/// Invitations older (`<`) or newer (`>`) than the invitation `$4`: a row value, read as
+/// a range of `invitations_by_org` on both engines.
+fn beyond_invitation(cmp: &str) -> String {
+    format!(
+        "AND (i.created_at, i.id) {cmp} \
+         (SELECT c.created_at, c.id FROM invitations c WHERE c.org_id = $1 AND c.id = $4)"
+    )
 }
 
 /// The workspaces granted by the given invitations: one query for a whole page.

@@ -233,17 +233,21 @@ pub async fn insert_holds(conn: &mut sqlx::AnyConnection, rows: &[HoldRow]) -> s
     Ok(())
 }
 
-/// Forgets holds (ids in order); the ids of those that were still there (a hold released
-/// or lapsed before is not released twice).
+/// Forgets holds, locking them in id order; the ids of those that were still there (a
+/// hold released or lapsed before is not released twice).
 pub async fn delete_holds(
     conn: &mut sqlx::AnyConnection,
     ids: &[&str],
 ) -> sqlx::Result<Vec<String>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
     let mut deleted = Vec::new();
     for chunk in ids.chunks(CHUNK) {
         let sql = format!(
-            "DELETE FROM spend_holds WHERE id IN ({}) RETURNING id",
-            super::placeholders(1, chunk.len())
+            "DELETE FROM spend_holds WHERE id IN \
+             (SELECT id FROM spend_holds WHERE id IN ({}) ORDER BY id{}) RETURNING id",
+            super::placeholders(1, chunk.len()),
+            super::lock_rows(conn),
         );
         let mut query = sqlx::query_scalar(&sql);
         for id in chunk {

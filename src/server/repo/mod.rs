@@ -52,6 +52,17 @@ pub fn contains_pattern(text: &str) -> String {
     format!("%{escaped}%")
 }
 
+/// `FOR UPDATE` on PostgreSQL, nothing on SQLite (one writer at a time: nothing to
+/// order). Put after the `ORDER BY id` of a subquery that picks the rows a statement
+/// changes, it makes PostgreSQL lock them in id order, as every other writer of those
+/// rows does, so that two transactions changing some of the same rows cannot deadlock.
+pub fn lock_rows(conn: &sqlx::AnyConnection) -> &'static str {
+    match conn.backend_name() {
+        "PostgreSQL" => " FOR UPDATE",
+        _ => "",
+    }
+}
+
 /// `$from, $from+1, ...`: the placeholders of an `IN (...)` list of `n` values, in the
 /// `$n` form both backends accept.
 pub fn placeholders(from: usize, n: usize) -> String {

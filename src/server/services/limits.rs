@@ -4,8 +4,8 @@
 //!
 //! Enforcement: a request that costs money asks the usage writer for a hold of its
 //! estimated cost; the hold is taken only while the scope's spend and holds are under its
-//! cap, checked and taken in one statement per scope (`usage_store::take_hold`), so
-//! racing requests, in one process or several on one database, cannot all pass. The
+//! cap, checked on ledger rows locked for the deciding transaction (`usage_store::settle`),
+//! so racing requests, in one process or several on one database, cannot all pass. The
 //! request's real usage replaces its hold when it is stored. Spend can pass a cap only
 //! by what the requests admitted while it was not yet reached cost.
 
@@ -801,13 +801,12 @@ pub async fn lapse_holds(db: &Db) -> Result<usize, Error> {
         .begin()
         .await
         .or_internal("releasing lapsed holds")?;
-    usage_store::store(&mut tx, [], &holds)
+    let released = usage_store::store(&mut tx, [], &holds)
         .await
         .or_internal("releasing lapsed holds")?;
     tx.commit().await.or_internal("releasing lapsed holds")?;
-    tracing::warn!(
-        count = holds.len(),
-        "released holds no request could release"
-    );
-    Ok(holds.len())
+    if released > 0 {
+        tracing::warn!(count = released, "released holds no request could release");
+    }
+    Ok(released)
 }

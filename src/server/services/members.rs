@@ -5,6 +5,7 @@
 use crate::domain::Error;
 use crate::domain::admin::{MEMBERS_PER_PAGE, MemberRow, MembersPage};
 use crate::domain::billing::Catalogue;
+use crate::domain::keyset::{self, PageAt};
 use crate::domain::permissions::Action;
 use crate::domain::roles::OrgRole;
 use crate::server::authz::OrgActor;
@@ -16,12 +17,13 @@ use crate::server::services::subscriptions;
 /// The longest member search.
 pub const MAX_QUERY_CHARS: usize = 200;
 
-/// One page of members whose name or email contains `query`. Four queries, whatever the page.
+/// A page of members whose name or email contains `query`, by name, from where `at`
+/// says. Every query is an index range or a count, whatever the page.
 pub async fn page(
     db: &Db,
     actor: &OrgActor,
     query: &str,
-    page: i64,
+    at: &PageAt,
     catalogue: &Catalogue,
 ) -> Result<MembersPage, Error> {
     actor.require(Action::ViewMembers)?;
@@ -33,25 +35,54 @@ pub async fn page(
     }
     let pattern = (!query.trim().is_empty()).then(|| memberships::like_pattern(query.trim()));
     let pattern = pattern.as_deref();
-    let total = memberships::count_matching(&db.pool, &actor.org_id, pattern)
-        .await
-        .or_internal("counting members")?;
-    let pages = ((total + MEMBERS_PER_PAGE - 1) / MEMBERS_PER_PAGE).max(1);
-    let page = page.clamp(1, pages);
-    let rows = memberships::page_members(
-        &db.pool,
+    let mut conn = db.pool.acquire().await.or_internal("listing members")?;
+    let (all_members, pending) =
+        subscriptions::seats_taken(&mut conn, &actor.org_id, db.now()).await?;
+    let total = match pattern {
+        None => all_members,
+        Some(_) => memberships::count_matching(&mut *conn, &actor.org_id, pattern)
+            .await
+            .or_internal("counting members")?,
+    };
+    let mut at = at.clone();
+    let mut rows = memberships::page_members(
+        &mut *conn,
         &actor.org_id,
         pattern,
-        MEMBERS_PER_PAGE,
-        (page - 1) * MEMBERS_PER_PAGE,
+        &at,
+        MEMBERS_PER_PAGE + 1,
     )
     .await
     .or_internal("listing members")?;
+    if rows.is_empty() && at != PageAt::First {
+        // The cursor's member left, or the page above it is gone: start at the top.
+        at = PageAt::First;
+        rows = memberships::page_members(
+            &mut *conn,
+            &actor.org_id,
+            pattern,
+            &at,
+            MEMBERS_PER_PAGE + 1,
+        )
+        .await
+        .or_internal("listing members")?;
+    }
+    let (rows, neighbours) =
+        keyset::page_of(&at, rows, MEMBERS_PER_PAGE as usize, |r| r.user_id.clone());
+    let first = match (&neighbours.before, rows.first()) {
+        (Some(_), Some(top)) => {
+            memberships::count_before(&mut *conn, &actor.org_id, pattern, &top.user_id)
+                .await
+                .or_internal("counting members")?
+                + 1
+        }
+        _ => 1,
+    };
     let ids: Vec<String> = rows.iter().map(|r| r.user_id.clone()).collect();
-    let names = memberships::workspace_names_of(&db.pool, &actor.org_id, &ids)
+    let names = memberships::workspace_names_of(&mut *conn, &actor.org_id, &ids)
         .await
         .or_internal("listing members' workspaces")?;
-    let keys = api_keys::working_counts_by_creator(&db.pool, &actor.org_id, &ids, db.now())
+    let keys = api_keys::working_counts_by_creator(&mut *conn, &actor.org_id, &ids, db.now())
         .await
         .or_internal("counting members' keys")?;
     let members = rows
@@ -78,19 +109,17 @@ pub async fn page(
             })
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    let mut conn = db.pool.acquire().await.or_internal("reading seats")?;
-    let (all_members, pending) =
-        subscriptions::seats_taken(&mut conn, &actor.org_id, db.now()).await?;
     let seat_limit = subscriptions::current(&mut conn, catalogue, &actor.org_id)
         .await?
         .seats;
     Ok(MembersPage {
         members,
         total,
-        page,
-        per_page: MEMBERS_PER_PAGE,
+        first,
+        neighbours,
         seats_used: all_members + pending,
         seat_limit,
+        pending_invitations: pending,
     })
 }
 
@@ -170,7 +199,7 @@ pub async fn remove(db: &Db, actor: &OrgActor, user_id: &str) -> Result<(), Erro
         .await
         .or_internal("removing workspace memberships")?;
     // Their keys stay dead even if they are invited back.
-    api_keys::revoke_for_departure(&mut *tx, &actor.org_id, None, user_id, db.now())
+    api_keys::revoke_for_departure(&mut tx, &actor.org_id, None, user_id, db.now())
         .await
         .or_internal("revoking a departing member's keys")?;
     memberships::delete_org_member(&mut *tx, &actor.org_id, user_id)

@@ -94,7 +94,8 @@ pub async fn meter_training(
     };
     usage_store::store(conn, [&priced(catalogue, sum)], [])
         .await
-        .or_internal("metering a fine-tuning job")
+        .or_internal("metering a fine-tuning job")?;
+    Ok(())
 }
 
 /// Most events one report may carry.
@@ -196,6 +197,9 @@ pub async fn ingest(
         counted: 0,
         duplicates: 0,
     };
+    // Receipts are inserted in key order, so that two reports sharing keys lock them in
+    // the same order (stable: of one key sent twice, the first is counted).
+    checked.sort_by(|a, b| a.0.idempotency_key.cmp(&b.0.idempotency_key));
     let mut sums = Vec::with_capacity(checked.len());
     for (e, unit, org_id, day) in &checked {
         if !usage::first_receipt(&mut *tx, &e.idempotency_key, org_id, now)

@@ -122,13 +122,14 @@ fn scope<'a>(key: &LedgerKey<'a>) -> Scope<'a> {
 }
 
 /// Stores day sums (merged first) and their cost, and releases holds, on `conn` (the
-/// caller's transaction). A hold released before (or lapsed) is not released again.
+/// caller's transaction); how many holds it released. A hold released before (or lapsed)
+/// is not released again.
 pub async fn store<'a>(
     conn: &mut sqlx::AnyConnection,
     sums: impl IntoIterator<Item = &'a DaySum>,
     releases: impl IntoIterator<Item = &'a Hold>,
-) -> sqlx::Result<()> {
-    settle(conn, sums, releases, &[]).await.map(|_| ())
+) -> sqlx::Result<usize> {
+    settle(conn, sums, releases, &[]).await.map(|s| s.released)
 }
 
 /// Adds the cost of usage to the ledger rows of its workspace and organization (the
@@ -155,12 +156,19 @@ struct LedgerRow {
     used: i64,
 }
 
+/// What a batch came to: each new hold's outcome, in the order given, and how many of
+/// the holds to release were still there (and so released).
+pub struct Settled {
+    pub held: Vec<Held>,
+    pub released: usize,
+}
+
 /// One batch of the writer, on `conn` (its transaction): day sums (merged first) and
 /// their cost, the release of the holds their requests took, and new holds. Rows are
 /// locked in the module's one order. Holds are decided on the ledger rows and rate windows
 /// read once: every row the batch needs is locked and read, then each hold is checked in
-/// the order it was asked for against what the batch's usage and the holds before it left,
-/// and each row is written once. A hold is refused when a cap it is under is reached
+/// the order given (the writer sorts them by organization and workspace) against what the
+/// batch's usage and the holds before it left, and each row is written once. A hold is refused when a cap it is under is reached
 /// (spend and holds at or above it) or when its workspace's window is full; each hold
 /// taken is recorded, so that it can lapse.
 pub async fn settle<'a>(
@@ -168,7 +176,7 @@ pub async fn settle<'a>(
     sums: impl IntoIterator<Item = &'a DaySum>,
     releases: impl IntoIterator<Item = &'a Hold>,
     holds: &[&'a Hold],
-) -> sqlx::Result<Vec<Held>> {
+) -> sqlx::Result<Settled> {
     let merged = merge(sums);
     for s in merged.values() {
         usage::add(&mut *conn, s).await?;
@@ -181,7 +189,10 @@ pub async fn settle<'a>(
         for (key, row) in &ledger {
             limits::add(&mut *conn, scope(key), row.spent, row.released).await?;
         }
-        return Ok(Vec::new());
+        return Ok(Settled {
+            held: Vec::new(),
+            released: released.len(),
+        });
     }
     let mut windows: BTreeMap<(&str, i64), WindowRow> = BTreeMap::new();
     for h in holds {
@@ -226,7 +237,10 @@ pub async fn settle<'a>(
         }
     }
     limits::insert_holds(&mut *conn, &taken).await?;
-    Ok(outcomes)
+    Ok(Settled {
+        held: outcomes,
+        released: released.len(),
+    })
 }
 
 /// Day sums merged per (workspace, key, model, day).

@@ -9,11 +9,12 @@
 //! the same transaction as the batch's usage (`usage_store::settle`): one commit per batch
 //! for both, the usage stored first, so what it releases can be held again at once.
 
-use crate::server::db::Db;
+use crate::server::db::{Db, is_transient};
 use crate::server::ids::new_id;
 use crate::server::repo::api_keys::{self, UsageEvent};
 use crate::server::services::usage_store::{self, DaySum, Held, Hold};
 use std::collections::BTreeMap;
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most additions one transaction carries.
@@ -144,31 +145,62 @@ async fn write_batches(db: Db, mut queue: mpsc::Receiver<Job>) {
 type Writes = Vec<(Vec<Entry>, oneshot::Sender<Result<(), String>>)>;
 type Holds = Vec<(Hold, oneshot::Sender<Result<Held, String>>)>;
 
-/// The batch in one transaction; if it fails (one bad entry, a busy database), each
-/// request's entries and each hold on their own, so that one failure fails only its own
-/// request. Holds are taken in key order (organization, then workspace).
+/// Times a batch is tried when it fails for a reason that may pass (busy, deadlock, no
+/// connection), and the wait before the second try (doubled before each next).
+const ATTEMPTS: u32 = 3;
+const FIRST_RETRY_MS: u64 = 20;
+
+/// The batch in one transaction, holds taken in key order (organization, then
+/// workspace). A batch that failed for a reason that may pass is tried again whole; one
+/// the database refused (a bad entry) is split, each request's entries and each hold on
+/// their own, so that it fails only its own request. A commit whose answer was lost is
+/// never tried again (it may have been stored): its requests get the error.
 async fn settle_batch(db: &Db, writes: Writes, mut holds: Holds) {
     holds.sort_by(|(a, _), (b, _)| (&a.org_id, &a.workspace_id).cmp(&(&b.org_id, &b.workspace_id)));
     let all: Vec<&Hold> = holds.iter().map(|(h, _)| h).collect();
-    match commit(db, writes.iter().flat_map(|(entries, _)| entries), &all).await {
-        Ok(outcomes) => {
-            for (_, stored) in writes {
-                let _ = stored.send(Ok(()));
-            }
-            answer_holds(db, holds, outcomes).await;
-        }
-        Err(_) => {
-            for (entries, stored) in writes {
-                let outcome = commit(db, entries.iter(), &[]).await;
-                let _ = stored.send(outcome.map(|_| ()).map_err(|e| e.to_string()));
-            }
-            for (hold, taken) in holds {
-                match commit(db, std::iter::empty(), &[&hold]).await {
-                    Ok(outcomes) => answer_holds(db, vec![(hold, taken)], outcomes).await,
-                    Err(e) => {
-                        let _ = taken.send(Err(e.to_string()));
-                    }
+    let mut attempt = 1;
+    let error = loop {
+        match commit(db, writes.iter().flat_map(|(entries, _)| entries), &all).await {
+            Ok(outcomes) => {
+                for (_, stored) in writes {
+                    let _ = stored.send(Ok(()));
                 }
+                answer_holds(db, holds, outcomes).await;
+                return;
+            }
+            Err(Failed::Unsure(e)) => break e,
+            Err(Failed::RolledBack(e)) if !is_transient(&e) => {
+                settle_one_by_one(db, writes, holds).await;
+                return;
+            }
+            Err(Failed::RolledBack(e)) if attempt == ATTEMPTS => break e,
+            Err(Failed::RolledBack(_)) => {
+                tokio::time::sleep(Duration::from_millis(FIRST_RETRY_MS << (attempt - 1))).await;
+                attempt += 1;
+            }
+        }
+    };
+    tracing::warn!(error = %error, attempts = attempt, "a batch of usage could not be stored");
+    let error = error.to_string();
+    for (_, stored) in writes {
+        let _ = stored.send(Err(error.clone()));
+    }
+    for (_, taken) in holds {
+        let _ = taken.send(Err(error.clone()));
+    }
+}
+
+/// Each request's entries and each hold in a transaction of its own.
+async fn settle_one_by_one(db: &Db, writes: Writes, holds: Holds) {
+    for (entries, stored) in writes {
+        let outcome = commit(db, entries.iter(), &[]).await;
+        let _ = stored.send(outcome.map(|_| ()).map_err(|e| e.to_string()));
+    }
+    for (hold, taken) in holds {
+        match commit(db, std::iter::empty(), &[&hold]).await {
+            Ok(outcomes) => answer_holds(db, vec![(hold, taken)], outcomes).await,
+            Err(e) => {
+                let _ = taken.send(Err(e.to_string()));
             }
         }
     }
@@ -190,13 +222,35 @@ async fn answer_holds(db: &Db, holds: Holds, outcomes: Vec<Held>) {
     }
 }
 
+/// How a transaction failed: rolled back (nothing of it is stored), or its commit was
+/// sent and no answer came back (it may be stored).
+#[derive(Debug)]
+enum Failed {
+    RolledBack(sqlx::Error),
+    Unsure(sqlx::Error),
+}
+
+impl std::fmt::Display for Failed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failed::RolledBack(e) | Failed::Unsure(e) => e.fmt(f),
+        }
+    }
+}
+
+impl From<sqlx::Error> for Failed {
+    fn from(e: sqlx::Error) -> Failed {
+        Failed::RolledBack(e)
+    }
+}
+
 /// One transaction: the batch's usage and holds (`usage_store::settle`), its request log
 /// lines, and each key's "last used" touched once, in key order.
 async fn commit<'a>(
     db: &Db,
     entries: impl Iterator<Item = &'a Entry>,
     holds: &[&Hold],
-) -> sqlx::Result<Vec<Held>> {
+) -> Result<Vec<Held>, Failed> {
     let (mut sums, mut releases, mut requests) = (Vec::new(), Vec::new(), Vec::new());
     let mut last_used: BTreeMap<&str, i64> = BTreeMap::new();
     for entry in entries {
@@ -211,7 +265,9 @@ async fn commit<'a>(
         }
     }
     let mut tx = db.pool.begin().await?;
-    let outcomes = usage_store::settle(&mut tx, sums, releases, holds).await?;
+    let outcomes = usage_store::settle(&mut tx, sums, releases, holds)
+        .await?
+        .held;
     for r in requests {
         let event = UsageEvent {
             key_id: &r.key_id,
@@ -229,6 +285,10 @@ async fn commit<'a>(
     for (key_id, at) in last_used {
         api_keys::touch(&mut *tx, key_id, at).await?;
     }
-    tx.commit().await?;
-    Ok(outcomes)
+    match tx.commit().await {
+        Ok(()) => Ok(outcomes),
+        // The database answered no: the transaction is rolled back.
+        Err(e @ sqlx::Error::Database(_)) => Err(Failed::RolledBack(e)),
+        Err(e) => Err(Failed::Unsure(e)),
+    }
 }

@@ -160,7 +160,7 @@ pub async fn remove(
         .or_internal("reading a role")?;
     if org_role != Some(OrgRole::Admin) {
         api_keys::revoke_for_departure(
-            &mut *tx,
+            &mut tx,
             &actor.org_id,
             Some(workspace_id),
             user_id,

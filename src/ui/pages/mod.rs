@@ -23,8 +23,8 @@ pub use org_home::OrgHome;
 pub use resources::{DatasetsPage, FineTuningPage, ModelsPage};
 pub use settings::{
     BillingInvoicesPage, BillingSubscriptionPage, SettingsBillingPage, SettingsGeneralPage,
-    SettingsIndex, SettingsLimitsPage, SettingsMembersPage, SettingsPermissionsPage,
-    SettingsWorkspacesPage,
+    SettingsIndex, SettingsInvitationsPage, SettingsLimitsPage, SettingsMembersPage,
+    SettingsPermissionsPage, SettingsWorkspacesPage,
 };
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;

@@ -1,6 +1,12 @@
 //! Organization members: who belongs to an organization, with which role.
 
+use crate::domain::keyset::PageAt;
 use sqlx::AnyExecutor;
+
+/// A membership (`$1` organization, `$2` user, `$3` role, `$4` time) with the member's
+/// name key, the order Admin Settings -> Members lists them in.
+const INSERT: &str = "INSERT INTO org_members (org_id, user_id, role, created_at, name_key) \
+     VALUES ($1, $2, $3, $4, (SELECT lower(name) FROM users WHERE id = $2))";
 
 pub async fn add_org_member<'e>(
     db: impl AnyExecutor<'e>,
@@ -9,15 +15,13 @@ pub async fn add_org_member<'e>(
     role: &str,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO org_members (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(role)
-    .bind(now)
-    .execute(db)
-    .await?;
+    sqlx::query(INSERT)
+        .bind(org_id)
+        .bind(user_id)
+        .bind(role)
+        .bind(now)
+        .execute(db)
+        .await?;
     Ok(())
 }
 
@@ -67,7 +71,7 @@ pub async fn list_org_members<'e>(
 ) -> sqlx::Result<Vec<OrgMemberRow>> {
     sqlx::query_as(
         "SELECT u.id AS user_id, u.name, u.email, m.role, m.created_at FROM org_members m \
-         JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 ORDER BY lower(u.name), u.id LIMIT $2",
+         JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 ORDER BY m.name_key, m.user_id LIMIT $2",
     )
     .bind(org_id)
     .bind(limit)
@@ -83,10 +87,9 @@ pub async fn upsert_org_member<'e>(
     role: &str,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO org_members (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role",
-    )
+    sqlx::query(&format!(
+        "{INSERT} ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role"
+    ))
     .bind(org_id)
     .bind(user_id)
     .bind(role)
@@ -128,25 +131,65 @@ fn member_filter(pattern: Option<&str>) -> &'static str {
     }
 }
 
-/// One page of members whose name or email matches the pattern (all when `None`), by name.
+/// A page of members whose name or email matches the pattern (all when `None`), by name:
+/// `limit` rows from where `at` says, read backwards for a `before` page (see
+/// `keyset::page_of`). A cursor naming no member of the organization reads nothing.
 pub async fn page_members<'e>(
     db: impl AnyExecutor<'e>,
     org_id: &str,
     pattern: Option<&str>,
+    at: &PageAt,
     limit: i64,
-    offset: i64,
 ) -> sqlx::Result<Vec<OrgMemberRow>> {
+    let (from, dir) = match at {
+        // Every parameter is used, as SQLite wants.
+        PageAt::First => ("AND $4 = $4".to_owned(), "ASC"),
+        PageAt::After(_) => (beyond_member(">", 4), "ASC"),
+        PageAt::Before(_) => (beyond_member("<", 4), "DESC"),
+    };
     sqlx::query_as(&format!(
         "SELECT u.id AS user_id, u.name, u.email, m.role, m.created_at FROM org_members m \
-         JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND {} \
-         ORDER BY lower(u.name), u.id LIMIT $3 OFFSET $4",
+         JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND {} {from} \
+         ORDER BY m.name_key {dir}, m.user_id {dir} LIMIT $3",
         member_filter(pattern)
     ))
     .bind(org_id)
     .bind(pattern.unwrap_or(""))
     .bind(limit)
-    .bind(offset)
+    .bind(at.cursor().unwrap_or(""))
     .fetch_all(db)
+    .await
+}
+
+/// Members after (`>`) or before (`<`) the member `$n` in name order: a row value, read
+/// as a range of `org_members_by_name` on both engines.
+fn beyond_member(cmp: &str, n: usize) -> String {
+    format!(
+        "AND (m.name_key, m.user_id) {cmp} \
+         (SELECT c.name_key, c.user_id FROM org_members c WHERE c.org_id = $1 AND c.user_id = ${n})"
+    )
+}
+
+/// How many members matching the pattern come before `user_id` in name order: where a
+/// page starts in the whole list (an index range count without a pattern).
+pub async fn count_before<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    pattern: Option<&str>,
+    user_id: &str,
+) -> sqlx::Result<i64> {
+    let (join, filter) = match pattern {
+        Some(_) => ("JOIN users u ON u.id = m.user_id", MATCHES),
+        None => ("", "$2 = $2"),
+    };
+    sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM org_members m {join} WHERE m.org_id = $1 AND {filter} {}",
+        beyond_member("<", 3)
+    ))
+    .bind(org_id)
+    .bind(pattern.unwrap_or(""))
+    .bind(user_id)
+    .fetch_one(db)
     .await
 }
 
@@ -245,10 +288,9 @@ pub async fn add_org_member_if_absent<'e>(
     role: &str,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "INSERT INTO org_members (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (org_id, user_id) DO NOTHING",
-    )
+    sqlx::query(&format!(
+        "{INSERT} ON CONFLICT (org_id, user_id) DO NOTHING"
+    ))
     .bind(org_id)
     .bind(user_id)
     .bind(role)

@@ -2,17 +2,29 @@
 
 use super::*;
 
-/// The organization's invitations (all but accepted ones, or one status), newest first.
+/// A page of the organization's invitations (all but accepted ones, or one status),
+/// newest first, from where `at` says.
 pub async fn list(
     db: &Db,
     actor: &OrgActor,
     filter: Option<&str>,
-) -> Result<Vec<InvitationView>, Error> {
+    at: &PageAt,
+) -> Result<InvitationsPage, Error> {
     actor.require(Action::InviteMembers)?;
     let now = db.now();
-    let rows = invitations::list(&db.pool, &actor.org_id, filter, now, 200)
+    let limit = INVITATIONS_PER_PAGE as i64 + 1;
+    let mut at = at.clone();
+    let mut rows = invitations::list(&db.pool, &actor.org_id, filter, &at, now, limit)
         .await
         .or_internal("listing invitations")?;
+    if rows.is_empty() && at != PageAt::First {
+        // The cursor's invitation is gone or the page above it is: start at the top.
+        at = PageAt::First;
+        rows = invitations::list(&db.pool, &actor.org_id, filter, &at, now, limit)
+            .await
+            .or_internal("listing invitations")?;
+    }
+    let (rows, neighbours) = keyset::page_of(&at, rows, INVITATIONS_PER_PAGE, |r| r.id.clone());
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let grants = invitations::grants(&db.pool, &ids)
         .await
@@ -42,7 +54,11 @@ pub async fn list(
                 expires_at: r.expires_at,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, Error>>()
+        .map(|invitations| InvitationsPage {
+            invitations,
+            neighbours,
+        })
 }
 
 /// Whether a renewal sends an email (Resend) or only makes a link to copy.

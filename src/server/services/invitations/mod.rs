@@ -8,9 +8,11 @@ use crate::domain::Error;
 use crate::domain::admin::OutboxEntry;
 use crate::domain::format::format_timestamp;
 use crate::domain::invitations::{
-    Batch, InvitationLanding, InvitationStatus, InvitationView, InvitePreview, Rejected,
-    WorkspaceGrant, parse_batch, parse_workspace_roles, seats, seats_free,
+    Batch, INVITATIONS_PER_PAGE, InvitationLanding, InvitationStatus, InvitationView,
+    InvitationsPage, InvitePreview, Rejected, WorkspaceGrant, parse_batch, parse_workspace_roles,
+    seats, seats_free,
 };
+use crate::domain::keyset::{self, PageAt};
 use crate::domain::permissions::Action;
 use crate::domain::roles::OrgRole;
 use crate::server::authz::OrgActor;

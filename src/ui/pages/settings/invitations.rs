@@ -1,16 +1,74 @@
-//! The invitations of Admin Settings -> Members (filter, resend, copy a link, revoke)
-//! and the outbox of sent emails.
+//! Admin Settings -> Members -> Invitations: the invitations (filter by status, keyset
+//! pages, resend, copy a link, revoke) and the outbox of sent emails.
 
+use super::invite::{INVITE, INVITE_REVIEW, InviteDialog};
+use super::layout::{SettingsLayout, SettingsSection};
+use super::members::{MembersTab, MembersTabs};
 use crate::api::members::{
     GetInvitationLink, ResendInvitation, RevokeInvitation, list_invitations, list_outbox,
 };
-use crate::domain::invitations::{InvitationStatus, InvitationView};
+use crate::domain::invitations::{InvitationStatus, InvitationView, InvitationsPage};
+use crate::domain::keyset::PageAt;
 use crate::domain::paths;
+use crate::domain::permissions::Action;
 use crate::domain::shell::ShellData;
 use crate::ui::components::{Column, CopyField, FallbackForm, FormAlert, Table, when};
-use crate::ui::layout::list_body;
+use crate::ui::layout::{ConsolePage, list_body, open_dialog};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
+
+#[component]
+pub fn SettingsInvitationsPage() -> impl IntoView {
+    view! {
+        <ConsolePage page=|shell| view! {
+            <SettingsLayout shell=shell.clone() section=SettingsSection::Members>
+                <MembersTabs shell=shell.clone() current=MembersTab::Invitations/>
+                <Invitations shell=shell.clone()/>
+            </SettingsLayout>
+        }/>
+    }
+}
+
+#[component]
+fn Invitations(shell: ShellData) -> impl IntoView {
+    if !shell.can(Action::InviteMembers) {
+        return view! {
+            <div class="card" role="alert">
+                <h2 class="h2">"Not available"</h2>
+                <p class="muted">"Your role in this organization doesn't include invitations. Ask an organization Admin."</p>
+            </div>
+        }
+        .into_any();
+    }
+    let query = use_query_map();
+    let sent = Memo::new(move |_| {
+        query
+            .with(|p| p.get("sent"))
+            .and_then(|s| s.parse::<usize>().ok())
+    });
+    let dialog = open_dialog();
+    let dialogs = {
+        let shell = shell.clone();
+        move || {
+            let which = dialog.get()?;
+            let close = paths::settings_invitations(&shell.org.id);
+            matches!(which.as_str(), INVITE | INVITE_REVIEW)
+                .then(|| view! { <InviteDialog shell=shell.clone() close/> })
+        }
+    };
+    let org_id = shell.org.id.clone();
+    view! {
+        {move || sent.get().map(|n| view! {
+            <p role="status" class="alert alert-success">
+                {format!("Invitation sent to {n} {}.", if n == 1 { "person" } else { "people" })}
+            </p>
+        })}
+        <InvitationsCard shell=shell.clone()/>
+        <OutboxCard org_id/>
+        {dialogs}
+    }
+    .into_any()
+}
 
 const FILTERS: [(&str, &str); 5] = [
     ("", "Open"),
@@ -21,10 +79,13 @@ const FILTERS: [(&str, &str); 5] = [
 ];
 
 #[component]
-pub fn InvitationsCard(shell: ShellData) -> impl IntoView {
+fn InvitationsCard(shell: ShellData) -> impl IntoView {
     let org_id = shell.org.id.clone();
     let query = use_query_map();
     let status = Memo::new(move |_| query.with(|q| q.get("status")).unwrap_or_default());
+    let at = Memo::new(move |_| {
+        query.with(|p| PageAt::from_query(p.get_str("after"), p.get_str("before")))
+    });
     let search = use_location().search;
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
@@ -36,6 +97,7 @@ pub fn InvitationsCard(shell: ShellData) -> impl IntoView {
                 (
                     org_id.clone(),
                     status.get(),
+                    at.get(),
                     search.get(),
                     resend.version().get(),
                     revoke.version().get(),
@@ -43,7 +105,14 @@ pub fn InvitationsCard(shell: ShellData) -> impl IntoView {
                 )
             }
         },
-        |(org, status, ..)| list_invitations(org, Some(status)),
+        |(org, status, at, ..)| {
+            let (after, before) = match at {
+                PageAt::First => (None, None),
+                PageAt::After(id) => (Some(id), None),
+                PageAt::Before(id) => (None, Some(id)),
+            };
+            list_invitations(org, Some(status), after, before)
+        },
     );
     let error = Signal::derive(move || {
         resend
@@ -60,11 +129,7 @@ pub fn InvitationsCard(shell: ShellData) -> impl IntoView {
             FILTERS
                 .iter()
                 .map(|(value, label)| {
-                    let href = if value.is_empty() {
-                        paths::settings_members(&org_id)
-                    } else {
-                        format!("{}?status={value}", paths::settings_members(&org_id))
-                    };
+                    let href = status_href(&org_id, value);
                     view! { <a class="filter" href=href aria-current=(current == *value).then_some("page")>{*label}</a> }
                 })
                 .collect_view()
@@ -72,16 +137,36 @@ pub fn InvitationsCard(shell: ShellData) -> impl IntoView {
     };
     let table = {
         let org_id = org_id.clone();
-        list_body(list, "Loading invitations…", move |rows| {
-            if rows.is_empty() {
-                return view! {
+        list_body(
+            list,
+            "Loading invitations…",
+            move |page: InvitationsPage| {
+                if page.invitations.is_empty() {
+                    return view! {
                     <p class="muted pad">"No invitations here. Invite people with \"Invite members\"."</p>
                 }
                 .into_any();
+                }
+                let org_id = org_id.clone();
+                let base = status_href(&org_id, &status.get_untracked());
+                let prev = page.neighbours.previous_href(&base);
+                let next = page.neighbours.next_href(&base);
+                let rows = page.invitations;
+                view! {
+                <InvitationTable org_id rows resend revoke link/>
+                {(prev.is_some() || next.is_some()).then(|| view! {
+                    <nav class="table-foot pager" aria-label="Pages of invitations">
+                        <span></span>
+                        <span class="pager-links">
+                            {prev.map(|href| view! { <a class="btn btn-small btn-secondary" href=href rel="prev">"Newer"</a> })}
+                            {next.map(|href| view! { <a class="btn btn-small btn-secondary" href=href rel="next">"Older"</a> })}
+                        </span>
+                    </nav>
+                })}
             }
-            let org_id = org_id.clone();
-            view! { <InvitationTable org_id rows resend revoke link/> }.into_any()
-        })
+            .into_any()
+            },
+        )
     };
     let fresh_link = move || {
         link.value().get().and_then(Result::ok).map(|url| {
@@ -95,6 +180,9 @@ pub fn InvitationsCard(shell: ShellData) -> impl IntoView {
                     <h2 class="h2" id="invitations-title">"Invitations"</h2>
                     <p class="muted">"Pending invitations take a seat until they are accepted, revoked or expire."</p>
                 </div>
+                <a class="btn btn-primary" href=format!("{}?{}={INVITE}", paths::settings_invitations(&shell.org.id), paths::DIALOG_PARAM)>
+                    "Invite members"
+                </a>
             </div>
             <div class="pad stack">
                 <nav class="filters" aria-label="Invitation status">{filters}</nav>
@@ -178,6 +266,16 @@ fn InvitationTable(
     }
 }
 
+/// The invitations with one status ("": all but accepted ones), from the top.
+fn status_href(org_id: &str, status: &str) -> String {
+    let base = paths::settings_invitations(org_id);
+    if status.is_empty() {
+        base
+    } else {
+        format!("{base}?status={}", paths::query_value(status))
+    }
+}
+
 fn hidden_fields(org_id: &str, invitation_id: &str) -> impl IntoView + use<> {
     let (org_id, invitation_id) = (org_id.to_owned(), invitation_id.to_owned());
     view! {
@@ -188,7 +286,7 @@ fn hidden_fields(org_id: &str, invitation_id: &str) -> impl IntoView + use<> {
 
 /// The latest emails: what was sent, or only recorded when no SMTP server is set.
 #[component]
-pub fn OutboxCard(org_id: String) -> impl IntoView {
+fn OutboxCard(org_id: String) -> impl IntoView {
     let search = use_location().search;
     let list = Resource::new(
         move || (org_id.clone(), search.get()),

@@ -10,7 +10,7 @@ use crate::domain::shell::ShellData;
 use crate::ui::components::{Dialog, DialogActions, FormAlert};
 use leptos::prelude::*;
 use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_location, use_query_map};
 
 pub const INVITE: &str = "invite";
 pub const INVITE_REVIEW: &str = "invite-review";
@@ -33,11 +33,10 @@ impl Draft {
             .join(",")
     }
 
-    /// The URL of a step with this draft filled in.
-    fn href(&self, org_id: &str, step: &str) -> String {
+    /// The URL of a step with this draft filled in, over the page at `path`.
+    fn href(&self, path: &str, step: &str) -> String {
         let mut href = format!(
-            "{}?{}={step}&emails={}&role={}",
-            paths::settings_members(org_id),
+            "{path}?{}={step}&emails={}&role={}",
             paths::DIALOG_PARAM,
             paths::query_value(&self.emails),
             paths::query_value(&self.role)
@@ -145,7 +144,8 @@ fn Compose(shell: ShellData, draft: Draft, close: String) -> impl IntoView {
 #[component]
 fn Review(shell: ShellData, draft: Draft, close: String) -> impl IntoView {
     let org_id = shell.org.id.clone();
-    let back = draft.href(&org_id, INVITE);
+    // Back to the first step over the page the dialog was opened on.
+    let back = draft.href(&use_location().pathname.get_untracked(), INVITE);
     let preview = Resource::new(
         {
             let (org_id, draft) = (org_id.clone(), draft.clone());

@@ -1,12 +1,12 @@
-//! Admin Settings -> Members: the members (search, pages, roles, removal), the
-//! invitations and the outbox.
+//! Admin Settings -> Members: the members (search, keyset pages, roles, removal), with
+//! a tab to the invitations (`invitations.rs`).
 
-use super::invitations::{InvitationsCard, OutboxCard};
 use super::invite::{INVITE, INVITE_REVIEW, InviteDialog};
 use super::layout::{SettingsLayout, SettingsSection};
 use crate::api::members::{ChangeMemberRole, RemoveMember, list_members};
 use crate::domain::admin::{MemberRow, MembersPage};
 use crate::domain::format::thousands;
+use crate::domain::keyset::PageAt;
 use crate::domain::paths;
 use crate::domain::permissions::Action;
 use crate::domain::roles::OrgRole;
@@ -24,19 +24,71 @@ pub fn SettingsMembersPage() -> impl IntoView {
     view! {
         <ConsolePage page=|shell| view! {
             <SettingsLayout shell=shell.clone() section=SettingsSection::Members>
+                <MembersTabs shell=shell.clone() current=MembersTab::Members/>
                 <Members shell=shell.clone()/>
             </SettingsLayout>
         }/>
     }
 }
 
-fn page_href(org_id: &str, query: &str, page: i64) -> String {
-    let mut href = format!("{}?page={page}", paths::settings_members(org_id));
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum MembersTab {
+    Members,
+    Invitations,
+}
+
+/// Members and, for those who may invite, Invitations; the current one is marked for
+/// screen readers.
+#[component]
+pub(super) fn MembersTabs(shell: ShellData, current: MembersTab) -> impl IntoView {
+    if !shell.can(Action::InviteMembers) {
+        return None;
+    }
+    let org_id = &shell.org.id;
+    let tabs = [
+        (
+            MembersTab::Members,
+            "Members",
+            paths::settings_members(org_id),
+        ),
+        (
+            MembersTab::Invitations,
+            "Invitations",
+            paths::settings_invitations(org_id),
+        ),
+    ];
+    let links = tabs
+        .into_iter()
+        .map(|(tab, label, href)| {
+            view! { <a class="tab" href=href aria-current=(tab == current).then_some("page")>{label}</a> }
+        })
+        .collect_view();
+    Some(view! { <nav class="tabs" aria-label="Members">{links}</nav> })
+}
+
+/// The members page for a search, from where `at` says.
+fn members_href(org_id: &str, query: &str, at: &PageAt) -> String {
+    let mut href = paths::settings_members(org_id);
+    let mut params = Vec::new();
     if !query.is_empty() {
-        href.push_str("&q=");
-        href.push_str(&paths::query_value(query));
+        params.push(format!("q={}", paths::query_value(query)));
+    }
+    match at {
+        PageAt::First => {}
+        PageAt::After(id) => params.push(format!("after={}", paths::query_value(id))),
+        PageAt::Before(id) => params.push(format!("before={}", paths::query_value(id))),
+    }
+    if !params.is_empty() {
+        href.push('?');
+        href.push_str(&params.join("&"));
     }
     href
+}
+
+/// `href` with one more query parameter.
+fn and_param(href: &str, param: &str) -> String {
+    let sep = if href.contains('?') { '&' } else { '?' };
+    format!("{href}{sep}{param}")
 }
 
 #[component]
@@ -46,16 +98,8 @@ fn Members(shell: ShellData) -> impl IntoView {
     let can_manage = shell.can(Action::ManageMembers);
     let query = use_query_map();
     let q = Memo::new(move |_| query.with(|p| p.get("q")).unwrap_or_default());
-    let page = Memo::new(move |_| {
-        query
-            .with(|p| p.get("page"))
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(1)
-    });
-    let sent = Memo::new(move |_| {
-        query
-            .with(|p| p.get("sent"))
-            .and_then(|s| s.parse::<usize>().ok())
+    let at = Memo::new(move |_| {
+        query.with(|p| PageAt::from_query(p.get_str("after"), p.get_str("before")))
     });
     let change_role = ServerAction::<ChangeMemberRole>::new();
     let remove = ServerAction::<RemoveMember>::new();
@@ -68,14 +112,21 @@ fn Members(shell: ShellData) -> impl IntoView {
                 (
                     org_id.clone(),
                     q.get(),
-                    page.get(),
+                    at.get(),
                     search.get(),
                     change_role.version().get(),
                     remove.version().get(),
                 )
             }
         },
-        |(org, q, page, ..)| list_members(org, Some(q), Some(page)),
+        |(org, q, at, ..)| {
+            let (after, before) = match at {
+                PageAt::First => (None, None),
+                PageAt::After(id) => (Some(id), None),
+                PageAt::Before(id) => (None, Some(id)),
+            };
+            list_members(org, Some(q), after, before)
+        },
     );
     let error = Signal::derive(move || {
         change_role
@@ -85,32 +136,51 @@ fn Members(shell: ShellData) -> impl IntoView {
             .or_else(|| remove.value().get().and_then(Result::err))
     });
     let dialog = open_dialog();
-    let close = paths::settings_members(&org_id);
+    // A dialog closes back to the page it was opened on.
+    let here = Memo::new({
+        let org_id = org_id.clone();
+        move |_| members_href(&org_id, &q.get(), &at.get())
+    });
 
     let table = {
         let org_id = org_id.clone();
         let me = shell.user.id.clone();
         list_body(list, "Loading members…", move |data| {
             let (org_id, me) = (org_id.clone(), me.clone());
-            view! { <MembersTable org_id me data query=q.get_untracked() can_manage change_role/> }
+            let here = here.get_untracked();
+            view! { <MembersTable org_id me data query=q.get_untracked() here can_manage change_role/> }
         })
     };
-    let seats = move || {
-        Suspend::new(async move {
-            list.await.ok().map(|d| {
-                format!(
-                    "{} of {} seats used",
-                    thousands(d.seats_used),
-                    thousands(d.seat_limit)
-                )
+    let seats = {
+        let org_id = org_id.clone();
+        move || {
+            let org_id = org_id.clone();
+            Suspend::new(async move {
+                list.await.ok().map(|d| {
+                    let seats = format!(
+                        "{} of {} seats used",
+                        thousands(d.seats_used),
+                        thousands(d.seat_limit)
+                    );
+                    let pending = (can_invite && d.pending_invitations > 0).then(|| {
+                        let n = d.pending_invitations;
+                        let label = format!(
+                            "{} pending invitation{}",
+                            thousands(n),
+                            if n == 1 { "" } else { "s" }
+                        );
+                        view! { " · " <a href=paths::settings_invitations(&org_id)>{label}</a> }
+                    });
+                    view! { {seats} {pending} }
+                })
             })
-        })
+        }
     };
     let dialogs = {
         let shell = shell.clone();
         move || {
             let which = dialog.get()?;
-            let close = close.clone();
+            let close = here.get();
             match which.as_str() {
                 INVITE | INVITE_REVIEW if can_invite => {
                     Some(view! { <InviteDialog shell=shell.clone() close/> }.into_any())
@@ -140,17 +210,12 @@ fn Members(shell: ShellData) -> impl IntoView {
                     <p class="muted"><Suspense>{seats}</Suspense></p>
                 </div>
                 {can_invite.then(|| view! {
-                    <a class="btn btn-primary" href=format!("{}?{}={INVITE}", paths::settings_members(&org_id), paths::DIALOG_PARAM)>
+                    <a class="btn btn-primary" href=move || and_param(&here.get(), &format!("{}={INVITE}", paths::DIALOG_PARAM))>
                         "Invite members"
                     </a>
                 })}
             </div>
             <div class="pad stack">
-                {move || sent.get().map(|n| view! {
-                    <p role="status" class="alert alert-success">
-                        {format!("Invitation sent to {n} {}.", if n == 1 { "person" } else { "people" })}
-                    </p>
-                })}
                 <FormAlert error fields=&[]/>
                 <Form method="GET" action="" attr:class="search" attr:role="search">
                     <input class="input" type="search" name="q" value=move || q.get() placeholder="Search by name or email"
@@ -160,10 +225,6 @@ fn Members(shell: ShellData) -> impl IntoView {
             </div>
             {table}
         </section>
-        {can_invite.then(|| view! {
-            <InvitationsCard shell=shell.clone()/>
-            <OutboxCard org_id=org_id.clone()/>
-        })}
         <Suspense>{dialogs}</Suspense>
     }
 }
@@ -174,6 +235,7 @@ fn MembersTable(
     me: String,
     data: MembersPage,
     query: String,
+    here: String,
     can_manage: bool,
     change_role: ServerAction<ChangeMemberRole>,
 ) -> impl IntoView {
@@ -185,9 +247,9 @@ fn MembersTable(
         Column::ACTIONS,
     ];
     let range = data.range_label();
-    let (page, pages) = (data.page, data.pages());
-    let prev = (page > 1).then(|| page_href(&org_id, &query, page - 1));
-    let next = (page < pages).then(|| page_href(&org_id, &query, page + 1));
+    let search = members_href(&org_id, &query, &PageAt::First);
+    let prev = data.neighbours.previous_href(&search);
+    let next = data.neighbours.next_href(&search);
     if data.members.is_empty() {
         return view! {
             <EmptyState>{if query.is_empty() { "No members yet.".to_owned() } else { format!("No member matches \"{query}\".") }}</EmptyState>
@@ -197,7 +259,7 @@ fn MembersTable(
     let rows = data
         .members
         .into_iter()
-        .map(|m| view! { <MemberRowView org_id=org_id.clone() is_me=m.user_id == me member=m can_manage change_role/> })
+        .map(|m| view! { <MemberRowView org_id=org_id.clone() here=here.clone() is_me=m.user_id == me member=m can_manage change_role/> })
         .collect_view();
     view! {
         <Table caption="Members of this organization" columns=COLUMNS>{rows}</Table>
@@ -215,6 +277,8 @@ fn MembersTable(
 #[component]
 fn MemberRowView(
     org_id: String,
+    /// The page the row is on (its Remove dialog opens over it).
+    here: String,
     member: MemberRow,
     is_me: bool,
     can_manage: bool,
@@ -246,11 +310,9 @@ fn MemberRowView(
         member.workspaces.join(", ")
     };
     let action = (can_manage || is_me).then(|| {
-        let href = format!(
-            "{}?{}={REMOVE}&member={}",
-            paths::settings_members(&org_id),
-            paths::DIALOG_PARAM,
-            member.user_id
+        let href = and_param(
+            &here,
+            &format!("{}={REMOVE}&member={}", paths::DIALOG_PARAM, member.user_id),
         );
         let (label, aria) = if is_me {
             ("Leave", "Leave the organization".to_owned())

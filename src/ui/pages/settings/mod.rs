@@ -12,6 +12,7 @@ mod workspaces;
 
 pub use billing::{BillingInvoicesPage, BillingSubscriptionPage, SettingsBillingPage};
 pub use general::SettingsGeneralPage;
+pub use invitations::SettingsInvitationsPage;
 pub use layout::SettingsIndex;
 pub use limits::SettingsLimitsPage;
 pub use members::SettingsMembersPage;
