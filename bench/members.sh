@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Members page benchmark: seeds an organization with 10,000 members into a fresh SQLite
-# database (or DATABASE_URL), starts the release server, loads the members page (page 1
-# and a late page, signed in) with wrk (16 connections), and times a bulk invite of
-# 1,000 addresses (ten submissions of 100). Run from the project root: bench/members.sh
+# database (or DATABASE_URL), starts the release server, times a bulk invite of 1,000
+# addresses (ten submissions of 100), then loads the members page (the first page, the
+# last, a search) and the invitations (two pages) signed in with wrk (16 connections),
+# printing each page's HTML size. Run from the project root: bench/members.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MEMBERS="${MEMBERS:-10000}"
@@ -29,17 +30,7 @@ wait_healthy "$PORT"
 
 JAR=target/bench/cookies
 COOKIE=$(sign_in "$PORT" "$JAR")
-LAST_PAGE=$(( (MEMBERS + 50) / 50 - 1 ))
-
-run() {
-  echo
-  echo "== $1"
-  wrk -t2 -c16 -d"$DURATION" --latency -H "Cookie: $COOKIE" -H "Accept: text/html" "$2" \
-    | grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
-}
-run "members page 1 (HTML)" "http://127.0.0.1:$PORT/o/$ORG/settings/members"
-run "members page $LAST_PAGE (HTML)" "http://127.0.0.1:$PORT/o/$ORG/settings/members?page=$LAST_PAGE"
-run "members search 'member 09' (HTML)" "http://127.0.0.1:$PORT/o/$ORG/settings/members?q=member%2009"
+BASE="http://127.0.0.1:$PORT/o/$ORG/settings/members"
 
 echo
 echo "== bulk invite of 1,000 addresses (10 x 100)"
@@ -51,3 +42,20 @@ for batch in $(seq 0 9); do
 done
 end=$(date +%s.%N)
 printf "1,000 invitations in %.2f s\n" "$(echo "$end - $start" | bc)"
+
+# The last page of members: after the 50th from the end (seeded ids follow name order).
+LAST_AFTER=$(printf "usr_bench%07d" $((MEMBERS - 51)))
+# The second page of invitations: where page 1's "Older" link starts.
+OLDER=$(curl -fs -b "$JAR" "$BASE/invitations" | grep -o 'invitations?after=[A-Za-z0-9_]*' | head -1)
+
+run() {
+  echo
+  echo "== $1 ($(curl -fs -b "$JAR" -o /dev/null -w '%{size_download}' "$2") bytes of HTML)"
+  wrk -t2 -c16 -d"$DURATION" --latency -H "Cookie: $COOKIE" -H "Accept: text/html" "$2" \
+    | grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
+}
+run "members, first page" "$BASE"
+run "members, last page" "$BASE?after=$LAST_AFTER"
+run "members, search 'member 09'" "$BASE?q=member%2009"
+run "invitations, first page" "$BASE/invitations"
+run "invitations, second page" "$BASE/$OLDER"

@@ -36,7 +36,7 @@ run() {
   wrk -t2 -c16 -d"$DURATION" --latency "$@" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
 }
 for page in datasets fine-tuning models; do
-  run "$page page (HTML, newest 200)" -H "Cookie: $COOKIE" -H "Accept: text/html" \
+  run "$page page (HTML, first page of 50)" -H "Cookie: $COOKIE" -H "Accept: text/html" \
     "http://127.0.0.1:$PORT/o/$ORG/w/$WS/$page"
 done
 run "GET /v1/fine_tuning/jobs?limit=100" -H "Authorization: Bearer $KEY" \

@@ -39,8 +39,17 @@ test('invite by email, join through the link, add to a workspace, remove', async
   await screenshot(page, 'invite-review');
   await review.getByRole('button', { name: 'Send invitation' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Invitation sent to 1 person.' })).toBeVisible();
+  // Sending lands on the Invitations tab, newest first.
+  await expect(page).toHaveURL(new RegExp(`/o/${orgId}/settings/members/invitations\\?sent=1$`));
   await expect(page.getByRole('table', { name: 'Invitations' }).getByRole('row', { name: new RegExp(bobEmail) })).toContainText('Pending');
+  await screenshot(page, 'settings-invitations');
+  // The Members tab counts the pending invitation (it holds a seat) and links to it.
+  await page.getByRole('navigation', { name: 'Members' }).getByRole('link', { name: 'Members' }).click();
+  await expect(page.getByText('2 of 10 seats used')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Members of this organization' })).toContainText('Ada Admin');
   await screenshot(page, 'settings-members');
+  await page.getByRole('link', { name: '1 pending invitation' }).click();
+  await expect(page.getByRole('table', { name: 'Invitations' })).toContainText(bobEmail);
 
   // The email reaches the SMTP sink; Bob opens its link in his own browser.
   const mail = await sink.waitFor(bobEmail);

@@ -5,17 +5,22 @@ use crate::domain::Error;
 use crate::domain::fine_tuning::{
     DatasetView, JobView, ModelsPage, UploadOutcome, WorkspaceResources,
 };
+#[cfg(feature = "ssr")]
+use crate::domain::keyset::PageAt;
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_datasets")]
 pub async fn list_datasets(
     org_id: String,
     workspace_id: String,
+    after: Option<String>,
+    before: Option<String>,
 ) -> Result<WorkspaceResources<DatasetView>, Error> {
     use crate::server::services::workspace_resources as resources;
     let run = async {
         let (state, ws) = ctx::workspace_actor(&org_id, &workspace_id).await?;
-        resources::list_datasets(&state.db, &ws).await
+        let at = PageAt::from_query(after.as_deref(), before.as_deref());
+        resources::list_datasets(&state.db, &ws, &at).await
     };
     ctx::respond(run.await)
 }
@@ -50,11 +55,14 @@ pub async fn delete_dataset(
 pub async fn list_fine_tuning_jobs(
     org_id: String,
     workspace_id: String,
+    after: Option<String>,
+    before: Option<String>,
 ) -> Result<WorkspaceResources<JobView>, Error> {
     use crate::server::services::workspace_resources as resources;
     let run = async {
         let (state, ws) = ctx::workspace_actor(&org_id, &workspace_id).await?;
-        resources::list_jobs(&state.db, &ws).await
+        let at = PageAt::from_query(after.as_deref(), before.as_deref());
+        resources::list_jobs(&state.db, &ws, &at).await
     };
     ctx::respond(run.await)
 }
@@ -105,11 +113,17 @@ pub async fn cancel_fine_tuning_job(
 }
 
 #[server(prefix = "/api", endpoint = "list_models")]
-pub async fn list_models(org_id: String, workspace_id: String) -> Result<ModelsPage, Error> {
+pub async fn list_models(
+    org_id: String,
+    workspace_id: String,
+    after: Option<String>,
+    before: Option<String>,
+) -> Result<ModelsPage, Error> {
     use crate::server::services::workspace_resources as resources;
     let run = async {
         let (state, ws) = ctx::workspace_actor(&org_id, &workspace_id).await?;
-        let fine_tuned = resources::list_models(&state.db, &ws).await?;
+        let at = PageAt::from_query(after.as_deref(), before.as_deref());
+        let fine_tuned = resources::list_models(&state.db, &ws, &at).await?;
         Ok(ModelsPage {
             base_models: state.config.base_models.clone(),
             fine_tuned,

@@ -55,9 +55,6 @@ pub struct EffectivePermissions {
     pub workspaces: Vec<WorkspaceGrants>,
 }
 
-/// Members per page in Admin Settings -> Members.
-pub const MEMBERS_PER_PAGE: i64 = 50;
-
 /// A row of Admin Settings -> Members.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberRow {

@@ -93,16 +93,13 @@ pub struct ModelView {
     pub created_at: i64,
 }
 
-/// How many datasets, jobs or models the console lists (the newest; the API pages them all).
-pub const LIST_LIMIT: i64 = 200;
-
 /// What a workspace's datasets, jobs or models page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkspaceResources<T> {
-    /// The newest first.
+    /// A page of them, the newest first.
     pub items: Vec<T>,
-    /// Whether older ones exist beyond `items` (the console lists the newest only).
-    pub more: bool,
+    /// Where the pages of newer and older ones start.
+    pub neighbours: super::keyset::Neighbours,
     /// Whether the viewer may delete (workspace Admins).
     pub can_delete: bool,
 }

@@ -143,9 +143,6 @@ pub struct WorkspaceGrant {
     pub role: WorkspaceRole,
 }
 
-/// Invitations listed per page.
-pub const INVITATIONS_PER_PAGE: usize = 50;
-
 /// A page of Admin Settings -> Members -> Invitations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationsPage {

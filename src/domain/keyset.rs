@@ -5,6 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Rows on a page of a console list.
+pub const PAGE_ROWS: usize = 50;
+
 /// Where a page starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PageAt {
@@ -31,6 +34,24 @@ impl PageAt {
             (Some(id), _) => PageAt::After(id),
             (None, Some(id)) => PageAt::Before(id),
             (None, None) => PageAt::First,
+        }
+    }
+
+    /// The URL's (`after`, `before`) for this start: what a list's server function takes.
+    pub fn into_query(self) -> (Option<String>, Option<String>) {
+        match self {
+            PageAt::First => (None, None),
+            PageAt::After(id) => (Some(id), None),
+            PageAt::Before(id) => (None, Some(id)),
+        }
+    }
+
+    /// `base` (a list's URL, which may hold a query) on this page.
+    pub fn on(&self, base: &str) -> String {
+        match self {
+            PageAt::First => base.to_owned(),
+            PageAt::After(id) => with_param(base, "after", id),
+            PageAt::Before(id) => with_param(base, "before", id),
         }
     }
 
@@ -69,8 +90,7 @@ impl Neighbours {
 }
 
 fn with_param(base: &str, name: &str, id: &str) -> String {
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}{name}={}", super::paths::query_value(id))
+    super::paths::with_param(base, &format!("{name}={}", super::paths::query_value(id)))
 }
 
 /// A page from rows read one past its size in the reading order of `at` (see

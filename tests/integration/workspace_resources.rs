@@ -17,13 +17,15 @@ use studio_console::api::workspaces::{ArchiveWorkspace, CreateWorkspace, Unarchi
 use studio_console::domain::fine_tuning::{
     DatasetView, JobStatus, JobView, ModelsPage, WorkspaceResources,
 };
+use studio_console::domain::keyset::PAGE_ROWS;
+use studio_console::domain::paths;
 
 backend_tests!(
     every_member_sees_what_any_key_created,
     a_console_upload_belongs_to_the_workspace,
     outsiders_get_not_found,
     a_member_starts_a_job_in_the_console,
-    pages_list_the_newest_and_say_there_are_more,
+    pages_list_everything_newest_first,
     an_archived_workspace_is_read_only,
 );
 
@@ -66,6 +68,8 @@ impl Ws {
         ListDatasets {
             org_id: self.org_id.clone(),
             workspace_id: self.workspace_id.clone(),
+            after: None,
+            before: None,
         }
     }
 
@@ -73,6 +77,8 @@ impl Ws {
         ListFineTuningJobs {
             org_id: self.org_id.clone(),
             workspace_id: self.workspace_id.clone(),
+            after: None,
+            before: None,
         }
     }
 
@@ -80,6 +86,8 @@ impl Ws {
         ListModels {
             org_id: self.org_id.clone(),
             workspace_id: self.workspace_id.clone(),
+            after: None,
+            before: None,
         }
     }
 
@@ -321,33 +329,74 @@ async fn a_member_starts_a_job_in_the_console(app: TestApp) {
     assert_eq!(started.suffix.as_deref(), Some("bob"));
 }
 
-async fn pages_list_the_newest_and_say_there_are_more(app: TestApp) {
+async fn pages_list_everything_newest_first(app: TestApp) {
     let mut ada = account(&app, "Ada", "ada@example.com").await;
-    let limit = studio_console::domain::fine_tuning::LIST_LIMIT;
-    for i in 0..=limit {
+    let rows = PAGE_ROWS as i64 * 2 + 20;
+    for i in 0..rows {
         sqlx::query("INSERT INTO fine_tuned_models (id, org_id, workspace_id, base_model, job_id, created_at) VALUES ($1, $2, $3, 'm', $4, $5)")
             .bind(format!("ft:m:default::{i:04}"))
             .bind(&ada.org_id)
             .bind(&ada.workspace_id)
             .bind(format!("ftjob-{i:04}"))
-            .bind(i)
+            // Two per millisecond: ties are ordered by id.
+            .bind(i / 2)
             .execute(&app.db.pool)
             .await
             .unwrap();
     }
-    let page: ModelsPage = ada.client.run(Ws::of(&ada).models()).await.json();
-    assert_eq!(page.fine_tuned.items.len() as i64, limit);
-    assert!(page.fine_tuned.more);
-    assert_eq!(
-        page.fine_tuned.items[0].id,
-        format!("ft:m:default::{limit:04}"),
-        "newest first"
-    );
+    let ws = Ws::of(&ada);
+    let models = |after: Option<String>, before: Option<String>| ListModels {
+        after,
+        before,
+        ..ws.models()
+    };
+    let mut pages: Vec<ModelsPage> = vec![ada.client.run(models(None, None)).await.json()];
+    while let Some(after) = pages.last().unwrap().fine_tuned.neighbours.after.clone() {
+        pages.push(ada.client.run(models(Some(after), None)).await.json());
+    }
+    let seen: Vec<String> = pages
+        .iter()
+        .flat_map(|p| p.fine_tuned.items.iter().map(|m| m.id.clone()))
+        .collect();
+    let expected: Vec<String> = (0..rows)
+        .rev()
+        .map(|i| format!("ft:m:default::{i:04}"))
+        .collect();
+    assert_eq!(seen, expected, "every model once, newest first");
+    assert_eq!(pages.len(), 3);
+    assert_eq!(pages[0].fine_tuned.neighbours.before, None);
+    // "Newer" from the last page is the middle page.
+    let newer: ModelsPage = ada
+        .client
+        .run(models(None, pages[2].fine_tuned.neighbours.before.clone()))
+        .await
+        .json();
+    assert_eq!(newer, pages[1]);
+    // Newer than a page whose newer rows were deleted: the first page, full.
+    let second_first = pages[1].fine_tuned.items[0].id.clone();
+    sqlx::query("DELETE FROM fine_tuned_models WHERE id > $1")
+        .bind(format!("ft:m:default::{:04}", rows - 10))
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let top: ModelsPage = ada
+        .client
+        .run(models(None, Some(second_first)))
+        .await
+        .json();
+    assert_eq!(top.fine_tuned.items.len(), PAGE_ROWS);
+    assert_eq!(top.fine_tuned.neighbours.before, None);
+    // The page renders without JavaScript, with a link to the older models.
     let html = ada
         .client
         .get(&format!("/o/{}/w/{}/models", ada.org_id, ada.workspace_id))
         .await;
-    assert!(html.body.contains("Showing the newest 200"));
+    let older = top.fine_tuned.neighbours.after.unwrap();
+    assert!(
+        html.body
+            .contains(&format!("/models?after={}", paths::query_value(&older))),
+        "a link to the older models"
+    );
 }
 
 /// Archiving cancels the workspace's unfinished jobs (the trainer is told to stop), the

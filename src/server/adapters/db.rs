@@ -123,30 +123,60 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
 /// (PostgreSQL), or no answer at all (connection, pool). Anything else the database said
 /// (a constraint, bad data) fails again the same way.
 pub fn is_transient(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::Database(db) => match error_code(db.code().as_deref()) {
+            Code::Sqlite(code) => matches!(code & 0xff, SQLITE_BUSY | SQLITE_LOCKED),
+            Code::Sqlstate(state) => {
+                matches!(
+                    state,
+                    "40001" | "40P01" | "55P03" | "57P01" | "57P02" | "57P03"
+                ) || state.starts_with("08")
+            }
+            Code::None => false,
+        },
+        sqlx::Error::RowNotFound
+        | sqlx::Error::ColumnDecode { .. }
+        | sqlx::Error::Decode(_)
+        | sqlx::Error::TypeNotFound { .. }
+        | sqlx::Error::ColumnNotFound(_)
+        | sqlx::Error::ColumnIndexOutOfBounds { .. }
+        | sqlx::Error::Encode(_) => false,
+        _ => true,
+    }
+}
+
+/// Whether a failed COMMIT surely rolled its transaction back: SQLite answers for itself
+/// (a busy COMMIT leaves the transaction open, and dropping it rolls back); PostgreSQL's
+/// serialization failures, deadlocks and constraint checks abort it. Anything else (no
+/// answer, the server shutting down) may have come after the commit was durable.
+pub fn commit_surely_failed(err: &sqlx::Error) -> bool {
     let sqlx::Error::Database(db) = err else {
-        return !matches!(
-            err,
-            sqlx::Error::RowNotFound
-                | sqlx::Error::ColumnDecode { .. }
-                | sqlx::Error::Decode(_)
-                | sqlx::Error::TypeNotFound { .. }
-                | sqlx::Error::ColumnNotFound(_)
-                | sqlx::Error::ColumnIndexOutOfBounds { .. }
-                | sqlx::Error::Encode(_)
-        );
+        return false;
     };
-    let code = db.code().unwrap_or_default();
-    match code.parse::<i64>() {
-        // SQLite's result code, in its low byte: SQLITE_BUSY (5), SQLITE_LOCKED (6).
-        Ok(sqlite) => matches!(sqlite & 0xff, 5 | 6),
-        // A PostgreSQL SQLSTATE: serialization failure, deadlock, lock not available,
-        // connection exceptions, the server shutting down.
-        Err(_) => {
-            matches!(
-                &*code,
-                "40001" | "40P01" | "55P03" | "57P01" | "57P02" | "57P03"
-            ) || code.starts_with("08")
-        }
+    match error_code(db.code().as_deref()) {
+        Code::Sqlite(_) => true,
+        Code::Sqlstate(state) => matches!(state, "40001" | "40P01") || state.starts_with("23"),
+        Code::None => false,
+    }
+}
+
+const SQLITE_BUSY: i64 = 5;
+const SQLITE_LOCKED: i64 = 6;
+
+/// A database error's code, by backend: SQLite's (extended) result code is a number of
+/// at most four digits; PostgreSQL's SQLSTATE is always five characters (often digits).
+#[derive(Debug, PartialEq)]
+enum Code<'a> {
+    Sqlite(i64),
+    Sqlstate(&'a str),
+    None,
+}
+
+fn error_code(code: Option<&str>) -> Code<'_> {
+    match code {
+        Some(state) if state.len() == 5 => Code::Sqlstate(state),
+        Some(code) => code.parse().map_or(Code::None, Code::Sqlite),
+        None => Code::None,
     }
 }
 
@@ -186,5 +216,23 @@ mod tests {
                 "{name}: the PostgreSQL migration differs from the SQLite one beyond the dialect"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod error_codes {
+    use super::{Code, error_code};
+
+    #[test]
+    fn sqlstates_are_told_from_sqlite_codes_even_when_all_digits() {
+        assert_eq!(error_code(Some("40001")), Code::Sqlstate("40001"));
+        assert_eq!(error_code(Some("08006")), Code::Sqlstate("08006"));
+        assert_eq!(error_code(Some("22021")), Code::Sqlstate("22021"));
+        assert_eq!(error_code(Some("23505")), Code::Sqlstate("23505"));
+        assert_eq!(error_code(Some("40P01")), Code::Sqlstate("40P01"));
+        assert_eq!(error_code(Some("5")), Code::Sqlite(5));
+        assert_eq!(error_code(Some("517")), Code::Sqlite(517));
+        assert_eq!(error_code(Some("2067")), Code::Sqlite(2067));
+        assert_eq!(error_code(None), Code::None);
     }
 }

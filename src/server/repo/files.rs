@@ -1,4 +1,5 @@
 use crate::domain::api_lists::ListRequest;
+use crate::domain::keyset::PageAt;
 use sqlx::AnyExecutor;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -191,15 +192,18 @@ pub struct FileWithCreator {
 pub async fn list_with_creators<'e>(
     db: impl AnyExecutor<'e>,
     workspace_id: &str,
+    at: &PageAt,
     limit: i64,
 ) -> sqlx::Result<Vec<FileWithCreator>> {
-    sqlx::query_as(
+    let (from, dir) = super::newest_first(at, "f", "files", "workspace_id", 3);
+    sqlx::query_as(&format!(
         "SELECT f.id, f.filename, f.bytes, f.line_count, k.name AS key_name, u.name AS user_name, f.created_at \
          FROM files f LEFT JOIN api_keys k ON k.id = f.created_by_key LEFT JOIN users u ON u.id = f.created_by_user \
-         WHERE f.workspace_id = $1 ORDER BY f.created_at DESC, f.id LIMIT $2",
-    )
+         WHERE f.workspace_id = $1 {from} ORDER BY f.created_at {dir}, f.id {dir} LIMIT $2",
+    ))
     .bind(workspace_id)
     .bind(limit)
+    .bind(at.cursor().unwrap_or(""))
     .fetch_all(db)
     .await
 }

@@ -1,6 +1,7 @@
 //! Fine-tuning jobs and the fine-tuned models they register.
 
 use crate::domain::api_lists::ListRequest;
+use crate::domain::keyset::PageAt;
 use sqlx::AnyExecutor;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -245,16 +246,22 @@ pub async fn insert_model<'e>(db: impl AnyExecutor<'e>, m: &ModelRow) -> sqlx::R
 }
 
 /// The workspace's newest models, at most `limit`.
+/// The workspace's fine-tuned models, newest first: `limit` from where `at` says (see
+/// `repo::newest_first`).
 pub async fn list_models<'e>(
     db: impl AnyExecutor<'e>,
     workspace_id: &str,
+    at: &PageAt,
     limit: i64,
 ) -> sqlx::Result<Vec<ModelRow>> {
+    let (from, dir) = super::newest_first(at, "m", "fine_tuned_models", "workspace_id", 3);
     sqlx::query_as(&format!(
-        "SELECT {MODEL_COLUMNS} FROM fine_tuned_models WHERE workspace_id = $1 ORDER BY created_at DESC, id LIMIT $2"
+        "SELECT {MODEL_COLUMNS} FROM fine_tuned_models m WHERE m.workspace_id = $1 {from} \
+         ORDER BY m.created_at {dir}, m.id {dir} LIMIT $2"
     ))
     .bind(workspace_id)
     .bind(limit)
+    .bind(at.cursor().unwrap_or(""))
     .fetch_all(db)
     .await
 }
@@ -300,8 +307,10 @@ pub struct JobWithCreator {
 pub async fn list_with_creators<'e>(
     db: impl AnyExecutor<'e>,
     workspace_id: &str,
+    at: &PageAt,
     limit: i64,
 ) -> sqlx::Result<Vec<JobWithCreator>> {
+    let (from, dir) = super::newest_first(at, "j", "fine_tuning_jobs", "workspace_id", 3);
     let columns: String = JOB_COLUMNS
         .split(", ")
         .map(|c| format!("j.{c}"))
@@ -310,10 +319,11 @@ pub async fn list_with_creators<'e>(
     sqlx::query_as(&format!(
         "SELECT {columns}, k.name AS key_name, u.name AS user_name FROM fine_tuning_jobs j \
          LEFT JOIN api_keys k ON k.id = j.created_by_key LEFT JOIN users u ON u.id = j.created_by_user \
-         WHERE j.workspace_id = $1 ORDER BY j.created_at DESC, j.id DESC LIMIT $2"
+         WHERE j.workspace_id = $1 {from} ORDER BY j.created_at {dir}, j.id {dir} LIMIT $2"
     ))
     .bind(workspace_id)
     .bind(limit)
+    .bind(at.cursor().unwrap_or(""))
     .fetch_all(db)
     .await
 }

@@ -153,12 +153,7 @@ pub async fn list<'e>(
         Some("revoked") => "AND i.status = 'revoked' AND $2 = $2",
         _ => "AND i.status <> 'accepted' AND $2 = $2",
     };
-    let (from, dir) = match at {
-        // Every parameter is used, as SQLite wants.
-        PageAt::First => ("AND $4 = $4".to_owned(), "DESC"),
-        PageAt::After(_) => (beyond_invitation("<"), "DESC"),
-        PageAt::Before(_) => (beyond_invitation(">"), "ASC"),
-    };
+    let (from, dir) = super::newest_first(at, "i", "invitations", "org_id", 4);
     sqlx::query_as(&format!(
         "{DETAIL} WHERE i.org_id = $1 {condition} {from} \
          ORDER BY i.created_at {dir}, i.id {dir} LIMIT $3"
@@ -169,15 +164,6 @@ pub async fn list<'e>(
     .bind(at.cursor().unwrap_or(""))
     .fetch_all(db)
     .await
-}
-
-/// Invitations older (`<`) or newer (`>`) than the invitation `$4`: a row value, read as
-/// a range of `invitations_by_org` on both engines.
-fn beyond_invitation(cmp: &str) -> String {
-    format!(
-        "AND (i.created_at, i.id) {cmp} \
-         (SELECT c.created_at, c.id FROM invitations c WHERE c.org_id = $1 AND c.id = $4)"
-    )
 }
 
 /// The workspaces granted by the given invitations: one query for a whole page.

@@ -19,6 +19,7 @@ pub mod users;
 pub mod workspaces;
 
 use crate::domain::api_lists::{ListRequest, Order};
+use crate::domain::keyset::PageAt;
 
 /// The tail of a query for a page of a list ordered by (created_at, id): the cursor's
 /// condition when there is one (its time and id bound at `$n` and `$n+1`), the order, and
@@ -50,6 +51,33 @@ pub fn contains_pattern(text: &str) -> String {
         .replace('%', "\\%")
         .replace('_', "\\_");
     format!("%{escaped}%")
+}
+
+/// Where a newest-first console page starts, as the condition on `alias`'s rows and the
+/// direction to read them: rows older than the cursor row `$n` for an `after` page, newer
+/// (read oldest first) for a `before` page. The cursor row is looked up by id in `table`
+/// within the same scope (`scope` = `$1`): a row value compared with it is a range of the
+/// (scope, created_at, id) index on both engines, and a cursor from another scope names
+/// no row, so the page is empty.
+pub fn newest_first(
+    at: &PageAt,
+    alias: &str,
+    table: &str,
+    scope: &str,
+    n: usize,
+) -> (String, &'static str) {
+    let beyond = |cmp: &str| {
+        format!(
+            "AND ({alias}.created_at, {alias}.id) {cmp} \
+             (SELECT c.created_at, c.id FROM {table} c WHERE c.{scope} = $1 AND c.id = ${n})"
+        )
+    };
+    match at {
+        // Every parameter is used, as SQLite wants.
+        PageAt::First => (format!("AND ${n} = ${n}"), "DESC"),
+        PageAt::After(_) => (beyond("<"), "DESC"),
+        PageAt::Before(_) => (beyond(">"), "ASC"),
+    }
 }
 
 /// `FOR UPDATE` on PostgreSQL, nothing on SQLite (one writer at a time: nothing to

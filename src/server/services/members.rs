@@ -3,15 +3,16 @@
 //! hold the organization's lock, so two racing requests can't both pass it.
 
 use crate::domain::Error;
-use crate::domain::admin::{MEMBERS_PER_PAGE, MemberRow, MembersPage};
+use crate::domain::admin::{MemberRow, MembersPage};
 use crate::domain::billing::Catalogue;
-use crate::domain::keyset::{self, PageAt};
+use crate::domain::keyset::PageAt;
 use crate::domain::permissions::Action;
 use crate::domain::roles::OrgRole;
 use crate::server::authz::OrgActor;
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::repo::{api_keys, memberships, orgs};
+use crate::server::services::console_pages::read_page;
 use crate::server::services::subscriptions;
 
 /// The longest member search.
@@ -44,31 +45,16 @@ pub async fn page(
             .await
             .or_internal("counting members")?,
     };
-    let mut at = at.clone();
-    let mut rows = memberships::page_members(
-        &mut *conn,
-        &actor.org_id,
-        pattern,
-        &at,
-        MEMBERS_PER_PAGE + 1,
+    let org_id = &actor.org_id;
+    let (rows, neighbours) = read_page(
+        at,
+        "listing members",
+        |at, limit| async move {
+            memberships::page_members(&db.pool, org_id, pattern, &at, limit).await
+        },
+        |r| r.user_id.clone(),
     )
-    .await
-    .or_internal("listing members")?;
-    if rows.is_empty() && at != PageAt::First {
-        // The cursor's member left, or the page above it is gone: start at the top.
-        at = PageAt::First;
-        rows = memberships::page_members(
-            &mut *conn,
-            &actor.org_id,
-            pattern,
-            &at,
-            MEMBERS_PER_PAGE + 1,
-        )
-        .await
-        .or_internal("listing members")?;
-    }
-    let (rows, neighbours) =
-        keyset::page_of(&at, rows, MEMBERS_PER_PAGE as usize, |r| r.user_id.clone());
+    .await?;
     let first = match (&neighbours.before, rows.first()) {
         (Some(_), Some(top)) => {
             memberships::count_before(&mut *conn, &actor.org_id, pattern, &top.user_id)

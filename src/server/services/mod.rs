@@ -5,6 +5,7 @@ pub mod accepting;
 pub mod access;
 pub mod accounts;
 pub mod api_keys;
+pub mod console_pages;
 pub mod datasets;
 pub mod file_links;
 pub mod fine_tuning;

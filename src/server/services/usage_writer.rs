@@ -9,7 +9,7 @@
 //! the same transaction as the batch's usage (`usage_store::settle`): one commit per batch
 //! for both, the usage stored first, so what it releases can be held again at once.
 
-use crate::server::db::{Db, is_transient};
+use crate::server::db::{Db, commit_surely_failed, is_transient};
 use crate::server::ids::new_id;
 use crate::server::repo::api_keys::{self, UsageEvent};
 use crate::server::services::usage_store::{self, DaySum, Held, Hold};
@@ -154,7 +154,8 @@ const FIRST_RETRY_MS: u64 = 20;
 /// workspace). A batch that failed for a reason that may pass is tried again whole; one
 /// the database refused (a bad entry) is split, each request's entries and each hold on
 /// their own, so that it fails only its own request. A commit whose answer was lost is
-/// never tried again (it may have been stored): its requests get the error.
+/// never tried again (it may have been stored): its requests get the error, though their
+/// usage may be counted and a hold taken (it lapses, `usage_store::HOLD_LAPSES_MS`).
 async fn settle_batch(db: &Db, writes: Writes, mut holds: Holds) {
     holds.sort_by(|(a, _), (b, _)| (&a.org_id, &a.workspace_id).cmp(&(&b.org_id, &b.workspace_id)));
     let all: Vec<&Hold> = holds.iter().map(|(h, _)| h).collect();
@@ -287,8 +288,7 @@ async fn commit<'a>(
     }
     match tx.commit().await {
         Ok(()) => Ok(outcomes),
-        // The database answered no: the transaction is rolled back.
-        Err(e @ sqlx::Error::Database(_)) => Err(Failed::RolledBack(e)),
+        Err(e) if commit_surely_failed(&e) => Err(Failed::RolledBack(e)),
         Err(e) => Err(Failed::Unsure(e)),
     }
 }

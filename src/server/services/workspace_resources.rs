@@ -5,7 +5,8 @@
 //! workspace is read-only. Other workspaces' and organizations' actors get "not found".
 
 use crate::domain::Error;
-use crate::domain::fine_tuning::{DatasetView, JobView, LIST_LIMIT, ModelView, WorkspaceResources};
+use crate::domain::fine_tuning::{DatasetView, JobView, ModelView, WorkspaceResources};
+use crate::domain::keyset::{Neighbours, PageAt};
 use crate::domain::permissions::{Action, can};
 use crate::server::authz::{OrgActor, WorkspaceActor};
 use crate::server::config::Config;
@@ -13,6 +14,7 @@ use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::repo::fine_tuning::{JobRow, ModelRow};
 use crate::server::repo::{files, files::FileRow, fine_tuning as jobs};
+use crate::server::services::console_pages::read_page;
 use crate::server::services::datasets::{self, Received, UploadError};
 use crate::server::services::fine_tuning;
 
@@ -36,25 +38,34 @@ fn creator(key_name: Option<String>, user_name: Option<String>) -> Option<String
     }
 }
 
-/// The first `LIST_LIMIT` of `items` (fetched with one more, to know whether there are more).
-fn resources<T>(ws: &WorkspaceActor, mut items: Vec<T>) -> WorkspaceResources<T> {
-    let more = items.len() as i64 > LIST_LIMIT;
-    items.truncate(LIST_LIMIT as usize);
+/// A page of `items` for the viewer.
+fn resources<T>(
+    ws: &WorkspaceActor,
+    items: Vec<T>,
+    neighbours: Neighbours,
+) -> WorkspaceResources<T> {
     WorkspaceResources {
         items,
-        more,
+        neighbours,
         can_delete: can(&ws.membership(), Action::DeleteWorkspaceResources),
     }
 }
 
+/// A page of the workspace's datasets, newest first, from where `at` says.
 pub async fn list_datasets(
     db: &Db,
     ws: &WorkspaceActor,
+    at: &PageAt,
 ) -> Result<WorkspaceResources<DatasetView>, Error> {
     ws.require(Action::UseWorkspace)?;
-    let rows = files::list_with_creators(&db.pool, &ws.workspace.id, LIST_LIMIT + 1)
-        .await
-        .or_internal("listing datasets")?;
+    let ws_id = &ws.workspace.id;
+    let (rows, neighbours) = read_page(
+        at,
+        "listing datasets",
+        |at, limit| async move { files::list_with_creators(&db.pool, ws_id, &at, limit).await },
+        |f| f.id.clone(),
+    )
+    .await?;
     let items = rows
         .into_iter()
         .map(|f| DatasetView {
@@ -66,7 +77,7 @@ pub async fn list_datasets(
             created_at: f.created_at,
         })
         .collect();
-    Ok(resources(ws, items))
+    Ok(resources(ws, items, neighbours))
 }
 
 pub async fn find_dataset(db: &Db, ws: &WorkspaceActor, id: &str) -> Result<FileRow, Error> {
@@ -134,11 +145,21 @@ pub async fn delete_dataset(
     datasets::delete(db, config, &ws.workspace.id, &row.id).await
 }
 
-pub async fn list_jobs(db: &Db, ws: &WorkspaceActor) -> Result<WorkspaceResources<JobView>, Error> {
+/// A page of the workspace's fine-tuning jobs, newest first, from where `at` says.
+pub async fn list_jobs(
+    db: &Db,
+    ws: &WorkspaceActor,
+    at: &PageAt,
+) -> Result<WorkspaceResources<JobView>, Error> {
     ws.require(Action::UseWorkspace)?;
-    let rows = jobs::list_with_creators(&db.pool, &ws.workspace.id, LIST_LIMIT + 1)
-        .await
-        .or_internal("listing fine-tuning jobs")?;
+    let ws_id = &ws.workspace.id;
+    let (rows, neighbours) = read_page(
+        at,
+        "listing fine-tuning jobs",
+        |at, limit| async move { jobs::list_with_creators(&db.pool, ws_id, &at, limit).await },
+        |r| r.job.id.clone(),
+    )
+    .await?;
     let mut items = Vec::with_capacity(rows.len());
     for r in rows {
         let j = r.job;
@@ -158,7 +179,7 @@ pub async fn list_jobs(db: &Db, ws: &WorkspaceActor) -> Result<WorkspaceResource
             finished_at: j.finished_at,
         });
     }
-    Ok(resources(ws, items))
+    Ok(resources(ws, items, neighbours))
 }
 
 pub async fn find_job(db: &Db, ws: &WorkspaceActor, id: &str) -> Result<JobRow, Error> {
@@ -205,14 +226,21 @@ pub async fn cancel_job(db: &Db, ws: &WorkspaceActor, job_id: &str) -> Result<Jo
     fine_tuning::cancel(db, &ws.workspace.id, job_id).await
 }
 
+/// A page of the workspace's fine-tuned models, newest first, from where `at` says.
 pub async fn list_models(
     db: &Db,
     ws: &WorkspaceActor,
+    at: &PageAt,
 ) -> Result<WorkspaceResources<ModelView>, Error> {
     ws.require(Action::UseWorkspace)?;
-    let rows = jobs::list_models(&db.pool, &ws.workspace.id, LIST_LIMIT + 1)
-        .await
-        .or_internal("listing models")?;
+    let ws_id = &ws.workspace.id;
+    let (rows, neighbours) = read_page(
+        at,
+        "listing models",
+        |at, limit| async move { jobs::list_models(&db.pool, ws_id, &at, limit).await },
+        |m| m.id.clone(),
+    )
+    .await?;
     let items = rows
         .into_iter()
         .map(|m| ModelView {
@@ -222,13 +250,13 @@ pub async fn list_models(
             created_at: m.created_at,
         })
         .collect();
-    Ok(resources(ws, items))
+    Ok(resources(ws, items, neighbours))
 }
 
 /// Every fine-tuned model of the workspace (the API's list: a workspace has few).
 pub async fn all_models(db: &Db, ws: &WorkspaceActor) -> Result<Vec<ModelRow>, Error> {
     ws.require(Action::UseWorkspace)?;
-    jobs::list_models(&db.pool, &ws.workspace.id, i64::MAX)
+    jobs::list_models(&db.pool, &ws.workspace.id, &PageAt::First, i64::MAX)
         .await
         .or_internal("listing models")
 }

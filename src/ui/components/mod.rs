@@ -6,6 +6,7 @@ mod cost_chart;
 mod dialog;
 mod form;
 mod menu;
+mod pager;
 mod table;
 mod usage_report;
 mod when;
@@ -18,6 +19,7 @@ pub use form::{
     focus_first_invalid, focus_first_invalid_by,
 };
 pub use menu::DropdownMenu;
+pub use pager::{Pager, PagerText, use_page_at};
 pub use table::{Column, EmptyState, Table};
 pub use usage_report::UsageReportView;
 pub use when::when;

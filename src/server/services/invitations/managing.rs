@@ -12,19 +12,17 @@ pub async fn list(
 ) -> Result<InvitationsPage, Error> {
     actor.require(Action::InviteMembers)?;
     let now = db.now();
-    let limit = INVITATIONS_PER_PAGE as i64 + 1;
-    let mut at = at.clone();
-    let mut rows = invitations::list(&db.pool, &actor.org_id, filter, &at, now, limit)
-        .await
-        .or_internal("listing invitations")?;
-    if rows.is_empty() && at != PageAt::First {
-        // The cursor's invitation is gone or the page above it is: start at the top.
-        at = PageAt::First;
-        rows = invitations::list(&db.pool, &actor.org_id, filter, &at, now, limit)
-            .await
-            .or_internal("listing invitations")?;
-    }
-    let (rows, neighbours) = keyset::page_of(&at, rows, INVITATIONS_PER_PAGE, |r| r.id.clone());
+    let org_id = &actor.org_id;
+    let (rows, neighbours) =
+        read_page(
+            at,
+            "listing invitations",
+            |at, limit| async move {
+                invitations::list(&db.pool, org_id, filter, &at, now, limit).await
+            },
+            |r| r.id.clone(),
+        )
+        .await?;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let grants = invitations::grants(&db.pool, &ids)
         .await

@@ -8,11 +8,10 @@ use crate::domain::Error;
 use crate::domain::admin::OutboxEntry;
 use crate::domain::format::format_timestamp;
 use crate::domain::invitations::{
-    Batch, INVITATIONS_PER_PAGE, InvitationLanding, InvitationStatus, InvitationView,
-    InvitationsPage, InvitePreview, Rejected, WorkspaceGrant, parse_batch, parse_workspace_roles,
-    seats, seats_free,
+    Batch, InvitationLanding, InvitationStatus, InvitationView, InvitationsPage, InvitePreview,
+    Rejected, WorkspaceGrant, parse_batch, parse_workspace_roles, seats, seats_free,
 };
-use crate::domain::keyset::{self, PageAt};
+use crate::domain::keyset::PageAt;
 use crate::domain::permissions::Action;
 use crate::domain::roles::OrgRole;
 use crate::server::authz::OrgActor;
@@ -24,6 +23,7 @@ use crate::server::repo::users::UserRow;
 use crate::server::repo::{
     invitation_sends, invitations, memberships, orgs, outbox, users, workspaces,
 };
+use crate::server::services::console_pages::read_page;
 use crate::server::services::{Ports, subscriptions};
 
 /// What the invite form sends.

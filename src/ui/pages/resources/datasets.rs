@@ -1,13 +1,15 @@
 //! `/o/{org}/w/{ws}/datasets`: the workspace's fine-tuning datasets, uploaded with any of
 //! its keys or in the console; download, upload, and (Admins) delete.
 
-use super::{deleted_notice, older_note, size};
+use super::{deleted_notice, size};
 use crate::api::workspace_resources::{DeleteDataset, get_upload_outcome, list_datasets};
 use crate::domain::fine_tuning::{DatasetView, UploadOutcome};
 use crate::domain::format::thousands;
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
-use crate::ui::components::{Column, ConfirmForm, Dialog, EmptyState, Table, when};
+use crate::ui::components::{
+    Column, ConfirmForm, Dialog, EmptyState, Pager, PagerText, Table, use_page_at, when,
+};
 use crate::ui::layout::{ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -26,12 +28,23 @@ fn Datasets(shell: ShellData) -> impl IntoView {
     };
     let org_id = shell.org.id.clone();
     let delete = ServerAction::<DeleteDataset>::new();
+    let at = use_page_at();
     let list = Resource::new(
         {
             let (org_id, ws_id) = (org_id.clone(), ws.id.clone());
-            move || (org_id.clone(), ws_id.clone(), delete.version().get())
+            move || {
+                (
+                    org_id.clone(),
+                    ws_id.clone(),
+                    at.get(),
+                    delete.version().get(),
+                )
+            }
         },
-        |(org, ws, _)| list_datasets(org, ws),
+        |(org, ws, at, _)| {
+            let (after, before) = at.into_query();
+            list_datasets(org, ws, after, before)
+        },
     );
     let here = paths::workspace_datasets(&org_id, &ws.id);
     let deleted = Signal::derive(move || matches!(delete.value().get(), Some(Ok(()))));
@@ -62,6 +75,7 @@ fn Datasets(shell: ShellData) -> impl IntoView {
     };
     let table = {
         let (org_id, ws_id, here) = (org_id.clone(), ws.id.clone(), here.clone());
+        let here_base = here.clone();
         list_body(list, "Loading datasets…", move |page| {
             if page.items.is_empty() {
                 return view! {
@@ -70,10 +84,13 @@ fn Datasets(shell: ShellData) -> impl IntoView {
                 }
                 .into_any();
             }
-            let (org_id, ws_id, here) = (org_id.clone(), ws_id.clone(), here.clone());
+            // Rows open their dialogs over this page.
+            let (org_id, ws_id, here) =
+                (org_id.clone(), ws_id.clone(), at.get_untracked().on(&here));
+            let (neighbours, base) = (page.neighbours, here_base.clone());
             view! {
                 <DatasetTable items=page.items can_delete=page.can_delete org_id ws_id here/>
-                {older_note(page.more, "GET /v1/files")}
+                <Pager neighbours base text=PagerText::newest_first("Pages of datasets")/>
             }
             .into_any()
         })
@@ -83,7 +100,7 @@ fn Datasets(shell: ShellData) -> impl IntoView {
         move || {
             (dialog.get().as_deref() == Some(DELETE)).then_some(())?;
             let file_id = query.with(|q| q.get("file"))?;
-            let (org_id, ws_id, here) = (org_id.clone(), ws_id.clone(), here.clone());
+            let (org_id, ws_id, here) = (org_id.clone(), ws_id.clone(), at.get().on(&here));
             Some(Suspend::new(async move {
                 let page = list.await.ok()?;
                 let file = page.items.into_iter().find(|f| f.id == file_id)?;
@@ -135,7 +152,7 @@ fn DatasetTable(
         .map(|f| {
             let download = paths::dataset_download(&org_id, &ws_id, &f.id);
             let delete = can_delete.then(|| {
-                let href = format!("{here}?{}={DELETE}&file={}", paths::DIALOG_PARAM, f.id);
+                let href = paths::with_param(&here, &format!("{}={DELETE}&file={}", paths::DIALOG_PARAM, f.id));
                 view! { <a class="btn btn-small btn-danger-outline" href=href aria-label=format!("Delete {}", f.filename)>"Delete"</a> }
             });
             view! {

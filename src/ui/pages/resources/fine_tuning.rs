@@ -1,7 +1,6 @@
 //! `/o/{org}/w/{ws}/fine-tuning`: the workspace's fine-tuning jobs, whichever key started
 //! them, with their progress; the list refreshes while a job is queued or running.
 
-use super::older_note;
 use crate::api::workspace_resources::{
     CancelFineTuningJob, CreateFineTuningJob, list_datasets, list_fine_tuning_jobs, list_models,
 };
@@ -9,8 +8,8 @@ use crate::domain::fine_tuning::{JobStatus, JobView};
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
 use crate::ui::components::{
-    Column, Dialog, DialogActions, EmptyState, FormAlert, SubmitButton, Table, TextField,
-    field_error, focus_first_invalid, when,
+    Column, Dialog, DialogActions, EmptyState, FormAlert, Pager, PagerText, SubmitButton, Table,
+    TextField, field_error, focus_first_invalid, use_page_at, when,
 };
 use crate::ui::layout::{ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog};
 use leptos::prelude::*;
@@ -35,6 +34,7 @@ fn FineTuning(shell: ShellData) -> impl IntoView {
     let cancel = ServerAction::<CancelFineTuningJob>::new();
     let create = ServerAction::<CreateFineTuningJob>::new();
     let tick = RwSignal::new(0u64);
+    let at = use_page_at();
     let list = Resource::new(
         {
             let (org_id, ws_id) = (org_id.clone(), ws.id.clone());
@@ -42,12 +42,16 @@ fn FineTuning(shell: ShellData) -> impl IntoView {
                 (
                     org_id.clone(),
                     ws_id.clone(),
+                    at.get(),
                     cancel.version().get() + create.version().get(),
                     tick.get(),
                 )
             }
         },
-        |(org, ws, ..)| list_fine_tuning_jobs(org, ws),
+        |(org, ws, at, ..)| {
+            let (after, before) = at.into_query();
+            list_fine_tuning_jobs(org, ws, after, before)
+        },
     );
     // While a job is queued or running, ask again every few seconds.
     #[cfg(feature = "hydrate")]
@@ -87,7 +91,8 @@ fn FineTuning(shell: ShellData) -> impl IntoView {
             .map(|e| view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> })
     };
     let table = {
-        let (org_id, ws_id, models) = (org_id.clone(), ws.id.clone(), models.clone());
+        let (org_id, ws_id, models, here) =
+            (org_id.clone(), ws.id.clone(), models.clone(), here.clone());
         list_body(list, "Loading jobs…", move |page| {
             if page.items.is_empty() {
                 return view! {
@@ -96,10 +101,12 @@ fn FineTuning(shell: ShellData) -> impl IntoView {
                 }
                 .into_any();
             }
-            let (org_id, ws_id, models) = (org_id.clone(), ws_id.clone(), models.clone());
+            let (org_id, ws_id, models, base) =
+                (org_id.clone(), ws_id.clone(), models.clone(), here.clone());
+            let neighbours = page.neighbours;
             view! {
                 <JobTable jobs=page.items org_id ws_id models cancel/>
-                {older_note(page.more, "GET /v1/fine_tuning/jobs")}
+                <Pager neighbours base text=PagerText::newest_first("Pages of fine-tuning jobs")/>
             }
             .into_any()
         })
@@ -141,8 +148,8 @@ fn NewJobDialog(
             move || (org_id.clone(), ws_id.clone())
         },
         |(org, ws)| async move {
-            let models = list_models(org.clone(), ws.clone()).await?;
-            let datasets = list_datasets(org, ws).await?;
+            let models = list_models(org.clone(), ws.clone(), None, None).await?;
+            let datasets = list_datasets(org, ws, None, None).await?;
             Ok::<_, crate::domain::Error>((models.base_models, datasets.items))
         },
     );

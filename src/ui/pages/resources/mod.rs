@@ -9,7 +9,6 @@ pub use datasets::DatasetsPage;
 pub use fine_tuning::FineTuningPage;
 pub use models::ModelsPage;
 
-use crate::domain::fine_tuning::LIST_LIMIT;
 use crate::domain::format::thousands;
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
@@ -33,18 +32,6 @@ fn deleted_notice(deleted: Signal<bool>, here: String, message: &'static str) ->
             .get()
             .then(|| view! { <p class="alert alert-success" role="status">{message}</p> })
     }
-}
-
-/// Under a list that shows only the newest: where the rest are.
-fn older_note(more: bool, api: &'static str) -> Option<impl IntoView> {
-    more.then(|| {
-        view! {
-            <p class="muted pad table-note">
-                {format!("Showing the newest {}. The API lists them all: ", thousands(LIST_LIMIT))}
-                <code>{api}</code>
-            </p>
-        }
-    })
 }
 
 /// "12.3 MB", "840 B".

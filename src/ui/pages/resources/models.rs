@@ -1,11 +1,13 @@
 //! `/o/{org}/w/{ws}/models`: the base models and the workspace's fine-tuned models.
 
-use super::{deleted_notice, older_note};
+use super::deleted_notice;
 use crate::api::workspace_resources::{DeleteModel, list_models};
 use crate::domain::fine_tuning::ModelView;
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
-use crate::ui::components::{Column, ConfirmForm, Dialog, EmptyState, Table, when};
+use crate::ui::components::{
+    Column, ConfirmForm, Dialog, EmptyState, Pager, PagerText, Table, use_page_at, when,
+};
 use crate::ui::layout::{ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -24,12 +26,23 @@ fn Models(shell: ShellData) -> impl IntoView {
     };
     let org_id = shell.org.id.clone();
     let delete = ServerAction::<DeleteModel>::new();
+    let at = use_page_at();
     let list = Resource::new(
         {
             let (org_id, ws_id) = (org_id.clone(), ws.id.clone());
-            move || (org_id.clone(), ws_id.clone(), delete.version().get())
+            move || {
+                (
+                    org_id.clone(),
+                    ws_id.clone(),
+                    at.get(),
+                    delete.version().get(),
+                )
+            }
         },
-        |(org, ws, _)| list_models(org, ws),
+        |(org, ws, at, _)| {
+            let (after, before) = at.into_query();
+            list_models(org, ws, after, before)
+        },
     );
     let here = paths::workspace_models(&org_id, &ws.id);
     let deleted = Signal::derive(move || matches!(delete.value().get(), Some(Ok(()))));
@@ -48,10 +61,12 @@ fn Models(shell: ShellData) -> impl IntoView {
                 }
                 .into_any()
             } else {
-                let (can_delete, here) = (page.fine_tuned.can_delete, here.clone());
+                // Rows open their dialogs over this page.
+                let (can_delete, base) = (page.fine_tuned.can_delete, here.clone());
+                let (here, neighbours) = (at.get_untracked().on(&here), page.fine_tuned.neighbours);
                 view! {
                     <ModelTable models=page.fine_tuned.items can_delete here jobs/>
-                    {older_note(page.fine_tuned.more, "GET /v1/models")}
+                    <Pager neighbours base text=PagerText::newest_first("Pages of fine-tuned models")/>
                 }
                 .into_any()
             };
@@ -83,7 +98,7 @@ fn Models(shell: ShellData) -> impl IntoView {
         move || {
             (dialog.get().as_deref() == Some(DELETE)).then_some(())?;
             let model_id = query.with(|q| q.get("model"))?;
-            let (org_id, ws_id, here) = (org_id.clone(), ws_id.clone(), here.clone());
+            let (org_id, ws_id, here) = (org_id.clone(), ws_id.clone(), at.get().on(&here));
             Some(Suspend::new(async move {
                 let page = list.await.ok()?;
                 let can_delete = page.fine_tuned.can_delete;
@@ -118,7 +133,7 @@ fn ModelTable(
         .into_iter()
         .map(|m| {
             let delete = can_delete.then(|| {
-                let href = format!("{here}?{}={DELETE}&model={}", paths::DIALOG_PARAM, paths::query_value(&m.id));
+                let href = paths::with_param(&here, &format!("{}={DELETE}&model={}", paths::DIALOG_PARAM, paths::query_value(&m.id)));
                 view! { <a class="btn btn-small btn-danger-outline" href=href aria-label=format!("Delete {}", m.id)>"Delete"</a> }
             });
             view! {

@@ -8,11 +8,12 @@ use crate::api::members::{
     GetInvitationLink, ResendInvitation, RevokeInvitation, list_invitations, list_outbox,
 };
 use crate::domain::invitations::{InvitationStatus, InvitationView, InvitationsPage};
-use crate::domain::keyset::PageAt;
 use crate::domain::paths;
 use crate::domain::permissions::Action;
 use crate::domain::shell::ShellData;
-use crate::ui::components::{Column, CopyField, FallbackForm, FormAlert, Table, when};
+use crate::ui::components::{
+    Column, CopyField, FallbackForm, FormAlert, Pager, PagerText, Table, use_page_at, when,
+};
 use crate::ui::layout::{ConsolePage, list_body, open_dialog};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -83,9 +84,7 @@ fn InvitationsCard(shell: ShellData) -> impl IntoView {
     let org_id = shell.org.id.clone();
     let query = use_query_map();
     let status = Memo::new(move |_| query.with(|q| q.get("status")).unwrap_or_default());
-    let at = Memo::new(move |_| {
-        query.with(|p| PageAt::from_query(p.get_str("after"), p.get_str("before")))
-    });
+    let at = use_page_at();
     let search = use_location().search;
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();
@@ -106,11 +105,7 @@ fn InvitationsCard(shell: ShellData) -> impl IntoView {
             }
         },
         |(org, status, at, ..)| {
-            let (after, before) = match at {
-                PageAt::First => (None, None),
-                PageAt::After(id) => (Some(id), None),
-                PageAt::Before(id) => (None, Some(id)),
-            };
+            let (after, before) = at.into_query();
             list_invitations(org, Some(status), after, before)
         },
     );
@@ -149,22 +144,12 @@ fn InvitationsCard(shell: ShellData) -> impl IntoView {
                 }
                 let org_id = org_id.clone();
                 let base = status_href(&org_id, &status.get_untracked());
-                let prev = page.neighbours.previous_href(&base);
-                let next = page.neighbours.next_href(&base);
-                let rows = page.invitations;
+                let (rows, neighbours) = (page.invitations, page.neighbours);
                 view! {
-                <InvitationTable org_id rows resend revoke link/>
-                {(prev.is_some() || next.is_some()).then(|| view! {
-                    <nav class="table-foot pager" aria-label="Pages of invitations">
-                        <span></span>
-                        <span class="pager-links">
-                            {prev.map(|href| view! { <a class="btn btn-small btn-secondary" href=href rel="prev">"Newer"</a> })}
-                            {next.map(|href| view! { <a class="btn btn-small btn-secondary" href=href rel="next">"Older"</a> })}
-                        </span>
-                    </nav>
-                })}
-            }
-            .into_any()
+                    <InvitationTable org_id rows resend revoke link/>
+                    <Pager neighbours base text=PagerText::newest_first("Pages of invitations")/>
+                }
+                .into_any()
             },
         )
     };

@@ -11,7 +11,9 @@ use crate::domain::paths;
 use crate::domain::permissions::Action;
 use crate::domain::roles::OrgRole;
 use crate::domain::shell::ShellData;
-use crate::ui::components::{Column, ConfirmForm, Dialog, EmptyState, FormAlert, Table, when};
+use crate::ui::components::{
+    Column, ConfirmForm, Dialog, EmptyState, FormAlert, Pager, PagerText, Table, use_page_at, when,
+};
 use crate::ui::layout::{ConsolePage, list_body, open_dialog};
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -68,27 +70,12 @@ pub(super) fn MembersTabs(shell: ShellData, current: MembersTab) -> impl IntoVie
 
 /// The members page for a search, from where `at` says.
 fn members_href(org_id: &str, query: &str, at: &PageAt) -> String {
-    let mut href = paths::settings_members(org_id);
-    let mut params = Vec::new();
-    if !query.is_empty() {
-        params.push(format!("q={}", paths::query_value(query)));
+    let base = paths::settings_members(org_id);
+    if query.is_empty() {
+        at.on(&base)
+    } else {
+        at.on(&format!("{base}?q={}", paths::query_value(query)))
     }
-    match at {
-        PageAt::First => {}
-        PageAt::After(id) => params.push(format!("after={}", paths::query_value(id))),
-        PageAt::Before(id) => params.push(format!("before={}", paths::query_value(id))),
-    }
-    if !params.is_empty() {
-        href.push('?');
-        href.push_str(&params.join("&"));
-    }
-    href
-}
-
-/// `href` with one more query parameter.
-fn and_param(href: &str, param: &str) -> String {
-    let sep = if href.contains('?') { '&' } else { '?' };
-    format!("{href}{sep}{param}")
 }
 
 #[component]
@@ -98,9 +85,7 @@ fn Members(shell: ShellData) -> impl IntoView {
     let can_manage = shell.can(Action::ManageMembers);
     let query = use_query_map();
     let q = Memo::new(move |_| query.with(|p| p.get("q")).unwrap_or_default());
-    let at = Memo::new(move |_| {
-        query.with(|p| PageAt::from_query(p.get_str("after"), p.get_str("before")))
-    });
+    let at = use_page_at();
     let change_role = ServerAction::<ChangeMemberRole>::new();
     let remove = ServerAction::<RemoveMember>::new();
     // Any change of the URL (a dialog that sent invitations and came back) reloads the list.
@@ -120,11 +105,7 @@ fn Members(shell: ShellData) -> impl IntoView {
             }
         },
         |(org, q, at, ..)| {
-            let (after, before) = match at {
-                PageAt::First => (None, None),
-                PageAt::After(id) => (Some(id), None),
-                PageAt::Before(id) => (None, Some(id)),
-            };
+            let (after, before) = at.into_query();
             list_members(org, Some(q), after, before)
         },
     );
@@ -210,7 +191,7 @@ fn Members(shell: ShellData) -> impl IntoView {
                     <p class="muted"><Suspense>{seats}</Suspense></p>
                 </div>
                 {can_invite.then(|| view! {
-                    <a class="btn btn-primary" href=move || and_param(&here.get(), &format!("{}={INVITE}", paths::DIALOG_PARAM))>
+                    <a class="btn btn-primary" href=move || paths::with_param(&here.get(), &format!("{}={INVITE}", paths::DIALOG_PARAM))>
                         "Invite members"
                     </a>
                 })}
@@ -248,8 +229,7 @@ fn MembersTable(
     ];
     let range = data.range_label();
     let search = members_href(&org_id, &query, &PageAt::First);
-    let prev = data.neighbours.previous_href(&search);
-    let next = data.neighbours.next_href(&search);
+    let neighbours = data.neighbours.clone();
     if data.members.is_empty() {
         return view! {
             <EmptyState>{if query.is_empty() { "No members yet.".to_owned() } else { format!("No member matches \"{query}\".") }}</EmptyState>
@@ -263,13 +243,7 @@ fn MembersTable(
         .collect_view();
     view! {
         <Table caption="Members of this organization" columns=COLUMNS>{rows}</Table>
-        <nav class="table-foot pager" aria-label="Pages">
-            <span>{range}</span>
-            <span class="pager-links">
-                {prev.map(|href| view! { <a class="btn btn-small btn-secondary" href=href rel="prev">"Previous"</a> })}
-                {next.map(|href| view! { <a class="btn btn-small btn-secondary" href=href rel="next">"Next"</a> })}
-            </span>
-        </nav>
+        <Pager neighbours base=search text=PagerText::pages("Pages of members") summary=range/>
     }
     .into_any()
 }
@@ -310,7 +284,7 @@ fn MemberRowView(
         member.workspaces.join(", ")
     };
     let action = (can_manage || is_me).then(|| {
-        let href = and_param(
+        let href = paths::with_param(
             &here,
             &format!("{}={REMOVE}&member={}", paths::DIALOG_PARAM, member.user_id),
         );
