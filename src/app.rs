@@ -8,7 +8,7 @@ use crate::ui::pages::{
     TermsPage, WelcomePage, WorkspaceHome, WorkspaceMembersPage, WorkspaceUsagePage,
 };
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -24,6 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -41,7 +42,6 @@ pub fn App() -> impl IntoView {
     // status codes are real HTTP ones and pages work without JavaScript.
     let ssr = SsrMode::Async;
     view! {
-        <Stylesheet id="leptos" href="/pkg/studio-console.css"/>
         <Title formatter=|page: String| {
             if page.is_empty() { "Studio Console".to_owned() } else { format!("{page} · Studio Console") }
         }/>

@@ -24,6 +24,7 @@ backend_tests!(
     hostile_links_neither_redirect_away_nor_speak,
     failed_sign_ins_are_throttled,
     security_headers_on_pages_and_the_rest,
+    static_files_are_served_precompressed_and_cached,
     every_console_form_works_without_javascript,
     server_function_bodies_are_bounded,
     another_users_organization_is_not_found,
@@ -597,6 +598,62 @@ async fn failed_sign_ins_are_throttled(app: TestApp) {
         .unwrap();
     let res = attempt("ada@example.com", common::PASSWORD).await;
     assert_eq!(res.status, 200, "{}", res.body);
+}
+
+/// The built files go out as their precompressed copies to browsers that accept them,
+/// with how long to keep them; a path with no file is the console's 404 page.
+async fn static_files_are_served_precompressed_and_cached(app: TestApp) {
+    // In the test's data folder, removed with it.
+    let site = app.config.data_dir.join("site");
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    for (name, content) in [
+        ("studio-console.wasm", "the wasm"),
+        ("studio-console.wasm.br", "the wasm, brotli"),
+        ("studio-console.wasm.gz", "the wasm, gzip"),
+    ] {
+        std::fs::write(pkg.join(name), content).unwrap();
+    }
+    let root = site.to_string_lossy().into_owned();
+    let app = app.reconfigured(|c| c.site_root = root).await;
+    let fetch = |encoding: &'static str| {
+        let router = app.router();
+        async move {
+            let mut req = axum::http::Request::get("/pkg/studio-console.wasm");
+            if !encoding.is_empty() {
+                req = req.header("accept-encoding", encoding);
+            }
+            let mut c = common::Client::new(router);
+            c.send(req.body(axum::body::Body::empty()).unwrap()).await
+        }
+    };
+    let br = fetch("gzip, deflate, br").await;
+    assert_eq!(br.status, 200);
+    assert_eq!(br.header("content-encoding").as_deref(), Some("br"));
+    assert_eq!(br.body, "the wasm, brotli");
+    assert_eq!(
+        br.header("content-type").as_deref(),
+        Some("application/wasm")
+    );
+    // Without hash.txt beside the binary the names are plain: kept an hour, not for ever.
+    assert_eq!(
+        br.header("cache-control").as_deref(),
+        Some("public, max-age=3600")
+    );
+    let gz = fetch("gzip").await;
+    assert_eq!(
+        (gz.header("content-encoding").as_deref(), gz.body.as_str()),
+        (Some("gzip"), "the wasm, gzip")
+    );
+    let plain = fetch("").await;
+    assert_eq!(
+        (plain.header("content-encoding"), plain.body.as_str()),
+        (None, "the wasm")
+    );
+    let missing = app.client().get("/pkg/nothing-here.js").await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("Page not found"), "{}", missing.body);
+    assert_eq!(missing.header("cache-control"), None);
 }
 
 /// A page's policy names the nonce its inline scripts carry, and only that; other

@@ -213,6 +213,7 @@ impl Config {
             .site_root(self.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(self.site_addr)
+            .hash_files(built_with_hashes())
             .build()
     }
 
@@ -220,6 +221,16 @@ impl Config {
     pub fn redacted_database_url(&self) -> String {
         redact_url(&self.database_url)
     }
+}
+
+/// Whether the site's files are named by their hashes: a release build (cargo-leptos
+/// `hash-files`) lists them in `hash.txt` beside the server binary. Without it (tests, a
+/// plain `cargo build`) the files keep their plain names.
+fn built_with_hashes() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+        .is_some_and(|file| file.exists())
 }
 
 /// A URL without its credentials (`scheme://***@host...`).

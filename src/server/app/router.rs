@@ -1,7 +1,9 @@
 //! The axum router: pages, server functions, static files, health, and the layers around them.
 
 use crate::app::{App, shell};
-use crate::server::http::{body_limits, csrf, form_errors, security_headers, session, stall_guard};
+use crate::server::http::{
+    body_limits, csrf, form_errors, security_headers, session, stall_guard, static_files,
+};
 use crate::server::{console, rest, state::AppState};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, State};
@@ -45,7 +47,7 @@ fn console(state: &AppState) -> Router<AppState> {
         .leptos_routes_with_context(state, route_list(), || {}, move || shell(options.clone()))
         .merge(console::forms::routes())
         .merge(console::billing::routes())
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback_service(static_files::router(state, shell))
         .layer(axum::middleware::from_fn(
             body_limits::limit_server_function_bodies,
         ));

@@ -6,6 +6,7 @@ use crate::domain::Error;
 use crate::domain::billing::{Invoice, due_at};
 use crate::domain::format::format_date;
 use crate::domain::paths;
+use crate::server::http::static_files::stylesheet_href;
 use crate::server::services::{invoicing, usage};
 use crate::server::state::AppState;
 use askama::Template;
@@ -81,6 +82,7 @@ struct PrintedLine {
 #[derive(Template)]
 #[template(path = "invoice.html")]
 struct PrintedInvoice {
+    stylesheet: String,
     number: String,
     org_name: String,
     period: String,
@@ -98,9 +100,10 @@ struct PrintedInvoice {
 }
 
 impl PrintedInvoice {
-    fn new(org_id: &str, i: Invoice) -> PrintedInvoice {
+    fn new(org_id: &str, i: Invoice, stylesheet: String) -> PrintedInvoice {
         let currency = i.summary.currency.clone();
         PrintedInvoice {
+            stylesheet,
             number: i.summary.number.clone(),
             org_name: i.org_name,
             period: i.summary.period.label(),
@@ -141,14 +144,18 @@ async fn invoice_page(
         invoicing::find(&state.db, &actor, &number).await
     };
     match run.await {
-        Ok(invoice) => match PrintedInvoice::new(&org, invoice).render() {
-            Ok(html) => (
-                [(header::CACHE_CONTROL, "no-store")],
-                axum::response::Html(html),
-            )
-                .into_response(),
-            Err(e) => refused(crate::server::error::internal("printing an invoice", e)),
-        },
+        Ok(invoice) => {
+            match PrintedInvoice::new(&org, invoice, stylesheet_href(&state.leptos_options))
+                .render()
+            {
+                Ok(html) => (
+                    [(header::CACHE_CONTROL, "no-store")],
+                    axum::response::Html(html),
+                )
+                    .into_response(),
+                Err(e) => refused(crate::server::error::internal("printing an invoice", e)),
+            }
+        }
         Err(e) => refused(e),
     }
 }

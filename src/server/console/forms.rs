@@ -6,6 +6,7 @@
 //! Errors go back to the form the way server functions send them (`__err` in the URL).
 
 use crate::domain::{Error, paths};
+use crate::server::http::static_files::stylesheet_href;
 use crate::server::services::{api_keys, invitations};
 use crate::server::state::AppState;
 use askama::Template;
@@ -30,6 +31,7 @@ pub fn routes() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "shown_once.html")]
 struct ShownOnce<'a> {
+    stylesheet: String,
     title: &'a str,
     help: &'a str,
     label: &'a str,
@@ -97,6 +99,7 @@ async fn create_api_key(
     };
     match created.await {
         Ok(c) => shown_once(ShownOnce {
+            stylesheet: stylesheet_href(&state.leptos_options),
             title: "API key created",
             help: "This is the only time the key is shown. Copy it into your secret manager now.",
             label: &format!("Your key \"{}\"", c.key.name),
@@ -122,6 +125,7 @@ async fn invitation_link(
     };
     match link.await {
         Ok(link) => shown_once(ShownOnce {
+            stylesheet: stylesheet_href(&state.leptos_options),
             title: "Invitation link",
             help: "Pass this link on yourself. Links sent earlier for this invitation no longer work.",
             label: "Invitation link",

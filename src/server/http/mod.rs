@@ -7,3 +7,4 @@ pub mod form_errors;
 pub mod security_headers;
 pub mod session;
 pub mod stall_guard;
+pub mod static_files;

@@ -36,15 +36,6 @@ pub async fn page(
     }
     let pattern = (!query.trim().is_empty()).then(|| memberships::like_pattern(query.trim()));
     let pattern = pattern.as_deref();
-    let mut conn = db.pool.acquire().await.or_internal("listing members")?;
-    let (all_members, pending) =
-        subscriptions::seats_taken(&mut conn, &actor.org_id, db.now()).await?;
-    let total = match pattern {
-        None => all_members,
-        Some(_) => memberships::count_matching(&mut *conn, &actor.org_id, pattern)
-            .await
-            .or_internal("counting members")?,
-    };
     let org_id = &actor.org_id;
     let (rows, neighbours) = read_page(
         at,
@@ -55,6 +46,17 @@ pub async fn page(
         |r| r.user_id.clone(),
     )
     .await?;
+    // The rest on one connection, taken only now: a request never holds one connection
+    // while it waits for another (under load, every request would hold one and wait).
+    let mut conn = db.pool.acquire().await.or_internal("listing members")?;
+    let (all_members, pending) =
+        subscriptions::seats_taken(&mut conn, &actor.org_id, db.now()).await?;
+    let total = match pattern {
+        None => all_members,
+        Some(_) => memberships::count_matching(&mut *conn, &actor.org_id, pattern)
+            .await
+            .or_internal("counting members")?,
+    };
     let first = match (&neighbours.before, rows.first()) {
         (Some(_), Some(top)) => {
             memberships::count_before(&mut *conn, &actor.org_id, pattern, &top.user_id)
