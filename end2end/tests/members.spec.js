@@ -43,6 +43,13 @@ test('invite by email, join through the link, add to a workspace, remove', async
   await expect(page).toHaveURL(new RegExp(`/o/${orgId}/settings/members/invitations\\?sent=1$`));
   await expect(page.getByRole('table', { name: 'Invitations' }).getByRole('row', { name: new RegExp(bobEmail) })).toContainText('Pending');
   await screenshot(page, 'settings-invitations');
+  // Each open invitation is managed in its own dialog (resend, copy a link, revoke).
+  await page.getByRole('link', { name: `Manage the invitation to ${bobEmail}` }).click();
+  const manage = page.getByRole('dialog', { name: `Invitation to ${bobEmail}` });
+  await expect(manage.getByRole('button', { name: 'Revoke' })).toBeVisible();
+  await screenshot(page, 'manage-invitation');
+  await manage.getByRole('link', { name: 'Close' }).click();
+  await expect(manage).toHaveCount(0);
   // The Members tab counts the pending invitation (it holds a seat) and links to it.
   await page.getByRole('navigation', { name: 'Members' }).getByRole('link', { name: 'Members' }).click();
   await expect(page.getByText('2 of 10 seats used')).toBeVisible();

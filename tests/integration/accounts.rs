@@ -825,8 +825,13 @@ async fn every_console_form_works_without_javascript(app: TestApp) {
         &invitations_page,
     )
     .await;
-    // "Copy link" posts to a page that shows the link; the form says where.
-    let list = c.get(&invitations_path).await;
+    // "Copy link" (in the invitation's dialog) posts to a page that shows the link; the
+    // form says where.
+    let list = c
+        .get(&format!(
+            "{invitations_path}?dialog=manage-invitation&invitation={carol_inv}"
+        ))
+        .await;
     let link_form = paths::invitation_link_form(&org, &carol_inv);
     assert!(
         list.body.contains(&format!("action=\"{link_form}\"")),

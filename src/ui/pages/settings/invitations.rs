@@ -12,7 +12,7 @@ use crate::domain::paths;
 use crate::domain::permissions::Action;
 use crate::domain::shell::ShellData;
 use crate::ui::components::{
-    Column, CopyField, FallbackForm, FormAlert, Pager, PagerText, Table, use_page_at, when,
+    Column, CopyField, Dialog, FallbackForm, FormAlert, Pager, PagerText, Table, use_page_at, when,
 };
 use crate::ui::layout::{ConsolePage, list_body, open_dialog};
 use leptos::prelude::*;
@@ -71,6 +71,9 @@ fn Invitations(shell: ShellData) -> impl IntoView {
     .into_any()
 }
 
+/// The dialog of one invitation (`&invitation=<id>`).
+const MANAGE: &str = "manage-invitation";
+
 const FILTERS: [(&str, &str); 5] = [
     ("", "Open"),
     ("pending", "Pending"),
@@ -117,6 +120,28 @@ fn InvitationsCard(shell: ShellData) -> impl IntoView {
             .or_else(|| revoke.value().get().and_then(Result::err))
             .or_else(|| link.value().get().and_then(Result::err))
     });
+    // This page of this filter: a row's dialog opens over it and closes back to it.
+    let here = Memo::new({
+        let org_id = org_id.clone();
+        move |_| at.get().on(&status_href(&org_id, &status.get()))
+    });
+    let dialog = open_dialog();
+    let manage = {
+        let org_id = org_id.clone();
+        move || {
+            (dialog.get().as_deref() == Some(MANAGE)).then_some(())?;
+            let id = query.with(|q| q.get("invitation"))?;
+            let (org_id, close) = (org_id.clone(), here.get());
+            Some(Suspend::new(async move {
+                let page = list.await.ok()?;
+                let inv = page
+                    .invitations
+                    .into_iter()
+                    .find(|i| i.id == id && i.status.can_resend())?;
+                Some(view! { <ManageDialog org_id inv close resend revoke link error/> })
+            }))
+        }
+    };
     let filters = {
         let org_id = org_id.clone();
         move || {
@@ -142,21 +167,16 @@ fn InvitationsCard(shell: ShellData) -> impl IntoView {
                 }
                 .into_any();
                 }
-                let org_id = org_id.clone();
                 let base = status_href(&org_id, &status.get_untracked());
-                let (rows, neighbours) = (page.invitations, page.neighbours);
+                let (rows, neighbours, here) =
+                    (page.invitations, page.neighbours, here.get_untracked());
                 view! {
-                    <InvitationTable org_id rows resend revoke link/>
+                    <InvitationTable rows here/>
                     <Pager neighbours base text=PagerText::newest_first("Pages of invitations")/>
                 }
                 .into_any()
             },
         )
-    };
-    let fresh_link = move || {
-        link.value().get().and_then(Result::ok).map(|url| {
-            view! { <CopyField id="fresh-link" label="New invite link (the previous link no longer works)" value=url/> }
-        })
     };
     view! {
         <section class="card card-flush" aria-labelledby="invitations-title">
@@ -172,20 +192,76 @@ fn InvitationsCard(shell: ShellData) -> impl IntoView {
             <div class="pad stack">
                 <nav class="filters" aria-label="Invitation status">{filters}</nav>
                 <FormAlert error fields=&[]/>
-                {fresh_link}
             </div>
             {table}
         </section>
+        <Suspense>{manage}</Suspense>
+    }
+}
+
+/// What can be done with an open invitation: send it again, get a fresh link to pass on,
+/// or (while pending) revoke it. One dialog, so that each row carries one link.
+#[component]
+fn ManageDialog(
+    org_id: String,
+    inv: InvitationView,
+    close: String,
+    resend: ServerAction<ResendInvitation>,
+    revoke: ServerAction<RevokeInvitation>,
+    link: ServerAction<GetInvitationLink>,
+    error: Signal<Option<crate::domain::Error>>,
+) -> impl IntoView {
+    let (o, i) = (org_id.as_str(), inv.id.as_str());
+    let (h1, h2, h3) = (
+        hidden_fields(o, i),
+        hidden_fields(o, i),
+        hidden_fields(o, i),
+    );
+    let fallback = paths::invitation_link_form(o, i);
+    let fresh_link = move || {
+        link.value().get().and_then(Result::ok).map(|url| {
+            view! { <CopyField id="fresh-link" label="New invite link (the previous link no longer works)" value=url/> }
+        })
+    };
+    let description = format!(
+        "{} · {} · {}",
+        inv.role.label(),
+        inv.status.label(),
+        crate::domain::format::format_date(inv.expires_at)
+    );
+    let pending = inv.status == InvitationStatus::Pending;
+    view! {
+        <Dialog id="manage-invitation" title=format!("Invitation to {}", inv.email) description close_href=close.clone()>
+            <div class="stack">
+                <FormAlert error fields=&[]/>
+                {fresh_link}
+                <div class="dialog-actions">
+                    <a class="btn btn-secondary" href=close>"Close"</a>
+                    <ActionForm action=resend attr:class="inline-form">
+                        {h1}
+                        <button type="submit" class="btn btn-secondary">"Resend"</button>
+                    </ActionForm>
+                    <FallbackForm action=link fallback class="inline-form">
+                        {h2}
+                        <button type="submit" class="btn btn-secondary">"Copy link"</button>
+                    </FallbackForm>
+                    {pending.then(|| view! {
+                        <ActionForm action=revoke attr:class="inline-form">
+                            {h3}
+                            <button type="submit" class="btn btn-danger">"Revoke"</button>
+                        </ActionForm>
+                    })}
+                </div>
+            </div>
+        </Dialog>
     }
 }
 
 #[component]
 fn InvitationTable(
-    org_id: String,
     rows: Vec<InvitationView>,
-    resend: ServerAction<ResendInvitation>,
-    revoke: ServerAction<RevokeInvitation>,
-    link: ServerAction<GetInvitationLink>,
+    /// The page the rows are on (their dialogs open over it).
+    here: String,
 ) -> impl IntoView {
     let body = rows
         .into_iter()
@@ -201,28 +277,12 @@ fn InvitationTable(
                 _ => "status status-muted",
             };
             let actions = inv.status.can_resend().then(|| {
-                let (o, i) = (org_id.as_str(), inv.id.as_str());
-                let (h1, h2, h3) = (hidden_fields(o, i), hidden_fields(o, i), hidden_fields(o, i));
-                let resend_label = format!("Resend invitation to {}", inv.email);
-                let link_label = format!("Copy invite link for {}", inv.email);
-                let revoke_label = format!("Revoke invitation to {}", inv.email);
-                let pending = inv.status == InvitationStatus::Pending;
-                view! {
-                    <ActionForm action=resend attr:class="inline-form">
-                        {h1}
-                        <button type="submit" class="btn btn-small btn-secondary" aria-label=resend_label>"Resend"</button>
-                    </ActionForm>
-                    <FallbackForm action=link fallback=paths::invitation_link_form(o, i) class="inline-form">
-                        {h2}
-                        <button type="submit" class="btn btn-small btn-secondary" aria-label=link_label>"Copy link"</button>
-                    </FallbackForm>
-                    {pending.then(|| view! {
-                        <ActionForm action=revoke attr:class="inline-form">
-                            {h3}
-                            <button type="submit" class="btn btn-small btn-danger-outline" aria-label=revoke_label>"Revoke"</button>
-                        </ActionForm>
-                    })}
-                }
+                let href = paths::with_param(
+                    &here,
+                    &format!("{}={MANAGE}&invitation={}", paths::DIALOG_PARAM, paths::query_value(&inv.id)),
+                );
+                let label = format!("Manage the invitation to {}", inv.email);
+                view! { <a class="btn btn-small btn-secondary" href=href aria-label=label>"Manage"</a> }
             });
             view! {
                 <tr>
