@@ -654,6 +654,17 @@ async fn static_files_are_served_precompressed_and_cached(app: TestApp) {
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("Page not found"), "{}", missing.body);
     assert_eq!(missing.header("cache-control"), None);
+    let posted = app
+        .client()
+        .send(
+            axum::http::Request::post("/no/such/page")
+                .header("origin", "http://localhost")
+                .header("host", "localhost")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(posted.status, 404, "not found, whatever the method");
 }
 
 /// A page's policy names the nonce its inline scripts carry, and only that; other

@@ -34,6 +34,8 @@ where
     let files = ServeDir::new(state.leptos_options.site_root.as_ref())
         .precompressed_br()
         .precompressed_gzip()
+        // Any other method on a path with no route is "not found" too, not 405.
+        .call_fallback_on_method_not_allowed(true)
         .fallback(not_found.with_state(state.clone()));
     Router::new()
         .fallback_service(files)

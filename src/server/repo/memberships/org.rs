@@ -15,7 +15,19 @@ pub async fn add_org_member<'e>(
     role: &str,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(INSERT)
+    insert(db, "", org_id, user_id, role, now).await
+}
+
+/// The membership with `then` (an `ON CONFLICT` clause, or nothing) after the insert.
+async fn insert<'e>(
+    db: impl AnyExecutor<'e>,
+    then: &str,
+    org_id: &str,
+    user_id: &str,
+    role: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(&format!("{INSERT} {then}"))
         .bind(org_id)
         .bind(user_id)
         .bind(role)
@@ -87,16 +99,8 @@ pub async fn upsert_org_member<'e>(
     role: &str,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(&format!(
-        "{INSERT} ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role"
-    ))
-    .bind(org_id)
-    .bind(user_id)
-    .bind(role)
-    .bind(now)
-    .execute(db)
-    .await?;
-    Ok(())
+    let then = "ON CONFLICT (org_id, user_id) DO UPDATE SET role = excluded.role";
+    insert(db, then, org_id, user_id, role, now).await
 }
 
 pub async fn count_members<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::Result<i64> {
@@ -288,16 +292,8 @@ pub async fn add_org_member_if_absent<'e>(
     role: &str,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(&format!(
-        "{INSERT} ON CONFLICT (org_id, user_id) DO NOTHING"
-    ))
-    .bind(org_id)
-    .bind(user_id)
-    .bind(role)
-    .bind(now)
-    .execute(db)
-    .await?;
-    Ok(())
+    let then = "ON CONFLICT (org_id, user_id) DO NOTHING";
+    insert(db, then, org_id, user_id, role, now).await
 }
 
 /// The emails of the organization's members with role `role`, oldest member first.

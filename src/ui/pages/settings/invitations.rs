@@ -224,7 +224,7 @@ fn ManageDialog(
         })
     };
     let description = format!(
-        "{} · {} · {}",
+        "{} · {} · expires {}",
         inv.role.label(),
         inv.status.label(),
         crate::domain::format::format_date(inv.expires_at)
