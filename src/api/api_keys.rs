@@ -1,15 +1,21 @@
 //! Workspace -> API keys.
 
 use crate::domain::Error;
-use crate::domain::api_keys::{ApiKeyView, CreatedKey};
+use crate::domain::api_keys::{ApiKeysPage, CreatedKey};
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_api_keys")]
-pub async fn list_api_keys(org_id: String, workspace_id: String) -> Result<Vec<ApiKeyView>, Error> {
+pub async fn list_api_keys(
+    org_id: String,
+    workspace_id: String,
+    after: Option<String>,
+    before: Option<String>,
+) -> Result<ApiKeysPage, Error> {
     use crate::server::services::api_keys;
     let run = async {
         let (state, actor) = ctx::org_actor(&org_id).await?;
-        api_keys::list(&state.db, &actor, &workspace_id).await
+        let at = crate::domain::keyset::PageAt::from_query(after.as_deref(), before.as_deref());
+        api_keys::list(&state.db, &actor, &workspace_id, &at).await
     };
     ctx::respond(run.await)
 }

@@ -28,6 +28,14 @@ impl KeyStatus {
     }
 }
 
+/// A page of a workspace's keys, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiKeysPage {
+    pub keys: Vec<ApiKeyView>,
+    /// Where the pages of newer and older keys start.
+    pub neighbours: super::keyset::Neighbours,
+}
+
 /// A key as the workspace's API keys page lists it (never the secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiKeyView {

@@ -5,7 +5,7 @@ use crate::common;
 use common::{TestApp, account};
 use studio_console::api::api_keys::{CreateApiKey, ListApiKeys, RevokeApiKey};
 use studio_console::api::workspaces::{ArchiveWorkspace, CreateWorkspace, UnarchiveWorkspace};
-use studio_console::domain::api_keys::{ApiKeyView, CreatedKey, KeyStatus};
+use studio_console::domain::api_keys::{ApiKeyView, ApiKeysPage, CreatedKey, KeyStatus};
 
 backend_tests!(
     a_key_is_shown_once_and_only_its_hash_is_stored,
@@ -14,7 +14,63 @@ backend_tests!(
     outsiders_and_non_members_get_not_found,
     the_v1_api_accepts_working_keys_and_records_usage,
     revoked_expired_and_archived_workspace_keys_get_401,
+    keys_page_through_everything_newest_first,
 );
+
+async fn keys_page_through_everything_newest_first(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let (org, ws) = (ada.org_id.clone(), ada.workspace_id.clone());
+    for i in 0..60i64 {
+        sqlx::query(
+            "INSERT INTO api_keys (id, workspace_id, name, prefix, secret_hash, created_by, created_at) \
+             VALUES ($1, $2, $3, 'sk-x', $4, $5, $6)",
+        )
+        .bind(format!("key_{i:03}"))
+        .bind(&ws)
+        .bind(format!("key {i}"))
+        .bind(format!("hash{i:03}"))
+        .bind(&ada.user_id)
+        .bind(1_000 + i / 2)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    }
+    let list = |after: Option<String>| ListApiKeys {
+        org_id: org.to_owned(),
+        workspace_id: ws.to_owned(),
+        after,
+        before: None,
+    };
+    let first: ApiKeysPage = ada.client.run(list(None)).await.json();
+    assert_eq!(first.keys.len(), 50);
+    assert_eq!(first.keys[0].id, "key_059", "newest first");
+    let second: ApiKeysPage = ada
+        .client
+        .run(list(first.neighbours.after.clone()))
+        .await
+        .json();
+    let ids: Vec<&str> = second.keys.iter().map(|k| k.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        (0..10)
+            .rev()
+            .map(|i| format!("key_{i:03}"))
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(second.neighbours.after, None);
+    // The page renders without JavaScript, with a link back to the newer keys.
+    let after = first.neighbours.after.unwrap();
+    let html = ada
+        .client
+        .get(&format!("/o/{org}/w/{ws}/api-keys?after={after}"))
+        .await;
+    assert!(html.body.contains("key 9"), "the last page renders");
+    assert!(!html.body.contains("key 10"), "and only it");
+    assert!(
+        html.body.contains("before=key_009"),
+        "with a link to newer keys"
+    );
+}
 
 async fn v1(app: &TestApp, path: &str, key: Option<&str>) -> common::client::Response {
     use axum::body::Body;
@@ -59,9 +115,12 @@ async fn the_v1_api_accepts_working_keys_and_records_usage(app: TestApp) {
         .run(ListApiKeys {
             org_id: org.to_owned(),
             workspace_id: ws.to_owned(),
+            after: None,
+            before: None,
         })
         .await
-        .json();
+        .json::<ApiKeysPage>()
+        .keys;
     assert!(keys[0].last_used_at.is_some(), "last used moves");
 }
 
@@ -172,13 +231,15 @@ async fn a_key_is_shown_once_and_only_its_hash_is_stored(app: TestApp) {
         .run(ListApiKeys {
             org_id: org.to_owned(),
             workspace_id: ws.to_owned(),
+            after: None,
+            before: None,
         })
         .await;
     assert!(
         !res.body.contains(&created.secret),
         "the list never shows the secret"
     );
-    let keys: Vec<ApiKeyView> = res.json();
+    let keys: Vec<ApiKeyView> = res.json::<ApiKeysPage>().keys;
     assert_eq!(keys.len(), 1);
     assert_eq!(keys[0].created_by.as_deref(), Some("Ada"));
 }
@@ -237,9 +298,12 @@ async fn contributors_revoke_their_own_keys_admins_any(app: TestApp) {
         .run(ListApiKeys {
             org_id: org.to_owned(),
             workspace_id: ws.to_owned(),
+            after: None,
+            before: None,
         })
         .await
-        .json();
+        .json::<ApiKeysPage>()
+        .keys;
     assert!(keys.iter().all(|k| k.status == KeyStatus::Revoked));
 }
 
@@ -256,6 +320,8 @@ async fn outsiders_and_non_members_get_not_found(app: TestApp) {
             .run(ListApiKeys {
                 org_id: org.to_owned(),
                 workspace_id: ws.to_owned(),
+                after: None,
+                before: None,
             })
             .await;
         assert_eq!(res.status, 404);

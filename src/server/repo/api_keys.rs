@@ -1,3 +1,4 @@
+use crate::domain::keyset::PageAt;
 use sqlx::AnyExecutor;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -47,14 +48,21 @@ pub async fn insert<'e>(
 }
 
 /// The workspace's keys, newest first.
+/// The workspace's keys, newest first: `limit` from where `at` says (see
+/// `repo::newest_first`).
 pub async fn list<'e>(
     db: impl AnyExecutor<'e>,
     workspace_id: &str,
+    at: &PageAt,
+    limit: i64,
 ) -> sqlx::Result<Vec<ApiKeyRow>> {
+    let (from, dir) = super::newest_first(at, "k", "api_keys", "workspace_id", 3);
     sqlx::query_as(&format!(
-        "{SELECT} WHERE k.workspace_id = $1 ORDER BY k.created_at DESC, k.id"
+        "{SELECT} WHERE k.workspace_id = $1 {from} ORDER BY k.created_at {dir}, k.id {dir} LIMIT $2"
     ))
     .bind(workspace_id)
+    .bind(limit)
+    .bind(at.cursor().unwrap_or(""))
     .fetch_all(db)
     .await
 }

@@ -2,7 +2,8 @@
 //! list, revoke. Admins and Contributors create keys; a Contributor revokes their own
 //! keys, an Admin any key of the workspace.
 
-use crate::domain::api_keys::{ApiKeyView, CreatedKey, KeyStatus, parse_expiry};
+use crate::domain::api_keys::{ApiKeyView, ApiKeysPage, CreatedKey, KeyStatus, parse_expiry};
+use crate::domain::keyset::PageAt;
 use crate::domain::permissions::Action;
 use crate::domain::{Error, validation};
 use crate::server::authz::OrgActor;
@@ -10,6 +11,7 @@ use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::ids::new_id;
 use crate::server::repo::api_keys::{self, ApiKeyRow};
+use crate::server::services::console_pages::read_page;
 use rand::RngCore;
 
 pub use crate::server::ids::secret_hash;
@@ -28,16 +30,28 @@ fn view(row: ApiKeyRow, now: i64) -> ApiKeyView {
     }
 }
 
-pub async fn list(db: &Db, actor: &OrgActor, workspace_id: &str) -> Result<Vec<ApiKeyView>, Error> {
+/// A page of the workspace's keys, newest first, from where `at` says.
+pub async fn list(
+    db: &Db,
+    actor: &OrgActor,
+    workspace_id: &str,
+    at: &PageAt,
+) -> Result<ApiKeysPage, Error> {
     let ws = actor.in_workspace(db, workspace_id).await?;
     ws.require(Action::UseWorkspace)?;
     let now = db.now();
-    Ok(api_keys::list(&db.pool, workspace_id)
-        .await
-        .or_internal("listing API keys")?
-        .into_iter()
-        .map(|r| view(r, now))
-        .collect())
+    let ws_id = &ws.workspace.id;
+    let (rows, neighbours) = read_page(
+        at,
+        "listing API keys",
+        |at, limit| async move { api_keys::list(&db.pool, ws_id, &at, limit).await },
+        |k| k.id.clone(),
+    )
+    .await?;
+    Ok(ApiKeysPage {
+        keys: rows.into_iter().map(|r| view(r, now)).collect(),
+        neighbours,
+    })
 }
 
 pub async fn create(

@@ -5,6 +5,7 @@
 use crate::domain::Error;
 use crate::domain::billing::{Catalogue, DayRow, Names, UsageReport, report, row_cost};
 use crate::domain::calendar::{Period, day_start, iso_date};
+use crate::domain::keyset::PageAt;
 use crate::domain::permissions::Action;
 use crate::server::authz::{OrgActor, WorkspaceActor};
 use crate::server::db::Db;
@@ -123,7 +124,8 @@ pub async fn workspace_report(
     let with_keys = ws.require(Action::ViewKeyUsage).is_ok();
     let now = db.now();
     let keys: HashMap<String, String> = if with_keys {
-        api_keys::list(&db.pool, &ws.workspace.id)
+        // Every key's name, for the labels (the report names keys that have usage).
+        api_keys::list(&db.pool, &ws.workspace.id, &PageAt::First, i64::MAX)
             .await
             .or_internal("listing API keys")?
             .into_iter()

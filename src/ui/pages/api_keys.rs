@@ -9,7 +9,8 @@ use crate::domain::shell::ShellData;
 use crate::domain::validation::MAX_ENTITY_NAME;
 use crate::ui::components::{
     Column, ConfirmForm, CopyField, Dialog, DialogActions, EmptyState, FallbackForm, FormAlert,
-    SubmitButton, Table, TextField, field_error, focus_first_invalid, when,
+    Pager, PagerText, SubmitButton, Table, TextField, field_error, focus_first_invalid,
+    use_page_at, when,
 };
 use crate::ui::layout::{ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog};
 use leptos::prelude::*;
@@ -34,6 +35,7 @@ fn ApiKeys(shell: ShellData) -> impl IntoView {
     let me = shell.user.id.clone();
     let create = ServerAction::<CreateApiKey>::new();
     let revoke = ServerAction::<RevokeApiKey>::new();
+    let at = use_page_at();
     let list = Resource::new(
         {
             let (org_id, ws_id) = (org_id.clone(), ws.id.clone());
@@ -41,34 +43,45 @@ fn ApiKeys(shell: ShellData) -> impl IntoView {
                 (
                     org_id.clone(),
                     ws_id.clone(),
+                    at.get(),
                     create.version().get(),
                     revoke.version().get(),
                 )
             }
         },
-        |(org, ws, ..)| list_api_keys(org, ws),
+        |(org, ws, at, ..)| {
+            let (after, before) = at.into_query();
+            list_api_keys(org, ws, after, before)
+        },
     );
     let here = paths::workspace_api_keys(&org_id, &ws.id);
     let dialog = open_dialog();
     let query = use_query_map();
     let table = {
         let (here, me) = (here.clone(), me.clone());
-        list_body(list, "Loading keys…", move |keys| {
-            if keys.is_empty() {
+        list_body(list, "Loading keys…", move |page| {
+            if page.keys.is_empty() {
                 return view! {
                     <EmptyState>"No API keys yet. A key lets programs upload datasets, start fine-tuning jobs and use models on behalf of this workspace."</EmptyState>
                 }
                 .into_any();
             }
-            let (here, me) = (here.clone(), me.clone());
-            view! { <KeyTable keys here me revoke_any/> }.into_any()
+            // Rows open their dialogs over this page.
+            let (base, me) = (here.clone(), me.clone());
+            let (keys, neighbours, here) =
+                (page.keys, page.neighbours, at.get_untracked().on(&here));
+            view! {
+                <KeyTable keys here me revoke_any/>
+                <Pager neighbours base text=PagerText::newest_first("Pages of API keys")/>
+            }
+            .into_any()
         })
     };
     let dialogs = {
         let (org_id, ws_id, here) = (org_id.clone(), ws.id.clone(), here.clone());
         move || {
             let which = dialog.get()?;
-            let (org_id, ws_id, here) = (org_id.clone(), ws_id.clone(), here.clone());
+            let (org_id, ws_id, here) = (org_id.clone(), ws_id.clone(), at.get().on(&here));
             match which.as_str() {
                 NEW if can_create => {
                     Some(view! { <NewKeyDialog org_id ws_id close=here action=create/> }.into_any())
@@ -77,7 +90,7 @@ fn ApiKeys(shell: ShellData) -> impl IntoView {
                     let key_id = query.with(|q| q.get("key"))?;
                     Some(
                         Suspend::new(async move {
-                            let keys = list.await.unwrap_or_default();
+                            let keys = list.await.map(|p| p.keys).unwrap_or_default();
                             keys.into_iter().find(|k| k.id == key_id).map(|key| {
                                 view! { <RevokeDialog org_id ws_id key close=here action=revoke/> }
                             })
@@ -121,7 +134,7 @@ fn KeyTable(keys: Vec<ApiKeyView>, here: String, me: String, revoke_any: bool) -
                 KeyStatus::Revoked => "status status-muted",
             };
             let revoke_link = can_revoke.then(|| {
-                let href = format!("{here}?{}={REVOKE}&key={}", paths::DIALOG_PARAM, k.id);
+                let href = paths::with_param(&here, &format!("{}={REVOKE}&key={}", paths::DIALOG_PARAM, k.id));
                 view! { <a class="btn btn-small btn-danger-outline" href=href aria-label=format!("Revoke {}", k.name)>"Revoke"</a> }
             });
             view! {
