@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 DATABASE_URL ?= sqlite://data/console.db
 LEPTOS_SITE_ADDR ?= 127.0.0.1:3000
 
-.PHONY: run test build precompress tools rust-tools node-tools chromium unit-and-integration e2e lint fmt bench clean
+.PHONY: run test build tools rust-tools node-tools chromium unit-and-integration e2e lint fmt bench clean
 
 run: build
 	DATABASE_URL="$(DATABASE_URL)" LEPTOS_SITE_ADDR="$(LEPTOS_SITE_ADDR)" \
@@ -34,18 +34,10 @@ e2e: build chromium
 # erase_components type-erases views: a quarter less wasm (747 -> 554 KB gzip), same behaviour.
 RELEASE_RUSTFLAGS := --cfg erase_components
 
+# --precompress: a brotli and a gzip copy of each built file beside it, served to browsers
+# that accept them (`server/http/static_files.rs`).
 build: rust-tools node-tools
-	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" cargo leptos build --release
-	$(MAKE) precompress
-
-# A brotli and a gzip copy of each built file beside it (served to browsers that accept them,
-# `server/http/static_files.rs`); only files newer than their copies are compressed again.
-precompress:
-	@command -v brotli >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli; }
-	@for f in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do \
-	  [ "$$f.br" -nt "$$f" ] || brotli -q 11 -f -k "$$f"; \
-	  [ "$$f.gz" -nt "$$f" ] || gzip -9 -f -k "$$f"; \
-	done
+	RUSTFLAGS="$(RELEASE_RUSTFLAGS)" cargo leptos build --release --precompress
 
 lint:
 	cargo fmt --check

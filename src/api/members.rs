@@ -2,7 +2,7 @@
 
 use crate::domain::Error;
 use crate::domain::admin::{MemberSummary, MembersPage, OutboxEntry, WorkspaceMember};
-use crate::domain::invitations::{InvitationsPage, InvitePreview};
+use crate::domain::invitations::{FreshLink, InvitationsPage, InvitePreview};
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "list_members")]
@@ -139,11 +139,15 @@ pub async fn revoke_invitation(org_id: String, invitation_id: String) -> Result<
 
 /// A fresh invite link to copy (the previous link stops working).
 #[server(prefix = "/api", endpoint = "invitation_link")]
-pub async fn get_invitation_link(org_id: String, invitation_id: String) -> Result<String, Error> {
+pub async fn get_invitation_link(
+    org_id: String,
+    invitation_id: String,
+) -> Result<FreshLink, Error> {
     use crate::server::services::invitations;
     let run = async {
         let (state, actor) = ctx::org_actor(&org_id).await?;
-        invitations::fresh_link(&state.ports(), &actor, &invitation_id).await
+        let url = invitations::fresh_link(&state.ports(), &actor, &invitation_id).await?;
+        Ok(FreshLink { invitation_id, url })
     };
     ctx::respond(run.await)
 }

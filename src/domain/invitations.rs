@@ -143,6 +143,14 @@ pub struct WorkspaceGrant {
     pub role: WorkspaceRole,
 }
 
+/// A new link for an invitation (the earlier ones stop working), with the invitation it is
+/// for: a page shows it only beside that invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreshLink {
+    pub invitation_id: String,
+    pub url: String,
+}
+
 /// A page of Admin Settings -> Members -> Invitations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationsPage {

@@ -104,13 +104,13 @@ pub fn billing_usage_csv(org_id: &str) -> String {
     format!("/o/{org_id}/settings/billing/usage.csv")
 }
 
-/// `value` percent-encoded for a query string.
 /// `href` with one more query parameter (`name=value`, already encoded).
 pub fn with_param(href: &str, param: &str) -> String {
     let sep = if href.contains('?') { '&' } else { '?' };
     format!("{href}{sep}{param}")
 }
 
+/// `value` percent-encoded for a query string.
 pub fn query_value(value: &str) -> String {
     let mut out = String::new();
     for b in value.bytes() {

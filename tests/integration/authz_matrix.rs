@@ -581,13 +581,14 @@ async fn invite(ada: &mut common::Client, org: &str, email: &str) -> (String, St
         .find(|i| i.email == email)
         .expect("invitation")
         .id;
-    let link: String = ada
+    let link = ada
         .run(GetInvitationLink {
             org_id: org.to_owned(),
             invitation_id: id.to_owned(),
         })
         .await
-        .json();
+        .json::<studio_console::domain::invitations::FreshLink>()
+        .url;
     (id, link.rsplit('/').next().unwrap().to_owned())
 }
 

@@ -14,7 +14,7 @@ use studio_console::api::shell::LoadShell;
 use studio_console::domain::Error;
 use studio_console::domain::admin::{MembersPage, WorkspaceMember};
 use studio_console::domain::invitations::{
-    InvitationStatus, InvitationView, InvitationsPage, InvitePreview,
+    FreshLink, InvitationStatus, InvitationView, InvitationsPage, InvitePreview,
 };
 
 backend_tests!(
@@ -126,8 +126,12 @@ async fn link_for(ada: &mut Account, email: &str) -> String {
         })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
-    let link: String = res.json();
-    link.rsplit('/').next().unwrap().to_owned()
+    let fresh: FreshLink = res.json();
+    assert_eq!(
+        fresh.invitation_id, inv.id,
+        "the link says which invitation it is for"
+    );
+    fresh.url.rsplit('/').next().unwrap().to_owned()
 }
 
 /// Calls a server function that takes the organization and an invitation.

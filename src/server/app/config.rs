@@ -223,14 +223,11 @@ impl Config {
     }
 }
 
-/// Whether the site's files are named by their hashes: a release build (cargo-leptos
-/// `hash-files`) lists them in `hash.txt` beside the server binary. Without it (tests, a
-/// plain `cargo build`) the files keep their plain names.
+/// Whether the site's files are named by their hashes: cargo-leptos builds the server with
+/// `LEPTOS_HASH_FILES=true` (`hash-files` in Cargo.toml) and lists the hashes in `hash.txt`
+/// beside the binary. Tests and a plain `cargo build` use the plain names.
 fn built_with_hashes() -> bool {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
-        .is_some_and(|file| file.exists())
+    option_env!("LEPTOS_HASH_FILES") == Some("true")
 }
 
 /// A URL without its credentials (`scheme://***@host...`).

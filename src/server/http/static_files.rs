@@ -1,9 +1,9 @@
 //! The site's static files (`LEPTOS_SITE_ROOT`): the favicon, and under `/pkg` the wasm, its
 //! JavaScript and the stylesheet. A release build names those by a hash of their content
 //! (cargo-leptos `hash-files`), so a browser keeps them for a year and a new build is new
-//! names; `make build` writes a brotli and a gzip copy of each, sent to browsers that accept
-//! them (nothing is compressed per request). A path with no file is the console's "Page not
-//! found", rendered by Leptos.
+//! names; `make build` writes a brotli and a gzip copy of each (`--precompress`), sent to
+//! browsers that accept them (nothing is compressed per request). A GET for a path with no
+//! file is the console's "Page not found", rendered by Leptos; other methods get 405.
 
 use crate::server::state::AppState;
 use axum::Router;
@@ -17,7 +17,10 @@ use tower_http::services::ServeDir;
 
 /// Where a built file named by its hash may be kept: a year, unchanged.
 const FOREVER: &str = "public, max-age=31536000, immutable";
-/// Everything else static: kept an hour, then checked again.
+/// A built file under its plain name (a build without hashes): checked at every use, so
+/// a browser never pairs an old wasm with a new page.
+const ALWAYS_CHECK: &str = "no-cache";
+/// Everything else static (the favicon): kept an hour, then checked again.
 const AN_HOUR: &str = "public, max-age=3600";
 
 /// Files from the site root, their precompressed copies first, with how long to keep
@@ -34,8 +37,6 @@ where
     let files = ServeDir::new(state.leptos_options.site_root.as_ref())
         .precompressed_br()
         .precompressed_gzip()
-        // Any other method on a path with no route is "not found" too, not 405.
-        .call_fallback_on_method_not_allowed(true)
         .fallback(not_found.with_state(state.clone()));
     Router::new()
         .fallback_service(files)
@@ -44,14 +45,20 @@ where
         }))
 }
 
-/// Hashed build outputs are kept for ever, other files an hour; a 404 page is not kept.
+/// Hashed build outputs are kept for ever, other files less; a 404 page is not kept. A
+/// file may go out compressed or not by the request's Accept-Encoding: caches are told so.
 async fn cache_headers(hashed: bool, req: Request, next: Next) -> Response {
     let built = req.uri().path().starts_with("/pkg/");
     let mut res = next.run(req).await;
     if res.status().is_success() {
-        let policy = if built && hashed { FOREVER } else { AN_HOUR };
-        res.headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        let policy = match (built, hashed) {
+            (true, true) => FOREVER,
+            (true, false) => ALWAYS_CHECK,
+            (false, _) => AN_HOUR,
+        };
+        let headers = res.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     res
 }

@@ -245,7 +245,6 @@ pub async fn insert_model<'e>(db: impl AnyExecutor<'e>, m: &ModelRow) -> sqlx::R
     Ok(())
 }
 
-/// The workspace's newest models, at most `limit`.
 /// The workspace's fine-tuned models, newest first: `limit` from where `at` says (see
 /// `repo::newest_first`).
 pub async fn list_models<'e>(

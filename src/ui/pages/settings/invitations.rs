@@ -191,11 +191,11 @@ fn InvitationsCard(shell: ShellData) -> impl IntoView {
             </div>
             <div class="pad stack">
                 <nav class="filters" aria-label="Invitation status">{filters}</nav>
-                <FormAlert error fields=&[]/>
             </div>
             {table}
         </section>
-        <Suspense>{manage}</Suspense>
+        // A Transition: the dialog stays up while the list refreshes after an action.
+        <Transition>{manage}</Transition>
     }
 }
 
@@ -218,10 +218,16 @@ fn ManageDialog(
         hidden_fields(o, i),
     );
     let fallback = paths::invitation_link_form(o, i);
+    let id = inv.id.clone();
     let fresh_link = move || {
-        link.value().get().and_then(Result::ok).map(|url| {
-            view! { <CopyField id="fresh-link" label="New invite link (the previous link no longer works)" value=url/> }
-        })
+        let fresh = link
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .filter(|l| l.invitation_id == id)?;
+        Some(
+            view! { <CopyField id="fresh-link" label="New invite link (the previous link no longer works)" value=fresh.url/> },
+        )
     };
     let description = format!(
         "{} · {} · expires {}",
