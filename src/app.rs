@@ -1,11 +1,12 @@
 //! The HTML shell and the route table. Nothing else.
 
 use crate::ui::pages::{
-    ApiKeysPage, BillingInvoicesPage, BillingSubscriptionPage, DatasetsPage, FineTuningPage,
-    InvitationPage, Landing, ModelsPage, NotFound, OrgHome, SettingsBillingPage,
-    SettingsGeneralPage, SettingsIndex, SettingsInvitationsPage, SettingsLimitsPage,
-    SettingsMembersPage, SettingsPermissionsPage, SettingsWorkspacesPage, SignInPage, SignUpPage,
-    TermsPage, WelcomePage, WorkspaceHome, WorkspaceMembersPage, WorkspaceUsagePage,
+    AccountPage, ApiKeysPage, BillingInvoicesPage, BillingSubscriptionPage, DatasetsPage,
+    FineTuningPage, ForgotPasswordPage, InvitationPage, Landing, ModelsPage, NotFound, OrgHome,
+    ResetPasswordPage, SettingsBillingPage, SettingsGeneralPage, SettingsIndex,
+    SettingsInvitationsPage, SettingsLimitsPage, SettingsMembersPage, SettingsPermissionsPage,
+    SettingsWorkspacesPage, SignInPage, SignUpPage, TermsPage, VerifyEmailPage, WelcomePage,
+    WorkspaceHome, WorkspaceMembersPage, WorkspaceUsagePage,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -51,6 +52,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=SignInPage ssr=ssr.clone()/>
                 <Route path=path!("/signup") view=SignUpPage ssr=ssr.clone()/>
                 <Route path=path!("/welcome") view=WelcomePage ssr=ssr.clone()/>
+                <Route path=path!("/account") view=AccountPage ssr=ssr.clone()/>
+                <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=ssr.clone()/>
+                <Route path=path!("/reset-password/:token") view=ResetPasswordPage ssr=ssr.clone()/>
+                <Route path=path!("/verify-email/:token") view=VerifyEmailPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org") view=OrgHome ssr=ssr.clone()/>
                 <Route path=path!("/terms") view=TermsPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings") view=SettingsIndex ssr=ssr.clone()/>

@@ -9,7 +9,8 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "sign_up")]
 pub async fn sign_up(name: String, email: String, password: String) -> Result<(), Error> {
     use crate::domain::paths;
-    use crate::server::{auth, services::accounts};
+    use crate::server::auth;
+    use crate::server::services::{accounts, email_verification};
     let run = async {
         let (state, session) = (ctx::state()?, ctx::session().await?);
         let input = accounts::SignUp {
@@ -18,6 +19,7 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
             password,
         };
         let account = accounts::sign_up(&state.db, input).await?;
+        email_verification::send_after_sign_up(&state.ports(), &account.user_id).await;
         auth::start_session(&session, &account.user_id).await?;
         leptos_axum::redirect(&paths::workspace_home(
             &account.org_id,
@@ -78,6 +80,7 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, Error> {
                 id: u.id,
                 name: u.name,
                 email: u.email,
+                email_verified: u.email_verified_at.is_some(),
             })),
             Err(Error::Unauthenticated) => Ok(None),
             Err(e) => Err(e),

@@ -2,6 +2,7 @@
 //! maps the outcome. No SQL and no permission logic here.
 
 pub mod access;
+pub mod account;
 pub mod api_keys;
 pub mod auth;
 pub mod billing;

@@ -1,6 +1,7 @@
 //! Pure rules of the console, compiled for the server and the browser alike.
 //! No I/O here: validation, roles, state rules and the types both sides exchange.
 
+pub mod account_links;
 pub mod admin;
 pub mod api_keys;
 pub mod api_lists;

@@ -5,6 +5,20 @@ pub const SIGN_IN: &str = "/signin";
 pub const SIGN_UP: &str = "/signup";
 /// For a signed-in user who belongs to no organization.
 pub const WELCOME: &str = "/welcome";
+/// One's own account: address, password.
+pub const ACCOUNT: &str = "/account";
+/// Asking for a password reset link.
+pub const FORGOT_PASSWORD: &str = "/forgot-password";
+
+/// Where an email verification link leads.
+pub fn verify_email(token: &str) -> String {
+    format!("/verify-email/{token}")
+}
+
+/// Where a password reset link leads.
+pub fn reset_password(token: &str) -> String {
+    format!("/reset-password/{token}")
+}
 
 pub fn org_home(org_id: &str) -> String {
     format!("/o/{org_id}")

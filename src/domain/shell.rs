@@ -10,6 +10,8 @@ pub struct CurrentUser {
     pub id: String,
     pub name: String,
     pub email: String,
+    /// Whether the address was proven by a link sent to it.
+    pub email_verified: bool,
 }
 
 /// One organization in the switcher.

@@ -508,6 +508,64 @@ fn rows() -> Vec<Row> {
             fields: |c, _| vec![("org_id", c.org.clone())],
             expect: BILLING_VIEWERS,
         },
+        Row {
+            path: "/api/account",
+            fields: |_, _| vec![],
+            expect: SIGNED_IN,
+        },
+        Row {
+            path: "/api/resend_verification",
+            fields: |_, _| vec![],
+            expect: SIGNED_IN,
+        },
+        Row {
+            // A dead link: nobody's address is confirmed by it.
+            path: "/api/verify_email",
+            fields: |_, _| vec![("token", "0".repeat(64))],
+            expect: [409; 6],
+        },
+        Row {
+            // A malformed address, refused before the password is checked (a wrong one
+            // would count against the sign-in throttle of the test's one client address).
+            path: "/api/change_email",
+            fields: |_, _| {
+                vec![
+                    ("email", "not an address".into()),
+                    ("password", "not the password".into()),
+                ]
+            },
+            expect: [401, 422, 422, 422, 422, 422],
+        },
+        Row {
+            path: "/api/change_password",
+            fields: |_, _| {
+                vec![
+                    ("current_password", "not the password".into()),
+                    ("new_password", "short".into()),
+                ]
+            },
+            expect: [401, 422, 422, 422, 422, 422],
+        },
+        Row {
+            path: "/api/request_password_reset",
+            fields: |_, n| vec![("email", format!("someone{n}@example.com"))],
+            expect: PUBLIC,
+        },
+        Row {
+            path: "/api/password_reset_landing",
+            fields: |_, _| vec![("token", "0".repeat(64))],
+            expect: [404; 6],
+        },
+        Row {
+            path: "/api/reset_password",
+            fields: |_, _| {
+                vec![
+                    ("token", "0".repeat(64)),
+                    ("password", "a new passphrase".into()),
+                ]
+            },
+            expect: [409; 6],
+        },
     ]
 }
 

@@ -8,6 +8,7 @@
 #[macro_use]
 mod common;
 
+mod account_links;
 mod accounts;
 mod api_keys;
 mod authz_matrix;

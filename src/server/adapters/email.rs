@@ -8,6 +8,9 @@ use askama::Template;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
+mod account_links;
+pub use account_links::AccountLinkMail;
+
 #[derive(Template)]
 #[template(path = "invitation.html")]
 struct InvitationHtml<'a> {

@@ -30,12 +30,19 @@ impl DbSessionStore {
     }
 }
 
-fn id_hash(id: &Id) -> String {
+/// The hash under which a session id is stored.
+pub fn id_hash(id: &Id) -> String {
     hex::encode(Sha256::digest(id.to_string().as_bytes()))
 }
 
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
+}
+
+/// The signed-in user a record names, stored beside it so that an account's sessions can
+/// be ended together (`repo::sessions`).
+fn user_of(record: &Record) -> Option<&str> {
+    record.data.get(USER_ID_KEY).and_then(|v| v.as_str())
 }
 
 /// The record's data and its expiry on the console's clock: tower-sessions sets the
@@ -54,13 +61,15 @@ impl SessionStore for DbSessionStore {
         let (data, expires) = encode(record, self.db.now())?;
         // Ids are 128 random bits; the loop only guards against the astronomically unlikely.
         loop {
-            let res =
-                sqlx::query("INSERT INTO sessions (id_hash, data, expires_at) VALUES ($1, $2, $3)")
-                    .bind(id_hash(&record.id))
-                    .bind(&data)
-                    .bind(expires)
-                    .execute(&self.db.pool)
-                    .await;
+            let res = sqlx::query(
+                "INSERT INTO sessions (id_hash, data, expires_at, user_id) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id_hash(&record.id))
+            .bind(&data)
+            .bind(expires)
+            .bind(user_of(record))
+            .execute(&self.db.pool)
+            .await;
             match res {
                 Ok(_) => return Ok(()),
                 Err(e) if is_unique_violation(&e) => record.id = Id::default(),
@@ -69,15 +78,18 @@ impl SessionStore for DbSessionStore {
         }
     }
 
+    /// Updates a session that still exists. New sessions come through `create`; one deleted
+    /// meanwhile (signed out everywhere, a password reset) stays deleted, even when a
+    /// request that loaded it before finishes after.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let (data, expires) = encode(record, self.db.now())?;
         sqlx::query(
-            "INSERT INTO sessions (id_hash, data, expires_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (id_hash) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+            "UPDATE sessions SET data = $1, expires_at = $2, user_id = $3 WHERE id_hash = $4",
         )
-        .bind(id_hash(&record.id))
         .bind(data)
         .bind(expires)
+        .bind(user_of(record))
+        .bind(id_hash(&record.id))
         .execute(&self.db.pool)
         .await
         .map_err(backend)?;
@@ -141,8 +153,8 @@ pub fn layer(db: Db, cookie_secure: bool) -> SessionManagerLayer<DbSessionStore>
         .with_expiry(Expiry::OnInactivity(IDLE_LIFETIME))
 }
 
-/// Deletes expired sessions, and sign-in attempts too old to count, every ten minutes
-/// for as long as the server runs.
+/// Deletes expired sessions, sign-in attempts too old to count and ended account links,
+/// every ten minutes for as long as the server runs.
 pub fn spawn_expired_cleanup(db: Db) {
     let store = DbSessionStore::new(db.clone());
     tokio::spawn(async move {
@@ -155,6 +167,11 @@ pub fn spawn_expired_cleanup(db: Db) {
             let too_old = db.now() - crate::domain::throttle::SIGN_IN_MEMORY_MS;
             if let Err(e) = crate::server::repo::sign_in_attempts::prune(&db.pool, too_old).await {
                 tracing::warn!(error = %e, "could not forget old sign-in attempts");
+            }
+            // Links that ended a day ago count for no throttle any more.
+            let ended = db.now() - 24 * crate::domain::account_links::HOUR_MS;
+            if let Err(e) = crate::server::repo::account_links::prune(&db.pool, ended).await {
+                tracing::warn!(error = %e, "could not forget ended account links");
             }
         }
     });

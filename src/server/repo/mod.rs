@@ -1,6 +1,7 @@
 //! All SQL lives here, one file per aggregate. Functions take any executor
 //! (the pool or an open transaction) and return plain rows.
 
+pub mod account_links;
 pub mod api_keys;
 pub mod files;
 pub mod fine_tuning;
@@ -12,6 +13,7 @@ pub mod limits;
 pub mod memberships;
 pub mod orgs;
 pub mod outbox;
+pub mod sessions;
 pub mod sign_in_attempts;
 pub mod subscriptions;
 pub mod usage;

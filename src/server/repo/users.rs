@@ -9,14 +9,17 @@ pub struct UserRow {
     pub last_org_id: Option<String>,
     pub last_workspace_id: Option<String>,
     pub created_at: i64,
+    /// When the address was proven; `None` while it is not.
+    pub email_verified_at: Option<i64>,
 }
 
-const COLUMNS: &str = "id, email, name, password_hash, last_org_id, last_workspace_id, created_at";
+const COLUMNS: &str =
+    "id, email, name, password_hash, last_org_id, last_workspace_id, created_at, email_verified_at";
 
 pub async fn insert<'e>(db: impl AnyExecutor<'e>, u: &UserRow) -> sqlx::Result<()> {
     sqlx::query(
-        "INSERT INTO users (id, email, name, password_hash, last_org_id, last_workspace_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO users (id, email, name, password_hash, last_org_id, last_workspace_id, \
+         created_at, email_verified_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&u.id)
     .bind(&u.email)
@@ -25,6 +28,7 @@ pub async fn insert<'e>(db: impl AnyExecutor<'e>, u: &UserRow) -> sqlx::Result<(
     .bind(&u.last_org_id)
     .bind(&u.last_workspace_id)
     .bind(u.created_at)
+    .bind(u.email_verified_at)
     .execute(db)
     .await?;
     Ok(())
@@ -58,6 +62,36 @@ pub async fn set_last_location<'e>(
     sqlx::query("UPDATE users SET last_org_id = $1, last_workspace_id = $2 WHERE id = $3")
         .bind(org_id)
         .bind(workspace_id)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Sets the account's address to `email`, proven at `now` (the same address, verified, or
+/// a new one). The unique index refuses an address another account has taken since.
+pub async fn set_verified_email<'e>(
+    db: impl AnyExecutor<'e>,
+    user_id: &str,
+    email: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET email = $1, email_verified_at = $2 WHERE id = $3")
+        .bind(email)
+        .bind(now)
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password_hash<'e>(
+    db: impl AnyExecutor<'e>,
+    user_id: &str,
+    password_hash: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(password_hash)
         .bind(user_id)
         .execute(db)
         .await?;

@@ -58,8 +58,14 @@ pub async fn sign_up_and_accept(
     )
     .await?;
     let mut tx = db.pool.begin().await.or_internal("starting sign-up")?;
-    let account = accounts::create(&mut tx, prepared, ports.db.now()).await?;
+    let now = ports.db.now();
+    let account = accounts::create(&mut tx, prepared, now).await?;
     let joined = accept_in(ports, &mut tx, &inv, token, &account.user_id, &email).await?;
+    // The invitation's link went to this address (or an admin of the organization handed
+    // it over, vouching for it): the address needs no further proof.
+    users::set_verified_email(&mut *tx, &account.user_id, &email, now)
+        .await
+        .or_internal("recording a verified email")?;
     match tx.commit().await {
         Err(e) if is_unique_violation(&e) => Err(accounts::duplicate_email()),
         Err(e) => Err(internal("committing sign-up through an invitation", e)),

@@ -1,11 +1,12 @@
 //! Signing up and signing in.
 
+use crate::domain::account_links::AccountView;
 use crate::domain::{Error, throttle, validation};
 use crate::server::db::{Db, is_unique_violation};
 use crate::server::error::{OrInternal, internal};
 use crate::server::ids::new_id;
 use crate::server::password;
-use crate::server::repo::{sign_in_attempts, users, users::UserRow};
+use crate::server::repo::{account_links, sign_in_attempts, users, users::UserRow};
 
 pub struct SignUp {
     pub name: String,
@@ -100,6 +101,7 @@ pub async fn create(
         last_org_id: Some(account.org_id.clone()),
         last_workspace_id: Some(account.workspace_id.clone()),
         created_at: now,
+        email_verified_at: None,
     };
     match users::insert(&mut **tx, &user).await {
         Err(e) if is_unique_violation(&e) => return Err(duplicate_email()),
@@ -177,4 +179,17 @@ async fn check_password(db: &Db, email: &str, password: String) -> Result<UserRo
     } else {
         Err(Error::BadCredentials)
     }
+}
+
+/// What the account page shows of `user`.
+pub async fn view(db: &Db, user: &UserRow) -> Result<AccountView, Error> {
+    let pending_email = account_links::pending_new_email(&db.pool, &user.id, &user.email, db.now())
+        .await
+        .or_internal("reading a pending change of address")?;
+    Ok(AccountView {
+        name: user.name.clone(),
+        email: user.email.clone(),
+        email_verified: user.email_verified_at.is_some(),
+        pending_email,
+    })
 }

@@ -3,10 +3,12 @@
 
 pub mod accepting;
 pub mod access;
+pub mod account_links;
 pub mod accounts;
 pub mod api_keys;
 pub mod console_pages;
 pub mod datasets;
+pub mod email_verification;
 pub mod file_links;
 pub mod fine_tuning;
 pub mod invitations;
@@ -16,6 +18,7 @@ pub mod limits;
 pub mod members;
 pub mod metering;
 pub mod orgs;
+pub mod passwords;
 pub mod report_cache;
 pub mod shell;
 pub mod subscriptions;

@@ -91,6 +91,7 @@ pub async fn load(
             id: user.id.clone(),
             name: user.name.clone(),
             email: user.email.clone(),
+            email_verified: user.email_verified_at.is_some(),
         },
         orgs,
         org,

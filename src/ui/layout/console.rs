@@ -4,6 +4,7 @@
 
 use super::create_org::{CREATE_ORGANIZATION, CreateOrganizationDialog};
 use super::{switcher::Switcher, user_menu::UserMenu};
+use crate::api::account::ResendVerification;
 use crate::api::shell::load_shell;
 use crate::domain::permissions::Action;
 use crate::domain::shell::ShellData;
@@ -74,6 +75,7 @@ where
                                 <UserMenu user=data.user.clone() org_id=data.org.id.clone()/>
                             </header>
                             <div class="console-body" id="main">
+                                <UnconfirmedEmailBanner shell=data.clone()/>
                                 <SpendCapBanner shell=data.clone()/>
                                 {page(data)}
                             </div>
@@ -106,6 +108,33 @@ fn SpendCapBanner(shell: ShellData) -> impl IntoView {
             <p><strong>"Monthly limit reached. "</strong>{message}</p>
             {raise}
         </div>
+    })
+}
+
+/// Until the person's address is confirmed: where the link went, and a way to get another.
+#[component]
+fn UnconfirmedEmailBanner(shell: ShellData) -> impl IntoView {
+    (!shell.user.email_verified).then(|| {
+        let resend = ServerAction::<ResendVerification>::new();
+        let error = move || {
+            resend
+                .value()
+                .get()
+                .and_then(Result::err)
+                .map(|e| view! { <span class="banner-error">{e.to_string()}</span> })
+        };
+        view! {
+            <aside class="banner banner-info" aria-label="Email address not confirmed">
+                <p>
+                    <strong>"Confirm your email address. "</strong>
+                    {format!("We sent a link to {}.", shell.user.email)}
+                    " " <span role="alert">{error}</span>
+                </p>
+                <ActionForm action=resend attr:class="banner-form">
+                    <button type="submit" class="btn btn-secondary btn-small">"Resend link"</button>
+                </ActionForm>
+            </aside>
+        }
     })
 }
 

@@ -1,4 +1,4 @@
-//! The user menu at the top right: Admin Settings and Sign out.
+//! The user menu at the top right: the account, Admin Settings and Sign out.
 
 use crate::api::auth::SignOut;
 use crate::domain::paths;
@@ -23,6 +23,7 @@ pub fn UserMenu(user: CurrentUser, org_id: String) -> impl IntoView {
                 <span class="menu-header-name">{user.name.clone()}</span>
                 <span class="menu-header-email">{user.email.clone()}</span>
             </div>
+            <a role="menuitem" class="menu-item" href=paths::ACCOUNT>"Your account"</a>
             <a role="menuitem" class="menu-item" href=paths::settings_general(&org_id)>"Admin Settings"</a>
             <div role="separator" class="menu-sep"></div>
             <ActionForm action=sign_out attr:class="menu-form">

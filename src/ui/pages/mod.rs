@@ -1,5 +1,7 @@
 //! One file per route.
 
+mod account;
+mod account_links;
 mod api_keys;
 mod invite;
 mod landing;
@@ -15,6 +17,8 @@ mod welcome;
 mod workspace_home;
 mod workspace_members;
 
+pub use account::AccountPage;
+pub use account_links::{ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage};
 pub use api_keys::ApiKeysPage;
 pub use invite::InvitationPage;
 pub use landing::Landing;

@@ -19,6 +19,7 @@ pub fn SignInPage() -> impl IntoView {
     // Where to go after signing in (an invitation link sends people here with it).
     let query = use_query_map();
     let next = Memo::new(move |_| query.with(|q| q.get("next")));
+    let verified = Memo::new(move |_| query.with(|q| q.get("verified").is_some()));
     view! {
         <Title text="Sign in"/>
         <Suspense>
@@ -27,6 +28,9 @@ pub fn SignInPage() -> impl IntoView {
             })}
         </Suspense>
         <AuthCard title="Sign in" subtitle="Welcome back. Sign in to manage your organizations and workspaces.">
+            {move || verified.get().then(|| view! {
+                <p role="status" class="alert alert-success">"Your email address is confirmed. Sign in to continue."</p>
+            })}
             <ActionForm action attr:class="form" attr:novalidate=true>
                 {move || next.get().map(|n| view! { <input type="hidden" name="next" value=n/> })}
                 <FormAlert error fields=&["email", "password"]/>
@@ -36,6 +40,7 @@ pub fn SignInPage() -> impl IntoView {
                     error=field_error(error, "password")/>
                 <SubmitButton label="Sign in" busy_label="Signing in…" pending=action.pending() wide=true/>
             </ActionForm>
+            <p class="auth-forgot"><a href=paths::FORGOT_PASSWORD>"Forgot your password?"</a></p>
             <p class="auth-switch">"New here? " <a href=paths::SIGN_UP>"Create an account"</a></p>
         </AuthCard>
     }

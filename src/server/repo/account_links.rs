@@ -1,0 +1,153 @@
+//! The one-use links of an account (see the migration `0019_account_links`). Only the
+//! hash of a link's secret is stored; a link is live while unused and unexpired.
+
+use crate::domain::account_links::LinkPurpose;
+use sqlx::AnyExecutor;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LinkRow {
+    pub user_id: String,
+    pub email: String,
+}
+
+/// Ends the live links of `purpose` of the user (a newer one replaces them) and records
+/// the new one, valid until `expires_at`.
+pub async fn replace(
+    conn: &mut sqlx::AnyConnection,
+    token_hash: &str,
+    user_id: &str,
+    purpose: LinkPurpose,
+    email: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE account_links SET expires_at = $1 \
+         WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO account_links (token_hash, user_id, purpose, email, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .bind(email)
+    .bind(now)
+    .bind(now + purpose.valid_for_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// When the user's links of `purpose` sent since `since` were made (the send throttle).
+pub async fn sent_since<'e>(
+    db: impl AnyExecutor<'e>,
+    user_id: &str,
+    purpose: LinkPurpose,
+    since: i64,
+) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "SELECT created_at FROM account_links \
+         WHERE user_id = $1 AND purpose = $2 AND created_at > $3",
+    )
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .bind(since)
+    .fetch_all(db)
+    .await
+}
+
+/// The live link with this hash and purpose.
+pub async fn find_live<'e>(
+    db: impl AnyExecutor<'e>,
+    token_hash: &str,
+    purpose: LinkPurpose,
+    now: i64,
+) -> sqlx::Result<Option<LinkRow>> {
+    sqlx::query_as(
+        "SELECT user_id, email FROM account_links \
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+    )
+    .bind(token_hash)
+    .bind(purpose.as_str())
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
+/// Uses the live link with this hash and purpose: `None` when there is none (unknown,
+/// expired, replaced or already used). Of two requests racing with one link, one wins.
+pub async fn use_live(
+    conn: &mut sqlx::AnyConnection,
+    token_hash: &str,
+    purpose: LinkPurpose,
+    now: i64,
+) -> sqlx::Result<Option<LinkRow>> {
+    let Some(link) = find_live(&mut *conn, token_hash, purpose, now).await? else {
+        return Ok(None);
+    };
+    let used = sqlx::query(
+        "UPDATE account_links SET used_at = $1 \
+         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .execute(&mut *conn)
+    .await?;
+    Ok((used.rows_affected() == 1).then_some(link))
+}
+
+/// Ends every live link of the user (their password changed: an old reset link must not
+/// work any more).
+pub async fn end_all<'e>(
+    db: impl AnyExecutor<'e>,
+    user_id: &str,
+    purpose: LinkPurpose,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE account_links SET expires_at = $1 \
+         WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The address the user asked to change to, while its link is live.
+pub async fn pending_new_email<'e>(
+    db: impl AnyExecutor<'e>,
+    user_id: &str,
+    current_email: &str,
+    now: i64,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "SELECT email FROM account_links \
+         WHERE user_id = $1 AND purpose = 'verify_email' AND used_at IS NULL AND expires_at > $2 \
+         AND email <> $3 ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(user_id)
+    .bind(now)
+    .bind(current_email)
+    .fetch_optional(db)
+    .await
+}
+
+/// Forgets links that ended before `before` (kept a while for the send throttle).
+pub async fn prune<'e>(db: impl AnyExecutor<'e>, before: i64) -> sqlx::Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM account_links WHERE expires_at < $1")
+            .bind(before)
+            .execute(db)
+            .await?
+            .rows_affected(),
+    )
+}

@@ -1,0 +1,115 @@
+//! Proving an email address: the link sent at sign-up (and again on request), and changing
+//! the address, which takes effect when the link sent to the new one is opened.
+
+use super::account_links::{dead_link, send};
+use crate::domain::account_links::{LinkPurpose, Verified};
+use crate::domain::{Error, validation};
+use crate::server::db::is_unique_violation;
+use crate::server::error::{OrInternal, internal};
+use crate::server::ids::secret_hash;
+use crate::server::repo::users::UserRow;
+use crate::server::repo::{account_links, users};
+use crate::server::services::{Ports, accounts};
+
+/// Sends the new account its verification link. Sign-up has succeeded whatever happens
+/// here: a failure is logged, and the banner's "Resend" is there.
+pub async fn send_after_sign_up(ports: &Ports<'_>, user_id: &str) {
+    let sent = async {
+        let user = users::find_by_id(&ports.db.pool, user_id)
+            .await
+            .or_internal("loading a new account")?
+            .ok_or(Error::NotFound)?;
+        send(ports, &user, LinkPurpose::VerifyEmail, &user.email).await
+    };
+    if let Err(e) = sent.await {
+        tracing::warn!(error = %e, "could not send a new account its verification link");
+    }
+}
+
+/// Sends the link for the account's own address again (the banner's "Resend").
+pub async fn resend(ports: &Ports<'_>, user: &UserRow) -> Result<(), Error> {
+    if user.email_verified_at.is_some() {
+        return Err(Error::conflict(
+            "email",
+            "Your email address is already confirmed.",
+        ));
+    }
+    send(ports, user, LinkPurpose::VerifyEmail, &user.email).await
+}
+
+/// Asks to change the account's address to `new_email`: checks the password (throttled as
+/// a sign-in) and sends the new address its link. Nothing changes until it is opened.
+pub async fn request_change(
+    ports: &Ports<'_>,
+    user: &UserRow,
+    password: String,
+    new_email: &str,
+    client: &str,
+) -> Result<(), Error> {
+    let email = validation::email("email", new_email)?;
+    if email == user.email {
+        return Err(Error::invalid(
+            "email",
+            "This is already your email address.",
+        ));
+    }
+    match accounts::sign_in(ports.db, &user.email, password, client).await {
+        Ok(_) => {}
+        Err(Error::BadCredentials) => return Err(wrong_password("password")),
+        Err(e) => return Err(e),
+    }
+    send(ports, user, LinkPurpose::VerifyEmail, &email).await
+}
+
+/// The message for a current password that does not match.
+pub fn wrong_password(field: &str) -> Error {
+    Error::invalid(field, "This is not your current password.")
+}
+
+/// Opens a verification link: the address it was sent to becomes the account's proven
+/// address (changing it, when it was sent to a new one). Whoever opens it, signed in or
+/// not: having the link is the proof. Returns whose account it was and what changed.
+pub async fn verify(ports: &Ports<'_>, token: &str) -> Result<(String, Verified), Error> {
+    let now = ports.db.now();
+    let mut tx = ports
+        .db
+        .pool
+        .begin()
+        .await
+        .or_internal("starting to verify an email")?;
+    let link = account_links::use_live(&mut tx, &secret_hash(token), LinkPurpose::VerifyEmail, now)
+        .await
+        .or_internal("using a verification link")?
+        .ok_or_else(dead_link)?;
+    let user = users::find_by_id(&mut *tx, &link.user_id)
+        .await
+        .or_internal("loading the account of a verification link")?
+        .ok_or_else(dead_link)?;
+    let verified = if link.email == user.email {
+        Verified::Address
+    } else {
+        Verified::NewAddress
+    };
+    let taken = || {
+        Error::conflict(
+            "email",
+            format!(
+                "Another account now uses {}. Choose another address.",
+                link.email
+            ),
+        )
+    };
+    match users::set_verified_email(&mut *tx, &user.id, &link.email, now).await {
+        Err(e) if is_unique_violation(&e) => return Err(taken()),
+        other => other.or_internal("recording a verified email")?,
+    }
+    // A change of address ends the other pending change links.
+    account_links::end_all(&mut *tx, &user.id, LinkPurpose::VerifyEmail, now)
+        .await
+        .or_internal("ending verification links")?;
+    match tx.commit().await {
+        Err(e) if is_unique_violation(&e) => Err(taken()),
+        Err(e) => Err(internal("committing a verified email", e)),
+        Ok(()) => Ok((user.id, verified)),
+    }
+}
