@@ -38,16 +38,29 @@ pub async fn resend_verification() -> Result<(), Error> {
 #[server(prefix = "/api", endpoint = "verify_email")]
 pub async fn verify_email(token: String) -> Result<(), Error> {
     use crate::domain::paths;
-    use crate::server::{auth, services::email_verification};
+    use crate::server::auth;
+    use crate::server::services::{accepting, email_verification};
     let run = async {
         let (state, session) = (ctx::state()?, ctx::session().await?);
         let (user_id, _) = email_verification::verify(&state.ports(), &token).await?;
-        let signed_in_as = auth::session_user_id(&session).await?;
-        let to = if signed_in_as.as_deref() == Some(user_id.as_str()) {
-            paths::with_param(paths::ACCOUNT, "verified=1")
-        } else {
-            paths::with_param(paths::SIGN_IN, "verified=1")
+        let signed_in = match auth::require_user(&state, &session).await {
+            Ok(user) if user.id == user_id => Some(user),
+            _ => None,
         };
+        // Invitations waiting for the address just confirmed are shown at once.
+        let to = match signed_in {
+            None => paths::SIGN_IN,
+            Some(user)
+                if !accepting::for_you(&state.db, &user)
+                    .await?
+                    .invitations
+                    .is_empty() =>
+            {
+                paths::WELCOME
+            }
+            Some(_) => paths::ACCOUNT,
+        };
+        let to = paths::with_param(to, "verified=1");
         leptos_axum::redirect(&to);
         Ok(())
     };

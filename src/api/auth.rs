@@ -34,17 +34,25 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
 /// the user was last.
 #[server(prefix = "/api", endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), Error> {
-    use crate::server::{auth, services::accounts, services::shell};
+    use crate::domain::paths;
+    use crate::server::auth;
+    use crate::server::services::{accepting, accounts, shell};
     let run = async {
         let (state, session) = (ctx::state()?, ctx::session().await?);
         let user =
             accounts::sign_in(&state.db, &email, password, &ctx::client_address().await).await?;
         auth::start_session(&session, &user.id).await?;
-        let to = match next.as_deref().and_then(crate::domain::paths::local) {
+        // Invitations waiting for the person's confirmed address are shown first.
+        let invited = !accepting::for_you(&state.db, &user)
+            .await?
+            .invitations
+            .is_empty();
+        let to = match next.as_deref().and_then(paths::local) {
             Some(next) => next.to_owned(),
+            None if invited => paths::WELCOME.to_owned(),
             None => shell::landing_path(&state.db, &user)
                 .await?
-                .unwrap_or_else(|| crate::domain::paths::WELCOME.to_owned()),
+                .unwrap_or_else(|| paths::WELCOME.to_owned()),
         };
         leptos_axum::redirect(&to);
         Ok(())

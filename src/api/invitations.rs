@@ -1,7 +1,7 @@
 //! The invitation link: what it shows, accepting it, and signing up through it.
 
 use crate::domain::Error;
-use crate::domain::invitations::InvitationLanding;
+use crate::domain::invitations::{InvitationLanding, YourInvitations};
 use leptos::prelude::*;
 
 #[server(prefix = "/api", endpoint = "invitation_landing")]
@@ -44,6 +44,48 @@ pub async fn sign_up_invited(token: String, name: String, password: String) -> R
             accepting::sign_up_and_accept(&state.ports(), &token, name, password).await?;
         auth::start_session(&session, &account.user_id).await?;
         leptos_axum::redirect(&joined_path(&joined));
+        Ok(())
+    };
+    ctx::respond(run.await)
+}
+
+/// The invitations waiting for the signed-in person's confirmed address.
+#[server(prefix = "/api", endpoint = "your_invitations")]
+pub async fn get_your_invitations() -> Result<YourInvitations, Error> {
+    use crate::server::{auth, services::accepting};
+    let run = async {
+        let (state, session) = (ctx::state()?, ctx::session().await?);
+        let user = auth::require_user(&state, &session).await?;
+        accepting::for_you(&state.db, &user).await
+    };
+    ctx::respond(run.await)
+}
+
+/// Accepts an invitation to the signed-in person's confirmed address (no link needed)
+/// and opens the organization.
+#[server(prefix = "/api", endpoint = "accept_your_invitation")]
+pub async fn accept_your_invitation(invitation_id: String) -> Result<(), Error> {
+    use crate::server::{auth, services::accepting};
+    let run = async {
+        let (state, session) = (ctx::state()?, ctx::session().await?);
+        let user = auth::require_user(&state, &session).await?;
+        let joined = accepting::accept_as_invitee(&state.ports(), &invitation_id, &user).await?;
+        leptos_axum::redirect(&joined_path(&joined));
+        Ok(())
+    };
+    ctx::respond(run.await)
+}
+
+/// Declines an invitation to the signed-in person's confirmed address.
+#[server(prefix = "/api", endpoint = "decline_invitation")]
+pub async fn decline_invitation(invitation_id: String) -> Result<(), Error> {
+    use crate::domain::paths;
+    use crate::server::{auth, services::accepting};
+    let run = async {
+        let (state, session) = (ctx::state()?, ctx::session().await?);
+        let user = auth::require_user(&state, &session).await?;
+        accepting::decline(&state.ports(), &invitation_id, &user).await?;
+        leptos_axum::redirect(&paths::with_param(paths::WELCOME, "declined=1"));
         Ok(())
     };
     ctx::respond(run.await)

@@ -76,6 +76,8 @@ pub enum InvitationStatus {
     Expired,
     Accepted,
     Revoked,
+    /// Closed by the invitee (stored as revoked, with when it was declined).
+    Declined,
 }
 
 impl InvitationStatus {
@@ -90,12 +92,21 @@ impl InvitationStatus {
         }
     }
 
+    /// As `at`, for a row that may have been declined.
+    pub fn of(stored: &str, expires_at: i64, declined_at: Option<i64>, now: i64) -> Option<Self> {
+        match declined_at {
+            Some(_) => Some(Self::Declined),
+            None => Self::at(stored, expires_at, now),
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Pending => "Pending",
             Self::Expired => "Expired",
             Self::Accepted => "Accepted",
             Self::Revoked => "Revoked",
+            Self::Declined => "Declined",
         }
     }
 
@@ -106,13 +117,20 @@ impl InvitationStatus {
             Self::Expired => "expired",
             Self::Accepted => "accepted",
             Self::Revoked => "revoked",
+            Self::Declined => "declined",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Expired, Self::Accepted, Self::Revoked]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        [
+            Self::Pending,
+            Self::Expired,
+            Self::Accepted,
+            Self::Revoked,
+            Self::Declined,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
     }
 
     /// A pending or expired invitation can be sent again (with a fresh link).
@@ -312,4 +330,29 @@ mod tests {
         assert!(parse_workspace_roles("ws_a:owner").is_err());
         assert_eq!(parse_workspace_roles("").unwrap(), []);
     }
+}
+
+/// An invitation waiting for the signed-in person's confirmed address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationForYou {
+    pub id: String,
+    pub org_name: String,
+    pub invited_by: Option<String>,
+    pub role: OrgRole,
+    /// "Research (Admin)", in name order.
+    pub workspaces: Vec<String>,
+    pub expires_at: i64,
+}
+
+/// Most invitations shown to one person at once (the newest).
+pub const MAX_SHOWN_TO_INVITEE: i64 = 20;
+
+/// What the welcome page and the console's prompt show a person about invitations to them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct YourInvitations {
+    pub name: String,
+    /// Invitations are only shown to a confirmed address.
+    pub email_verified: bool,
+    pub email: String,
+    pub invitations: Vec<InvitationForYou>,
 }

@@ -45,6 +45,8 @@ pub struct ShellData {
     /// Why that workspace's keys get 429 now (its or its organization's spend cap is
     /// reached), as every page of the workspace says it after "Monthly limit reached.".
     pub spend_cap_reached: Option<String>,
+    /// Invitations waiting for the person's confirmed address (none while unconfirmed).
+    pub invitations_waiting: i64,
 }
 
 impl ShellData {

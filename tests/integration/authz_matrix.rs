@@ -509,6 +509,23 @@ fn rows() -> Vec<Row> {
             expect: BILLING_VIEWERS,
         },
         Row {
+            path: "/api/your_invitations",
+            fields: |_, _| vec![],
+            expect: SIGNED_IN,
+        },
+        Row {
+            // Ivy's invitation: every other signed-in caller is told it is not theirs (the
+            // callers' addresses are not confirmed, which is checked first).
+            path: "/api/accept_your_invitation",
+            fields: |c, _| vec![("invitation_id", c.invitation.clone())],
+            expect: INVITEE_ONLY,
+        },
+        Row {
+            path: "/api/decline_invitation",
+            fields: |c, _| vec![("invitation_id", c.invitation.clone())],
+            expect: INVITEE_ONLY,
+        },
+        Row {
             path: "/api/account",
             fields: |_, _| vec![],
             expect: SIGNED_IN,

@@ -15,6 +15,7 @@ mod authz_matrix;
 mod billing;
 mod files;
 mod fine_tuning;
+mod invitee;
 mod limits;
 mod members;
 mod metering;

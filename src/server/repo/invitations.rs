@@ -25,6 +25,7 @@ pub struct InvitationDetailRow {
     pub status: String,
     pub expires_at: i64,
     pub created_at: i64,
+    pub declined_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -36,7 +37,7 @@ pub struct GrantRow {
 }
 
 const DETAIL: &str = "SELECT i.id, i.org_id, o.name AS org_name, i.email, i.role, u.name AS inviter_name, \
-     i.status, i.expires_at, i.created_at FROM invitations i \
+     i.status, i.expires_at, i.created_at, i.declined_at FROM invitations i \
      JOIN organizations o ON o.id = i.org_id LEFT JOIN users u ON u.id = i.invited_by";
 
 pub async fn insert<'e>(
@@ -150,7 +151,8 @@ pub async fn list<'e>(
         Some("pending") => "AND i.status = 'pending' AND i.expires_at > $2",
         Some("expired") => "AND i.status = 'pending' AND i.expires_at <= $2",
         Some("accepted") => "AND i.status = 'accepted' AND $2 = $2",
-        Some("revoked") => "AND i.status = 'revoked' AND $2 = $2",
+        Some("revoked") => "AND i.status = 'revoked' AND i.declined_at IS NULL AND $2 = $2",
+        Some("declined") => "AND i.status = 'revoked' AND i.declined_at IS NOT NULL AND $2 = $2",
         _ => "AND i.status <> 'accepted' AND $2 = $2",
     };
     let (from, dir) = super::newest_first(at, "i", "invitations", "org_id", 4);
@@ -231,5 +233,93 @@ pub async fn renew<'e>(
         .bind(id)
         .execute(db)
         .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The newest pending, unexpired invitations to `email`, from any organization.
+pub async fn pending_for_email<'e>(
+    db: impl AnyExecutor<'e>,
+    email: &str,
+    now: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<InvitationDetailRow>> {
+    sqlx::query_as(&format!(
+        "{DETAIL} WHERE i.email = $1 AND i.status = 'pending' AND i.expires_at > $2 \
+         ORDER BY i.created_at DESC, i.id DESC LIMIT $3"
+    ))
+    .bind(email)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// How many pending, unexpired invitations wait for `email`.
+pub async fn count_pending_for_email<'e>(
+    db: impl AnyExecutor<'e>,
+    email: &str,
+    now: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invitations WHERE email = $1 AND status = 'pending' AND expires_at > $2",
+    )
+    .bind(email)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+/// The invitation `id` if it was sent to `email` (whatever its state).
+pub async fn find_for_email<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    email: &str,
+) -> sqlx::Result<Option<InvitationDetailRow>> {
+    sqlx::query_as(&format!("{DETAIL} WHERE i.id = $1 AND i.email = $2"))
+        .bind(id)
+        .bind(email)
+        .fetch_optional(db)
+        .await
+}
+
+/// Marks a pending, unexpired invitation to `email` accepted by its confirmed owner (no
+/// link needed). False when it is not pending any more.
+pub async fn mark_accepted_by_invitee<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    email: &str,
+    user_id: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE invitations SET status = 'accepted', accepted_at = $1, accepted_by = $2 \
+         WHERE id = $3 AND email = $4 AND status = 'pending' AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(id)
+    .bind(email)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Closes a pending invitation to `email` as declined by its owner. False when it was not
+/// pending any more.
+pub async fn decline<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    email: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE invitations SET status = 'revoked', declined_at = $1 \
+         WHERE id = $2 AND email = $3 AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(email)
+    .execute(db)
+    .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -1,12 +1,15 @@
-//! Accepting an invitation: as the signed-in person it was sent to, or by creating the
-//! account through the link. Either way one transaction writes everything, and it holds the
-//! organization's lock while it checks the link: a link replaced by "Resend" or revoked while
-//! this request waited for the lock no longer works.
+//! Accepting an invitation: as the signed-in person it was sent to, by creating the account
+//! through the link, or from the console by a confirmed address (which may also decline).
+//! Every way, one transaction writes everything, and it holds the organization's lock while
+//! it checks the invitation: a link replaced by "Resend" or an invitation revoked while this
+//! request waited for the lock no longer works.
 
 use super::accounts::{self, NewAccount, SignUp};
 use super::invitations::{seat_usage, token_hash};
 use crate::domain::Error;
-use crate::domain::invitations::InvitationStatus;
+use crate::domain::invitations::{
+    InvitationForYou, InvitationStatus, MAX_SHOWN_TO_INVITEE, YourInvitations,
+};
 use crate::server::db::is_unique_violation;
 use crate::server::error::{OrInternal, internal};
 use crate::server::repo::invitations::InvitationDetailRow;
@@ -30,7 +33,8 @@ pub async fn accept(ports: &Ports<'_>, token: &str, user: &UserRow) -> Result<Jo
         .begin()
         .await
         .or_internal("starting to accept an invitation")?;
-    let joined = accept_in(ports, &mut tx, &inv, token, &user.id, &user.email).await?;
+    let proof = Proof::Link(token_hash(token));
+    let joined = accept_in(ports, &mut tx, &inv, proof, &user.id, &user.email).await?;
     tx.commit()
         .await
         .or_internal("committing an accepted invitation")?;
@@ -60,7 +64,8 @@ pub async fn sign_up_and_accept(
     let mut tx = db.pool.begin().await.or_internal("starting sign-up")?;
     let now = ports.db.now();
     let account = accounts::create(&mut tx, prepared, now).await?;
-    let joined = accept_in(ports, &mut tx, &inv, token, &account.user_id, &email).await?;
+    let proof = Proof::Link(token_hash(token));
+    let joined = accept_in(ports, &mut tx, &inv, proof, &account.user_id, &email).await?;
     // The invitation's link went to this address (or an admin of the organization handed
     // it over, vouching for it): the address needs no further proof.
     users::set_verified_email(&mut *tx, &account.user_id, &email, now)
@@ -78,18 +83,21 @@ async fn refusal(
     conn: &mut sqlx::AnyConnection,
     org_id: &str,
     id: &str,
-    hash: &str,
+    proof: &Proof,
     now: i64,
 ) -> Result<Error, Error> {
-    let still_this_link = invitations::find_by_token_hash(&mut *conn, hash)
-        .await
-        .or_internal("reloading an invitation")?
-        .is_some();
+    let still_this_link = match proof {
+        Proof::Link(hash) => invitations::find_by_token_hash(&mut *conn, hash)
+            .await
+            .or_internal("reloading an invitation")?
+            .is_some(),
+        Proof::ConfirmedAddress => true,
+    };
     let fresh = invitations::find_in_org(&mut *conn, org_id, id)
         .await
         .or_internal("reloading an invitation")?
         .ok_or(Error::NotFound)?;
-    let status = InvitationStatus::at(&fresh.status, fresh.expires_at, now)
+    let status = InvitationStatus::of(&fresh.status, fresh.expires_at, fresh.declined_at, now)
         .unwrap_or(InvitationStatus::Revoked);
     let message = match status {
         InvitationStatus::Accepted => "This invitation has already been used.",
@@ -97,6 +105,7 @@ async fn refusal(
         InvitationStatus::Pending if !still_this_link => {
             "This link was replaced by a newer one: use the link in the latest email."
         }
+        InvitationStatus::Declined => "You declined this invitation.",
         _ => "This invitation was revoked. Ask an admin for a new one.",
     };
     Ok(Error::conflict("invitation", message))
@@ -111,15 +120,23 @@ async fn find(ports: &Ports<'_>, token: &str) -> Result<InvitationDetailRow, Err
         .ok_or(Error::NotFound)
 }
 
+/// What shows that the person accepting is the one invited.
+enum Proof {
+    /// The hash of the invitation's link (emailed to the address, or handed over by an
+    /// admin), which must still be its current one.
+    Link(String),
+    /// The signed-in person's confirmed address is the invited one.
+    ConfirmedAddress,
+}
+
 async fn accept_in(
     ports: &Ports<'_>,
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     inv: &InvitationDetailRow,
-    token: &str,
+    proof: Proof,
     user_id: &str,
     user_email: &str,
 ) -> Result<Joined, Error> {
-    let hash = token_hash(token);
     if inv.email != user_email {
         return Err(Error::conflict(
             "invitation",
@@ -137,11 +154,17 @@ async fn accept_in(
         .await
         .or_internal("loading invited workspaces")?;
     // The link is checked again here, under the lock: pending, unexpired, and still this link.
-    if !invitations::mark_accepted(&mut **tx, &inv.id, &hash, user_id, now)
-        .await
-        .or_internal("accepting an invitation")?
-    {
-        return Err(refusal(tx, &inv.org_id, &inv.id, &hash, now).await?);
+    let accepted = match &proof {
+        Proof::Link(hash) => {
+            invitations::mark_accepted(&mut **tx, &inv.id, hash, user_id, now).await
+        }
+        Proof::ConfirmedAddress => {
+            invitations::mark_accepted_by_invitee(&mut **tx, &inv.id, user_email, user_id, now)
+                .await
+        }
+    };
+    if !accepted.or_internal("accepting an invitation")? {
+        return Err(refusal(tx, &inv.org_id, &inv.id, &proof, now).await?);
     }
     memberships::add_org_member_if_absent(&mut **tx, &inv.org_id, user_id, inv.role.as_str(), now)
         .await
@@ -181,4 +204,112 @@ async fn accept_in(
         org_id: inv.org_id.clone(),
         workspace_id: first_workspace,
     })
+}
+
+/// Invitations are only answered from the console by a confirmed address: anyone can type
+/// an address at sign-up.
+fn require_confirmed(user: &UserRow) -> Result<(), Error> {
+    match user.email_verified_at {
+        Some(_) => Ok(()),
+        None => Err(Error::conflict(
+            "invitation",
+            "Confirm your email address first: open the link we emailed you.",
+        )),
+    }
+}
+
+/// The invitations waiting for the person's address: none shown until it is confirmed.
+pub async fn for_you(db: &crate::server::db::Db, user: &UserRow) -> Result<YourInvitations, Error> {
+    let email_verified = user.email_verified_at.is_some();
+    let mut shown = Vec::new();
+    if email_verified {
+        let rows =
+            invitations::pending_for_email(&db.pool, &user.email, db.now(), MAX_SHOWN_TO_INVITEE)
+                .await
+                .or_internal("listing invitations to an address")?;
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let grants = invitations::grants(&db.pool, &ids)
+            .await
+            .or_internal("listing invited workspaces")?;
+        shown = rows
+            .into_iter()
+            .map(|r| InvitationForYou {
+                workspaces: grants
+                    .iter()
+                    .filter(|g| g.invitation_id == r.id)
+                    .map(|g| format!("{} ({})", g.workspace_name, g.role.label()))
+                    .collect(),
+                id: r.id,
+                org_name: r.org_name,
+                invited_by: r.inviter_name,
+                role: r.role,
+                expires_at: r.expires_at,
+            })
+            .collect();
+    }
+    Ok(YourInvitations {
+        name: user.name.clone(),
+        email_verified,
+        email: user.email.clone(),
+        invitations: shown,
+    })
+}
+
+/// Accepts, from the console, an invitation to the person's confirmed address. Another
+/// address's invitation is "not found".
+pub async fn accept_as_invitee(
+    ports: &Ports<'_>,
+    invitation_id: &str,
+    user: &UserRow,
+) -> Result<Joined, Error> {
+    require_confirmed(user)?;
+    let inv = invitations::find_for_email(&ports.db.pool, invitation_id, &user.email)
+        .await
+        .or_internal("loading an invitation")?
+        .ok_or(Error::NotFound)?;
+    let mut tx = ports
+        .db
+        .pool
+        .begin()
+        .await
+        .or_internal("starting to accept an invitation")?;
+    let joined = accept_in(
+        ports,
+        &mut tx,
+        &inv,
+        Proof::ConfirmedAddress,
+        &user.id,
+        &user.email,
+    )
+    .await?;
+    tx.commit()
+        .await
+        .or_internal("committing an accepted invitation")?;
+    Ok(joined)
+}
+
+/// Declines an invitation to the person's confirmed address: it closes, and its seat is
+/// free again. Another address's invitation is "not found".
+pub async fn decline(ports: &Ports<'_>, invitation_id: &str, user: &UserRow) -> Result<(), Error> {
+    require_confirmed(user)?;
+    let now = ports.db.now();
+    if invitations::decline(&ports.db.pool, invitation_id, &user.email, now)
+        .await
+        .or_internal("declining an invitation")?
+    {
+        return Ok(());
+    }
+    let inv = invitations::find_for_email(&ports.db.pool, invitation_id, &user.email)
+        .await
+        .or_internal("loading an invitation")?
+        .ok_or(Error::NotFound)?;
+    let status = InvitationStatus::of(&inv.status, inv.expires_at, inv.declined_at, now)
+        .unwrap_or(InvitationStatus::Revoked);
+    Err(Error::conflict(
+        "invitation",
+        format!(
+            "This invitation is {} already.",
+            status.label().to_lowercase()
+        ),
+    ))
 }

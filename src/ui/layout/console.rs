@@ -76,6 +76,7 @@ where
                             </header>
                             <div class="console-body" id="main">
                                 <UnconfirmedEmailBanner shell=data.clone()/>
+                                <InvitationsBanner shell=data.clone()/>
                                 <SpendCapBanner shell=data.clone()/>
                                 {page(data)}
                             </div>
@@ -133,6 +134,25 @@ fn UnconfirmedEmailBanner(shell: ShellData) -> impl IntoView {
                 <ActionForm action=resend attr:class="banner-form">
                     <button type="submit" class="btn btn-secondary btn-small">"Resend link"</button>
                 </ActionForm>
+            </aside>
+        }
+    })
+}
+
+/// Invitations waiting for the person's confirmed address, and where to answer them.
+#[component]
+fn InvitationsBanner(shell: ShellData) -> impl IntoView {
+    let n = shell.invitations_waiting;
+    (n > 0).then(|| {
+        let text = if n == 1 {
+            "You are invited to join an organization.".to_owned()
+        } else {
+            format!("You are invited to join {n} organizations.")
+        };
+        view! {
+            <aside class="banner banner-info" aria-label="Invitations for you">
+                <p>{text}</p>
+                <a class="btn btn-secondary btn-small" href=paths::WELCOME>"Review invitations"</a>
             </aside>
         }
     })

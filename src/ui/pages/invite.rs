@@ -132,6 +132,9 @@ fn Closed(status: InvitationStatus, inviter: String) -> impl IntoView {
         InvitationStatus::Accepted => {
             "This invitation has already been used. Sign in to open the organization.".to_owned()
         }
+        InvitationStatus::Declined => {
+            "You declined this invitation. Ask for a new one if you changed your mind.".to_owned()
+        }
         _ => format!("This invitation was revoked. Ask {inviter} for a new one."),
     };
     view! {

@@ -1,40 +1,175 @@
-//! `/welcome`: a signed-in user who belongs to no organization.
+//! `/welcome`: joining or creating an organization. Shown after sign-in to a person with
+//! invitations waiting for their confirmed address, or with no organization; reachable
+//! from the console's banner too. Every form works without JavaScript.
 
-use crate::api::auth::{SignOut, get_current_user};
-use crate::domain::paths;
+use crate::api::account::ResendVerification;
+use crate::api::auth::SignOut;
+use crate::api::invitations::{AcceptYourInvitation, DeclineInvitation, get_your_invitations};
+use crate::api::orgs::CreateOrganization;
+use crate::domain::format::format_date;
+use crate::domain::invitations::{InvitationForYou, YourInvitations};
+use crate::domain::validation::MAX_ENTITY_NAME;
+use crate::domain::{Error, paths};
+use crate::ui::components::{
+    CheckboxField, FormAlert, SubmitButton, TextField, field_error, focus_first_invalid,
+};
+use crate::ui::layout::ErrorPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn WelcomePage() -> impl IntoView {
-    let user = Resource::new(|| (), |_| get_current_user());
-    let sign_out = ServerAction::<SignOut>::new();
+    let yours = Resource::new(|| (), |_| get_your_invitations());
     view! {
         <Title text="Welcome"/>
-        <Suspense>
+        <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
             {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) => view! {
-                        <main class="center-page">
-                            <div class="card narrow">
-                                <h1 class="h1">"Welcome, " {user.name}</h1>
-                                <p class="muted">
-                                    "You are not a member of any organization at the moment. "
-                                    "Ask an admin of your company's organization to invite "
-                                    {user.email}
-                                    "."
-                                </p>
-                                <ActionForm action=sign_out>
-                                    <button type="submit" class="btn btn-secondary">"Sign out"</button>
-                                </ActionForm>
-                            </div>
-                        </main>
-                    }
-                    .into_any(),
-                    _ => view! { <Redirect path=paths::SIGN_IN/> }.into_any(),
+                match yours.await {
+                    Ok(yours) => view! { <Welcome yours/> }.into_any(),
+                    Err(Error::Unauthenticated) => view! { <Redirect path=paths::SIGN_IN/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
         </Suspense>
+    }
+}
+
+#[component]
+fn Welcome(yours: YourInvitations) -> impl IntoView {
+    let query = use_query_map();
+    let flash = move || {
+        query.with(|q| {
+            if q.get("declined").is_some() {
+                Some("Invitation declined.")
+            } else if q.get("verified").is_some() {
+                Some("Your email address is confirmed.")
+            } else {
+                None
+            }
+        })
+    };
+    let sign_out = ServerAction::<SignOut>::new();
+    view! {
+        <main class="account-page">
+            <div class="account-top">
+                <span class="auth-brand">
+                    <span class="brand-mark" aria-hidden="true">"S"</span>
+                    <span class="brand-name">"Studio Console"</span>
+                </span>
+                <ActionForm action=sign_out attr:class="banner-form">
+                    <button type="submit" class="btn btn-secondary btn-small">"Sign out"</button>
+                </ActionForm>
+            </div>
+            <div>
+                <h1 class="h1">"Welcome, " {yours.name.clone()}</h1>
+                <p class="muted">"Join an organization you are invited to, or create one of your own."</p>
+            </div>
+            {move || flash().map(|m| view! { <p role="status" class="alert alert-success">{m}</p> })}
+            <InvitationsForYou yours=yours.clone()/>
+            <CreateOrganizationCard/>
+            <p class="auth-switch"><a href="/">"Go to the console"</a></p>
+        </main>
+    }
+}
+
+#[component]
+fn InvitationsForYou(yours: YourInvitations) -> impl IntoView {
+    let body = if !yours.email_verified {
+        let resend = ServerAction::<ResendVerification>::new();
+        let error = Signal::derive(move || resend.value().get().and_then(Result::err));
+        view! {
+            <p class="muted">
+                {format!("Invitations sent to {} show here once you confirm the address: open the link we emailed you.", yours.email)}
+            </p>
+            <ActionForm action=resend attr:class="form">
+                <FormAlert error fields=&[]/>
+                <SubmitButton label="Send the link again" busy_label="Sending…" pending=resend.pending()/>
+            </ActionForm>
+        }
+        .into_any()
+    } else if yours.invitations.is_empty() {
+        view! {
+            <p class="muted">
+                {format!("No invitation is waiting for {}. Ask an admin of your company's organization to invite this address.", yours.email)}
+            </p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <ul class="invitation-list">
+                {yours.invitations.into_iter().map(|inv| view! { <InvitationItem inv/> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="invitations-title">
+            <h2 class="h2" id="invitations-title">"Invitations for you"</h2>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn InvitationItem(inv: InvitationForYou) -> impl IntoView {
+    let accept = ServerAction::<AcceptYourInvitation>::new();
+    let decline = ServerAction::<DeclineInvitation>::new();
+    let error = Signal::derive(move || {
+        accept
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| decline.value().get().and_then(Result::err))
+    });
+    let inviter = inv.invited_by.clone().unwrap_or_else(|| "An admin".into());
+    let workspaces =
+        (!inv.workspaces.is_empty()).then(|| format!("Workspaces: {}.", inv.workspaces.join(", ")));
+    let heading_id = format!("invitation-{}", inv.id);
+    let labelled_by = heading_id.clone();
+    let (accept_id, decline_id) = (inv.id.clone(), inv.id.clone());
+    let join_label = format!("Join {}", inv.org_name);
+    let decline_label = format!("Decline the invitation to {}", inv.org_name);
+    view! {
+        <li class="invitation-item" aria-labelledby=labelled_by>
+            <h3 class="h3" id=heading_id>{inv.org_name.clone()}</h3>
+            <p>{format!("{inviter} invited you as {}.", inv.role.label())} " " {workspaces}</p>
+            <p class="muted">{format!("Open until {}.", format_date(inv.expires_at))}</p>
+            <FormAlert error fields=&[]/>
+            <div class="invitation-actions">
+                <ActionForm action=accept attr:class="inline-form">
+                    <input type="hidden" name="invitation_id" value=accept_id/>
+                    <button type="submit" class="btn btn-primary">{join_label}</button>
+                </ActionForm>
+                <ActionForm action=decline attr:class="inline-form">
+                    <input type="hidden" name="invitation_id" value=decline_id/>
+                    <button type="submit" class="btn btn-secondary" aria-label=decline_label>"Decline"</button>
+                </ActionForm>
+            </div>
+        </li>
+    }
+}
+
+#[component]
+fn CreateOrganizationCard() -> impl IntoView {
+    let action = ServerAction::<CreateOrganization>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    focus_first_invalid(error);
+    view! {
+        <section class="card" aria-labelledby="create-org-title">
+            <h2 class="h2" id="create-org-title">"Create an organization"</h2>
+            <p class="muted">"It holds billing, members and workspaces. You will be its Admin, and it starts with a Default workspace."</p>
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <FormAlert error fields=&["name", "accept_tos"]/>
+                <TextField label="Organization name" name="name" maxlength=MAX_ENTITY_NAME
+                    help="Up to 64 characters. You can rename it later."
+                    error=field_error(error, "name")/>
+                <CheckboxField name="accept_tos" error=field_error(error, "accept_tos")>
+                    "I accept the " <a href=paths::TERMS target="_blank" rel="noopener">"Terms of Service"</a>
+                </CheckboxField>
+                <SubmitButton label="Create organization" busy_label="Creating…" pending=action.pending()/>
+            </ActionForm>
+        </section>
     }
 }

@@ -74,11 +74,12 @@ fn Invitations(shell: ShellData) -> impl IntoView {
 /// The dialog of one invitation (`&invitation=<id>`).
 const MANAGE: &str = "manage-invitation";
 
-const FILTERS: [(&str, &str); 5] = [
+const FILTERS: [(&str, &str); 6] = [
     ("", "Open"),
     ("pending", "Pending"),
     ("expired", "Expired"),
     ("revoked", "Revoked"),
+    ("declined", "Declined"),
     ("accepted", "Accepted"),
 ];
 
