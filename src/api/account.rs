@@ -3,7 +3,7 @@
 //! a redirect to a page that says what happened.
 
 use crate::domain::Error;
-use crate::domain::account_links::{AccountView, ResetLanding};
+use crate::domain::account_links::{AccountView, ResetLanding, VerifyLanding};
 use leptos::prelude::*;
 
 /// The signed-in person's account page.
@@ -30,6 +30,14 @@ pub async fn resend_verification() -> Result<(), Error> {
         leptos_axum::redirect(&paths::with_param(paths::ACCOUNT, "sent=verification"));
         Ok(())
     };
+    ctx::respond(run.await)
+}
+
+/// What a verification link's page shows; "not found" for a dead link. Reads only.
+#[server(prefix = "/api", endpoint = "verify_email_landing")]
+pub async fn get_verify_email_landing(token: String) -> Result<VerifyLanding, Error> {
+    use crate::server::services::email_verification;
+    let run = async { email_verification::landing(&ctx::state()?.ports(), &token).await };
     ctx::respond(run.await)
 }
 

@@ -29,6 +29,12 @@ impl LinkPurpose {
     }
 }
 
+/// Whether `token` has the form of a link's secret (64 hex digits, as `new_secret` makes
+/// them): anything else is a dead link, refused before it is hashed or looked up.
+pub fn is_token(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// Links of one purpose an account may be sent in an hour: enough to retry a lost email,
 /// too few to flood an inbox.
 pub const SENDS_PER_HOUR: i64 = 5;
@@ -58,6 +64,15 @@ pub struct AccountView {
     pub email_verified: bool,
     /// An address the person asked to change to, waiting for its link to be opened.
     pub pending_email: Option<String>,
+}
+
+/// What a verification link's page shows before it is used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerifyLanding {
+    /// The address the link confirms.
+    pub email: String,
+    /// It replaces the account's current address.
+    pub new_address: bool,
 }
 
 /// What a reset link's page shows before the new password is chosen.
@@ -97,6 +112,14 @@ mod tests {
         // Sends older than an hour no longer count.
         let old = [now - HOUR_MS - 1, now - HOUR_MS, now - 3, now - 2, now - 1];
         assert_eq!(retry_after_secs(&old, now), None);
+    }
+
+    #[test]
+    fn only_64_hex_digits_can_be_a_link() {
+        assert!(is_token(&"ab12".repeat(16)));
+        assert!(!is_token(&"ab12".repeat(17)));
+        assert!(!is_token(&"zz12".repeat(16)));
+        assert!(!is_token(""));
     }
 
     #[test]

@@ -139,6 +139,25 @@ pub fn query_value(value: &str) -> String {
 }
 
 /// The page an invitation link opens (the token is the last segment).
+/// The prefixes of paths whose next segment is a secret (a link's token).
+const SECRET_PREFIXES: [&str; 4] = [
+    "/invite/",
+    "/verify-email/",
+    "/reset-password/",
+    "/shared/files/",
+];
+
+/// `path` fit for a log: a link's secret replaced by `…`.
+pub fn without_secrets(path: &str) -> String {
+    for prefix in SECRET_PREFIXES {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let tail = rest.find('/').map_or("", |i| &rest[i..]);
+            return format!("{prefix}…{tail}");
+        }
+    }
+    path.to_owned()
+}
+
 pub fn invitation(token: &str) -> String {
     format!("/invite/{token}")
 }
@@ -187,6 +206,20 @@ pub fn local(path: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn secrets_stay_out_of_logged_paths() {
+        let token = "ab".repeat(32);
+        for (path, logged) in [
+            (format!("/invite/{token}"), "/invite/…"),
+            (format!("/reset-password/{token}"), "/reset-password/…"),
+            (format!("/verify-email/{token}"), "/verify-email/…"),
+            (format!("/shared/files/{token}/x"), "/shared/files/…/x"),
+            ("/o/org_1/settings".to_owned(), "/o/org_1/settings"),
+        ] {
+            assert_eq!(super::without_secrets(&path), logged);
+        }
+    }
+
     #[test]
     fn only_local_paths_are_followed() {
         for ok in ["/", "/invite/abc", "/o/org_1/w/ws_2?dialog=invite&x=%2F%2F"] {

@@ -24,6 +24,11 @@ backend_tests!(
     a_reset_link_works_once_for_an_hour,
     changing_the_password_ends_the_other_sessions_and_reset_links,
     signing_up_through_an_invitation_confirms_the_address,
+    one_link_opened_twice_at_once_works_once,
+    a_new_address_ends_reset_links_and_a_reset_ends_address_changes,
+    malformed_links_are_dead_without_costing_a_password_hash,
+    confirming_and_changing_the_address_do_not_cancel_each_other,
+    a_session_ended_meanwhile_is_not_saved_back,
 );
 
 /// The same database, with its mail going to a sink on loopback.
@@ -397,5 +402,145 @@ async fn signing_up_through_an_invitation_confirms_the_address(app: TestApp) {
             .iter()
             .any(|m| m.contains("/verify-email/")),
         "no link to confirm what is confirmed"
+    );
+}
+
+async fn one_link_opened_twice_at_once_works_once(app: TestApp) {
+    let (app, sink) = with_mail(&app).await;
+    signed_up(&app, "Ada", "ada@example.com").await;
+    let token = link(&sink, "ada@example.com", "/verify-email/", 0).await;
+    let (mut a, mut b) = (app.client(), app.client());
+    let (ra, rb) = tokio::join!(
+        a.run(VerifyEmail {
+            token: token.clone()
+        }),
+        b.run(VerifyEmail { token })
+    );
+    let mut statuses = [ra.status, rb.status];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{} / {}", ra.body, rb.body);
+}
+
+async fn a_new_address_ends_reset_links_and_a_reset_ends_address_changes(app: TestApp) {
+    let (app, sink) = with_mail(&app).await;
+    let mut ada = signed_up(&app, "Ada", "ada@example.com").await;
+    let mut anyone = app.client();
+    let ask = |email: &str| RequestPasswordReset {
+        email: email.into(),
+    };
+    // A reset link to the old address dies when the address changes.
+    assert_eq!(anyone.run(ask("ada@example.com")).await.status, 200);
+    let old_reset = link(&sink, "ada@example.com", "/reset-password/", 0).await;
+    let change = |email: &str| ChangeEmail {
+        email: email.into(),
+        password: PASSWORD.into(),
+    };
+    assert_eq!(ada.run(change("ada@new.example")).await.status, 200);
+    let token = link(&sink, "ada@new.example", "/verify-email/", 0).await;
+    assert_eq!(ada.run(VerifyEmail { token }).await.status, 200);
+    let res = anyone
+        .run(ResetPassword {
+            token: old_reset,
+            password: "taken over at last".into(),
+        })
+        .await;
+    assert_eq!(res.status, 409, "{}", res.body);
+
+    // A change of address asked for before a reset dies with the reset (whoever asked may
+    // have had the old password).
+    assert_eq!(ada.run(change("mallory@evil.example")).await.status, 200);
+    let stolen = link(&sink, "mallory@evil.example", "/verify-email/", 0).await;
+    assert_eq!(anyone.run(ask("ada@new.example")).await.status, 200);
+    let reset = link(&sink, "ada@new.example", "/reset-password/", 0).await;
+    let res = anyone
+        .run(ResetPassword {
+            token: reset,
+            password: "mine again, all mine".into(),
+        })
+        .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(
+        app.client().run(VerifyEmail { token: stolen }).await.status,
+        409
+    );
+    let (status, mut back) = sign_in(&app, "ada@new.example", "mine again, all mine").await;
+    assert_eq!(status, 200);
+    let account: AccountView = back.run(GetAccount {}).await.json();
+    assert_eq!(account.email, "ada@new.example");
+}
+
+async fn malformed_links_are_dead_without_costing_a_password_hash(app: TestApp) {
+    let mut anyone = app.client();
+    for token in ["", "zz", &"0".repeat(65), &"x".repeat(10_000)] {
+        let res = anyone
+            .run(ResetPassword {
+                token: token.to_owned(),
+                password: "a fine passphrase".into(),
+            })
+            .await;
+        assert_eq!(res.status, 409, "{token:.20}");
+        let landing = anyone
+            .run(GetPasswordResetLanding {
+                token: token.to_owned(),
+            })
+            .await;
+        assert_eq!(landing.status, 404, "{token:.20}");
+        let verify = anyone
+            .run(VerifyEmail {
+                token: token.to_owned(),
+            })
+            .await;
+        assert_eq!(verify.status, 409, "{token:.20}");
+    }
+    assert_eq!(app.count("account_links").await, 0);
+}
+
+async fn confirming_and_changing_the_address_do_not_cancel_each_other(app: TestApp) {
+    let (app, sink) = with_mail(&app).await;
+    let mut ada = signed_up(&app, "Ada", "ada@example.com").await;
+    let own = link(&sink, "ada@example.com", "/verify-email/", 0).await;
+    let res = ada
+        .run(ChangeEmail {
+            email: "ada@new.example".into(),
+            password: PASSWORD.into(),
+        })
+        .await;
+    assert_eq!(res.status, 200);
+    // The sign-up's link still confirms the current address, and the change stays pending.
+    assert_eq!(ada.run(VerifyEmail { token: own }).await.status, 200);
+    let account: AccountView = ada.run(GetAccount {}).await.json();
+    assert!(account.email_verified);
+    assert_eq!(account.pending_email.as_deref(), Some("ada@new.example"));
+    let change = link(&sink, "ada@new.example", "/verify-email/", 0).await;
+    assert_eq!(ada.run(VerifyEmail { token: change }).await.status, 200);
+    let account: AccountView = ada.run(GetAccount {}).await.json();
+    assert_eq!(account.email, "ada@new.example");
+}
+
+async fn a_session_ended_meanwhile_is_not_saved_back(app: TestApp) {
+    use std::collections::HashMap;
+    use studio_console::server::session::DbSessionStore;
+    use tower_sessions::cookie::time::{Duration, OffsetDateTime};
+    use tower_sessions::session::{Id, Record};
+    use tower_sessions::session_store::SessionStore;
+    let store = DbSessionStore::new(app.db.clone());
+    let mut record = Record {
+        id: Id::default(),
+        data: HashMap::from([("user_id".to_owned(), serde_json::json!("usr_1"))]),
+        expiry_date: OffsetDateTime::now_utc() + Duration::days(1),
+    };
+    store.create(&mut record).await.unwrap();
+    assert!(store.load(&record.id).await.unwrap().is_some());
+    // A password reset ends the account's sessions while a request still holds this one.
+    studio_console::server::repo::sessions::end_for_user(&app.db.pool, "usr_1", None)
+        .await
+        .unwrap();
+    record
+        .data
+        .insert("seen".to_owned(), serde_json::json!(true));
+    store.save(&record).await.unwrap();
+    assert!(
+        store.load(&record.id).await.unwrap().is_none(),
+        "resurrected"
     );
 }

@@ -536,6 +536,11 @@ fn rows() -> Vec<Row> {
             expect: SIGNED_IN,
         },
         Row {
+            path: "/api/verify_email_landing",
+            fields: |_, _| vec![("token", "0".repeat(64))],
+            expect: [404; 6],
+        },
+        Row {
             // A dead link: nobody's address is confirmed by it.
             path: "/api/verify_email",
             fields: |_, _| vec![("token", "0".repeat(64))],

@@ -33,7 +33,16 @@ pub fn build(state: AppState) -> Router {
             res
         }))
         .layer(CompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        // Spans name the path without a link's secret.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                tracing::debug_span!(
+                    "request",
+                    method = %req.method(),
+                    path = %crate::domain::paths::without_secrets(req.uri().path()),
+                )
+            }),
+        )
         .with_state(state)
 }
 

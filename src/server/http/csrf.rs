@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 pub async fn refuse_cross_site(req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && is_cross_site(req.headers()) {
-        tracing::warn!(method = %req.method(), path = %req.uri().path(), "refused a cross-site request");
+        tracing::warn!(method = %req.method(), path = %crate::domain::paths::without_secrets(req.uri().path()), "refused a cross-site request");
         return (
             StatusCode::FORBIDDEN,
             "Cross-site requests are not allowed.",

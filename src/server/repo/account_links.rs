@@ -10,23 +10,32 @@ pub struct LinkRow {
     pub email: String,
 }
 
-/// Ends the live links of `purpose` of the user (a newer one replaces them) and records
-/// the new one, valid until `expires_at`.
+/// Records a new link of `purpose` sent to `email`, valid until `expires_at`, ending the
+/// live ones it replaces: every live reset link; for a verification link, those for the
+/// same kind of address (the current one, or any new one: asking to change to another
+/// address again ends the earlier request, but not the current address's confirmation).
 pub async fn replace(
     conn: &mut sqlx::AnyConnection,
     token_hash: &str,
     user_id: &str,
     purpose: LinkPurpose,
     email: &str,
+    current_email: &str,
     now: i64,
 ) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE account_links SET expires_at = $1 \
-         WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1",
-    )
+    let same_kind = match (purpose, email == current_email) {
+        (LinkPurpose::ResetPassword, _) => "$4 = $4",
+        (LinkPurpose::VerifyEmail, true) => "email = $4",
+        (LinkPurpose::VerifyEmail, false) => "email <> $4",
+    };
+    sqlx::query(&format!(
+        "UPDATE account_links SET expires_at = $1 WHERE user_id = $2 AND purpose = $3 \
+         AND used_at IS NULL AND expires_at > $1 AND {same_kind}"
+    ))
     .bind(now)
     .bind(user_id)
     .bind(purpose.as_str())
+    .bind(current_email)
     .execute(&mut *conn)
     .await?;
     sqlx::query(
@@ -81,25 +90,24 @@ pub async fn find_live<'e>(
 }
 
 /// Uses the live link with this hash and purpose: `None` when there is none (unknown,
-/// expired, replaced or already used). Of two requests racing with one link, one wins.
+/// expired, replaced or already used). One statement, so of two requests racing with one
+/// link exactly one wins, and a transaction that starts with it writes first (SQLite).
 pub async fn use_live(
     conn: &mut sqlx::AnyConnection,
     token_hash: &str,
     purpose: LinkPurpose,
     now: i64,
 ) -> sqlx::Result<Option<LinkRow>> {
-    let Some(link) = find_live(&mut *conn, token_hash, purpose, now).await? else {
-        return Ok(None);
-    };
-    let used = sqlx::query(
+    sqlx::query_as(
         "UPDATE account_links SET used_at = $1 \
-         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+         WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
+         RETURNING user_id, email",
     )
     .bind(now)
     .bind(token_hash)
-    .execute(&mut *conn)
-    .await?;
-    Ok((used.rows_affected() == 1).then_some(link))
+    .bind(purpose.as_str())
+    .fetch_optional(conn)
+    .await
 }
 
 /// Ends every live link of the user (their password changed: an old reset link must not
@@ -117,6 +125,26 @@ pub async fn end_all<'e>(
     .bind(now)
     .bind(user_id)
     .bind(purpose.as_str())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Ends the live links that would change the user's address away from `current_email`
+/// (a password reset or change: whoever asked for them may not be the owner).
+pub async fn end_address_changes<'e>(
+    db: impl AnyExecutor<'e>,
+    user_id: &str,
+    current_email: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE account_links SET expires_at = $1 WHERE user_id = $2 AND purpose = 'verify_email' \
+         AND used_at IS NULL AND expires_at > $1 AND email <> $3",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(current_email)
     .execute(db)
     .await?;
     Ok(())

@@ -97,3 +97,33 @@ pub async fn set_password_hash<'e>(
         .await?;
     Ok(())
 }
+
+/// Takes the account's row lock for the rest of the transaction (the write lock on
+/// SQLite): two requests for the same account's links are counted one after the other.
+pub async fn lock<'e>(db: impl AnyExecutor<'e>, user_id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET email = email WHERE id = $1")
+        .bind(user_id)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Records `email` as proven now, if it is still the account's address and was not
+/// proven before.
+pub async fn confirm_email<'e>(
+    db: impl AnyExecutor<'e>,
+    user_id: &str,
+    email: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE users SET email_verified_at = $1 \
+         WHERE id = $2 AND email = $3 AND email_verified_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(email)
+    .execute(db)
+    .await?;
+    Ok(())
+}

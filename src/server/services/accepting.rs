@@ -62,15 +62,10 @@ pub async fn sign_up_and_accept(
     )
     .await?;
     let mut tx = db.pool.begin().await.or_internal("starting sign-up")?;
-    let now = ports.db.now();
-    let account = accounts::create(&mut tx, prepared, now).await?;
+    let account = accounts::create(&mut tx, prepared, ports.db.now()).await?;
     let proof = Proof::Link(token_hash(token));
     let joined = accept_in(ports, &mut tx, &inv, proof, &account.user_id, &email).await?;
-    // The invitation's link went to this address (or an admin of the organization handed
-    // it over, vouching for it): the address needs no further proof.
-    users::set_verified_email(&mut *tx, &account.user_id, &email, now)
-        .await
-        .or_internal("recording a verified email")?;
+
     match tx.commit().await {
         Err(e) if is_unique_violation(&e) => Err(accounts::duplicate_email()),
         Err(e) => Err(internal("committing sign-up through an invitation", e)),
@@ -166,6 +161,11 @@ async fn accept_in(
     if !accepted.or_internal("accepting an invitation")? {
         return Err(refusal(tx, &inv.org_id, &inv.id, &proof, now).await?);
     }
+    // The link went to this address (or an admin of the organization handed it over,
+    // vouching for it): the address needs no further proof.
+    users::confirm_email(&mut **tx, user_id, user_email, now)
+        .await
+        .or_internal("recording a confirmed email")?;
     memberships::add_org_member_if_absent(&mut **tx, &inv.org_id, user_id, inv.role.as_str(), now)
         .await
         .or_internal("adding the new member")?;

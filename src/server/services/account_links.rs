@@ -2,13 +2,13 @@
 //! email verification and password reset.
 
 use crate::domain::Error;
-use crate::domain::account_links::{HOUR_MS, LinkPurpose, retry_after_secs};
+use crate::domain::account_links::{HOUR_MS, LinkPurpose, is_token, retry_after_secs};
 use crate::domain::format::format_timestamp;
 use crate::server::email::AccountLinkMail;
 use crate::server::error::{OrInternal, internal};
-use crate::server::ids::new_secret;
-use crate::server::repo::account_links;
+use crate::server::ids::{new_secret, secret_hash};
 use crate::server::repo::users::UserRow;
+use crate::server::repo::{account_links, users};
 use crate::server::services::Ports;
 
 /// Where a link of `purpose` with this secret leads.
@@ -37,13 +37,16 @@ pub async fn send(
         .begin()
         .await
         .or_internal("starting to send an account link")?;
+    users::lock(&mut *tx, &user.id)
+        .await
+        .or_internal("locking the account")?;
     let sent = account_links::sent_since(&mut *tx, &user.id, purpose, now - HOUR_MS)
         .await
         .or_internal("counting account links sent")?;
     if let Some(retry_after_secs) = retry_after_secs(&sent, now) {
         return Err(Error::TooManyAttempts { retry_after_secs });
     }
-    account_links::replace(&mut tx, &hash, &user.id, purpose, to, now)
+    account_links::replace(&mut tx, &hash, &user.id, purpose, to, &user.email, now)
         .await
         .or_internal("recording an account link")?;
     tx.commit()
@@ -62,6 +65,22 @@ pub async fn send(
             new_address: to != user.email,
         })
         .map_err(|e| internal("sending an account link", e))
+}
+
+/// The live link of `purpose` with this secret, read only (a link's page): "not found"
+/// when it is malformed, unknown, expired, replaced or used.
+pub async fn live(
+    ports: &Ports<'_>,
+    token: &str,
+    purpose: LinkPurpose,
+) -> Result<account_links::LinkRow, Error> {
+    if !is_token(token) {
+        return Err(Error::NotFound);
+    }
+    account_links::find_live(&ports.db.pool, &secret_hash(token), purpose, ports.db.now())
+        .await
+        .or_internal("reading an account link")?
+        .ok_or(Error::NotFound)
 }
 
 /// The answer to a link that is unknown, expired, replaced or used.

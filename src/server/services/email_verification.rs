@@ -1,8 +1,8 @@
 //! Proving an email address: the link sent at sign-up (and again on request), and changing
 //! the address, which takes effect when the link sent to the new one is opened.
 
-use super::account_links::{dead_link, send};
-use crate::domain::account_links::{LinkPurpose, Verified};
+use super::account_links::{dead_link, live, send};
+use crate::domain::account_links::{LinkPurpose, Verified, VerifyLanding, is_token};
 use crate::domain::{Error, validation};
 use crate::server::db::is_unique_violation;
 use crate::server::error::{OrInternal, internal};
@@ -66,10 +66,26 @@ pub fn wrong_password(field: &str) -> Error {
     Error::invalid(field, "This is not your current password.")
 }
 
+/// What a verification link's page shows, read only: "not found" for a dead link.
+pub async fn landing(ports: &Ports<'_>, token: &str) -> Result<VerifyLanding, Error> {
+    let link = live(ports, token, LinkPurpose::VerifyEmail).await?;
+    let user = users::find_by_id(&ports.db.pool, &link.user_id)
+        .await
+        .or_internal("loading the account of a verification link")?
+        .ok_or(Error::NotFound)?;
+    Ok(VerifyLanding {
+        new_address: link.email != user.email,
+        email: link.email,
+    })
+}
+
 /// Opens a verification link: the address it was sent to becomes the account's proven
 /// address (changing it, when it was sent to a new one). Whoever opens it, signed in or
 /// not: having the link is the proof. Returns whose account it was and what changed.
 pub async fn verify(ports: &Ports<'_>, token: &str) -> Result<(String, Verified), Error> {
+    if !is_token(token) {
+        return Err(dead_link());
+    }
     let now = ports.db.now();
     let mut tx = ports
         .db
@@ -103,10 +119,16 @@ pub async fn verify(ports: &Ports<'_>, token: &str) -> Result<(String, Verified)
         Err(e) if is_unique_violation(&e) => return Err(taken()),
         other => other.or_internal("recording a verified email")?,
     }
-    // A change of address ends the other pending change links.
-    account_links::end_all(&mut *tx, &user.id, LinkPurpose::VerifyEmail, now)
-        .await
-        .or_internal("ending verification links")?;
+    // A new address ends every other link: the old address's confirmation, other
+    // requested changes, and reset links sent to the old address. Confirming the current
+    // address leaves a requested change pending.
+    if verified == Verified::NewAddress {
+        for purpose in [LinkPurpose::VerifyEmail, LinkPurpose::ResetPassword] {
+            account_links::end_all(&mut *tx, &user.id, purpose, now)
+                .await
+                .or_internal("ending the old address's links")?;
+        }
+    }
     match tx.commit().await {
         Err(e) if is_unique_violation(&e) => Err(taken()),
         Err(e) => Err(internal("committing a verified email", e)),

@@ -1,8 +1,8 @@
 //! Passwords: forgotten (a reset link by email), reset through the link, and changed by
-//! the signed-in person. A new password ends the account's other sessions, and a reset
-//! ends all of them.
+//! the signed-in person. A new password ends the account's other sessions (a reset ends
+//! all of them) and any pending change of its address.
 
-use super::account_links::{dead_link, send};
+use super::account_links::{dead_link, live, send};
 use super::email_verification::wrong_password;
 use crate::domain::account_links::{LinkPurpose, ResetLanding};
 use crate::domain::{Error, validation};
@@ -33,23 +33,19 @@ pub async fn send_reset_link(ports: &Ports<'_>, email: &str) {
 
 /// What a reset link's page shows, without using the link: "not found" when it is dead.
 pub async fn landing(ports: &Ports<'_>, token: &str) -> Result<ResetLanding, Error> {
-    let now = ports.db.now();
-    let link = account_links::find_live(
-        &ports.db.pool,
-        &secret_hash(token),
-        LinkPurpose::ResetPassword,
-        now,
-    )
-    .await
-    .or_internal("reading a reset link")?
-    .ok_or(Error::NotFound)?;
+    let link = live(ports, token, LinkPurpose::ResetPassword).await?;
     Ok(ResetLanding { email: link.email })
 }
 
-/// Sets a new password through a reset link and ends every session of the account.
-/// The link also proves the address it was sent to. Returns the account's id.
+/// Sets a new password through a reset link and ends every session of the account, and
+/// any request to change its address. The link also proves the address it was sent to,
+/// which must still be the account's. Returns the account's id.
 pub async fn reset(ports: &Ports<'_>, token: &str, new_password: String) -> Result<String, Error> {
     validation::new_password("password", &new_password)?;
+    // A dead link costs no password hash (hashing is what a flood would aim at).
+    live(ports, token, LinkPurpose::ResetPassword)
+        .await
+        .map_err(|_| dead_link())?;
     let hash = password::hash(new_password).await?;
     let now = ports.db.now();
     let mut tx = ports
@@ -70,15 +66,19 @@ pub async fn reset(ports: &Ports<'_>, token: &str, new_password: String) -> Resu
     let user = users::find_by_id(&mut *tx, &link.user_id)
         .await
         .or_internal("loading the account of a reset link")?
+        .filter(|user| user.email == link.email)
         .ok_or_else(dead_link)?;
     users::set_password_hash(&mut *tx, &user.id, &hash)
         .await
         .or_internal("storing a new password")?;
-    if link.email == user.email && user.email_verified_at.is_none() {
+    if user.email_verified_at.is_none() {
         users::set_verified_email(&mut *tx, &user.id, &user.email, now)
             .await
             .or_internal("recording a verified email")?;
     }
+    account_links::end_address_changes(&mut *tx, &user.id, &user.email, now)
+        .await
+        .or_internal("ending address changes")?;
     sessions::end_for_user(&mut *tx, &user.id, None)
         .await
         .or_internal("ending the account's sessions")?;
@@ -133,6 +133,9 @@ pub async fn change(
     account_links::end_all(&mut *tx, &user.id, LinkPurpose::ResetPassword, now)
         .await
         .or_internal("ending reset links")?;
+    account_links::end_address_changes(&mut *tx, &user.id, &user.email, now)
+        .await
+        .or_internal("ending address changes")?;
     sessions::end_for_user(&mut *tx, &user.id, keep)
         .await
         .or_internal("ending the other sessions")?;

@@ -14,7 +14,9 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let account = Resource::new(|| (), |_| get_account());
+    // Read again after each form's redirect back here (its query says what happened).
+    let query = use_query_map();
+    let account = Resource::new(move || query.get(), |_| get_account());
     view! {
         <Title text="Your account"/>
         <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
@@ -78,7 +80,7 @@ fn EmailCard(account: AccountView) -> impl IntoView {
         view! {
             <ActionForm action attr:class="form">
                 <FormAlert error fields=&[]/>
-                <p class="muted">"Open the link we emailed you to confirm this address. Organizations that trust your company address (and invitations shown to you) need it confirmed."</p>
+                <p class="muted">"Open the link we emailed you to confirm this address: invitations sent to it are shown to you once it is confirmed."</p>
                 <SubmitButton label="Send the link again" busy_label="Sending…" pending=action.pending()/>
             </ActionForm>
         }

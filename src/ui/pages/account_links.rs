@@ -4,7 +4,9 @@
 
 use crate::api::account::{
     RequestPasswordReset, ResetPassword, VerifyEmail, get_password_reset_landing,
+    get_verify_email_landing,
 };
+use crate::domain::account_links::VerifyLanding;
 use crate::domain::validation::MIN_PASSWORD;
 use crate::domain::{Error, paths};
 use crate::ui::components::{FormAlert, SubmitButton, TextField, field_error, focus_first_invalid};
@@ -21,18 +23,45 @@ fn token_param() -> Memo<String> {
 #[component]
 pub fn VerifyEmailPage() -> impl IntoView {
     let token = token_param();
-    let action = ServerAction::<VerifyEmail>::new();
-    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let landing = Resource::new(move || token.get(), get_verify_email_landing);
     view! {
         <Title text="Confirm your email address"/>
-        <AuthCard title="Confirm your email address"
-            subtitle="One click and your address is confirmed. If you asked to change your address, this makes the change.">
+        <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
+            {move || Suspend::new(async move {
+                match landing.await {
+                    Ok(l) => view! { <ConfirmAddress landing=l token=token.get_untracked()/> }.into_any(),
+                    Err(Error::NotFound) => view! {
+                        <DeadLink
+                            explain="The link has expired, was replaced by a newer one, or was already used. Confirmation links work for 48 hours: your account page sends a new one."
+                            action_label="Go to your account"
+                            action_href=paths::ACCOUNT
+                        />
+                    }
+                    .into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ConfirmAddress(landing: VerifyLanding, token: String) -> impl IntoView {
+    let action = ServerAction::<VerifyEmail>::new();
+    let error = Signal::derive(move || action.value().get().and_then(Result::err));
+    let what = if landing.new_address {
+        format!("This makes {} your account's email address.", landing.email)
+    } else {
+        format!("This confirms that {} is yours.", landing.email)
+    };
+    view! {
+        <AuthCard title="Confirm your email address" subtitle="">
+            <p class="invite-summary">{what}</p>
             <ActionForm action attr:class="form">
-                <input type="hidden" name="token" value=move || token.get()/>
+                <input type="hidden" name="token" value=token/>
                 <FormAlert error fields=&[]/>
                 <SubmitButton label="Confirm email address" busy_label="Confirming…" pending=action.pending() wide=true/>
             </ActionForm>
-            <p class="auth-switch"><a href="/">"Back to the console"</a></p>
         </AuthCard>
     }
 }
@@ -74,7 +103,14 @@ pub fn ResetPasswordPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match landing.await {
                     Ok(l) => view! { <NewPassword email=l.email token=token.get_untracked()/> }.into_any(),
-                    Err(Error::NotFound) => view! { <DeadLink/> }.into_any(),
+                    Err(Error::NotFound) => view! {
+                        <DeadLink
+                            explain="The link has expired, was replaced by a newer one, or was already used. Reset links work for an hour."
+                            action_label="Send a new link"
+                            action_href=paths::FORGOT_PASSWORD
+                        />
+                    }
+                    .into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
             })}
@@ -105,13 +141,15 @@ fn NewPassword(email: String, token: String) -> impl IntoView {
 }
 
 #[component]
-fn DeadLink() -> impl IntoView {
+fn DeadLink(
+    explain: &'static str,
+    action_label: &'static str,
+    action_href: &'static str,
+) -> impl IntoView {
     view! {
         <AuthCard title="This link no longer works" subtitle="">
-            <p class="alert alert-error" role="alert">
-                "The link has expired, was replaced by a newer one, or was already used. Reset links work for an hour."
-            </p>
-            <a class="btn btn-primary btn-wide" href=paths::FORGOT_PASSWORD>"Send a new link"</a>
+            <p class="alert alert-error" role="alert">{explain}</p>
+            <a class="btn btn-primary btn-wide" href=action_href>{action_label}</a>
         </AuthCard>
     }
 }

@@ -21,7 +21,9 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn WelcomePage() -> impl IntoView {
-    let yours = Resource::new(|| (), |_| get_your_invitations());
+    // Read again after an answer's redirect back here (its query says what happened).
+    let query = use_query_map();
+    let yours = Resource::new(move || query.get(), |_| get_your_invitations());
     view! {
         <Title text="Welcome"/>
         <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>

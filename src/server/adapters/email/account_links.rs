@@ -43,9 +43,10 @@ struct Text<'a> {
 }
 
 impl Mailer {
-    /// Sends the link in the background. Without a relay nothing is sent; a verification
-    /// link is then written to the log so that a development install can be used (a reset
-    /// link never is: it opens the account).
+    /// Sends the link in the background. Without a relay nothing is sent; the link that
+    /// confirms an account's own address is then written to the log, so that a development
+    /// install can be used (a reset or change-of-address link never is: either could take
+    /// the account).
     pub fn send_account_link(&self, mail: AccountLinkMail<'_>) -> Result<(), String> {
         let (heading, body, button, footer) = match (mail.purpose, mail.new_address) {
             (LinkPurpose::VerifyEmail, false) => (
@@ -89,15 +90,15 @@ impl Mailer {
         .render()
         .map_err(|e| e.to_string())?;
         let Some(smtp) = self.smtp.clone() else {
-            match mail.purpose {
-                LinkPurpose::VerifyEmail => tracing::warn!(
+            match (mail.purpose, mail.new_address) {
+                (LinkPurpose::VerifyEmail, false) => tracing::warn!(
                     to = mail.to,
                     link = mail.link,
                     "no mail relay (SMTP_URL): the verification email was not sent; its link is here"
                 ),
-                LinkPurpose::ResetPassword => tracing::warn!(
+                _ => tracing::warn!(
                     to = mail.to,
-                    "no mail relay (SMTP_URL): the password reset email was not sent"
+                    "no mail relay (SMTP_URL): an account email was not sent"
                 ),
             }
             return Ok(());
