@@ -83,11 +83,11 @@ for (const javaScriptEnabled of [true, false]) {
 
     await page.goto(await linkTo(email, '/reset-password/'));
     await expect(page.getByLabel('Email')).toHaveValue(email);
-    await page.getByLabel('New password').fill('short');
+    await page.getByLabel('New password', { exact: true }).fill('short');
     await page.getByRole('button', { name: 'Set new password' }).click();
     await expect(page.getByText('Password must be at least 8 characters.')).toBeVisible();
     if (javaScriptEnabled) await screenshot(page, 'reset-password');
-    await page.getByLabel('New password').fill('a brand new passphrase');
+    await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
     await page.getByRole('button', { name: 'Set new password' }).click();
     await expect(page).toHaveURL(/\/account\?changed=reset$/);
     // The link proved the address too.

@@ -117,19 +117,18 @@ fn SpendCapBanner(shell: ShellData) -> impl IntoView {
 fn UnconfirmedEmailBanner(shell: ShellData) -> impl IntoView {
     (!shell.user.email_verified).then(|| {
         let resend = ServerAction::<ResendVerification>::new();
-        let error = move || {
-            resend
-                .value()
-                .get()
-                .and_then(Result::err)
-                .map(|e| view! { <span class="banner-error">{e.to_string()}</span> })
-        };
+        let error =
+            move || {
+                resend.value().get().and_then(Result::err).map(
+                    |e| view! { <span class="banner-error" role="alert">{e.to_string()}</span> },
+                )
+            };
         view! {
             <aside class="banner banner-info" aria-label="Email address not confirmed">
                 <p>
                     <strong>"Confirm your email address. "</strong>
                     {format!("We sent a link to {}.", shell.user.email)}
-                    " " <span role="alert">{error}</span>
+                    " " {error}
                 </p>
                 <ActionForm action=resend attr:class="banner-form">
                     <button type="submit" class="btn btn-secondary btn-small">"Resend link"</button>
