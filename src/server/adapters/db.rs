@@ -185,11 +185,18 @@ mod tests {
     /// Dialect differences a PostgreSQL migration may have from its SQLite twin, as
     /// (SQLite text, PostgreSQL text): the schema is written in the SQL both accept but for
     /// these. A difference that is not listed here fails the test below.
-    const DIALECT: &[(&str, &str)] = &[(
-        // The time the migration runs, in milliseconds since the epoch.
-        "CAST(strftime('%s', 'now') AS BIGINT) * 1000",
-        "CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT)",
-    )];
+    const DIALECT: &[(&str, &str)] = &[
+        (
+            // The time the migration runs, in milliseconds since the epoch.
+            "CAST(strftime('%s', 'now') AS BIGINT) * 1000",
+            "CAST(EXTRACT(EPOCH FROM now()) * 1000 AS BIGINT)",
+        ),
+        (
+            // The signed-in user a stored session names (its JSON text's `user_id`).
+            "json_extract(data, '$.user_id')",
+            "CAST(data AS json) ->> 'user_id'",
+        ),
+    ];
 
     #[test]
     fn the_two_migration_folders_say_the_same_but_for_the_dialect() {
