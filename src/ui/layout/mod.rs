@@ -8,8 +8,8 @@ mod switcher;
 mod user_menu;
 mod workspace_nav;
 
-pub use auth_card::AuthCard;
+pub use auth_card::{AuthCard, PlainPage};
 pub use console::{ConsolePage, ErrorPanel, ShellRefresh, open_dialog};
-pub use create_org::CREATE_ORGANIZATION;
+pub use create_org::{CREATE_ORGANIZATION, NewOrganizationFields};
 pub use list_body::list_body;
 pub use workspace_nav::{WorkspaceFrame, WorkspaceNav, WorkspaceSection};

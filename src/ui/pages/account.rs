@@ -6,7 +6,7 @@ use crate::domain::account_links::AccountView;
 use crate::domain::validation::MIN_PASSWORD;
 use crate::domain::{Error, paths};
 use crate::ui::components::{FormAlert, SubmitButton, TextField, field_error, focus_first_invalid};
-use crate::ui::layout::ErrorPanel;
+use crate::ui::layout::{ErrorPanel, PlainPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -55,20 +55,13 @@ fn Account(account: AccountView) -> impl IntoView {
     let message =
         move || query.with(|q| flash(q.get("sent"), q.get("changed"), q.get("verified").is_some()));
     view! {
-        <main class="account-page">
-            <div class="account-top">
-                <span class="auth-brand">
-                    <span class="brand-mark" aria-hidden="true">"S"</span>
-                    <span class="brand-name">"Studio Console"</span>
-                </span>
-                <a class="btn btn-secondary btn-small" href="/">"Back to the console"</a>
-            </div>
+        <PlainPage action=|| view! { <a class="btn btn-secondary btn-small" href="/">"Back to the console"</a> }>
             <h1 class="h1">"Your account"</h1>
             {move || message().map(|m| view! { <p role="status" class="alert alert-success">{m}</p> })}
             <EmailCard account=account.clone()/>
             <ChangeEmailCard/>
             <ChangePasswordCard/>
-        </main>
+        </PlainPage>
     }
 }
 

@@ -8,12 +8,9 @@ use crate::api::invitations::{AcceptYourInvitation, DeclineInvitation, get_your_
 use crate::api::orgs::CreateOrganization;
 use crate::domain::format::format_date;
 use crate::domain::invitations::{InvitationForYou, YourInvitations};
-use crate::domain::validation::MAX_ENTITY_NAME;
 use crate::domain::{Error, paths};
-use crate::ui::components::{
-    CheckboxField, FormAlert, SubmitButton, TextField, field_error, focus_first_invalid,
-};
-use crate::ui::layout::ErrorPanel;
+use crate::ui::components::{FormAlert, SubmitButton, focus_first_invalid};
+use crate::ui::layout::{ErrorPanel, NewOrganizationFields, PlainPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -54,16 +51,11 @@ fn Welcome(yours: YourInvitations) -> impl IntoView {
     };
     let sign_out = ServerAction::<SignOut>::new();
     view! {
-        <main class="account-page">
-            <div class="account-top">
-                <span class="auth-brand">
-                    <span class="brand-mark" aria-hidden="true">"S"</span>
-                    <span class="brand-name">"Studio Console"</span>
-                </span>
-                <ActionForm action=sign_out attr:class="banner-form">
-                    <button type="submit" class="btn btn-secondary btn-small">"Sign out"</button>
-                </ActionForm>
-            </div>
+        <PlainPage action=move || view! {
+            <ActionForm action=sign_out attr:class="banner-form">
+                <button type="submit" class="btn btn-secondary btn-small">"Sign out"</button>
+            </ActionForm>
+        }>
             <div>
                 <h1 class="h1">"Welcome, " {yours.name.clone()}</h1>
                 <p class="muted">"Join an organization you are invited to, or create one of your own."</p>
@@ -72,7 +64,7 @@ fn Welcome(yours: YourInvitations) -> impl IntoView {
             <InvitationsForYou yours=yours.clone()/>
             <CreateOrganizationCard/>
             <p class="auth-switch"><a href="/">"Go to the console"</a></p>
-        </main>
+        </PlainPage>
     }
 }
 
@@ -163,13 +155,7 @@ fn CreateOrganizationCard() -> impl IntoView {
             <h2 class="h2" id="create-org-title">"Create an organization"</h2>
             <p class="muted">"It holds billing, members and workspaces. You will be its Admin, and it starts with a Default workspace."</p>
             <ActionForm action attr:class="form" attr:novalidate=true>
-                <FormAlert error fields=&["name", "accept_tos"]/>
-                <TextField label="Organization name" name="name" maxlength=MAX_ENTITY_NAME
-                    help="Up to 64 characters. You can rename it later."
-                    error=field_error(error, "name")/>
-                <CheckboxField name="accept_tos" error=field_error(error, "accept_tos")>
-                    "I accept the " <a href=paths::TERMS target="_blank" rel="noopener">"Terms of Service"</a>
-                </CheckboxField>
+                <NewOrganizationFields error/>
                 <SubmitButton label="Create organization" busy_label="Creating…" pending=action.pending()/>
             </ActionForm>
         </section>
