@@ -47,7 +47,7 @@ test('a workspace cap stops its keys, shows a banner, and a raise lifts it', asy
   await bob.getByLabel('Password').fill('correct horse battery staple');
   await bob.getByRole('button', { name: 'Create account and join' }).click();
   await expect(bob).toHaveURL(/\/w\/ws_[0-9a-f]+$/);
-  await expect(bob.locator('.banner')).toHaveCount(0);
+  await expect(bob.locator('.banner-warning')).toHaveCount(0);
 
   // Admin Settings -> Limits: one cent a month for the default workspace.
   await page.goto(`${orgUrl}/settings/limits`);
@@ -81,17 +81,17 @@ test('a workspace cap stops its keys, shows a banner, and a raise lifts it', asy
 
   // Bob sees why on every page of the workspace, without a way to raise it.
   await bob.reload();
-  const bobBanner = bob.locator('.banner');
+  const bobBanner = bob.locator('.banner-warning');
   await expect(bobBanner).toContainText('Monthly limit reached.');
   await expect(bobBanner).toContainText('Keys get 429 until');
   await expect(bobBanner.getByRole('link', { name: 'Raise the limit' })).toHaveCount(0);
   await screenshot(bob, 'limits-banner-member');
   await bob.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Datasets' }).click();
-  await expect(bob.locator('.banner')).toContainText('Monthly limit reached.');
+  await expect(bob.locator('.banner-warning')).toContainText('Monthly limit reached.');
 
   // Ada follows the banner's link and raises the cap.
   await page.goto(workspaceUrl);
-  await page.locator('.banner').getByRole('link', { name: 'Raise the limit' }).click();
+  await page.locator('.banner-warning').getByRole('link', { name: 'Raise the limit' }).click();
   await expect(page).toHaveURL(/\/settings\/limits$/);
   await expect(workspaces.getByRole('row', { name: /Default/ })).toContainText('Limit reached');
   await screenshot(page, 'limits-page');
@@ -104,7 +104,7 @@ test('a workspace cap stops its keys, shows a banner, and a raise lifts it', asy
   });
   expect(again.status()).toBe(200);
   await bob.reload();
-  await expect(bob.locator('.banner')).toHaveCount(0);
+  await expect(bob.locator('.banner-warning')).toHaveCount(0);
 
   // The page on a phone.
   await page.setViewportSize({ width: 390, height: 844 });

@@ -5,10 +5,3 @@ ALTER TABLE invitations ADD COLUMN declined_at BIGINT;
 -- The invitations waiting for an address, shown to its confirmed owner.
 CREATE INDEX invitations_pending_by_email ON invitations (email, created_at) WHERE status = 'pending';
 
--- Accepting an invitation through its link confirms the address it was sent to: so for
--- the accounts that did so before addresses were confirmed.
-UPDATE users SET email_verified_at = (
-    SELECT MIN(i.accepted_at) FROM invitations i WHERE i.accepted_by = users.id AND i.email = users.email
-) WHERE email_verified_at IS NULL AND EXISTS (
-    SELECT 1 FROM invitations i WHERE i.accepted_by = users.id AND i.email = users.email
-);

@@ -58,14 +58,7 @@ pub async fn verify_email(token: String) -> Result<(), Error> {
         // Invitations waiting for the address just confirmed are shown at once.
         let to = match signed_in {
             None => paths::SIGN_IN,
-            Some(user)
-                if !accepting::for_you(&state.db, &user)
-                    .await?
-                    .invitations
-                    .is_empty() =>
-            {
-                paths::WELCOME
-            }
+            Some(user) if accepting::waiting(&state.db, &user).await? > 0 => paths::WELCOME,
             Some(_) => paths::ACCOUNT,
         };
         let to = paths::with_param(to, "verified=1");

@@ -37,11 +37,14 @@ pub async fn accept_invitation(token: String) -> Result<(), Error> {
 /// and accepts.
 #[server(prefix = "/api", endpoint = "sign_up_invited")]
 pub async fn sign_up_invited(token: String, name: String, password: String) -> Result<(), Error> {
-    use crate::server::{auth, services::accepting};
+    use crate::server::auth;
+    use crate::server::services::{accepting, email_verification};
     let run = async {
         let (state, session) = (ctx::state()?, ctx::session().await?);
         let (account, joined) =
             accepting::sign_up_and_accept(&state.ports(), &token, name, password).await?;
+        // An invitation's link proves nothing about the address: it is confirmed as any.
+        email_verification::send_after_sign_up(&state.ports(), &account.user_id).await;
         auth::start_session(&session, &account.user_id).await?;
         leptos_axum::redirect(&joined_path(&joined));
         Ok(())
@@ -85,7 +88,10 @@ pub async fn decline_invitation(invitation_id: String) -> Result<(), Error> {
         let (state, session) = (ctx::state()?, ctx::session().await?);
         let user = auth::require_user(&state, &session).await?;
         accepting::decline(&state.ports(), &invitation_id, &user).await?;
-        leptos_axum::redirect(&paths::with_param(paths::WELCOME, "declined=1"));
+        // The invitation's id in the query: after a second decline the address differs,
+        // so the page reads its list again.
+        let answer = format!("declined={}", paths::query_value(&invitation_id));
+        leptos_axum::redirect(&paths::with_param(paths::WELCOME, &answer));
         Ok(())
     };
     ctx::respond(run.await)

@@ -23,7 +23,7 @@ backend_tests!(
     reset_answers_alike_for_every_address_and_ends_every_session,
     a_reset_link_works_once_for_an_hour,
     changing_the_password_ends_the_other_sessions_and_reset_links,
-    signing_up_through_an_invitation_confirms_the_address,
+    an_invitations_link_confirms_no_address,
     one_link_opened_twice_at_once_works_once,
     a_new_address_ends_reset_links_and_a_reset_ends_address_changes,
     malformed_links_are_dead_without_costing_a_password_hash,
@@ -370,22 +370,66 @@ async fn changing_the_password_ends_the_other_sessions_and_reset_links(app: Test
     );
 }
 
-async fn signing_up_through_an_invitation_confirms_the_address(app: TestApp) {
-    use studio_console::api::invitations::SignUpInvited;
-    use studio_console::api::members::SendInvitations;
+/// An admin's "Copy link" hands an invitation's link to anyone, and anyone may create an
+/// organization and invite any address: accepting a link never confirms the address, or
+/// a person could confirm another's address and be shown that person's invitations.
+async fn an_invitations_link_confirms_no_address(app: TestApp) {
+    use studio_console::api::invitations::{AcceptInvitation, GetYourInvitations, SignUpInvited};
+    use studio_console::api::members::{GetInvitationLink, SendInvitations};
+    use studio_console::domain::invitations::{FreshLink, YourInvitations};
     let (app, sink) = with_mail(&app).await;
-    let mut ada = common::account(&app, "Ada", "ada@example.com").await;
-    let res = ada
+    let invite = |org_id: String, email: &str| SendInvitations {
+        org_id,
+        emails: email.into(),
+        role: "member".into(),
+        workspaces: None,
+    };
+    // Corp invites its CFO. Mallory signs up as the CFO, and from her own organization
+    // invites that address and copies the link.
+    let mut corp = common::account(&app, "Corp Admin", "admin@corp.example").await;
+    let res = corp
         .client
-        .run(SendInvitations {
-            org_id: ada.org_id.clone(),
-            emails: "ivy@example.com".into(),
-            role: "member".into(),
-            workspaces: None,
-        })
+        .run(invite(corp.org_id.clone(), "cfo@corp.example"))
+        .await;
+    assert_eq!(res.status, 200);
+    let mut mallory = common::account(&app, "Mallory", "cfo@corp.example").await;
+    let mut evil = common::account(&app, "Mallory again", "mal@evil.example").await;
+    let res = evil
+        .client
+        .run(invite(evil.org_id.clone(), "cfo@corp.example"))
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
-    let token = link(&sink, "ivy@example.com", "/invite/", 0).await;
+    let inv_id: String = sqlx::query_scalar("SELECT id FROM invitations WHERE org_id = $1")
+        .bind(&evil.org_id)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    let link: FreshLink = evil
+        .client
+        .run(GetInvitationLink {
+            org_id: evil.org_id.clone(),
+            invitation_id: inv_id,
+        })
+        .await
+        .json();
+    let token = link.url.rsplit('/').next().unwrap().to_owned();
+    let res = mallory.client.run(AcceptInvitation { token }).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert!(!me(&mut mallory.client).await.unwrap().email_verified);
+    let shown: YourInvitations = mallory.client.run(GetYourInvitations {}).await.json();
+    assert!(
+        shown.invitations.is_empty(),
+        "Corp's invitation stays hidden"
+    );
+
+    // Signing up through an emailed invitation's link: the address is confirmed by its own
+    // link, as any.
+    let res = corp
+        .client
+        .run(invite(corp.org_id.clone(), "ivy@example.com"))
+        .await;
+    assert_eq!(res.status, 200);
+    let token = link_to(&sink, "ivy@example.com", "/invite/").await;
     let mut ivy = app.client();
     let res = ivy
         .run(SignUpInvited {
@@ -395,14 +439,15 @@ async fn signing_up_through_an_invitation_confirms_the_address(app: TestApp) {
         })
         .await;
     assert_eq!(res.status, 200, "{}", res.body);
+    assert!(!me(&mut ivy).await.unwrap().email_verified);
+    let confirm = link_to(&sink, "ivy@example.com", "/verify-email/").await;
+    assert_eq!(ivy.run(VerifyEmail { token: confirm }).await.status, 200);
     assert!(me(&mut ivy).await.unwrap().email_verified);
-    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    assert!(
-        !mail_to(&sink, "ivy@example.com")
-            .iter()
-            .any(|m| m.contains("/verify-email/")),
-        "no link to confirm what is confirmed"
-    );
+}
+
+/// The first link to `path` sent to `to`.
+async fn link_to(sink: &Sink, to: &str, path: &str) -> String {
+    link(sink, to, path, 0).await
 }
 
 async fn one_link_opened_twice_at_once_works_once(app: TestApp) {

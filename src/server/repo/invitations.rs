@@ -291,9 +291,12 @@ pub async fn mark_accepted_by_invitee<'e>(
     user_id: &str,
     now: i64,
 ) -> sqlx::Result<bool> {
+    // The address is checked again here: still the account's, and confirmed.
     let done = sqlx::query(
         "UPDATE invitations SET status = 'accepted', accepted_at = $1, accepted_by = $2 \
-         WHERE id = $3 AND email = $4 AND status = 'pending' AND expires_at > $1",
+         WHERE id = $3 AND email = $4 AND status = 'pending' AND expires_at > $1 \
+         AND EXISTS (SELECT 1 FROM users u WHERE u.id = $2 AND u.email = $4 \
+                     AND u.email_verified_at IS NOT NULL)",
     )
     .bind(now)
     .bind(user_id)
@@ -304,21 +307,25 @@ pub async fn mark_accepted_by_invitee<'e>(
     Ok(done.rows_affected() == 1)
 }
 
-/// Closes a pending invitation to `email` as declined by its owner. False when it was not
-/// pending any more.
+/// Closes a pending, unexpired invitation to `email` as declined by its owner `user_id`
+/// (whose confirmed address it must still be). False otherwise.
 pub async fn decline<'e>(
     db: impl AnyExecutor<'e>,
     id: &str,
+    user_id: &str,
     email: &str,
     now: i64,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE invitations SET status = 'revoked', declined_at = $1 \
-         WHERE id = $2 AND email = $3 AND status = 'pending'",
+         WHERE id = $2 AND email = $3 AND status = 'pending' AND expires_at > $1 \
+         AND EXISTS (SELECT 1 FROM users u WHERE u.id = $4 AND u.email = $3 \
+                     AND u.email_verified_at IS NOT NULL)",
     )
     .bind(now)
     .bind(id)
     .bind(email)
+    .bind(user_id)
     .execute(db)
     .await?;
     Ok(done.rows_affected() == 1)

@@ -107,23 +107,3 @@ pub async fn lock<'e>(db: impl AnyExecutor<'e>, user_id: &str) -> sqlx::Result<(
         .await?;
     Ok(())
 }
-
-/// Records `email` as proven now, if it is still the account's address and was not
-/// proven before.
-pub async fn confirm_email<'e>(
-    db: impl AnyExecutor<'e>,
-    user_id: &str,
-    email: &str,
-    now: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE users SET email_verified_at = $1 \
-         WHERE id = $2 AND email = $3 AND email_verified_at IS NULL",
-    )
-    .bind(now)
-    .bind(user_id)
-    .bind(email)
-    .execute(db)
-    .await?;
-    Ok(())
-}

@@ -161,11 +161,8 @@ async fn accept_in(
     if !accepted.or_internal("accepting an invitation")? {
         return Err(refusal(tx, &inv.org_id, &inv.id, &proof, now).await?);
     }
-    // The link went to this address (or an admin of the organization handed it over,
-    // vouching for it): the address needs no further proof.
-    users::confirm_email(&mut **tx, user_id, user_email, now)
-        .await
-        .or_internal("recording a confirmed email")?;
+    // An invitation's link confirms no address: an admin's "Copy link" hands it to anyone,
+    // and anyone may create an organization and invite any address.
     memberships::add_org_member_if_absent(&mut **tx, &inv.org_id, user_id, inv.role.as_str(), now)
         .await
         .or_internal("adding the new member")?;
@@ -216,6 +213,16 @@ fn require_confirmed(user: &UserRow) -> Result<(), Error> {
             "Confirm your email address first: open the link we emailed you.",
         )),
     }
+}
+
+/// How many invitations wait for the person's address (none until it is confirmed).
+pub async fn waiting(db: &crate::server::db::Db, user: &UserRow) -> Result<i64, Error> {
+    if user.email_verified_at.is_none() {
+        return Ok(0);
+    }
+    invitations::count_pending_for_email(&db.pool, &user.email, db.now())
+        .await
+        .or_internal("counting invitations waiting")
 }
 
 /// The invitations waiting for the person's address: none shown until it is confirmed.
@@ -293,7 +300,7 @@ pub async fn accept_as_invitee(
 pub async fn decline(ports: &Ports<'_>, invitation_id: &str, user: &UserRow) -> Result<(), Error> {
     require_confirmed(user)?;
     let now = ports.db.now();
-    if invitations::decline(&ports.db.pool, invitation_id, &user.email, now)
+    if invitations::decline(&ports.db.pool, invitation_id, &user.id, &user.email, now)
         .await
         .or_internal("declining an invitation")?
     {

@@ -5,7 +5,7 @@ use crate::domain::permissions::{Action, Membership, can};
 use crate::domain::shell::{CurrentUser, OrgSummary, ShellData, WorkspaceSummary};
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
-use crate::server::repo::{invitations, orgs, users, users::UserRow, workspaces};
+use crate::server::repo::{orgs, users, users::UserRow, workspaces};
 
 fn org_summary(row: orgs::MemberOrgRow) -> Result<OrgSummary, Error> {
     Ok(OrgSummary {
@@ -85,12 +85,7 @@ pub async fn load(
             .map(|reached| reached.banner()),
         None => None,
     };
-    let invitations_waiting = match user.email_verified_at {
-        Some(_) => invitations::count_pending_for_email(&db.pool, &user.email, db.now())
-            .await
-            .or_internal("counting invitations waiting")?,
-        None => 0,
-    };
+    let invitations_waiting = super::accepting::waiting(db, user).await?;
     Ok(ShellData {
         spend_cap_reached,
         invitations_waiting,
