@@ -81,22 +81,16 @@ pub enum InvitationStatus {
 }
 
 impl InvitationStatus {
-    /// From the stored status and expiry.
-    pub fn at(stored: &str, expires_at: i64, now: i64) -> Option<Self> {
-        match stored {
-            "pending" if expires_at <= now => Some(Self::Expired),
-            "pending" => Some(Self::Pending),
-            "accepted" => Some(Self::Accepted),
-            "revoked" => Some(Self::Revoked),
+    /// From the stored status, expiry and when it was declined (a declined invitation is
+    /// stored as revoked).
+    pub fn at(stored: &str, expires_at: i64, declined_at: Option<i64>, now: i64) -> Option<Self> {
+        match (stored, declined_at) {
+            (_, Some(_)) => Some(Self::Declined),
+            ("pending", None) if expires_at <= now => Some(Self::Expired),
+            ("pending", None) => Some(Self::Pending),
+            ("accepted", None) => Some(Self::Accepted),
+            ("revoked", None) => Some(Self::Revoked),
             _ => None,
-        }
-    }
-
-    /// As `at`, for a row that may have been declined.
-    pub fn of(stored: &str, expires_at: i64, declined_at: Option<i64>, now: i64) -> Option<Self> {
-        match declined_at {
-            Some(_) => Some(Self::Declined),
-            None => Self::at(stored, expires_at, now),
         }
     }
 
@@ -289,22 +283,26 @@ mod tests {
     #[test]
     fn expiry_is_derived_from_time() {
         assert_eq!(
-            InvitationStatus::at("pending", 100, 99),
+            InvitationStatus::at("pending", 100, None, 99),
             Some(InvitationStatus::Pending)
         );
         assert_eq!(
-            InvitationStatus::at("pending", 100, 100),
+            InvitationStatus::at("pending", 100, None, 100),
             Some(InvitationStatus::Expired)
         );
         assert_eq!(
-            InvitationStatus::at("revoked", 100, 200),
+            InvitationStatus::at("revoked", 100, None, 200),
             Some(InvitationStatus::Revoked)
         );
         assert_eq!(
-            InvitationStatus::at("accepted", 100, 200),
+            InvitationStatus::at("accepted", 100, None, 200),
             Some(InvitationStatus::Accepted)
         );
-        assert_eq!(InvitationStatus::at("weird", 0, 0), None);
+        assert_eq!(InvitationStatus::at("weird", 0, None, 0), None);
+        assert_eq!(
+            InvitationStatus::at("revoked", 100, Some(50), 200),
+            Some(InvitationStatus::Declined)
+        );
         assert!(InvitationStatus::Expired.can_resend() && !InvitationStatus::Accepted.can_resend());
     }
 

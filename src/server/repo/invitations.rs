@@ -28,6 +28,18 @@ pub struct InvitationDetailRow {
     pub declined_at: Option<i64>,
 }
 
+impl InvitationDetailRow {
+    /// Where the invitation stands at `now` (`None` for a status no migration wrote).
+    pub fn status_at(&self, now: i64) -> Option<crate::domain::invitations::InvitationStatus> {
+        crate::domain::invitations::InvitationStatus::at(
+            &self.status,
+            self.expires_at,
+            self.declined_at,
+            now,
+        )
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct GrantRow {
     pub invitation_id: String,

@@ -92,8 +92,7 @@ async fn refusal(
         .await
         .or_internal("reloading an invitation")?
         .ok_or(Error::NotFound)?;
-    let status = InvitationStatus::of(&fresh.status, fresh.expires_at, fresh.declined_at, now)
-        .unwrap_or(InvitationStatus::Revoked);
+    let status = fresh.status_at(now).unwrap_or(InvitationStatus::Revoked);
     let message = match status {
         InvitationStatus::Accepted => "This invitation has already been used.",
         InvitationStatus::Expired => "This invitation has expired. Ask an admin to send it again.",
@@ -310,8 +309,7 @@ pub async fn decline(ports: &Ports<'_>, invitation_id: &str, user: &UserRow) -> 
         .await
         .or_internal("loading an invitation")?
         .ok_or(Error::NotFound)?;
-    let status = InvitationStatus::of(&inv.status, inv.expires_at, inv.declined_at, now)
-        .unwrap_or(InvitationStatus::Revoked);
+    let status = inv.status_at(now).unwrap_or(InvitationStatus::Revoked);
     Err(Error::conflict(
         "invitation",
         format!(

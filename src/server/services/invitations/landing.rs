@@ -12,8 +12,7 @@ pub async fn landing(
         .await
         .or_internal("loading an invitation")?
         .ok_or(Error::NotFound)?;
-    let status = InvitationStatus::of(&inv.status, inv.expires_at, inv.declined_at, db.now())
-        .unwrap_or(InvitationStatus::Revoked);
+    let status = inv.status_at(db.now()).unwrap_or(InvitationStatus::Revoked);
     let workspaces = list_grants(db, &inv.id)
         .await?
         .into_iter()

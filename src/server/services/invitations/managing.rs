@@ -29,7 +29,8 @@ pub async fn list(
         .or_internal("listing invited workspaces")?;
     rows.into_iter()
         .map(|r| {
-            let status = InvitationStatus::of(&r.status, r.expires_at, r.declined_at, now)
+            let status = r
+                .status_at(now)
                 .ok_or_else(|| internal("reading an invitation status", &r.status))?;
             let role = r.role;
             let workspaces = grants
@@ -91,8 +92,7 @@ async fn renew(
         .await
         .or_internal("loading an invitation")?
         .ok_or(Error::NotFound)?;
-    let status = InvitationStatus::of(&inv.status, inv.expires_at, inv.declined_at, now)
-        .unwrap_or(InvitationStatus::Revoked);
+    let status = inv.status_at(now).unwrap_or(InvitationStatus::Revoked);
     if !status.can_resend() {
         return Err(Error::conflict(
             "invitation",
