@@ -43,10 +43,9 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
             accounts::sign_in(&state.db, &email, password, &ctx::client_address().await).await?;
         auth::start_session(&session, &user.id).await?;
         // Invitations waiting for the person's confirmed address are shown first.
-        let invited = accepting::waiting(&state.db, &user).await? > 0;
         let to = match next.as_deref().and_then(paths::local) {
             Some(next) => next.to_owned(),
-            None if invited => paths::WELCOME.to_owned(),
+            None if accepting::waiting(&state.db, &user).await? > 0 => paths::WELCOME.to_owned(),
             None => shell::landing_path(&state.db, &user)
                 .await?
                 .unwrap_or_else(|| paths::WELCOME.to_owned()),

@@ -65,7 +65,6 @@ pub async fn sign_up_and_accept(
     let account = accounts::create(&mut tx, prepared, ports.db.now()).await?;
     let proof = Proof::Link(token_hash(token));
     let joined = accept_in(ports, &mut tx, &inv, proof, &account.user_id, &email).await?;
-
     match tx.commit().await {
         Err(e) if is_unique_violation(&e) => Err(accounts::duplicate_email()),
         Err(e) => Err(internal("committing sign-up through an invitation", e)),

@@ -161,6 +161,24 @@ pub async fn sign_in(
     outcome
 }
 
+/// Checks the signed-in person's current password before a change to the account,
+/// throttled as a sign-in; a wrong one is reported on `field`.
+pub async fn check_current_password(
+    db: &Db,
+    user: &UserRow,
+    password: String,
+    field: &str,
+    client: &str,
+) -> Result<(), Error> {
+    match sign_in(db, &user.email, password, client).await {
+        Ok(_) => Ok(()),
+        Err(Error::BadCredentials) => {
+            Err(Error::invalid(field, "This is not your current password."))
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Unknown email and wrong password give the same error and take the same time.
 async fn check_password(db: &Db, email: &str, password: String) -> Result<UserRow, Error> {
     if password.chars().count() > validation::MAX_PASSWORD {

@@ -53,17 +53,8 @@ pub async fn request_change(
             "This is already your email address.",
         ));
     }
-    match accounts::sign_in(ports.db, &user.email, password, client).await {
-        Ok(_) => {}
-        Err(Error::BadCredentials) => return Err(wrong_password("password")),
-        Err(e) => return Err(e),
-    }
+    accounts::check_current_password(ports.db, user, password, "password", client).await?;
     send(ports, user, LinkPurpose::VerifyEmail, &email).await
-}
-
-/// The message for a current password that does not match.
-pub fn wrong_password(field: &str) -> Error {
-    Error::invalid(field, "This is not your current password.")
 }
 
 /// What a verification link's page shows, read only: "not found" for a dead link.

@@ -3,7 +3,6 @@
 //! all of them) and any pending change of its address.
 
 use super::account_links::{dead_link, live, send};
-use super::email_verification::wrong_password;
 use crate::domain::account_links::{LinkPurpose, ResetLanding};
 use crate::domain::{Error, validation};
 use crate::server::error::OrInternal;
@@ -68,20 +67,12 @@ pub async fn reset(ports: &Ports<'_>, token: &str, new_password: String) -> Resu
         .or_internal("loading the account of a reset link")?
         .filter(|user| user.email == link.email)
         .ok_or_else(dead_link)?;
-    users::set_password_hash(&mut *tx, &user.id, &hash)
-        .await
-        .or_internal("storing a new password")?;
     if user.email_verified_at.is_none() {
         users::set_verified_email(&mut *tx, &user.id, &user.email, now)
             .await
             .or_internal("recording a verified email")?;
     }
-    account_links::end_address_changes(&mut *tx, &user.id, &user.email, now)
-        .await
-        .or_internal("ending address changes")?;
-    sessions::end_for_user(&mut *tx, &user.id, None)
-        .await
-        .or_internal("ending the account's sessions")?;
+    store_new_password(&mut tx, &user, &hash, None, now).await?;
     tx.commit()
         .await
         .or_internal("committing a password reset")?;
@@ -114,11 +105,14 @@ pub async fn change(
         Ok(())
     };
     Error::all_valid([current_given.as_ref().err(), new_ok.as_ref().err()])?;
-    match accounts::sign_in(ports.db, &user.email, input.current_password, client).await {
-        Ok(_) => {}
-        Err(Error::BadCredentials) => return Err(wrong_password("current_password")),
-        Err(e) => return Err(e),
-    }
+    accounts::check_current_password(
+        ports.db,
+        user,
+        input.current_password,
+        "current_password",
+        client,
+    )
+    .await?;
     let hash = password::hash(input.new_password).await?;
     let now = ports.db.now();
     let mut tx = ports
@@ -127,20 +121,34 @@ pub async fn change(
         .begin()
         .await
         .or_internal("starting a password change")?;
-    users::set_password_hash(&mut *tx, &user.id, &hash)
-        .await
-        .or_internal("storing a new password")?;
-    account_links::end_all(&mut *tx, &user.id, LinkPurpose::ResetPassword, now)
-        .await
-        .or_internal("ending reset links")?;
-    account_links::end_address_changes(&mut *tx, &user.id, &user.email, now)
-        .await
-        .or_internal("ending address changes")?;
-    sessions::end_for_user(&mut *tx, &user.id, keep)
-        .await
-        .or_internal("ending the other sessions")?;
+    store_new_password(&mut tx, user, &hash, keep, now).await?;
     tx.commit()
         .await
         .or_internal("committing a password change")?;
+    Ok(())
+}
+
+/// Stores a new password hash and ends what the old password may have opened: every
+/// session but the one whose id hashes to `keep`, live reset links, and requests to change
+/// the address (whoever asked for them may have had only the old password).
+async fn store_new_password(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user: &UserRow,
+    hash: &str,
+    keep: Option<&str>,
+    now: i64,
+) -> Result<(), Error> {
+    users::set_password_hash(&mut **tx, &user.id, hash)
+        .await
+        .or_internal("storing a new password")?;
+    account_links::end_all(&mut **tx, &user.id, LinkPurpose::ResetPassword, now)
+        .await
+        .or_internal("ending reset links")?;
+    account_links::end_address_changes(&mut **tx, &user.id, &user.email, now)
+        .await
+        .or_internal("ending address changes")?;
+    sessions::end_for_user(&mut **tx, &user.id, keep)
+        .await
+        .or_internal("ending sessions")?;
     Ok(())
 }
