@@ -260,14 +260,7 @@ impl Mailer {
                 message: None,
             });
         }
-        let built = (|| {
-            Message::builder()
-                .from(self.from.parse().map_err(|e| format!("{e}"))?)
-                .to(mail.to.parse().map_err(|e| format!("{e}"))?)
-                .subject(mail.subject)
-                .multipart(MultiPart::alternative_plain_html(mail.text, mail.html))
-                .map_err(|e| e.to_string())
-        })();
+        let built = self.message(mail.to, mail.subject, mail.text, mail.html);
         // An address the mail library refuses fails this email, never what it tells of:
         // the outbox shows why.
         let message = match built {
@@ -280,6 +273,22 @@ impl Mailer {
             }
         };
         Ok(Recorded { outbox_id, message })
+    }
+
+    /// A message from the console's address to `to`, in plain text and HTML.
+    fn message(
+        &self,
+        to: &str,
+        subject: String,
+        text: String,
+        html: String,
+    ) -> Result<Message, String> {
+        Message::builder()
+            .from(self.from.parse().map_err(|e| format!("{e}"))?)
+            .to(to.parse().map_err(|e| format!("{e}"))?)
+            .subject(subject)
+            .multipart(MultiPart::alternative_plain_html(text, html))
+            .map_err(|e| e.to_string())
     }
 
     /// Sends a recorded email in the background and notes the outcome in the outbox.

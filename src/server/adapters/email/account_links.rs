@@ -6,7 +6,6 @@ use super::Mailer;
 use crate::domain::account_links::LinkPurpose;
 use askama::Template;
 use lettre::AsyncTransport;
-use lettre::message::{Message, MultiPart};
 
 /// What an account link email says.
 pub struct AccountLinkMail<'a> {
@@ -19,9 +18,8 @@ pub struct AccountLinkMail<'a> {
     pub new_address: bool,
 }
 
-#[derive(Template)]
-#[template(path = "account_link.html")]
-struct Html<'a> {
+/// What both forms of an account link email say.
+struct Content<'a> {
     heading: &'a str,
     name: &'a str,
     body: &'a str,
@@ -32,14 +30,15 @@ struct Html<'a> {
 }
 
 #[derive(Template)]
+#[template(path = "account_link.html")]
+struct Html<'a> {
+    mail: &'a Content<'a>,
+}
+
+#[derive(Template)]
 #[template(path = "account_link.txt")]
 struct Text<'a> {
-    name: &'a str,
-    body: &'a str,
-    button: &'a str,
-    link: &'a str,
-    expires: &'a str,
-    footer: &'a str,
+    mail: &'a Content<'a>,
 }
 
 impl Mailer {
@@ -68,7 +67,7 @@ impl Mailer {
                 "If it was not you, ignore this email: your password stays as it is.",
             ),
         };
-        let html = Html {
+        let content = Content {
             heading,
             name: mail.name,
             body,
@@ -76,19 +75,13 @@ impl Mailer {
             link: mail.link,
             expires: mail.expires,
             footer,
-        }
-        .render()
-        .map_err(|e| e.to_string())?;
-        let text = Text {
-            name: mail.name,
-            body,
-            button,
-            link: mail.link,
-            expires: mail.expires,
-            footer,
-        }
-        .render()
-        .map_err(|e| e.to_string())?;
+        };
+        let html = Html { mail: &content }
+            .render()
+            .map_err(|e| e.to_string())?;
+        let text = Text { mail: &content }
+            .render()
+            .map_err(|e| e.to_string())?;
         let Some(smtp) = self.smtp.clone() else {
             match (mail.purpose, mail.new_address) {
                 (LinkPurpose::VerifyEmail, false) => tracing::warn!(
@@ -103,12 +96,7 @@ impl Mailer {
             }
             return Ok(());
         };
-        let message = Message::builder()
-            .from(self.from.parse().map_err(|e| format!("{e}"))?)
-            .to(mail.to.parse().map_err(|e| format!("{e}"))?)
-            .subject(heading)
-            .multipart(MultiPart::alternative_plain_html(text, html))
-            .map_err(|e| e.to_string())?;
+        let message = self.message(mail.to, heading.to_owned(), text, html)?;
         tokio::spawn(async move {
             if let Err(e) = smtp.send(message).await {
                 tracing::warn!(error = %e, "could not send an account email");
