@@ -10,10 +10,44 @@ pub struct LinkRow {
     pub email: String,
 }
 
-/// Records a new link of `purpose` sent to `email`, valid until `expires_at`, ending the
-/// live ones it replaces: every live reset link; for a verification link, those for the
-/// same kind of address (the current one, or any new one: asking to change to another
-/// address again ends the earlier request, but not the current address's confirmation).
+/// Which of the live links to end, by the address they were sent to.
+#[derive(Clone, Copy)]
+pub enum SentTo<'a> {
+    Anywhere,
+    This(&'a str),
+    AnyBut(&'a str),
+}
+
+/// Ends the user's live links of `purpose` sent where `sent_to` says.
+pub async fn end_live<'e>(
+    db: impl AnyExecutor<'e>,
+    user_id: &str,
+    purpose: LinkPurpose,
+    sent_to: SentTo<'_>,
+    now: i64,
+) -> sqlx::Result<()> {
+    let (condition, email) = match sent_to {
+        SentTo::Anywhere => ("$4 = $4", ""),
+        SentTo::This(email) => ("email = $4", email),
+        SentTo::AnyBut(email) => ("email <> $4", email),
+    };
+    sqlx::query(&format!(
+        "UPDATE account_links SET expires_at = $1 WHERE user_id = $2 AND purpose = $3 \
+         AND used_at IS NULL AND expires_at > $1 AND {condition}"
+    ))
+    .bind(now)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .bind(email)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Records a new link of `purpose` sent to `email`, ending the live ones it replaces:
+/// every live reset link; for a verification link, those for the same kind of address (the
+/// current one, or any new one: asking to change to another address again ends the earlier
+/// request, but not the current address's confirmation).
 pub async fn replace(
     conn: &mut sqlx::AnyConnection,
     token_hash: &str,
@@ -23,21 +57,12 @@ pub async fn replace(
     current_email: &str,
     now: i64,
 ) -> sqlx::Result<()> {
-    let same_kind = match (purpose, email == current_email) {
-        (LinkPurpose::ResetPassword, _) => "$4 = $4",
-        (LinkPurpose::VerifyEmail, true) => "email = $4",
-        (LinkPurpose::VerifyEmail, false) => "email <> $4",
+    let replaced = match (purpose, email == current_email) {
+        (LinkPurpose::ResetPassword, _) => SentTo::Anywhere,
+        (LinkPurpose::VerifyEmail, true) => SentTo::This(current_email),
+        (LinkPurpose::VerifyEmail, false) => SentTo::AnyBut(current_email),
     };
-    sqlx::query(&format!(
-        "UPDATE account_links SET expires_at = $1 WHERE user_id = $2 AND purpose = $3 \
-         AND used_at IS NULL AND expires_at > $1 AND {same_kind}"
-    ))
-    .bind(now)
-    .bind(user_id)
-    .bind(purpose.as_str())
-    .bind(current_email)
-    .execute(&mut *conn)
-    .await?;
+    end_live(&mut *conn, user_id, purpose, replaced, now).await?;
     sqlx::query(
         "INSERT INTO account_links (token_hash, user_id, purpose, email, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -108,46 +133,6 @@ pub async fn use_live(
     .bind(purpose.as_str())
     .fetch_optional(conn)
     .await
-}
-
-/// Ends every live link of the user (their password changed: an old reset link must not
-/// work any more).
-pub async fn end_all<'e>(
-    db: impl AnyExecutor<'e>,
-    user_id: &str,
-    purpose: LinkPurpose,
-    now: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE account_links SET expires_at = $1 \
-         WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1",
-    )
-    .bind(now)
-    .bind(user_id)
-    .bind(purpose.as_str())
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// Ends the live links that would change the user's address away from `current_email`
-/// (a password reset or change: whoever asked for them may not be the owner).
-pub async fn end_address_changes<'e>(
-    db: impl AnyExecutor<'e>,
-    user_id: &str,
-    current_email: &str,
-    now: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "UPDATE account_links SET expires_at = $1 WHERE user_id = $2 AND purpose = 'verify_email' \
-         AND used_at IS NULL AND expires_at > $1 AND email <> $3",
-    )
-    .bind(now)
-    .bind(user_id)
-    .bind(current_email)
-    .execute(db)
-    .await?;
-    Ok(())
 }
 
 /// The address the user asked to change to, while its link is live.

@@ -7,8 +7,9 @@ use crate::domain::{Error, validation};
 use crate::server::db::is_unique_violation;
 use crate::server::error::{OrInternal, internal};
 use crate::server::ids::secret_hash;
+use crate::server::repo::account_links::{self, SentTo};
+use crate::server::repo::users;
 use crate::server::repo::users::UserRow;
-use crate::server::repo::{account_links, users};
 use crate::server::services::{Ports, accounts};
 
 /// Sends the new account its verification link. Sign-up has succeeded whatever happens
@@ -115,7 +116,7 @@ pub async fn verify(ports: &Ports<'_>, token: &str) -> Result<(String, Verified)
     // address leaves a requested change pending.
     if verified == Verified::NewAddress {
         for purpose in [LinkPurpose::VerifyEmail, LinkPurpose::ResetPassword] {
-            account_links::end_all(&mut *tx, &user.id, purpose, now)
+            account_links::end_live(&mut *tx, &user.id, purpose, SentTo::Anywhere, now)
                 .await
                 .or_internal("ending the old address's links")?;
         }

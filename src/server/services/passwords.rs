@@ -8,8 +8,9 @@ use crate::domain::{Error, validation};
 use crate::server::error::OrInternal;
 use crate::server::ids::secret_hash;
 use crate::server::password;
+use crate::server::repo::account_links::{self, SentTo};
 use crate::server::repo::users::UserRow;
-use crate::server::repo::{account_links, sessions, users};
+use crate::server::repo::{sessions, users};
 use crate::server::services::{Ports, accounts};
 
 /// Sends a reset link to `email` if it is an account's address. The caller answers the
@@ -141,10 +142,17 @@ async fn store_new_password(
     users::set_password_hash(&mut **tx, &user.id, hash)
         .await
         .or_internal("storing a new password")?;
-    account_links::end_all(&mut **tx, &user.id, LinkPurpose::ResetPassword, now)
-        .await
-        .or_internal("ending reset links")?;
-    account_links::end_address_changes(&mut **tx, &user.id, &user.email, now)
+    account_links::end_live(
+        &mut **tx,
+        &user.id,
+        LinkPurpose::ResetPassword,
+        SentTo::Anywhere,
+        now,
+    )
+    .await
+    .or_internal("ending reset links")?;
+    let changes = SentTo::AnyBut(&user.email);
+    account_links::end_live(&mut **tx, &user.id, LinkPurpose::VerifyEmail, changes, now)
         .await
         .or_internal("ending address changes")?;
     sessions::end_for_user(&mut **tx, &user.id, keep)
