@@ -3,10 +3,10 @@
 use crate::ui::pages::{
     AccountPage, ApiKeysPage, BillingInvoicesPage, BillingSubscriptionPage, DatasetsPage,
     FineTuningPage, ForgotPasswordPage, InvitationPage, Landing, ModelsPage, NotFound, OrgHome,
-    ResetPasswordPage, SettingsBillingPage, SettingsGeneralPage, SettingsIndex,
-    SettingsInvitationsPage, SettingsLimitsPage, SettingsMembersPage, SettingsPermissionsPage,
-    SettingsWorkspacesPage, SignInPage, SignUpPage, TermsPage, VerifyEmailPage, WelcomePage,
-    WorkspaceHome, WorkspaceMembersPage, WorkspaceUsagePage,
+    ResetPasswordPage, SettingsBillingPage, SettingsDomainsPage, SettingsGeneralPage,
+    SettingsIndex, SettingsInvitationsPage, SettingsLimitsPage, SettingsMembersPage,
+    SettingsPermissionsPage, SettingsWorkspacesPage, SignInPage, SignUpPage, TermsPage,
+    VerifyEmailPage, WelcomePage, WorkspaceHome, WorkspaceMembersPage, WorkspaceUsagePage,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/o/:org/settings/permissions") view=SettingsPermissionsPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/billing") view=SettingsBillingPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/limits") view=SettingsLimitsPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/settings/domains") view=SettingsDomainsPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/billing/subscription") view=BillingSubscriptionPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/billing/invoices") view=BillingInvoicesPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws") view=WorkspaceHome ssr=ssr.clone()/>

@@ -6,6 +6,7 @@ pub mod account;
 pub mod api_keys;
 pub mod auth;
 pub mod billing;
+pub mod domains;
 mod error;
 pub mod invitations;
 pub mod limits;

@@ -13,6 +13,7 @@ pub mod fine_tuning;
 pub mod format;
 pub mod invitations;
 pub mod keyset;
+pub mod org_domains;
 pub mod paths;
 pub mod permissions;
 pub mod roles;

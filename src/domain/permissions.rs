@@ -20,6 +20,7 @@ pub enum Action {
     ManageWorkspaces,
     ViewAllWorkspaces,
     ViewPermissions,
+    ManageDomains,
     // Workspace
     UseWorkspace,
     AddWorkspaceResources,
@@ -47,7 +48,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::ViewOrganization,
         Action::RenameOrganization,
         Action::ViewMembers,
@@ -60,6 +61,7 @@ impl Action {
         Action::ManageWorkspaces,
         Action::ViewAllWorkspaces,
         Action::ViewPermissions,
+        Action::ManageDomains,
         Action::UseWorkspace,
         Action::AddWorkspaceResources,
         Action::RunInference,
@@ -150,6 +152,7 @@ impl Action {
             Action::ManageWorkspaces => "Rename, archive and unarchive workspaces",
             Action::ViewAllWorkspaces => "See every workspace",
             Action::ViewPermissions => "See everyone's effective permissions",
+            Action::ManageDomains => "Verify company domains and choose who joins through them",
             Action::UseWorkspace => "Open the workspace and use its resources",
             Action::AddWorkspaceResources => "Upload datasets, start and cancel fine-tuning jobs",
             Action::RunInference => "Use models (chat completions, which cost money)",
@@ -228,7 +231,8 @@ pub fn can(m: &Membership, action: Action) -> bool {
         ViewOrganization => true,
         RenameOrganization | ViewMembers | InviteMembers | ManageMembers => org == O::Admin,
         ViewBilling | ManageBilling | ManageLimits => matches!(org, O::Admin | O::Billing),
-        CreateWorkspace | ManageWorkspaces | ViewAllWorkspaces | ViewPermissions => org == O::Admin,
+        CreateWorkspace | ManageWorkspaces | ViewAllWorkspaces | ViewPermissions
+        | ManageDomains => org == O::Admin,
         UseWorkspace | AddWorkspaceResources | RunInference | CreateApiKey | RevokeOwnApiKey => {
             ws.is_some()
         }
@@ -296,6 +300,7 @@ mod tests {
             (Action::ManageWorkspaces, [A, X, X]),
             (Action::ViewAllWorkspaces, [A, X, X]),
             (Action::ViewPermissions, [A, X, X]),
+            (Action::ManageDomains, [A, X, X]),
         ];
         for (action, expected) in table {
             assert_eq!(action.scope(), Scope::Organization, "{action:?}");

@@ -40,6 +40,9 @@ struct Ctx {
     dataset: String,
     model: String,
     queued_jobs: Vec<String>,
+    /// A verified company domain (checking it again asks no DNS), and one to remove.
+    domain: String,
+    removable_domain: String,
 }
 
 type Fields = fn(&Ctx, usize) -> Vec<(&'static str, String)>;
@@ -460,6 +463,48 @@ fn rows() -> Vec<Row> {
             expect: [401, 404, 404, 403, 409, 409],
         },
         Row {
+            path: "/api/domains",
+            fields: |c, _| vec![("org_id", c.org.clone())],
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/add_domain",
+            fields: |c, i| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("domain", format!("caller{i}.test")),
+                ]
+            },
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/check_domain",
+            fields: |c, _| vec![("org_id", c.org.clone()), ("domain_id", c.domain.clone())],
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/save_domain_join",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("domain_id", c.domain.clone()),
+                    ("join_mode", "suggest".into()),
+                    ("join_role", "member".into()),
+                ]
+            },
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/remove_domain",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("domain_id", c.removable_domain.clone()),
+                ]
+            },
+            expect: ORG_ADMINS,
+        },
+        Row {
             path: "/api/limits",
             fields: |c, _| vec![("org_id", c.org.clone())],
             expect: BILLING_MANAGERS,
@@ -729,7 +774,11 @@ async fn every_server_function_checks_every_caller(app: TestApp) {
         .json();
     let default_ws = ada.workspace_id.clone();
     let (dataset, model, queued_jobs) = workspace_resources(&app, &mut ada, &default_ws).await;
+    let domain = company_domain(&app, &org, "acme.test", true).await;
+    let removable_domain = company_domain(&app, &org, "old-acme.test", false).await;
     let ctx = Ctx {
+        domain,
+        removable_domain,
         dataset,
         model,
         queued_jobs,
@@ -837,4 +886,22 @@ async fn every_server_function_checks_every_caller(app: TestApp) {
         "authorization matrix violations:\n{}",
         failures.join("\n")
     );
+}
+
+/// A company domain of the organization, added as the Domains page does and, when
+/// `verified`, as a matching TXT record would leave it.
+async fn company_domain(app: &TestApp, org: &str, domain: &str, verified: bool) -> String {
+    let id = format!("dom_{}", domain.replace(['.', '-'], "_"));
+    sqlx::query(
+        "INSERT INTO org_domains (id, org_id, domain, challenge, created_at, verified_at) \
+         VALUES ($1, $2, $3, 'challenge', 0, $4)",
+    )
+    .bind(&id)
+    .bind(org)
+    .bind(domain)
+    .bind(verified.then_some(1_i64))
+    .execute(&app.db.pool)
+    .await
+    .expect("add a company domain");
+    id
 }

@@ -13,6 +13,7 @@ mod accounts;
 mod api_keys;
 mod authz_matrix;
 mod billing;
+mod domains;
 mod files;
 mod fine_tuning;
 mod invitee;

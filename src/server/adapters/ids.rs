@@ -9,6 +9,13 @@ pub fn new_id(prefix: &str) -> String {
     format!("{prefix}_{}", hex::encode(bytes))
 }
 
+/// `n_bytes` random bytes in hex: a value that must be unguessable but is no secret.
+pub fn random_hex(n_bytes: usize) -> String {
+    let mut bytes = vec![0u8; n_bytes];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 /// A new secret token (256 random bits, hex) and its hash, the only form stored.
 pub fn new_secret() -> (String, String) {
     let mut bytes = [0u8; 32];

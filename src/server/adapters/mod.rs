@@ -4,6 +4,7 @@
 pub mod billing_file;
 pub mod clock;
 pub mod db;
+pub mod dns;
 pub mod email;
 pub mod error;
 pub mod ids;

@@ -60,6 +60,8 @@ pub struct Config {
     pub payments_token: Option<String>,
     /// Prices and plans (`BILLING_FILE`; the built-in catalogue when unset).
     pub catalogue: Catalogue,
+    /// Where company domains' TXT records are read (`DOMAIN_RESOLVER`, default the system's).
+    pub dns: crate::server::adapters::dns::DnsSettings,
 }
 
 /// 100 MB.
@@ -164,6 +166,12 @@ impl Config {
                 Some(path) => crate::server::adapters::billing_file::load(&path)?,
                 None => Catalogue::builtin(seat_limit),
             },
+            dns: crate::server::adapters::dns::DnsSettings {
+                resolver: var("DOMAIN_RESOLVER")
+                    .map(|a| resolver_address(&a))
+                    .transpose()?,
+                ..Default::default()
+            },
         })
     }
 
@@ -204,6 +212,7 @@ impl Config {
             usage_token: None,
             payments_token: None,
             catalogue: Catalogue::builtin(DEFAULT_SEAT_LIMIT),
+            dns: Default::default(),
         }
     }
 
@@ -228,6 +237,19 @@ impl Config {
 /// beside the binary. Tests and a plain `cargo build` use the plain names.
 fn built_with_hashes() -> bool {
     option_env!("LEPTOS_HASH_FILES") == Some("true")
+}
+
+/// `DOMAIN_RESOLVER`: `ip:port`, or an IP address alone for port 53.
+fn resolver_address(raw: &str) -> Result<SocketAddr, String> {
+    let raw = raw.trim();
+    raw.parse::<SocketAddr>()
+        .or_else(|_| {
+            raw.parse::<std::net::IpAddr>()
+                .map(|ip| SocketAddr::new(ip, 53))
+        })
+        .map_err(|_| {
+            format!("DOMAIN_RESOLVER={raw:?}: use a DNS server's address, such as 127.0.0.1:53")
+        })
 }
 
 /// A URL without its credentials (`scheme://***@host...`).

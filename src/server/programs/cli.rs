@@ -88,6 +88,17 @@ enum Command {
         #[arg(long = "delay-ms", default_value_t = 0)]
         delay_ms: u64,
     },
+    /// A stand-in for a DNS server, NOT one: answers TXT questions from a zone file (one
+    /// `name text` per line, read at every question), so company domains such as acme.test
+    /// can be verified without a public DNS. Point DOMAIN_RESOLVER at <listen>.
+    DemoDns {
+        /// The address to listen on (UDP and TCP).
+        #[arg(long, default_value = "127.0.0.1:5353")]
+        listen: String,
+        /// The zone file.
+        #[arg(long)]
+        zone: std::path::PathBuf,
+    },
 }
 
 /// Runs what the command line asks for.
@@ -107,6 +118,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         Command::DemoInference { listen, delay_ms } => {
             super::demo_inference::run(&listen, delay_ms).await
         }
+        Command::DemoDns { listen, zone } => super::demo_dns::run(&listen, zone).await,
         Command::ClosePeriods { as_of, close_early } => {
             close_periods(as_of.as_deref(), close_early).await
         }

@@ -11,6 +11,7 @@ pub mod invoices;
 pub mod job_history;
 pub mod limits;
 pub mod memberships;
+pub mod org_domains;
 pub mod orgs;
 pub mod outbox;
 pub mod sessions;
@@ -138,6 +139,7 @@ mod tests {
 /// stored names, and an unknown name is an error (never quietly another value).
 mod role_columns {
     use crate::domain::fine_tuning::JobStatus;
+    use crate::domain::org_domains::JoinMode;
     use crate::domain::roles::{OrgRole, WorkspaceRole};
     use sqlx::any::{Any, AnyTypeInfo, AnyValueRef};
     use sqlx::error::BoxDynError;
@@ -167,4 +169,5 @@ mod role_columns {
     stored_as_text!(OrgRole, "organization role");
     stored_as_text!(WorkspaceRole, "workspace role");
     stored_as_text!(JobStatus, "fine-tuning job status");
+    stored_as_text!(JoinMode, "join mode");
 }

@@ -17,6 +17,7 @@ pub mod job_history;
 pub mod limits;
 pub mod members;
 pub mod metering;
+pub mod org_domains;
 pub mod orgs;
 pub mod passwords;
 pub mod report_cache;

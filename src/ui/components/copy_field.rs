@@ -5,7 +5,8 @@ use leptos::prelude::*;
 #[component]
 pub fn CopyField(
     /// Id of the input, for its label.
-    id: &'static str,
+    #[prop(into)]
+    id: String,
     #[prop(into)] label: String,
     value: String,
 ) -> impl IntoView {
@@ -17,7 +18,7 @@ pub fn CopyField(
     };
     view! {
         <div class="link-box" role="status">
-            <label class="field-label" for=id>{label}</label>
+            <label class="field-label" for=id.clone()>{label}</label>
             <div class="link-row">
                 <input class="input" id=id readonly=true value=value/>
                 <button type="button" class="btn btn-secondary" on:click=copy>

@@ -26,9 +26,9 @@ pub use not_found::NotFound;
 pub use org_home::OrgHome;
 pub use resources::{DatasetsPage, FineTuningPage, ModelsPage};
 pub use settings::{
-    BillingInvoicesPage, BillingSubscriptionPage, SettingsBillingPage, SettingsGeneralPage,
-    SettingsIndex, SettingsInvitationsPage, SettingsLimitsPage, SettingsMembersPage,
-    SettingsPermissionsPage, SettingsWorkspacesPage,
+    BillingInvoicesPage, BillingSubscriptionPage, SettingsBillingPage, SettingsDomainsPage,
+    SettingsGeneralPage, SettingsIndex, SettingsInvitationsPage, SettingsLimitsPage,
+    SettingsMembersPage, SettingsPermissionsPage, SettingsWorkspacesPage,
 };
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;

@@ -15,16 +15,18 @@ pub enum SettingsSection {
     Members,
     Workspaces,
     Permissions,
+    Domains,
     Billing,
     Limits,
 }
 
 impl SettingsSection {
-    const ALL: [SettingsSection; 6] = [
+    const ALL: [SettingsSection; 7] = [
         Self::General,
         Self::Members,
         Self::Workspaces,
         Self::Permissions,
+        Self::Domains,
         Self::Billing,
         Self::Limits,
     ];
@@ -35,6 +37,7 @@ impl SettingsSection {
             Self::Members => "Members",
             Self::Workspaces => "Workspaces",
             Self::Permissions => "Permissions",
+            Self::Domains => "Domains",
             Self::Billing => "Billing",
             Self::Limits => "Limits",
         }
@@ -46,6 +49,7 @@ impl SettingsSection {
             Self::Members => paths::settings_members(org_id),
             Self::Workspaces => paths::settings_workspaces(org_id),
             Self::Permissions => paths::settings_permissions(org_id),
+            Self::Domains => paths::settings_domains(org_id),
             Self::Billing => paths::settings_billing(org_id),
             Self::Limits => paths::settings_limits(org_id),
         }
@@ -58,6 +62,7 @@ impl SettingsSection {
             Self::Members => Action::ViewMembers,
             Self::Workspaces => Action::ViewAllWorkspaces,
             Self::Permissions => Action::ViewPermissions,
+            Self::Domains => Action::ManageDomains,
             Self::Billing => Action::ViewBilling,
             Self::Limits => Action::ManageLimits,
         }

@@ -1,6 +1,7 @@
 //! Admin Settings: one page per section, framed by a shared layout.
 
 mod billing;
+mod domains;
 mod general;
 mod invitations;
 mod invite;
@@ -11,6 +12,7 @@ mod permissions;
 mod workspaces;
 
 pub use billing::{BillingInvoicesPage, BillingSubscriptionPage, SettingsBillingPage};
+pub use domains::SettingsDomainsPage;
 pub use general::SettingsGeneralPage;
 pub use invitations::SettingsInvitationsPage;
 pub use layout::SettingsIndex;
