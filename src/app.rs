@@ -4,9 +4,10 @@ use crate::ui::pages::{
     AccountPage, ApiKeysPage, BillingInvoicesPage, BillingSubscriptionPage, DatasetsPage,
     FineTuningPage, ForgotPasswordPage, InvitationPage, Landing, ModelsPage, NotFound, OrgHome,
     ResetPasswordPage, SettingsBillingPage, SettingsDomainsPage, SettingsGeneralPage,
-    SettingsIndex, SettingsInvitationsPage, SettingsLimitsPage, SettingsMembersPage,
-    SettingsPermissionsPage, SettingsWorkspacesPage, SignInPage, SignUpPage, TermsPage,
-    VerifyEmailPage, WelcomePage, WorkspaceHome, WorkspaceMembersPage, WorkspaceUsagePage,
+    SettingsIndex, SettingsInvitationsPage, SettingsJoinRequestsPage, SettingsLimitsPage,
+    SettingsMembersPage, SettingsPermissionsPage, SettingsWorkspacesPage, SignInPage, SignUpPage,
+    TermsPage, VerifyEmailPage, WelcomePage, WorkspaceHome, WorkspaceMembersPage,
+    WorkspaceUsagePage,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/o/:org/w/:ws/usage") view=WorkspaceUsagePage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/members") view=SettingsMembersPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/members/invitations") view=SettingsInvitationsPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/settings/members/requests") view=SettingsJoinRequestsPage ssr=ssr.clone()/>
                 <Route path=path!("/invite/:token") view=InvitationPage ssr/>
             </Routes>
         </Router>

@@ -12,10 +12,13 @@ CREATE TABLE org_domains (
     added_by      TEXT REFERENCES users(id) ON DELETE SET NULL,
     created_at    BIGINT NOT NULL,
     verified_at   BIGINT,
-    checked_at    BIGINT,          -- the last check, and what it found when it failed
+    -- The last check (verified domains are checked again daily), and what it found when
+    -- it failed.
+    checked_at    BIGINT,
     check_outcome TEXT,
     join_mode     TEXT NOT NULL DEFAULT 'off' CHECK (join_mode IN ('off', 'suggest', 'approval', 'automatic')),
-    join_role     TEXT NOT NULL DEFAULT 'member'
+    -- Admins are only ever invited; Billing only by an Admin's approval (see the service).
+    join_role     TEXT NOT NULL DEFAULT 'member' CHECK (join_role IN ('member', 'billing'))
 );
 CREATE UNIQUE INDEX org_domains_in_org ON org_domains (org_id, domain);
 -- One domain, one organization: whichever verifies first holds it, whatever the race.
@@ -25,6 +28,6 @@ CREATE UNIQUE INDEX org_domains_verified ON org_domains (domain) WHERE verified_
 CREATE TABLE org_domain_workspaces (
     domain_id    TEXT NOT NULL REFERENCES org_domains(id) ON DELETE CASCADE,
     workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-    role         TEXT NOT NULL,
+    role         TEXT NOT NULL CHECK (role IN ('contributor', 'admin')),
     PRIMARY KEY (domain_id, workspace_id)
 );

@@ -47,7 +47,7 @@ pub async fn get_verify_email_landing(token: String) -> Result<VerifyLanding, Er
 pub async fn verify_email(token: String) -> Result<(), Error> {
     use crate::domain::paths;
     use crate::server::auth;
-    use crate::server::services::{accepting, email_verification};
+    use crate::server::services::{email_verification, joining};
     let run = async {
         let (state, session) = (ctx::state()?, ctx::session().await?);
         let (user_id, _) = email_verification::verify(&state.ports(), &token).await?;
@@ -55,13 +55,16 @@ pub async fn verify_email(token: String) -> Result<(), Error> {
             Ok(user) if user.id == user_id => Some(user),
             _ => None,
         };
-        // Invitations waiting for the address just confirmed are shown at once.
+        // A domain that takes people automatically joins them now (else at their next
+        // sign-in); invitations and offers for the address just confirmed are shown at once.
         let to = match signed_in {
-            None => paths::SIGN_IN,
-            Some(user) if accepting::waiting(&state.db, &user).await? > 0 => paths::WELCOME,
-            Some(_) => paths::ACCOUNT,
+            None => paths::SIGN_IN.to_owned(),
+            // Read after the confirmation: the address is confirmed in `user`.
+            Some(user) => {
+                joining::next_page(&state.ports(), &user, paths::ACCOUNT.to_owned()).await?
+            }
         };
-        let to = paths::with_param(to, "verified=1");
+        let to = paths::with_param(&to, "verified=1");
         leptos_axum::redirect(&to);
         Ok(())
     };

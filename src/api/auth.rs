@@ -36,19 +36,25 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), Error> {
     use crate::domain::paths;
     use crate::server::auth;
-    use crate::server::services::{accepting, accounts, shell};
+    use crate::server::services::{accounts, joining, shell};
     let run = async {
         let (state, session) = (ctx::state()?, ctx::session().await?);
         let user =
             accounts::sign_in(&state.db, &email, password, &ctx::client_address().await).await?;
         auth::start_session(&session, &user.id).await?;
-        // Invitations waiting for the person's confirmed address are shown first.
+        // A domain that takes people automatically joins them now; invitations and offers
+        // waiting for the person's confirmed address are shown first.
         let to = match next.as_deref().and_then(paths::local) {
-            Some(next) => next.to_owned(),
-            None if accepting::waiting(&state.db, &user).await? > 0 => paths::WELCOME.to_owned(),
-            None => shell::landing_path(&state.db, &user)
-                .await?
-                .unwrap_or_else(|| paths::WELCOME.to_owned()),
+            Some(next) => {
+                joining::join_automatically(&state.ports(), &user).await?;
+                next.to_owned()
+            }
+            None => {
+                let usual = shell::landing_path(&state.db, &user)
+                    .await?
+                    .unwrap_or_else(|| paths::WELCOME.to_owned());
+                joining::next_page(&state.ports(), &user, usual).await?
+            }
         };
         leptos_axum::redirect(&to);
         Ok(())

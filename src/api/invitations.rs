@@ -52,14 +52,56 @@ pub async fn sign_up_invited(token: String, name: String, password: String) -> R
     ctx::respond(run.await)
 }
 
-/// The invitations waiting for the signed-in person's confirmed address.
+/// The invitations waiting for the signed-in person's confirmed address, the organization
+/// their address's domain offers, and (`joined`, an organization id) the one they just
+/// joined through it.
 #[server(prefix = "/api", endpoint = "your_invitations")]
-pub async fn get_your_invitations() -> Result<YourInvitations, Error> {
-    use crate::server::{auth, services::accepting};
+pub async fn get_your_invitations(joined: Option<String>) -> Result<YourInvitations, Error> {
+    use crate::server::{auth, services::accepting, services::joining};
     let run = async {
         let (state, session) = (ctx::state()?, ctx::session().await?);
         let user = auth::require_user(&state, &session).await?;
-        accepting::for_you(&state.db, &user).await
+        let mut yours = accepting::for_you(&state.db, &user).await?;
+        yours.domain_offer = joining::offer(&state.db, &user).await?;
+        if let Some(org_id) = joined {
+            yours.joined = joining::joined_notice(&state.db, &user, &org_id).await?;
+        }
+        Ok(yours)
+    };
+    ctx::respond(run.await)
+}
+
+/// Joins (or asks to join) the organization that verified the person's address's domain.
+#[server(prefix = "/api", endpoint = "join_by_domain")]
+pub async fn join_by_domain(domain_id: String) -> Result<(), Error> {
+    use crate::domain::paths;
+    use crate::server::auth;
+    use crate::server::services::joining::{self, JoinOutcome};
+    let run = async {
+        let (state, session) = (ctx::state()?, ctx::session().await?);
+        let user = auth::require_user(&state, &session).await?;
+        match joining::join(&state.ports(), &user, &domain_id).await? {
+            JoinOutcome::Joined(joined) => leptos_axum::redirect(&joined_path(&joined)),
+            JoinOutcome::Requested => {
+                leptos_axum::redirect(&paths::with_param(paths::WELCOME, "requested=1"))
+            }
+        }
+        Ok(())
+    };
+    ctx::respond(run.await)
+}
+
+/// "Not now": the organization of the person's domain is no longer offered.
+#[server(prefix = "/api", endpoint = "dismiss_join_offer")]
+pub async fn dismiss_join_offer(domain_id: String) -> Result<(), Error> {
+    use crate::domain::paths;
+    use crate::server::{auth, services::joining};
+    let run = async {
+        let (state, session) = (ctx::state()?, ctx::session().await?);
+        let user = auth::require_user(&state, &session).await?;
+        joining::dismiss(&state.ports(), &user, &domain_id).await?;
+        leptos_axum::redirect(&paths::with_param(paths::WELCOME, "not_now=1"));
+        Ok(())
     };
     ctx::respond(run.await)
 }
@@ -98,7 +140,7 @@ pub async fn decline_invitation(invitation_id: String) -> Result<(), Error> {
 }
 
 #[cfg(feature = "ssr")]
-fn joined_path(joined: &crate::server::services::accepting::Joined) -> String {
+pub(crate) fn joined_path(joined: &crate::server::services::accepting::Joined) -> String {
     use crate::domain::paths;
     match &joined.workspace_id {
         Some(ws) => paths::workspace_home(&joined.org_id, ws),

@@ -244,3 +244,49 @@ pub async fn remove_workspace_member(
 
 #[cfg(feature = "ssr")]
 use super::ctx;
+
+/// Admin Settings -> Members -> Requests: people asking to join through a verified domain.
+#[server(prefix = "/api", endpoint = "join_requests")]
+pub async fn get_join_requests(
+    org_id: String,
+) -> Result<crate::domain::org_domains::JoinRequestsPage, Error> {
+    use crate::server::services::joining;
+    let run = async {
+        let (state, actor) = ctx::org_actor(&org_id).await?;
+        joining::requests(&state.ports(), &actor).await
+    };
+    ctx::respond(run.await)
+}
+
+#[server(prefix = "/api", endpoint = "approve_join_request")]
+pub async fn approve_join_request(org_id: String, request_id: String) -> Result<(), Error> {
+    answer_join_request(org_id, request_id, true).await
+}
+
+#[server(prefix = "/api", endpoint = "decline_join_request")]
+pub async fn decline_join_request(org_id: String, request_id: String) -> Result<(), Error> {
+    answer_join_request(org_id, request_id, false).await
+}
+
+/// Answers a request and goes back to the list, which says what was done.
+#[cfg(feature = "ssr")]
+async fn answer_join_request(
+    org_id: String,
+    request_id: String,
+    approve: bool,
+) -> Result<(), Error> {
+    use crate::domain::paths;
+    use crate::server::services::joining;
+    let run = async {
+        let (state, actor) = ctx::org_actor(&org_id).await?;
+        joining::answer(&state.ports(), &actor, &request_id, approve).await?;
+        let done = if approve { "approved" } else { "declined" };
+        leptos_axum::redirect(&format!(
+            "{}?done={done}&request={}",
+            paths::settings_join_requests(&org_id),
+            paths::query_value(&request_id)
+        ));
+        Ok(())
+    };
+    ctx::respond(run.await)
+}

@@ -353,4 +353,8 @@ pub struct YourInvitations {
     pub email_verified: bool,
     pub email: String,
     pub invitations: Vec<InvitationForYou>,
+    /// The organization that verified the address's domain and offers to let them join.
+    pub domain_offer: Option<crate::domain::org_domains::JoinOffer>,
+    /// The organization they just joined through their domain, to say so.
+    pub joined: Option<crate::domain::org_domains::JoinedNotice>,
 }

@@ -155,7 +155,7 @@ impl JoinMode {
                 "People with a confirmed address at this domain can ask to join; an Admin approves each request."
             }
             JoinMode::Automatic => {
-                "People join as soon as their address at this domain is confirmed, and are told so."
+                "People join as soon as their address at this domain is confirmed (or at their next sign-in), and are told so."
             }
         }
     }
@@ -165,6 +165,17 @@ impl JoinMode {
 pub fn joinable_role(role: OrgRole) -> bool {
     role != OrgRole::Admin
 }
+
+/// Whether what a domain gives is more than anyone at the domain should get unasked:
+/// the Billing role (it manages billing and limits) or a workspace's Admin role. Only an
+/// Admin's approval of each person may give it.
+pub fn needs_approval(role: OrgRole, workspace_roles: &[WorkspaceRole]) -> bool {
+    role != OrgRole::Member || workspace_roles.contains(&WorkspaceRole::Admin)
+}
+
+/// How often a verified domain's TXT record is looked at again: a domain its company let
+/// lapse, re-registered by someone else, must stop letting people in.
+pub const RECHECK_EVERY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// A workspace people joining through a domain are added to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -214,6 +225,64 @@ pub struct GrantField {
     #[serde(default)]
     pub role: String,
 }
+
+/// An organization a person may join through their confirmed address's domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinOffer {
+    pub domain_id: String,
+    pub domain: String,
+    pub org_name: String,
+    pub mode: JoinMode,
+    pub role: OrgRole,
+    /// "Research (Contributor)", for each workspace they would be added to.
+    pub workspaces: Vec<String>,
+    /// Their request to join waits for an Admin.
+    pub requested: bool,
+}
+
+impl JoinOffer {
+    /// What joining gives, in a sentence.
+    pub fn what_you_get(&self) -> String {
+        match self.workspaces.is_empty() {
+            true => format!("You would join as {}.", self.role.label()),
+            false => format!(
+                "You would join as {}, with access to {}.",
+                self.role.label(),
+                self.workspaces.join(", ")
+            ),
+        }
+    }
+}
+
+/// The organization someone just joined (through their domain), to say so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinedNotice {
+    pub org_name: String,
+    pub href: String,
+}
+
+/// A request to join, waiting on Admin Settings -> Members -> Requests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JoinRequestView {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub created_at: i64,
+}
+
+/// Admin Settings -> Members -> Requests.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JoinRequestsPage {
+    /// The oldest waiting requests first (at most `MAX_REQUESTS_SHOWN`).
+    pub requests: Vec<JoinRequestView>,
+    /// All waiting requests.
+    pub total: i64,
+    pub seats_used: i64,
+    pub seat_limit: i64,
+}
+
+/// Requests listed at once: they are answered from the oldest.
+pub const MAX_REQUESTS_SHOWN: i64 = 100;
 
 #[cfg(test)]
 mod tests {
@@ -267,6 +336,12 @@ mod tests {
         assert_eq!(JoinMode::parse("sometimes"), None);
         assert!(!joinable_role(OrgRole::Admin));
         assert!(joinable_role(OrgRole::Member) && joinable_role(OrgRole::Billing));
+        assert!(!needs_approval(
+            OrgRole::Member,
+            &[WorkspaceRole::Contributor]
+        ));
+        assert!(needs_approval(OrgRole::Billing, &[]));
+        assert!(needs_approval(OrgRole::Member, &[WorkspaceRole::Admin]));
     }
 
     #[test]

@@ -92,6 +92,10 @@ pub fn workspace_usage(org_id: &str, workspace_id: &str) -> String {
     format!("/o/{org_id}/w/{workspace_id}/usage")
 }
 
+pub fn settings_join_requests(org_id: &str) -> String {
+    format!("/o/{org_id}/settings/members/requests")
+}
+
 pub fn settings_domains(org_id: &str) -> String {
     format!("/o/{org_id}/settings/domains")
 }

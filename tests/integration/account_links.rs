@@ -416,7 +416,11 @@ async fn an_invitations_link_confirms_no_address(app: TestApp) {
     let res = mallory.client.run(AcceptInvitation { token }).await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert!(!me(&mut mallory.client).await.unwrap().email_verified);
-    let shown: YourInvitations = mallory.client.run(GetYourInvitations {}).await.json();
+    let shown: YourInvitations = mallory
+        .client
+        .run(GetYourInvitations { joined: None })
+        .await
+        .json();
     assert!(
         shown.invitations.is_empty(),
         "Corp's invitation stays hidden"

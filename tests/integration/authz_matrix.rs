@@ -43,6 +43,9 @@ struct Ctx {
     /// A verified company domain (checking it again asks no DNS), and one to remove.
     domain: String,
     removable_domain: String,
+    /// Open requests to join the organization: one approved, one declined by the Admin.
+    join_request: String,
+    declinable_request: String,
 }
 
 type Fields = fn(&Ctx, usize) -> Vec<(&'static str, String)>;
@@ -505,6 +508,43 @@ fn rows() -> Vec<Row> {
             expect: ORG_ADMINS,
         },
         Row {
+            // Only for a confirmed address at the domain: the callers' are unconfirmed
+            // (and at example.com; `joining` tests confirmed ones).
+            path: "/api/join_by_domain",
+            fields: |c, _| vec![("domain_id", c.domain.clone())],
+            expect: [401, 409, 409, 409, 409, 409],
+        },
+        Row {
+            path: "/api/dismiss_join_offer",
+            fields: |c, _| vec![("domain_id", c.domain.clone())],
+            expect: [401, 404, 404, 404, 404, 404],
+        },
+        Row {
+            path: "/api/join_requests",
+            fields: |c, _| vec![("org_id", c.org.clone())],
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/approve_join_request",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("request_id", c.join_request.clone()),
+                ]
+            },
+            expect: ORG_ADMINS,
+        },
+        Row {
+            path: "/api/decline_join_request",
+            fields: |c, _| {
+                vec![
+                    ("org_id", c.org.clone()),
+                    ("request_id", c.declinable_request.clone()),
+                ]
+            },
+            expect: ORG_ADMINS,
+        },
+        Row {
             path: "/api/limits",
             fields: |c, _| vec![("org_id", c.org.clone())],
             expect: BILLING_MANAGERS,
@@ -776,7 +816,11 @@ async fn every_server_function_checks_every_caller(app: TestApp) {
     let (dataset, model, queued_jobs) = workspace_resources(&app, &mut ada, &default_ws).await;
     let domain = company_domain(&app, &org, "acme.test", true).await;
     let removable_domain = company_domain(&app, &org, "old-acme.test", false).await;
+    let join_request = request_to_join(&app, &org, "Jo", "jo@acme.test").await;
+    let declinable_request = request_to_join(&app, &org, "Jay", "jay@acme.test").await;
     let ctx = Ctx {
+        join_request,
+        declinable_request,
         domain,
         removable_domain,
         dataset,
@@ -903,5 +947,22 @@ async fn company_domain(app: &TestApp, org: &str, domain: &str, verified: bool) 
     .execute(&app.db.pool)
     .await
     .expect("add a company domain");
+    id
+}
+
+/// Someone's open request to join the organization, as an approval-mode domain leaves it.
+async fn request_to_join(app: &TestApp, org: &str, name: &str, email: &str) -> String {
+    let person = account(app, name, email).await;
+    let id = format!("jrq_{}", name.to_lowercase());
+    sqlx::query(
+        "INSERT INTO join_requests (id, org_id, user_id, email, created_at) VALUES ($1, $2, $3, $4, 0)",
+    )
+    .bind(&id)
+    .bind(org)
+    .bind(&person.user_id)
+    .bind(email)
+    .execute(&app.db.pool)
+    .await
+    .expect("a request to join");
     id
 }

@@ -17,6 +17,7 @@ backend_tests!(
     one_domain_belongs_to_one_organization_even_when_two_race,
     join_settings_need_a_verified_domain_a_joinable_role_and_own_workspaces,
     only_the_organizations_admins_manage_its_domains,
+    a_verified_domain_whose_record_is_gone_lapses_at_the_daily_check,
 );
 
 async fn with_dns(app: &TestApp, dns: &DnsServer) -> TestApp {
@@ -241,6 +242,26 @@ async fn join_settings_need_a_verified_domain_a_joinable_role_and_own_workspaces
     assert!(admin.error().field_message("join_role").is_some());
     let bad_mode = ada.client.run(save("sometimes", "member", vec![])).await;
     assert!(bad_mode.error().field_message("join_mode").is_some());
+    // Billing, or a workspace's Admin role, only with an Admin's approval of each person.
+    let billing = ada.client.run(save("automatic", "billing", vec![])).await;
+    assert!(
+        billing.error().field_message("join_role").is_some(),
+        "{}",
+        billing.body
+    );
+    let ws_admin = ada
+        .client
+        .run(save(
+            "suggest",
+            "member",
+            vec![grant(&ada.workspace_id, "admin")],
+        ))
+        .await;
+    assert!(
+        ws_admin.error().field_message("grants").is_some(),
+        "{}",
+        ws_admin.body
+    );
     // Another organization's workspace is not one to add people to.
     let foreign = ada
         .client
@@ -302,4 +323,57 @@ async fn only_the_organizations_admins_manage_its_domains(app: TestApp) {
         })
         .await;
     assert_eq!(in_her_org.status, 404, "{}", in_her_org.body);
+}
+
+async fn a_verified_domain_whose_record_is_gone_lapses_at_the_daily_check(app: TestApp) {
+    use studio_console::server::email::Mailer;
+    use studio_console::server::services::{Ports, org_domains};
+    let dns = DnsServer::start().await;
+    let app = with_dns(&app, &dns).await;
+    app.db.clock.set(1_800_000_000_000);
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let d = added(&mut ada, "acme.test").await;
+    dns.set_txt(&d.txt_name, &[&d.txt_value]);
+    assert!(check(&mut ada, &d.id).await.verified_at.is_some());
+    let grants = Some(vec![GrantField {
+        workspace_id: ada.workspace_id.clone(),
+        role: "contributor".into(),
+    }]);
+    let saved = ada
+        .client
+        .run(SaveDomainJoin {
+            org_id: ada.org_id.clone(),
+            domain_id: d.id.clone(),
+            join_mode: "automatic".into(),
+            join_role: "member".into(),
+            grants,
+        })
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    let mailer = Mailer::new(None, None, &app.config.mail_from).unwrap();
+    let ports = Ports {
+        db: &app.db,
+        mailer: &mailer,
+        config: &app.config,
+    };
+    const HOUR: i64 = 3_600_000;
+    // Not due within the day; due after it, and still verified while the record stays.
+    assert_eq!(org_domains::recheck_due(&ports).await.unwrap(), 0);
+    app.db.clock.advance(25 * HOUR);
+    assert_eq!(org_domains::recheck_due(&ports).await.unwrap(), 0);
+    let kept = page(&mut ada).await.domains.remove(0);
+    assert!(kept.verified_at.is_some());
+    assert_eq!(kept.checked_at, Some(app.db.now()), "checked again");
+    // Gone: no longer verified, and no one joins through it.
+    dns.set_txt(&d.txt_name, &[]);
+    app.db.clock.advance(25 * HOUR);
+    assert_eq!(org_domains::recheck_due(&ports).await.unwrap(), 1);
+    let lapsed = page(&mut ada).await.domains.remove(0);
+    assert_eq!(lapsed.verified_at, None);
+    assert_eq!(lapsed.join_mode, JoinMode::Off);
+    let outcome = lapsed.check_outcome.unwrap();
+    assert!(outcome.starts_with("Verification lapsed"), "{outcome}");
+    // Proving it again works as the first time.
+    dns.set_txt(&d.txt_name, &[&d.txt_value]);
+    assert!(check(&mut ada, &d.id).await.verified_at.is_some());
 }

@@ -40,7 +40,7 @@ async fn confirm(app: &TestApp, email: &str) {
 }
 
 async fn yours(client: &mut common::Client) -> YourInvitations {
-    let res = client.run(GetYourInvitations {}).await;
+    let res = client.run(GetYourInvitations { joined: None }).await;
     assert_eq!(res.status, 200, "{}", res.body);
     res.json()
 }

@@ -17,6 +17,7 @@ mod domains;
 mod files;
 mod fine_tuning;
 mod invitee;
+mod joining;
 mod limits;
 mod members;
 mod metering;

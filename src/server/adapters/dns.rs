@@ -1,9 +1,11 @@
 //! Reading a domain's TXT records, to prove a company domain. The resolver is
 //! `DOMAIN_RESOLVER` (an address: the tests start a DNS server on loopback) or the
-//! system's. Each check builds its own resolver without a cache: an Admin who just added
-//! the record and checks again must not be answered from a cached "no such record".
+//! system's. Each check builds its own resolver without a cache of its own: an Admin who
+//! just added the record and checks again is not answered from this process's memory
+//! (the resolver asked may still cache a "no such record" for the zone's negative TTL).
 
 use hickory_resolver::config::{ConnectionConfig, NameServerConfig, ResolverConfig, ResolverOpts};
+use hickory_resolver::net::NetError;
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::proto::rr::RData;
 use hickory_resolver::{Resolver, TokioResolver};
@@ -63,9 +65,7 @@ pub async fn txt_records(settings: &DnsSettings, name: &str) -> Result<Vec<Strin
             })
             .collect()),
         Err(e) if e.is_no_records_found() || e.is_nx_domain() => Err(Lookup::NoRecord),
-        Err(e) if e.to_string().contains("timed out") || e.to_string().contains("timeout") => {
-            Err(Lookup::Timeout)
-        }
+        Err(NetError::Timeout) => Err(Lookup::Timeout),
         Err(e) => Err(Lookup::Failed(e.to_string())),
     }
 }

@@ -228,6 +228,26 @@ impl Mailer {
         self.record(conn, now, outgoing).await
     }
 
+    /// Records the answer to a request to join in the outbox on `conn` (the transaction
+    /// that answers it); `send` it after the commit.
+    pub async fn record_join_answer(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        now: i64,
+        mail: JoinAnswerMail<'_>,
+    ) -> Result<Recorded, String> {
+        let subject = match mail.approved {
+            true => format!("You joined {}", mail.org_name),
+            false => format!("Your request to join {} was declined", mail.org_name),
+        };
+        let (html, text) = (
+            JoinAnswerHtml { mail: &mail },
+            JoinAnswerText { mail: &mail },
+        );
+        let outgoing = notice(mail.org_id, mail.to, subject, html, text)?;
+        self.record(conn, now, outgoing).await
+    }
+
     async fn deliver(&self, db: &Db, mail: Outgoing<'_>) -> Result<(), String> {
         let mut conn = db.pool.acquire().await.map_err(|e| e.to_string())?;
         let recorded = self.record(&mut conn, db.now(), mail).await?;
@@ -394,6 +414,27 @@ struct SpendAlertHtml<'a> {
 #[template(path = "spend_alert_email.txt")]
 struct SpendAlertText<'a> {
     mail: &'a SpendAlertMail<'a>,
+}
+
+/// The answer to a request to join: approved (a member now) or declined.
+pub struct JoinAnswerMail<'a> {
+    pub org_id: &'a str,
+    pub to: &'a str,
+    pub org_name: &'a str,
+    pub approved: bool,
+    pub link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "join_answer_email.html")]
+struct JoinAnswerHtml<'a> {
+    mail: &'a JoinAnswerMail<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "join_answer_email.txt")]
+struct JoinAnswerText<'a> {
+    mail: &'a JoinAnswerMail<'a>,
 }
 
 #[cfg(test)]

@@ -68,11 +68,12 @@ async fn warn_of_unsold_plans(db: &db::Db, config: &Config) {
 }
 
 /// Every minute: issues the invoices of an ended period, sends the spend alerts due,
-/// forgets old rate windows and releases lapsed holds.
+/// forgets old rate windows, releases lapsed holds and checks again the verified domains
+/// due for it.
 /// Several console processes may all run it: each invoice is issued once
 /// (`invoicing::close_period`), each alert sent once (`limits::send_alerts`).
 fn spawn_period_closer(state: AppState) {
-    use crate::server::services::{invoicing, limits};
+    use crate::server::services::{invoicing, limits, org_domains};
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
@@ -91,6 +92,9 @@ fn spawn_period_closer(state: AppState) {
             }
             if let Err(e) = limits::lapse_holds(&state.db).await {
                 tracing::warn!(error = %e, "could not release lapsed holds");
+            }
+            if let Err(e) = org_domains::recheck_due(&ports).await {
+                tracing::warn!(error = %e, "could not check verified domains again");
             }
         }
     });

@@ -75,6 +75,8 @@ pub async fn serve(udp: UdpSocket, tcp: Option<TcpListener>, zone: ZoneSource) {
     let mut buf = vec![0u8; 4096];
     loop {
         let Ok((n, from)) = udp.recv_from(&mut buf).await else {
+            // A failing socket would fail again at once: don't spin.
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
             continue;
         };
         if let Some(reply) = answer(&buf[..n], &zone()) {
@@ -88,8 +90,10 @@ async fn serve_tcp(listener: TcpListener, zone: ZoneSource) {
     while let Ok((mut stream, _)) = listener.accept().await {
         let zone = zone.clone();
         tokio::spawn(async move {
+            // A connection quiet for this long is closed.
+            let idle = std::time::Duration::from_secs(10);
             loop {
-                let Ok(len) = stream.read_u16().await else {
+                let Ok(Ok(len)) = tokio::time::timeout(idle, stream.read_u16()).await else {
                     return;
                 };
                 let mut question = vec![0u8; len as usize];
@@ -138,13 +142,13 @@ mod tests {
 
     #[test]
     fn zone_files_name_records_case_blind() {
-        let dir = std::env::temp_dir().join(format!("zone-{}", std::process::id()));
-        std::fs::write(&dir, "# demo\nAcme.Test. \"v=1\"\nacme.test v=2\n\n").unwrap();
-        let zone = read_zone_file(&dir);
+        let file = std::env::temp_dir().join(format!("zone-{}", std::process::id()));
+        std::fs::write(&file, "# demo\nAcme.Test. \"v=1\"\nacme.test v=2\n\n").unwrap();
+        let zone = read_zone_file(&file);
         assert_eq!(zone["acme.test"], vec!["v=1", "v=2"]);
-        std::fs::remove_file(&dir).unwrap();
+        std::fs::remove_file(&file).unwrap();
         assert!(
-            read_zone_file(&dir).is_empty(),
+            read_zone_file(&file).is_empty(),
             "a missing file is an empty zone"
         );
     }

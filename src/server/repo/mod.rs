@@ -9,6 +9,7 @@ pub mod invitation_sends;
 pub mod invitations;
 pub mod invoices;
 pub mod job_history;
+pub mod join_requests;
 pub mod limits;
 pub mod memberships;
 pub mod org_domains;

@@ -214,3 +214,119 @@ pub async fn workspaces_in_org<'e>(
     .fetch_all(db)
     .await
 }
+
+/// A verified domain in a join mode other than off, with its organization's name.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OpenDomainRow {
+    pub id: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub domain: String,
+    pub join_mode: JoinMode,
+    pub join_role: OrgRole,
+    /// Open requests of the person asking (0 or 1).
+    pub requested: i64,
+}
+
+/// The organization that verified `domain` and lets people join through it, unless
+/// `user_id` is a member already or said "Not now" (or left, or was removed).
+pub async fn offered_to<'e>(
+    db: impl AnyExecutor<'e>,
+    domain: &str,
+    user_id: &str,
+) -> sqlx::Result<Option<OpenDomainRow>> {
+    sqlx::query_as(
+        "SELECT d.id, d.org_id, o.name AS org_name, d.domain, d.join_mode, d.join_role, \
+         (SELECT COUNT(*) FROM join_requests r \
+          WHERE r.org_id = d.org_id AND r.user_id = $2 AND r.decided_at IS NULL) AS requested \
+         FROM org_domains d JOIN organizations o ON o.id = d.org_id \
+         WHERE d.domain = $1 AND d.verified_at IS NOT NULL AND d.join_mode <> 'off' \
+         AND NOT EXISTS (SELECT 1 FROM org_members m WHERE m.org_id = d.org_id AND m.user_id = $2) \
+         AND NOT EXISTS (SELECT 1 FROM join_offers_dismissed x \
+                         WHERE x.org_id = d.org_id AND x.user_id = $2)",
+    )
+    .bind(domain)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await
+}
+
+/// The organization's verified domain `domain`, if it has one.
+pub async fn verified_in_org<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    domain: &str,
+) -> sqlx::Result<Option<DomainRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM org_domains d \
+         WHERE d.org_id = $1 AND d.domain = $2 AND d.verified_at IS NOT NULL"
+    ))
+    .bind(org_id)
+    .bind(domain)
+    .fetch_optional(db)
+    .await
+}
+
+/// The active workspaces one domain adds people to.
+pub async fn workspaces_of<'e>(
+    db: impl AnyExecutor<'e>,
+    domain_id: &str,
+) -> sqlx::Result<Vec<DomainWorkspaceRow>> {
+    sqlx::query_as(
+        "SELECT g.domain_id, g.workspace_id, w.name, g.role FROM org_domain_workspaces g \
+         JOIN workspaces w ON w.id = g.workspace_id \
+         WHERE g.domain_id = $1 AND w.archived_at IS NULL ORDER BY w.name, w.id",
+    )
+    .bind(domain_id)
+    .fetch_all(db)
+    .await
+}
+
+/// Verified domains last checked before `before`, the longest unchecked first.
+pub async fn verified_due<'e>(
+    db: impl AnyExecutor<'e>,
+    before: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<DomainRow>> {
+    sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM org_domains d \
+         WHERE d.verified_at IS NOT NULL AND d.checked_at < $1 ORDER BY d.checked_at LIMIT $2"
+    ))
+    .bind(before)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Claims a verified domain's daily check: false when another process claimed it first.
+pub async fn claim_recheck<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    last_checked: Option<i64>,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE org_domains SET checked_at = $3 WHERE id = $1 AND checked_at = $2 \
+         AND verified_at IS NOT NULL",
+    )
+    .bind(id)
+    .bind(last_checked)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends a domain's verification (its record is gone): it must be proved again, and lets
+/// no one join meanwhile.
+pub async fn lapse<'e>(db: impl AnyExecutor<'e>, id: &str, outcome: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE org_domains SET verified_at = NULL, join_mode = 'off', check_outcome = $2 \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(outcome)
+    .execute(db)
+    .await?;
+    Ok(())
+}

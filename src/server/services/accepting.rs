@@ -257,6 +257,8 @@ pub async fn for_you(db: &crate::server::db::Db, user: &UserRow) -> Result<YourI
         email_verified,
         email: user.email.clone(),
         invitations: shown,
+        domain_offer: None,
+        joined: None,
     })
 }
 

@@ -11,7 +11,7 @@ use crate::domain::roles::OrgRole;
 use crate::server::authz::OrgActor;
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
-use crate::server::repo::{api_keys, memberships, orgs};
+use crate::server::repo::{api_keys, join_requests, memberships, orgs};
 use crate::server::services::console_pages::read_page;
 use crate::server::services::subscriptions;
 
@@ -193,5 +193,9 @@ pub async fn remove(db: &Db, actor: &OrgActor, user_id: &str) -> Result<(), Erro
     memberships::delete_org_member(&mut *tx, &actor.org_id, user_id)
         .await
         .or_internal("removing a member")?;
+    // Whoever leaves or is removed is not brought back by the organization's domain.
+    join_requests::dismiss(&mut *tx, user_id, &actor.org_id, db.now())
+        .await
+        .or_internal("ending offers to join")?;
     tx.commit().await.or_internal("committing a removal")
 }

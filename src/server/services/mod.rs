@@ -14,6 +14,7 @@ pub mod fine_tuning;
 pub mod invitations;
 pub mod invoicing;
 pub mod job_history;
+pub mod joining;
 pub mod limits;
 pub mod members;
 pub mod metering;

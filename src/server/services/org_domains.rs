@@ -6,7 +6,7 @@
 use crate::domain::Error;
 use crate::domain::org_domains::{
     self, DomainView, DomainsPage, GrantField, JoinMode, JoinWorkspace, MAX_DOMAINS_PER_ORG,
-    MAX_JOIN_WORKSPACES, WorkspaceChoice, joinable_role,
+    MAX_JOIN_WORKSPACES, WorkspaceChoice, joinable_role, needs_approval,
 };
 use crate::domain::permissions::Action;
 use crate::domain::roles::{OrgRole, WorkspaceRole};
@@ -89,6 +89,7 @@ pub async fn add(ports: &Ports<'_>, actor: &OrgActor, input: &str) -> Result<Str
     orgs::lock(&mut *tx, &actor.org_id)
         .await
         .or_internal("locking the organization")?;
+    actor.require_locked(&mut tx, Action::ManageDomains).await?;
     let held = repo::count_in_org(&mut *tx, &actor.org_id)
         .await
         .or_internal("counting domains")?;
@@ -143,15 +144,25 @@ fn check_failure(name: &str, want: &str, found: Result<Vec<String>, Lookup>) -> 
         Err(Lookup::Timeout) => {
             Some("The DNS server did not answer in time. Check again in a moment.".to_owned())
         }
-        Err(Lookup::Failed(why)) => Some(format!(
-            "The DNS lookup failed ({why}). Check again in a moment."
-        )),
+        Err(Lookup::Failed(why)) => {
+            // The resolver's words may name the server's own network: logged, not shown.
+            tracing::warn!(error = %why, "a domain's TXT lookup failed");
+            Some("The DNS lookup failed. Check again in a moment.".to_owned())
+        }
     }
+}
+
+/// How a check went. Not finding the record is no error: the page shows what was found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CheckOutcome {
+    Verified,
+    /// Not verified, and why (also recorded on the domain).
+    NotVerified(String),
 }
 
 /// Looks for the domain's TXT record now; verifies the domain when it carries the
 /// organization's value. Every check is recorded, with what it found.
-pub async fn check(ports: &Ports<'_>, actor: &OrgActor, id: &str) -> Result<(), Error> {
+pub async fn check(ports: &Ports<'_>, actor: &OrgActor, id: &str) -> Result<CheckOutcome, Error> {
     actor.require(Action::ManageDomains)?;
     let pool = &ports.db.pool;
     let row = repo::find_in_org(pool, &actor.org_id, id)
@@ -159,7 +170,7 @@ pub async fn check(ports: &Ports<'_>, actor: &OrgActor, id: &str) -> Result<(), 
         .or_internal("loading a domain")?
         .ok_or(Error::NotFound)?;
     if row.verified_at.is_some() {
-        return Ok(());
+        return Ok(CheckOutcome::Verified);
     }
     let name = org_domains::txt_name(&row.domain);
     let want = org_domains::txt_value(&row.challenge);
@@ -168,7 +179,7 @@ pub async fn check(ports: &Ports<'_>, actor: &OrgActor, id: &str) -> Result<(), 
     let failure = match check_failure(&name, &want, found) {
         Some(failure) => failure,
         None => match repo::mark_verified(pool, &actor.org_id, id, now).await {
-            Ok(_) => return Ok(()),
+            Ok(_) => return Ok(CheckOutcome::Verified),
             Err(e) if is_unique_violation(&e) => taken(&row.domain),
             Err(e) => return Err(internal("verifying a domain", e)),
         },
@@ -176,7 +187,50 @@ pub async fn check(ports: &Ports<'_>, actor: &OrgActor, id: &str) -> Result<(), 
     repo::record_failed_check(pool, &actor.org_id, id, now, &failure)
         .await
         .or_internal("recording a domain check")?;
-    Err(Error::conflict("domain", failure))
+    Ok(CheckOutcome::NotVerified(failure))
+}
+
+/// Verified domains checked at most this many at a time, each minute.
+const RECHECKS_PER_RUN: i64 = 20;
+
+/// Looks again at the TXT record of verified domains last checked a day ago or more. A
+/// domain whose record is gone (or says another value) is no longer verified and lets no
+/// one in: whoever holds the domain now may not be the company. A lookup that failed is
+/// tried again the next day. Several console processes may run it: each domain is
+/// claimed by moving its check time first.
+pub async fn recheck_due(ports: &Ports<'_>) -> Result<usize, Error> {
+    let pool = &ports.db.pool;
+    let now = ports.db.now();
+    let due = repo::verified_due(pool, now - org_domains::RECHECK_EVERY_MS, RECHECKS_PER_RUN)
+        .await
+        .or_internal("listing domains to check again")?;
+    let mut lapsed = 0;
+    for row in due {
+        if !repo::claim_recheck(pool, &row.id, row.checked_at, now)
+            .await
+            .or_internal("claiming a domain check")?
+        {
+            continue;
+        }
+        let name = org_domains::txt_name(&row.domain);
+        let want = org_domains::txt_value(&row.challenge);
+        let found = dns::txt_records(&ports.config.dns, &name).await;
+        if matches!(found, Err(Lookup::Timeout | Lookup::Failed(_))) {
+            continue;
+        }
+        if let Some(failure) = check_failure(&name, &want, found) {
+            let outcome = format!(
+                "Verification lapsed: the daily check found no longer this organization's \
+                 record. {failure} Until then no one joins through this domain."
+            );
+            repo::lapse(pool, &row.id, &outcome)
+                .await
+                .or_internal("ending a domain's verification")?;
+            tracing::warn!(domain = %row.domain, org = %row.org_id, "a verified domain lost its TXT record");
+            lapsed += 1;
+        }
+    }
+    Ok(lapsed)
 }
 
 pub async fn remove(ports: &Ports<'_>, actor: &OrgActor, id: &str) -> Result<(), Error> {
@@ -197,20 +251,31 @@ pub struct JoinSettings<'a> {
     pub grants: &'a [GrantField],
 }
 
+/// Rows the join form may send: one per workspace, bounded before anything is read.
+const MAX_GRANT_FIELDS: usize = 1000;
+
 fn read_grants(fields: &[GrantField]) -> Result<Vec<(String, WorkspaceRole)>, Error> {
+    let too_many = || {
+        Error::invalid(
+            "grants",
+            format!("Choose at most {MAX_JOIN_WORKSPACES} workspaces."),
+        )
+    };
+    if fields.len() > MAX_GRANT_FIELDS {
+        return Err(too_many());
+    }
+    let mut seen = std::collections::HashSet::new();
     let mut out: Vec<(String, WorkspaceRole)> = Vec::new();
     for f in fields.iter().filter(|f| !f.role.is_empty()) {
         let role = WorkspaceRole::parse(&f.role)
             .ok_or_else(|| Error::invalid("grants", "Choose a workspace role."))?;
-        if !out.iter().any(|(w, _)| *w == f.workspace_id) {
-            out.push((f.workspace_id.clone(), role));
+        if !seen.insert(f.workspace_id.as_str()) {
+            return Err(Error::invalid("grants", "A workspace is listed twice."));
         }
-    }
-    if out.len() > MAX_JOIN_WORKSPACES {
-        return Err(Error::invalid(
-            "grants",
-            format!("Choose at most {MAX_JOIN_WORKSPACES} workspaces."),
-        ));
+        if out.len() == MAX_JOIN_WORKSPACES {
+            return Err(too_many());
+        }
+        out.push((f.workspace_id.clone(), role));
     }
     Ok(out)
 }
@@ -241,6 +306,19 @@ pub async fn save_join(
         grants.as_ref().err(),
     ])?;
     let (mode, role, grants) = (mode?, role?, grants?);
+    let workspace_roles: Vec<WorkspaceRole> = grants.iter().map(|(_, r)| *r).collect();
+    if mode != JoinMode::Approval && needs_approval(role, &workspace_roles) {
+        let field = if role == OrgRole::Member {
+            "grants"
+        } else {
+            "join_role"
+        };
+        return Err(Error::invalid(
+            field,
+            "The Billing role and a workspace's Admin role are only given with an Admin's \
+             approval: choose \"Ask an Admin\", or Member and Contributor.",
+        ));
+    }
     let row = repo::find_in_org(&ports.db.pool, &actor.org_id, id)
         .await
         .or_internal("loading a domain")?
@@ -260,6 +338,7 @@ pub async fn save_join(
     orgs::lock(&mut *tx, &actor.org_id)
         .await
         .or_internal("locking the organization")?;
+    actor.require_locked(&mut tx, Action::ManageDomains).await?;
     for (workspace_id, _) in &grants {
         workspaces::find_in_org(&mut *tx, &actor.org_id, workspace_id)
             .await
@@ -320,5 +399,12 @@ mod tests {
             vec![("ws_a".to_owned(), WorkspaceRole::Contributor)]
         );
         assert!(read_grants(&[field("ws_a", "owner")]).is_err());
+        assert!(read_grants(&[field("ws_a", "admin"), field("ws_a", "contributor")]).is_err());
+        let many: Vec<GrantField> = (0..=MAX_JOIN_WORKSPACES)
+            .map(|i| field(&format!("ws_{i}"), "contributor"))
+            .collect();
+        assert!(read_grants(&many).is_err());
+        let flood = vec![field("ws_a", ""); MAX_GRANT_FIELDS + 1];
+        assert!(read_grants(&flood).is_err(), "bounded before reading");
     }
 }

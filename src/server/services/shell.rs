@@ -85,7 +85,7 @@ pub async fn load(
             .map(|reached| reached.banner()),
         None => None,
     };
-    let invitations_waiting = super::accepting::waiting(db, user).await?;
+    let invitations_waiting = super::joining::answers_waiting(db, user).await?;
     Ok(ShellData {
         spend_cap_reached,
         invitations_waiting,

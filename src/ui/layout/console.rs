@@ -144,14 +144,14 @@ fn InvitationsBanner(shell: ShellData) -> impl IntoView {
     let n = shell.invitations_waiting;
     (n > 0).then(|| {
         let text = if n == 1 {
-            "You are invited to join an organization.".to_owned()
+            "An organization is waiting for your answer.".to_owned()
         } else {
-            format!("You are invited to join {n} organizations.")
+            format!("{n} organizations are waiting for your answer.")
         };
         view! {
             <aside class="banner banner-info" aria-label="Invitations for you">
                 <p>{text}</p>
-                <a class="btn btn-secondary btn-small" href=paths::WELCOME>"Review invitations"</a>
+                <a class="btn btn-secondary btn-small" href=paths::WELCOME>"Review"</a>
             </aside>
         }
     })

@@ -27,8 +27,8 @@ pub use org_home::OrgHome;
 pub use resources::{DatasetsPage, FineTuningPage, ModelsPage};
 pub use settings::{
     BillingInvoicesPage, BillingSubscriptionPage, SettingsBillingPage, SettingsDomainsPage,
-    SettingsGeneralPage, SettingsIndex, SettingsInvitationsPage, SettingsLimitsPage,
-    SettingsMembersPage, SettingsPermissionsPage, SettingsWorkspacesPage,
+    SettingsGeneralPage, SettingsIndex, SettingsInvitationsPage, SettingsJoinRequestsPage,
+    SettingsLimitsPage, SettingsMembersPage, SettingsPermissionsPage, SettingsWorkspacesPage,
 };
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;

@@ -4,10 +4,13 @@
 
 use crate::api::account::ResendVerification;
 use crate::api::auth::SignOut;
-use crate::api::invitations::{AcceptYourInvitation, DeclineInvitation, get_your_invitations};
+use crate::api::invitations::{
+    AcceptYourInvitation, DeclineInvitation, DismissJoinOffer, JoinByDomain, get_your_invitations,
+};
 use crate::api::orgs::CreateOrganization;
 use crate::domain::format::format_date;
 use crate::domain::invitations::{InvitationForYou, YourInvitations};
+use crate::domain::org_domains::{JoinMode, JoinOffer, JoinedNotice};
 use crate::domain::{Error, paths};
 use crate::ui::components::{FormAlert, SubmitButton, focus_first_invalid};
 use crate::ui::layout::{ErrorPanel, NewOrganizationFields, PlainPage};
@@ -20,7 +23,10 @@ use leptos_router::hooks::use_query_map;
 pub fn WelcomePage() -> impl IntoView {
     // Read again after an answer's redirect back here (its query says what happened).
     let query = use_query_map();
-    let yours = Resource::new(move || query.get(), |_| get_your_invitations());
+    let yours = Resource::new(
+        move || query.get(),
+        |q| get_your_invitations(q.get("joined")),
+    );
     view! {
         <Title text="Welcome"/>
         <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
@@ -42,6 +48,10 @@ fn Welcome(yours: YourInvitations) -> impl IntoView {
         query.with(|q| {
             if q.get("declined").is_some() {
                 Some("Invitation declined.")
+            } else if q.get("requested").is_some() {
+                Some("Your request to join is sent. You will get an email when an Admin answers.")
+            } else if q.get("not_now").is_some() {
+                Some("We won't suggest it again. An Admin can still invite you.")
             } else if q.get("verified").is_some() {
                 Some("Your email address is confirmed.")
             } else {
@@ -61,6 +71,8 @@ fn Welcome(yours: YourInvitations) -> impl IntoView {
                 <p class="muted">"Join an organization you are invited to, or create one of your own."</p>
             </div>
             {move || flash().map(|m| view! { <p role="status" class="alert alert-success">{m}</p> })}
+            {yours.joined.clone().map(|joined| view! { <JoinedCard joined/> })}
+            {yours.domain_offer.clone().map(|offer| view! { <DomainOffer offer email=yours.email.clone()/> })}
             <InvitationsForYou yours=yours.clone()/>
             <CreateOrganizationCard/>
             <p class="auth-switch"><a href="/">"Go to the console"</a></p>
@@ -142,6 +154,71 @@ fn InvitationItem(inv: InvitationForYou) -> impl IntoView {
                 </ActionForm>
             </div>
         </li>
+    }
+}
+
+/// "You joined Acme": a domain that takes people automatically just joined them.
+#[component]
+fn JoinedCard(joined: JoinedNotice) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="joined-title">
+            <h2 class="h2" id="joined-title">{format!("You joined {}", joined.org_name)}</h2>
+            <p class="muted">"Your organization takes people with a confirmed address at its company domain."</p>
+            <a class="btn btn-primary" href=joined.href>{format!("Open {}", joined.org_name)}</a>
+        </section>
+    }
+}
+
+/// "Join Acme" (or "Ask to join Acme") and "Not now", for the organization that verified
+/// the domain of the person's confirmed address.
+#[component]
+fn DomainOffer(offer: JoinOffer, email: String) -> impl IntoView {
+    let join = ServerAction::<JoinByDomain>::new();
+    let not_now = ServerAction::<DismissJoinOffer>::new();
+    let error = Signal::derive(move || {
+        join.value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| not_now.value().get().and_then(Result::err))
+    });
+    let why = format!(
+        "{} verified {}, the domain of your address {email}.",
+        offer.org_name, offer.domain
+    );
+    let body = if offer.requested {
+        view! { <p class="alert alert-info">"Your request to join is waiting for an Admin. You will get an email when they answer."</p> }
+            .into_any()
+    } else {
+        let (join_label, note) = match offer.mode {
+            JoinMode::Approval => (
+                format!("Ask to join {}", offer.org_name),
+                Some("An Admin approves each request."),
+            ),
+            _ => (format!("Join {}", offer.org_name), None),
+        };
+        let (join_id, dismiss_id) = (offer.domain_id.clone(), offer.domain_id.clone());
+        view! {
+            <p>{offer.what_you_get()}{note.map(|n| format!(" {n}"))}</p>
+            <FormAlert error fields=&[]/>
+            <div class="invitation-actions">
+                <ActionForm action=join attr:class="inline-form">
+                    <input type="hidden" name="domain_id" value=join_id/>
+                    <button type="submit" class="btn btn-primary">{join_label}</button>
+                </ActionForm>
+                <ActionForm action=not_now attr:class="inline-form">
+                    <input type="hidden" name="domain_id" value=dismiss_id/>
+                    <button type="submit" class="btn btn-secondary">"Not now"</button>
+                </ActionForm>
+            </div>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card" aria-labelledby="domain-offer-title">
+            <h2 class="h2" id="domain-offer-title">{format!("Join {}", offer.org_name)}</h2>
+            <p class="muted">{why}</p>
+            {body}
+        </section>
     }
 }
 

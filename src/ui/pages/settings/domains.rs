@@ -36,11 +36,11 @@ fn Domains(shell: ShellData) -> impl IntoView {
     let org_id = shell.org.id.clone();
     let query = use_query_map();
     let param = move |name: &'static str| query.with(|q| q.get(name));
-    // Read again after every change (its redirect changes `done` and `domain`).
+    // Read again after every change (its redirect carries `done` and a new `at`).
     let page = Resource::new(
         {
             let org_id = org_id.clone();
-            move || (org_id.clone(), param("done"), param("domain"))
+            move || (org_id.clone(), param("done"), param("at"))
         },
         |(org_id, _, _)| get_domains(org_id),
     );
@@ -64,7 +64,10 @@ fn Domains(shell: ShellData) -> impl IntoView {
                         (format!("{} is verified.", d.domain), "alert-success")
                     }
                     (Some("checked"), Some(d)) => (
-                        format!("{}: the record was not found yet. See below.", d.domain),
+                        format!(
+                            "{} is not verified yet: see what the check found below.",
+                            d.domain
+                        ),
                         "alert-warning",
                     ),
                     (Some("saved"), Some(d)) => (
@@ -190,7 +193,7 @@ fn Challenge(domain: DomainView, org_id: String) -> impl IntoView {
         }
     });
     view! {
-        <p>"Add this TXT record at your DNS provider, then check it. It can stay in place afterwards."</p>
+        <p>"Add this TXT record at your DNS provider, then check it. Leave it in place: it is checked again every day, and the domain stops letting people in when it is gone."</p>
         <div class="record">
             <CopyField id=format!("txt-name-{}", domain.id) label="Name" value=domain.txt_name.clone()/>
             <CopyField id=format!("txt-value-{}", domain.id) label="Value" value=domain.txt_value.clone()/>
@@ -310,7 +313,7 @@ fn JoinForm(domain: DomainView, page: DomainsPage, org_id: String) -> impl IntoV
             <div class="field">
                 <label class="field-label" for="field-join_role">"Their role in the organization"</label>
                 <select class="input" id="field-join_role" name="join_role">{roles}</select>
-                <p class="field-help">"Admins are only ever invited, one by one."</p>
+                <p class="field-help">"Admins are only ever invited, one by one. Billing, and a workspace's Admin role, are only given with \"Ask an Admin\"."</p>
                 {move || field_error(error, "join_role").get().map(|m| view! { <p class="field-error">{m}</p> })}
             </div>
             <fieldset class="fieldset" id="field-grants">

@@ -37,10 +37,11 @@ pub fn SettingsMembersPage() -> impl IntoView {
 pub(super) enum MembersTab {
     Members,
     Invitations,
+    Requests,
 }
 
-/// Members and, for those who may invite, Invitations; the current one is marked for
-/// screen readers.
+/// Members and, for those who may invite, Invitations and requests to join; the current
+/// one is marked for screen readers.
 #[component]
 pub(super) fn MembersTabs(shell: ShellData, current: MembersTab) -> impl IntoView {
     if !shell.can(Action::InviteMembers) {
@@ -57,6 +58,11 @@ pub(super) fn MembersTabs(shell: ShellData, current: MembersTab) -> impl IntoVie
             MembersTab::Invitations,
             "Invitations",
             paths::settings_invitations(org_id),
+        ),
+        (
+            MembersTab::Requests,
+            "Requests",
+            paths::settings_join_requests(org_id),
         ),
     ];
     let links = tabs

@@ -5,6 +5,7 @@ mod domains;
 mod general;
 mod invitations;
 mod invite;
+mod join_requests;
 mod layout;
 mod limits;
 mod members;
@@ -15,6 +16,7 @@ pub use billing::{BillingInvoicesPage, BillingSubscriptionPage, SettingsBillingP
 pub use domains::SettingsDomainsPage;
 pub use general::SettingsGeneralPage;
 pub use invitations::SettingsInvitationsPage;
+pub use join_requests::SettingsJoinRequestsPage;
 pub use layout::SettingsIndex;
 pub use limits::SettingsLimitsPage;
 pub use members::SettingsMembersPage;
