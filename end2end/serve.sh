@@ -11,5 +11,6 @@ PUBLIC_URL="http://127.0.0.1:${port}" \
 TRAINER_TOKEN="${E2E_TRAINER_TOKEN:-e2e-trainer-token-0123456789}" \
 INFERENCE_URL="http://127.0.0.1:${E2E_INFERENCE_PORT:-3101}/v1" \
 SMTP_URL="smtp://127.0.0.1:${E2E_SMTP_PORT:-2525}" \
+DOMAIN_RESOLVER="127.0.0.1:${E2E_DNS_PORT:-3102}" \
 RUST_LOG="${RUST_LOG:-warn}" \
 exec "${E2E_BIN:-target/release/studio-console}"

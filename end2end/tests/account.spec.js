@@ -12,18 +12,6 @@ test.afterAll(async () => {
   await sink.close();
 });
 
-/** The link to `path` in the newest email to `address` that has one. */
-async function linkTo(address, path) {
-  const pattern = new RegExp(`http://127\\.0\\.0\\.1:\\d+${path}[0-9a-f]{64}`);
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const found = sink.messages.filter((m) => m.to.includes(address) && pattern.test(m.text)).pop();
-    if (found) return found.text.match(pattern)[0];
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no email to ${address} with a link to ${path}`);
-}
-
 test('a new account confirms its address from the email, then changes its password', async ({ page }) => {
   const email = uniqueEmail('ada');
   await signUp(page, 'Ada Lovelace', email);
@@ -33,7 +21,7 @@ test('a new account confirms its address from the email, then changes its passwo
   await screenshot(page, 'unconfirmed-banner');
 
   // The emailed link opens a page whose button confirms.
-  await page.goto(await linkTo(email, '/verify-email/'));
+  await page.goto(await sink.linkTo(email, '/verify-email/'));
   await expect(page.getByRole('heading', { name: 'Confirm your email address' })).toBeVisible();
   await screenshot(page, 'verify-email');
   await page.getByRole('button', { name: 'Confirm email address' }).click();
@@ -81,7 +69,7 @@ for (const javaScriptEnabled of [true, false]) {
     await expect(page.getByRole('status')).toContainText('If an account uses that address, a link is on its way.');
     if (javaScriptEnabled) await screenshot(page, 'forgot-password');
 
-    await page.goto(await linkTo(email, '/reset-password/'));
+    await page.goto(await sink.linkTo(email, '/reset-password/'));
     await expect(page.getByLabel('Email')).toHaveValue(email);
     await page.getByLabel('New password', { exact: true }).fill('short');
     await page.getByRole('button', { name: 'Set new password' }).click();

@@ -64,6 +64,18 @@ function startSmtpSink(port) {
           }
           throw new Error(`no email to ${address} within ${timeoutMs} ms`);
         },
+        /** The link to `path` (a 64-hex-digit token follows it) in the newest email to
+         * `address` that has one. */
+        async linkTo(address, path, timeoutMs = 10_000) {
+          const pattern = new RegExp(`http://127\\.0\\.0\\.1:\\d+${path}[0-9a-f]{64}`);
+          const deadline = Date.now() + timeoutMs;
+          while (Date.now() < deadline) {
+            const found = messages.filter((m) => m.to.includes(address.toLowerCase()) && pattern.test(m.text)).pop();
+            if (found) return found.text.match(pattern)[0];
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          throw new Error(`no email to ${address} with a link to ${path}`);
+        },
         close: () => new Promise((r) => server.close(r)),
       }),
     );

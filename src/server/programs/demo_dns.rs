@@ -127,7 +127,8 @@ pub async fn run(listen: &str, zone_file: PathBuf) -> Result<(), String> {
     let tcp = TcpListener::bind(addr)
         .await
         .map_err(|e| format!("listening on tcp {addr}: {e}"))?;
-    eprintln!(
+    // On stdout, once listening: whoever started it waits for this line.
+    println!(
         "demo DNS (a stand-in, not a DNS server) answering TXT questions from {} on {addr}",
         zone_file.display()
     );

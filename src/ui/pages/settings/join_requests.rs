@@ -133,8 +133,7 @@ fn RequestRow(request: JoinRequestView, org_id: String) -> impl IntoView {
             <td>{request.name.clone()}</td>
             <td>{request.email.clone()}</td>
             <td>{when(Some(request.created_at), "")}</td>
-            <td class="actions">
-                <FormAlert error fields=&[]/>
+            <td class="row-actions">
                 <ActionForm action=approve attr:class="inline-form">
                     {hidden_approve()}
                     <button type="submit" class="btn btn-primary btn-small"
@@ -147,5 +146,9 @@ fn RequestRow(request: JoinRequestView, org_id: String) -> impl IntoView {
                 </ActionForm>
             </td>
         </tr>
+        // Why an answer failed (no seat is free), under the row it is about.
+        {move || error.get().is_some().then(|| view! {
+            <tr><td colspan="4"><FormAlert error fields=&[]/></td></tr>
+        })}
     }
 }
