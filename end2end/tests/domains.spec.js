@@ -49,6 +49,16 @@ async function personAt(browser, name, email, javaScriptEnabled) {
   return page;
 }
 
+/** A screenshot at a phone's width; the page must not scroll sideways there. */
+async function onPhone(page, name) {
+  const wide = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, name);
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, `${name} scrolls sideways on a phone`).toBeLessThanOrEqual(390);
+  await page.setViewportSize(wide);
+}
+
 /** Billing -> Subscription: the Team plan with `seats` seats. */
 async function setSeats(page, orgUrl, seats) {
   await page.goto(`${orgUrl}/settings/billing/subscription`);
@@ -89,6 +99,7 @@ test('Acme verifies its domain; people at it join, and wait for approval when no
   await card.getByRole('button', { name: 'Check now' }).click();
   await expect(card).toContainText('No TXT record at');
   await screenshot(page, 'domains-waiting');
+  await onPhone(page, 'domains-waiting-phone');
   const name = await card.getByLabel('Name', { exact: true }).inputValue();
   const value = await card.getByLabel('Value', { exact: true }).inputValue();
   fs.appendFileSync(zoneFile, `${name} ${value}\n`);
@@ -104,6 +115,8 @@ test('Acme verifies its domain; people at it join, and wait for approval when no
   await expect(page.getByRole('status').filter({ hasText: `Saved who joins through ${domain}.` })).toBeVisible();
   await expect(card).toContainText('They join as Member, with access to Default (Contributor).');
   await screenshot(page, 'domains-verified');
+  await card.getByRole('link', { name: `Change who joins through ${domain}` }).click();
+  await onPhone(page, 'domains-join-settings-phone');
   await setSeats(page, orgUrl, 2);
 
   // Ana confirms her address and is offered to join Acme.
@@ -113,6 +126,7 @@ test('Acme verifies its domain; people at it join, and wait for approval when no
   await expect(offer).toContainText(`Acme verified ${domain}`);
   await expect(offer).toContainText('You would join as Member, with access to Default (Contributor).');
   await screenshot(ana, 'welcome-join-acme');
+  await onPhone(ana, 'welcome-join-acme-phone');
   await offer.getByRole('button', { name: 'Join Acme' }).click();
   await expect(ana).toHaveURL(new RegExp(`${orgUrl}/w/ws_[0-9a-f]+$`));
   await expect(ana.locator('#switcher-button')).toContainText('Acme');
@@ -131,6 +145,7 @@ test('Acme verifies its domain; people at it join, and wait for approval when no
   await row.getByRole('button', { name: 'Approve Ben Acme' }).click();
   await expect(page.getByText(/No seat is free/)).toBeVisible();
   await screenshot(page, 'join-requests');
+  await onPhone(page, 'join-requests-phone');
   await setSeats(page, orgUrl, 3);
   await page.goto(`${orgUrl}/settings/members/requests`);
   await hydrated(page);
