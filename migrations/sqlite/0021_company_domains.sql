@@ -16,6 +16,8 @@ CREATE TABLE org_domains (
     -- it failed.
     checked_at    BIGINT,
     check_outcome TEXT,
+    -- Daily checks in a row that did not find the record (any failure): three lapse it.
+    failed_checks BIGINT NOT NULL DEFAULT 0,
     join_mode     TEXT NOT NULL DEFAULT 'off' CHECK (join_mode IN ('off', 'suggest', 'approval', 'automatic')),
     -- Admins are only ever invited; Billing only by an Admin's approval (see the service).
     join_role     TEXT NOT NULL DEFAULT 'member' CHECK (join_role IN ('member', 'billing'))

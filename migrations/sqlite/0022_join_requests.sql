@@ -9,7 +9,7 @@ CREATE TABLE join_requests (
     created_at BIGINT NOT NULL,
     decided_at BIGINT,
     decided_by TEXT REFERENCES users(id) ON DELETE SET NULL,
-    outcome    TEXT CHECK (outcome IN ('approved', 'declined', 'joined'))
+    outcome    TEXT CHECK (outcome IN ('approved', 'declined', 'joined', 'withdrawn'))
 );
 -- One open request per person and organization; the open ones, oldest first, per organization.
 CREATE UNIQUE INDEX join_requests_open ON join_requests (org_id, user_id) WHERE decided_at IS NULL;

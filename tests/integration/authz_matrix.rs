@@ -937,8 +937,8 @@ async fn every_server_function_checks_every_caller(app: TestApp) {
 async fn company_domain(app: &TestApp, org: &str, domain: &str, verified: bool) -> String {
     let id = format!("dom_{}", domain.replace(['.', '-'], "_"));
     sqlx::query(
-        "INSERT INTO org_domains (id, org_id, domain, challenge, created_at, verified_at) \
-         VALUES ($1, $2, $3, 'challenge', 0, $4)",
+        "INSERT INTO org_domains (id, org_id, domain, challenge, created_at, verified_at, join_mode) \
+         VALUES ($1, $2, $3, 'challenge', 0, $4, 'approval')",
     )
     .bind(&id)
     .bind(org)
@@ -950,9 +950,15 @@ async fn company_domain(app: &TestApp, org: &str, domain: &str, verified: bool) 
     id
 }
 
-/// Someone's open request to join the organization, as an approval-mode domain leaves it.
+/// Someone's open request to join the organization, as an approval-mode domain leaves it
+/// (their address confirmed, at the organization's verified acme.test).
 async fn request_to_join(app: &TestApp, org: &str, name: &str, email: &str) -> String {
     let person = account(app, name, email).await;
+    sqlx::query("UPDATE users SET email_verified_at = 1 WHERE id = $1")
+        .bind(&person.user_id)
+        .execute(&app.db.pool)
+        .await
+        .expect("confirm the address");
     let id = format!("jrq_{}", name.to_lowercase());
     sqlx::query(
         "INSERT INTO join_requests (id, org_id, user_id, email, created_at) VALUES ($1, $2, $3, $4, 0)",

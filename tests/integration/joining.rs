@@ -22,6 +22,7 @@ backend_tests!(
     parallel_joins_never_pass_the_seats,
     an_unconfirmed_address_never_joins,
     not_now_and_removal_stop_the_offer,
+    a_request_that_no_longer_holds_is_closed_not_approved,
 );
 
 /// Ada's organization with acme.test verified and `mode`, Members added to her default
@@ -242,6 +243,9 @@ async fn approval_mode_waits_in_requests_until_an_admin_answers(app: TestApp) {
     assert_eq!(no.status, 200, "{}", no.body);
     assert_eq!(role_in(&app, &ada.org_id, "abe@acme.test").await, None);
     assert_eq!(requests(&mut ada).await.total, 0);
+    // A declined person is not offered the organization again.
+    assert!(yours(&mut abe).await.domain_offer.is_none());
+    assert_eq!(join(&mut abe).await.status, 404);
     // Answering again: already answered.
     let twice = ada
         .client
@@ -365,4 +369,54 @@ async fn not_now_and_removal_stop_the_offer(app: TestApp) {
     assert_eq!(removed.status, 200, "{}", removed.body);
     app.sign_in("abe@acme.test").await;
     assert_eq!(role_in(&app, &ada.org_id, "abe@acme.test").await, None);
+}
+
+async fn a_request_that_no_longer_holds_is_closed_not_approved(app: TestApp) {
+    let mut ada = acme(&app, JoinMode::Approval).await;
+    let mut ana = confirmed(&app, "Ana", "ana@acme.test").await;
+    let mut abe = confirmed(&app, "Abe", "abe@acme.test").await;
+    join(&mut ana).await;
+    join(&mut abe).await;
+    let page = requests(&mut ada).await;
+    let (ana_req, abe_req) = (page.requests[0].id.clone(), page.requests[1].id.clone());
+    // Another organization's Admin cannot answer it through her own organization.
+    let mut eve = account(&app, "Eve", "eve@example.com").await;
+    let foreign = eve
+        .client
+        .run(ApproveJoinRequest {
+            org_id: eve.org_id.clone(),
+            request_id: ana_req.clone(),
+        })
+        .await;
+    assert_eq!(foreign.status, 404, "{}", foreign.body);
+    // Ana's address is no longer at the domain (a change confirmed since).
+    sqlx::query("UPDATE users SET email = 'ana@elsewhere.test' WHERE email = 'ana@acme.test'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let stale = ada
+        .client
+        .run(ApproveJoinRequest {
+            org_id: ada.org_id.clone(),
+            request_id: ana_req,
+        })
+        .await;
+    assert_eq!(stale.status, 409, "{}", stale.body);
+    assert!(stale.body.contains("no longer holds"), "{}", stale.body);
+    assert_eq!(role_in(&app, &ada.org_id, "ana@elsewhere.test").await, None);
+    // The domain stops letting people join: Abe's request no longer holds either.
+    sqlx::query("UPDATE org_domains SET join_mode = 'off'")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let off = ada
+        .client
+        .run(ApproveJoinRequest {
+            org_id: ada.org_id.clone(),
+            request_id: abe_req,
+        })
+        .await;
+    assert_eq!(off.status, 409, "{}", off.body);
+    assert_eq!(role_in(&app, &ada.org_id, "abe@acme.test").await, None);
+    assert_eq!(requests(&mut ada).await.total, 0, "both are closed");
 }

@@ -37,6 +37,7 @@ pub async fn run() -> Result<(), String> {
     let state = AppState::new(db, config)?;
     session::spawn_expired_cleanup(state.db.clone());
     spawn_period_closer(state.clone());
+    spawn_domain_checker(state.clone());
 
     let addr = state.config.site_addr;
     let app = router::build(state);
@@ -68,12 +69,11 @@ async fn warn_of_unsold_plans(db: &db::Db, config: &Config) {
 }
 
 /// Every minute: issues the invoices of an ended period, sends the spend alerts due,
-/// forgets old rate windows, releases lapsed holds and checks again the verified domains
-/// due for it.
+/// forgets old rate windows and releases lapsed holds.
 /// Several console processes may all run it: each invoice is issued once
 /// (`invoicing::close_period`), each alert sent once (`limits::send_alerts`).
 fn spawn_period_closer(state: AppState) {
-    use crate::server::services::{invoicing, limits, org_domains};
+    use crate::server::services::{invoicing, limits};
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
@@ -93,8 +93,22 @@ fn spawn_period_closer(state: AppState) {
             if let Err(e) = limits::lapse_holds(&state.db).await {
                 tracing::warn!(error = %e, "could not release lapsed holds");
             }
-            if let Err(e) = org_domains::recheck_due(&ports).await {
-                tracing::warn!(error = %e, "could not check verified domains again");
+        }
+    });
+}
+
+/// Every ten minutes: checks again the verified domains due for their daily check. A task
+/// of its own: its DNS lookups (up to 5 s each) must not hold up invoices and alerts.
+fn spawn_domain_checker(state: AppState) {
+    use crate::server::services::org_domains;
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            match org_domains::recheck_due(&state.ports()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!("{n} verified domains lapsed: their TXT record is gone"),
+                Err(e) => tracing::warn!(error = %e, "could not check verified domains again"),
             }
         }
     });

@@ -342,3 +342,43 @@ pub async fn decline<'e>(
     .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Pending, unexpired invitations of `email` to `org_id`.
+pub async fn count_pending_in_org_for_email<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    email: &str,
+    now: i64,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM invitations WHERE org_id = $1 AND email = $2 AND status = 'pending' \
+         AND expires_at > $3",
+    )
+    .bind(org_id)
+    .bind(email)
+    .bind(now)
+    .fetch_one(db)
+    .await
+}
+
+/// Marks `email`'s pending invitations to `org_id` accepted by `user_id`, who joined
+/// another way (through the organization's domain): the seat they held is the member's.
+pub async fn accept_pending_in_org<'e>(
+    db: impl AnyExecutor<'e>,
+    org_id: &str,
+    email: &str,
+    user_id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE invitations SET status = 'accepted', accepted_at = $1, accepted_by = $2 \
+         WHERE org_id = $3 AND email = $4 AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(org_id)
+    .bind(email)
+    .execute(db)
+    .await?;
+    Ok(())
+}

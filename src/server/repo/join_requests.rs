@@ -49,7 +49,8 @@ pub async fn insert<'e>(
     Ok(())
 }
 
-const SELECT: &str = "SELECT r.id, r.org_id, r.user_id, r.email, u.name, r.created_at \
+/// With the person's name and the address their account has now.
+const SELECT: &str = "SELECT r.id, r.org_id, r.user_id, u.email, u.name, r.created_at \
                       FROM join_requests r JOIN users u ON u.id = r.user_id";
 
 /// The organization's open requests, oldest first.
@@ -93,7 +94,7 @@ pub async fn find_open<'e>(
 }
 
 /// Closes the person's open request, if any, with `outcome` ('approved', 'declined',
-/// or 'joined' when they joined another way).
+/// 'joined' when they joined another way, 'withdrawn' when it no longer holds).
 pub async fn close<'e>(
     db: impl AnyExecutor<'e>,
     org_id: &str,
@@ -134,4 +135,31 @@ pub async fn dismiss<'e>(
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// Whether the organization has a request `id`, answered or not.
+pub async fn exists<'e>(db: impl AnyExecutor<'e>, org_id: &str, id: &str) -> sqlx::Result<bool> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM join_requests WHERE org_id = $1 AND id = $2")
+            .bind(org_id)
+            .bind(id)
+            .fetch_one(db)
+            .await?;
+    Ok(n > 0)
+}
+
+/// Whether `user_id` turned down (or was removed from, or declined by) `org_id`.
+pub async fn dismissed<'e>(
+    db: impl AnyExecutor<'e>,
+    user_id: &str,
+    org_id: &str,
+) -> sqlx::Result<bool> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM join_offers_dismissed WHERE user_id = $1 AND org_id = $2",
+    )
+    .bind(user_id)
+    .bind(org_id)
+    .fetch_one(db)
+    .await?;
+    Ok(n > 0)
 }

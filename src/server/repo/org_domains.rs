@@ -15,12 +15,13 @@ pub struct DomainRow {
     pub verified_at: Option<i64>,
     pub checked_at: Option<i64>,
     pub check_outcome: Option<String>,
+    pub failed_checks: i64,
     pub join_mode: JoinMode,
     pub join_role: OrgRole,
 }
 
 const COLUMNS: &str = "d.id, d.org_id, d.domain, d.challenge, d.created_at, d.verified_at, \
-                       d.checked_at, d.check_outcome, d.join_mode, d.join_role";
+                       d.checked_at, d.check_outcome, d.failed_checks, d.join_mode, d.join_role";
 
 pub async fn insert<'e>(
     db: impl AnyExecutor<'e>,
@@ -103,8 +104,8 @@ pub async fn mark_verified<'e>(
     now: i64,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE org_domains SET verified_at = $3, checked_at = $3, check_outcome = NULL \
-         WHERE org_id = $1 AND id = $2 AND verified_at IS NULL",
+        "UPDATE org_domains SET verified_at = $3, checked_at = $3, check_outcome = NULL, \
+         failed_checks = 0 WHERE org_id = $1 AND id = $2 AND verified_at IS NULL",
     )
     .bind(org_id)
     .bind(id)
@@ -317,11 +318,29 @@ pub async fn claim_recheck<'e>(
     Ok(done.rows_affected() == 1)
 }
 
+/// Records a verified domain's daily check: found (`outcome` None) or not, counting the
+/// checks in a row that did not find it. Returns that count.
+pub async fn record_recheck<'e>(
+    db: impl AnyExecutor<'e>,
+    id: &str,
+    outcome: Option<&str>,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "UPDATE org_domains SET check_outcome = $2, \
+         failed_checks = CASE WHEN $2 IS NULL THEN 0 ELSE failed_checks + 1 END \
+         WHERE id = $1 RETURNING failed_checks",
+    )
+    .bind(id)
+    .bind(outcome)
+    .fetch_one(db)
+    .await
+}
+
 /// Ends a domain's verification (its record is gone): it must be proved again, and lets
-/// no one join meanwhile.
+/// no one join meanwhile (its join settings wait for it).
 pub async fn lapse<'e>(db: impl AnyExecutor<'e>, id: &str, outcome: &str) -> sqlx::Result<()> {
     sqlx::query(
-        "UPDATE org_domains SET verified_at = NULL, join_mode = 'off', check_outcome = $2 \
+        "UPDATE org_domains SET verified_at = NULL, check_outcome = $2, failed_checks = 0 \
          WHERE id = $1",
     )
     .bind(id)

@@ -14,7 +14,7 @@ use crate::server::db::is_unique_violation;
 use crate::server::error::{OrInternal, internal};
 use crate::server::repo::invitations::InvitationDetailRow;
 use crate::server::repo::users::UserRow;
-use crate::server::repo::{invitations, memberships, orgs, users, workspaces};
+use crate::server::repo::{invitations, join_requests, memberships, orgs, users, workspaces};
 use crate::server::services::Ports;
 
 /// Where accepting took the user: the organization and the first invited workspace.
@@ -195,6 +195,9 @@ async fn accept_in(
     users::set_last_location(&mut **tx, user_id, &inv.org_id, first_workspace.as_deref())
         .await
         .or_internal("remembering the new organization")?;
+    join_requests::close(&mut **tx, &inv.org_id, user_id, "joined", None, now)
+        .await
+        .or_internal("closing a request to join")?;
     Ok(Joined {
         org_id: inv.org_id.clone(),
         workspace_id: first_workspace,

@@ -12,7 +12,6 @@ use crate::domain::org_domains::{
 };
 use crate::domain::paths;
 use crate::domain::permissions::Action;
-use crate::domain::roles::OrgRole;
 use crate::server::authz::OrgActor;
 use crate::server::db::Db;
 use crate::server::email::JoinAnswerMail;
@@ -20,7 +19,7 @@ use crate::server::error::{OrInternal, internal};
 use crate::server::ids::new_id;
 use crate::server::repo::org_domains::{self, OpenDomainRow};
 use crate::server::repo::users::UserRow;
-use crate::server::repo::{join_requests, memberships, orgs, users};
+use crate::server::repo::{invitations, join_requests, memberships, orgs, users};
 use crate::server::services::Ports;
 
 /// The domain of the person's address, once the address is confirmed: anyone can type
@@ -47,8 +46,13 @@ pub async fn offer(db: &Db, user: &UserRow) -> Result<Option<JoinOffer>, Error> 
     let workspaces = org_domains::workspaces_of(&db.pool, &row.id)
         .await
         .or_internal("listing the workspaces of a domain")?;
+    // With approval, what an Admin may give is theirs to say.
+    let shown = match row.join_mode {
+        JoinMode::Approval => &[][..],
+        _ => &workspaces[..],
+    };
     Ok(Some(JoinOffer {
-        workspaces: workspaces
+        workspaces: shown
             .iter()
             .map(|w| format!("{} ({})", w.name, w.role.label()))
             .collect(),
@@ -83,7 +87,7 @@ pub async fn next_page(
     user: &UserRow,
     otherwise: String,
 ) -> Result<String, Error> {
-    if let Some(JoinOutcome::Joined(joined)) = join_automatically(ports, user).await? {
+    if let Some(JoinOutcome::Joined(joined)) = join_automatically(ports, user).await {
         let param = format!("joined={}", paths::query_value(&joined.org_id));
         return Ok(paths::with_param(paths::WELCOME, &param));
     }
@@ -123,17 +127,71 @@ pub async fn join(
 }
 
 /// Joins the organization of the person's domain if it takes people automatically (at
-/// sign-in, and when the address is confirmed).
-pub async fn join_automatically(
-    ports: &Ports<'_>,
-    user: &UserRow,
-) -> Result<Option<JoinOutcome>, Error> {
-    match open_domain(ports.db, user).await? {
-        Some(row) if row.join_mode == JoinMode::Automatic && row.requested == 0 => {
-            Ok(Some(join_through(ports, user, &row).await?))
+/// sign-in, and when the address is confirmed). Best effort: the sign-in or confirmation
+/// it follows stands whatever happens here (a failure is logged; the offer stays).
+pub async fn join_automatically(ports: &Ports<'_>, user: &UserRow) -> Option<JoinOutcome> {
+    let attempt = async {
+        match open_domain(ports.db, user).await? {
+            Some(row) if row.join_mode == JoinMode::Automatic && row.requested == 0 => {
+                Ok(Some(join_through(ports, user, &row).await?))
+            }
+            _ => Ok::<_, Error>(None),
         }
-        _ => Ok(None),
+    };
+    attempt.await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, user = %user.id, "an automatic join through a domain failed");
+        None
+    })
+}
+
+/// The verified domain through which the person, as stored now, may join `org_id`: their
+/// address confirmed and at the domain, the domain in a join mode, and no "Not now" (nor
+/// removal, nor declined request) since. Read under the organization's lock, so that a
+/// change of address, mode or verification that landed meanwhile is seen.
+async fn joinable_now(
+    conn: &mut sqlx::AnyConnection,
+    org_id: &str,
+    user_id: &str,
+) -> Result<Option<(UserRow, org_domains::DomainRow)>, Error> {
+    let Some(user) = users::find_by_id(&mut *conn, user_id)
+        .await
+        .or_internal("reloading the person")?
+    else {
+        return Ok(None);
+    };
+    let Some(domain) = confirmed_domain(&user) else {
+        return Ok(None);
+    };
+    let row = org_domains::verified_in_org(&mut *conn, org_id, &domain)
+        .await
+        .or_internal("reloading the domain")?
+        .filter(|d| d.join_mode != JoinMode::Off);
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    if join_requests::dismissed(&mut *conn, user_id, org_id)
+        .await
+        .or_internal("reading a turned-down offer")?
+    {
+        return Ok(None);
     }
+    Ok(Some((user, row)))
+}
+
+/// Seats in use, leaving out the person's own pending invitations to the organization:
+/// joining uses the seat they hold.
+async fn seats_for(
+    ports: &Ports<'_>,
+    conn: &mut sqlx::AnyConnection,
+    org_id: &str,
+    email: &str,
+    now: i64,
+) -> Result<(i64, i64), Error> {
+    let (members, pending, limit) = seat_usage(ports, conn, org_id, now).await?;
+    let own = invitations::count_pending_in_org_for_email(&mut *conn, org_id, email, now)
+        .await
+        .or_internal("counting the person's invitations")?;
+    Ok((members + pending - own, limit))
 }
 
 async fn join_through(
@@ -161,8 +219,13 @@ async fn join_through(
             workspace_id: None,
         }));
     }
-    let (members, pending, limit) = seat_usage(ports, &mut tx, &row.org_id, now).await?;
-    if row.join_mode == JoinMode::Approval || members + pending >= limit {
+    // What the domain gives now, not what it gave when the page was read.
+    let (user, domain) = joinable_now(&mut tx, &row.org_id, &user.id)
+        .await?
+        .filter(|(_, d)| d.id == row.id)
+        .ok_or(Error::NotFound)?;
+    let (in_use, limit) = seats_for(ports, &mut tx, &row.org_id, &user.email, now).await?;
+    if domain.join_mode == JoinMode::Approval || in_use >= limit {
         let open = join_requests::open_for_user(&mut *tx, &row.org_id, &user.id)
             .await
             .or_internal("reading a request to join")?;
@@ -183,15 +246,7 @@ async fn join_through(
             .or_internal("committing a request to join")?;
         return Ok(JoinOutcome::Requested);
     }
-    let joined = add_member(
-        &mut tx,
-        &row.org_id,
-        Some(&row.id),
-        row.join_role,
-        &user.id,
-        now,
-    )
-    .await?;
+    let joined = add_member(&mut tx, &row.org_id, &domain, &user, now).await?;
     join_requests::close(&mut *tx, &row.org_id, &user.id, "joined", None, now)
         .await
         .or_internal("closing a request to join")?;
@@ -199,30 +254,31 @@ async fn join_through(
     Ok(JoinOutcome::Joined(joined))
 }
 
-/// Adds the person with the domain's role, to its active workspaces; remembers the
+/// Adds the person with the domain's role, to its active workspaces; their pending
+/// invitations to the organization are used up (they held the seat); remembers the
 /// organization as where they were last.
 async fn add_member(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     org_id: &str,
-    domain_id: Option<&str>,
-    role: OrgRole,
-    user_id: &str,
+    domain: &org_domains::DomainRow,
+    user: &UserRow,
     now: i64,
 ) -> Result<Joined, Error> {
-    memberships::add_org_member_if_absent(&mut **tx, org_id, user_id, role.as_str(), now)
+    let role = domain.join_role.as_str();
+    memberships::add_org_member_if_absent(&mut **tx, org_id, &user.id, role, now)
         .await
         .or_internal("adding the new member")?;
-    let grants = match domain_id {
-        Some(id) => org_domains::workspaces_of(&mut **tx, id)
-            .await
-            .or_internal("listing the workspaces of a domain")?,
-        None => Vec::new(),
-    };
+    invitations::accept_pending_in_org(&mut **tx, org_id, &user.email, &user.id, now)
+        .await
+        .or_internal("closing the person's invitations")?;
+    let grants = org_domains::workspaces_of(&mut **tx, &domain.id)
+        .await
+        .or_internal("listing the workspaces of a domain")?;
     for g in &grants {
         memberships::add_workspace_member_if_absent(
             &mut **tx,
             &g.workspace_id,
-            user_id,
+            &user.id,
             g.role.as_str(),
             now,
         )
@@ -230,7 +286,7 @@ async fn add_member(
         .or_internal("adding a workspace membership")?;
     }
     let first_workspace = grants.first().map(|g| g.workspace_id.clone());
-    users::set_last_location(&mut **tx, user_id, org_id, first_workspace.as_deref())
+    users::set_last_location(&mut **tx, &user.id, org_id, first_workspace.as_deref())
         .await
         .or_internal("remembering the new organization")?;
     Ok(Joined {
@@ -245,9 +301,20 @@ pub async fn dismiss(ports: &Ports<'_>, user: &UserRow, domain_id: &str) -> Resu
         .await?
         .filter(|r| r.id == domain_id)
         .ok_or(Error::NotFound)?;
-    join_requests::dismiss(&ports.db.pool, &user.id, &row.org_id, ports.db.now())
+    let now = ports.db.now();
+    let mut tx = ports
+        .db
+        .pool
+        .begin()
         .await
-        .or_internal("turning down an offer to join")
+        .or_internal("starting a Not now")?;
+    join_requests::dismiss(&mut *tx, &user.id, &row.org_id, now)
+        .await
+        .or_internal("turning down an offer to join")?;
+    join_requests::close(&mut *tx, &row.org_id, &user.id, "withdrawn", None, now)
+        .await
+        .or_internal("withdrawing a request to join")?;
+    tx.commit().await.or_internal("committing a Not now")
 }
 
 /// The organization the person is a member of, named for "You joined ...".
@@ -302,7 +369,10 @@ pub async fn requests(ports: &Ports<'_>, actor: &OrgActor) -> Result<JoinRequest
 }
 
 /// Approves or declines a request; the person is emailed either way. Approving takes a
-/// seat, checked under the organization's lock.
+/// seat, checked under the organization's lock, and holds only while the person's address
+/// is still confirmed at a domain this organization verified and lets people join: a
+/// request that no longer holds is closed instead. A declined person is not offered the
+/// organization again.
 pub async fn answer(
     ports: &Ports<'_>,
     actor: &OrgActor,
@@ -321,42 +391,56 @@ pub async fn answer(
         .await
         .or_internal("locking the organization")?;
     actor.require_locked(&mut tx, Action::ManageMembers).await?;
-    let request = join_requests::find_open(&mut *tx, &actor.org_id, request_id)
+    let Some(request) = join_requests::find_open(&mut *tx, &actor.org_id, request_id)
         .await
         .or_internal("loading a request to join")?
-        .ok_or_else(|| Error::conflict("request", "This request was answered already."))?;
+    else {
+        let answered = join_requests::exists(&mut *tx, &actor.org_id, request_id)
+            .await
+            .or_internal("loading a request to join")?;
+        return Err(match answered {
+            true => Error::conflict("request", "This request was answered already."),
+            false => Error::NotFound,
+        });
+    };
     if approve {
-        let already = memberships::org_role(&mut *tx, &actor.org_id, &request.user_id)
+        let member = memberships::org_role(&mut *tx, &actor.org_id, &request.user_id)
             .await
             .or_internal("reading a membership")?
             .is_some();
-        if !already {
-            let (members, pending, limit) = seat_usage(ports, &mut tx, &actor.org_id, now).await?;
-            if members + pending >= limit {
+        if !member {
+            let Some((user, domain)) =
+                joinable_now(&mut tx, &actor.org_id, &request.user_id).await?
+            else {
+                join_requests::close(
+                    &mut *tx,
+                    &actor.org_id,
+                    &request.user_id,
+                    "withdrawn",
+                    Some(&actor.user_id),
+                    now,
+                )
+                .await
+                .or_internal("closing a request to join")?;
+                tx.commit().await.or_internal("closing a request to join")?;
+                return Err(Error::conflict(
+                    "request",
+                    "This request no longer holds: the person's address is no longer confirmed at a domain this organization verified and lets people join through. It is closed; invite them instead.",
+                ));
+            };
+            let (in_use, limit) =
+                seats_for(ports, &mut tx, &actor.org_id, &user.email, now).await?;
+            if in_use >= limit {
                 return Err(Error::LimitReached(format!(
-                    "No seat is free ({} of {limit} in use). Add seats in Billing or remove a member, then approve.",
-                    members + pending
+                    "No seat is free ({in_use} of {limit} in use). Add seats in Billing or remove a member, then approve."
                 )));
             }
-            // What the domain gives now; a domain removed since gives the plain Member role.
-            let domain = match email_domain(&request.email) {
-                Some(d) => org_domains::verified_in_org(&mut *tx, &actor.org_id, &d)
-                    .await
-                    .or_internal("loading the request's domain")?,
-                None => None,
-            };
-            let role = domain.as_ref().map_or(OrgRole::Member, |d| d.join_role);
-            let domain_id = domain.as_ref().map(|d| d.id.as_str());
-            add_member(
-                &mut tx,
-                &actor.org_id,
-                domain_id,
-                role,
-                &request.user_id,
-                now,
-            )
-            .await?;
+            add_member(&mut tx, &actor.org_id, &domain, &user, now).await?;
         }
+    } else {
+        join_requests::dismiss(&mut *tx, &request.user_id, &actor.org_id, now)
+            .await
+            .or_internal("ending offers to join")?;
     }
     let outcome = if approve { "approved" } else { "declined" };
     join_requests::close(
@@ -381,6 +465,7 @@ pub async fn answer(
         ),
         false => format!("{}{}", ports.config.public_url, paths::WELCOME),
     };
+    // To the address the account has now (`request.email` is read from the account).
     let recorded = ports
         .mailer
         .record_join_answer(

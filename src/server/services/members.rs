@@ -197,5 +197,15 @@ pub async fn remove(db: &Db, actor: &OrgActor, user_id: &str) -> Result<(), Erro
     join_requests::dismiss(&mut *tx, user_id, &actor.org_id, db.now())
         .await
         .or_internal("ending offers to join")?;
+    join_requests::close(
+        &mut *tx,
+        &actor.org_id,
+        user_id,
+        "withdrawn",
+        None,
+        db.now(),
+    )
+    .await
+    .or_internal("closing a request to join")?;
     tx.commit().await.or_internal("committing a removal")
 }

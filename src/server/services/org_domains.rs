@@ -113,6 +113,7 @@ pub async fn add(ports: &Ports<'_>, actor: &OrgActor, input: &str) -> Result<Str
         verified_at: None,
         checked_at: None,
         check_outcome: None,
+        failed_checks: 0,
         join_mode: JoinMode::Off,
         join_role: OrgRole::Member,
     };
@@ -190,14 +191,19 @@ pub async fn check(ports: &Ports<'_>, actor: &OrgActor, id: &str) -> Result<Chec
     Ok(CheckOutcome::NotVerified(failure))
 }
 
-/// Verified domains checked at most this many at a time, each minute.
+/// Verified domains checked at most this many at a time.
 const RECHECKS_PER_RUN: i64 = 20;
+/// Daily checks in a row that must fail (whatever the failure: a missing record, a wrong
+/// one, a DNS server that never answers) before a domain lapses. One bad day of DNS does
+/// not lock people out; a domain whose new holder makes lookups fail does not stay
+/// verified for ever.
+pub const LAPSE_AFTER_FAILED_CHECKS: i64 = 3;
 
 /// Looks again at the TXT record of verified domains last checked a day ago or more. A
-/// domain whose record is gone (or says another value) is no longer verified and lets no
-/// one in: whoever holds the domain now may not be the company. A lookup that failed is
-/// tried again the next day. Several console processes may run it: each domain is
-/// claimed by moving its check time first.
+/// domain whose record is not found three days in a row is no longer verified and lets
+/// no one in: whoever holds the domain now may not be the company. Several console
+/// processes may run it: each domain is claimed by moving its check time first.
+/// Returns how many domains lapsed.
 pub async fn recheck_due(ports: &Ports<'_>) -> Result<usize, Error> {
     let pool = &ports.db.pool;
     let now = ports.db.now();
@@ -215,13 +221,15 @@ pub async fn recheck_due(ports: &Ports<'_>) -> Result<usize, Error> {
         let name = org_domains::txt_name(&row.domain);
         let want = org_domains::txt_value(&row.challenge);
         let found = dns::txt_records(&ports.config.dns, &name).await;
-        if matches!(found, Err(Lookup::Timeout | Lookup::Failed(_))) {
-            continue;
-        }
-        if let Some(failure) = check_failure(&name, &want, found) {
+        let failure = check_failure(&name, &want, found);
+        let failed = repo::record_recheck(pool, &row.id, failure.as_deref())
+            .await
+            .or_internal("recording a domain check")?;
+        if let Some(failure) = failure.filter(|_| failed >= LAPSE_AFTER_FAILED_CHECKS) {
             let outcome = format!(
-                "Verification lapsed: the daily check found no longer this organization's \
-                 record. {failure} Until then no one joins through this domain."
+                "Verification lapsed: {LAPSE_AFTER_FAILED_CHECKS} daily checks in a row did not \
+                 find this organization's record. {failure} Until it is verified again no one \
+                 joins through this domain."
             );
             repo::lapse(pool, &row.id, &outcome)
                 .await

@@ -181,6 +181,10 @@ fn DomainOffer(offer: JoinOffer, email: String) -> impl IntoView {
             .and_then(Result::err)
             .or_else(|| not_now.value().get().and_then(Result::err))
     });
+    let title = match offer.mode {
+        JoinMode::Approval => format!("Ask to join {}", offer.org_name),
+        _ => format!("Join {}", offer.org_name),
+    };
     let why = format!(
         "{} verified {}, the domain of your address {email}.",
         offer.org_name, offer.domain
@@ -215,7 +219,7 @@ fn DomainOffer(offer: JoinOffer, email: String) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="domain-offer-title">
-            <h2 class="h2" id="domain-offer-title">{format!("Join {}", offer.org_name)}</h2>
+            <h2 class="h2" id="domain-offer-title">{title}</h2>
             <p class="muted">{why}</p>
             {body}
         </section>
