@@ -306,6 +306,11 @@ impl TestApp {
             .expect("add workspace member");
     }
 
+    /// Signs in as `email` (an owned address, for signing in several at once).
+    pub async fn sign_in_later(&self, email: String) -> Client {
+        self.sign_in(&email).await
+    }
+
     /// A client signed in as `email`.
     pub async fn sign_in(&self, email: &str) -> Client {
         let mut client = self.client();

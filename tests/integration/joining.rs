@@ -23,6 +23,7 @@ backend_tests!(
     an_unconfirmed_address_never_joins,
     not_now_and_removal_stop_the_offer,
     a_request_that_no_longer_holds_is_closed_not_approved,
+    parallel_automatic_joins_and_approvals_never_pass_the_seats,
 );
 
 /// Ada's organization with acme.test verified and `mode`, Members added to her default
@@ -419,4 +420,71 @@ async fn a_request_that_no_longer_holds_is_closed_not_approved(app: TestApp) {
     assert_eq!(off.status, 409, "{}", off.body);
     assert_eq!(role_in(&app, &ada.org_id, "abe@acme.test").await, None);
     assert_eq!(requests(&mut ada).await.total, 0, "both are closed");
+}
+
+async fn parallel_automatic_joins_and_approvals_never_pass_the_seats(app: TestApp) {
+    // Automatic: four people sign in at once for two free seats.
+    let ada = acme(&app, JoinMode::Automatic).await;
+    app.set_seats(&ada.org_id, 3).await;
+    for i in 0..4 {
+        confirmed(&app, &format!("P{i}"), &format!("p{i}@acme.test")).await;
+    }
+    let sign_ins = (0..4).map(|i| app.sign_in_later(format!("p{i}@acme.test")));
+    futures_util::future::join_all(sign_ins).await;
+    let pool = app.db.pool.clone();
+    let count = |org: String| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM org_members WHERE org_id = $1")
+                .bind(org)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count(ada.org_id.clone()).await, 3, "Ada and two: the seats");
+
+    // Approval: three Admins' approvals at once for one free seat.
+    let mut bea = account(&app, "Bea", "bea@example.com").await;
+    sqlx::query("DELETE FROM org_domain_workspaces")
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE org_domains SET org_id = $1, join_mode = 'approval'")
+        .bind(&bea.org_id)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    app.set_seats(&bea.org_id, 2).await;
+    for i in 0..3 {
+        let mut person = confirmed(&app, &format!("Q{i}"), &format!("q{i}@acme.test")).await;
+        assert_eq!(join(&mut person).await.status, 200);
+    }
+    let page = requests(&mut bea).await;
+    assert_eq!(page.total, 3);
+    let mut admins = Vec::new();
+    for i in 0..3 {
+        let email = format!("admin{i}@example.com");
+        let admin = account(&app, &format!("Admin {i}"), &email).await;
+        app.add_org_member(&bea.org_id, &admin.user_id, "admin")
+            .await;
+        admins.push(admin);
+    }
+    app.set_seats(&bea.org_id, 5).await; // Bea and three Admins: one seat free.
+    let approvals = admins.iter_mut().zip(&page.requests).map(|(admin, r)| {
+        admin.client.run(ApproveJoinRequest {
+            org_id: bea.org_id.clone(),
+            request_id: r.id.clone(),
+        })
+    });
+    let answers = futures_util::future::join_all(approvals).await;
+    let approved = answers.iter().filter(|a| a.status == 200).count();
+    let refused = answers.iter().filter(|a| a.status == 409).count();
+    assert_eq!(
+        (approved, refused),
+        (1, 2),
+        "{:?}",
+        answers.iter().map(|a| &a.body).collect::<Vec<_>>()
+    );
+    assert_eq!(count(bea.org_id.clone()).await, 5);
 }
