@@ -21,7 +21,7 @@ test('sign up lands in the default organization; sign out and in again', async (
   // The switcher lists the organization and its workspace, the current ones marked.
   await switcher(page).click();
   const menu = page.getByRole('menu');
-  await expect(menu.getByRole('menuitem', { name: /Ada Lovelace's Organization/ })).toHaveAttribute('aria-current', 'true');
+  await expect(menu.getByRole('menuitem', { name: /^Ada Lovelace's Organization/ })).toHaveAttribute('aria-current', 'true');
   await expect(menu.getByRole('menuitem', { name: /Default/ })).toBeVisible();
   await screenshot(page, 'switcher-open');
   await page.keyboard.press('Escape');

@@ -27,9 +27,21 @@ pub fn DropdownMenu(
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
     let button = NodeRef::<leptos::html::Button>::new();
     let menu = NodeRef::<leptos::html::Div>::new();
+    let wrapper = NodeRef::<leptos::html::Div>::new();
+    // A click that landed before hydration opened the menu by focus (the no-JavaScript
+    // rule): it stays open, now by the signal, instead of closing under the person's eyes.
+    Effect::new(move |_| {
+        let focused_inside = wrapper
+            .get_untracked()
+            .zip(document().active_element())
+            .is_some_and(|(w, active)| w.contains(Some(&active)));
+        if focused_inside {
+            open.set(true);
+        }
+        hydrated.set(true);
+    });
 
     // Handlers use the try_ accessors: a click on a link navigates, the page (and this
     // menu) is disposed, and the browser may still deliver focusout to the handlers.
@@ -155,6 +167,7 @@ pub fn DropdownMenu(
             class=format!("dropdown {class}")
             data-hydrated=move || hydrated.get().then_some("true")
             on:focusout=on_focus_out
+            node_ref=wrapper
         >
             <button
                 type="button"

@@ -73,7 +73,9 @@ pub fn Table(
     children: Children,
 ) -> impl IntoView {
     view! {
-        <div class="table-scroll">
+        // On a narrow screen a table scrolls inside its card: focusable and named, so that
+        // the keyboard can scroll it too.
+        <div class="table-scroll" tabindex="0" role="region" aria-label=caption>
             <table class="table">
                 <caption class="visually-hidden">{caption}</caption>
                 <thead>

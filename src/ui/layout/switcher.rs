@@ -2,7 +2,7 @@
 
 use super::create_org::CREATE_ORGANIZATION;
 use crate::domain::paths;
-use crate::domain::permissions::Action;
+use crate::domain::permissions::{Action, Membership, can};
 use crate::domain::shell::{ShellData, initials};
 use crate::ui::components::DropdownMenu;
 use leptos::prelude::*;
@@ -11,6 +11,7 @@ use leptos_router::hooks::use_location;
 #[component]
 pub fn Switcher(shell: ShellData) -> impl IntoView {
     let can_create_workspace = shell.can(Action::CreateWorkspace);
+    let manage_org = manage_org_href(&shell);
     let ShellData {
         org,
         orgs,
@@ -64,6 +65,40 @@ pub fn Switcher(shell: ShellData) -> impl IntoView {
         .collect_view();
     let has_workspaces = !workspaces.is_empty();
     let org_id = org.id.clone();
+    // "Manage": every workspace for an organization Admin (Admin Settings -> Workspaces),
+    // else the members of each workspace the person is Admin of.
+    let manage_workspaces = if org.role == crate::domain::roles::OrgRole::Admin {
+        vec![(
+            "Manage workspaces".to_owned(),
+            paths::settings_workspaces(&org.id),
+        )]
+    } else {
+        workspaces
+            .iter()
+            .filter(|w| {
+                can(
+                    &Membership::in_workspace(org.role, w.role),
+                    Action::ManageWorkspaceMembers,
+                )
+            })
+            .map(|w| {
+                (
+                    format!("Manage {}", w.name),
+                    paths::workspace_members(&org.id, &w.id),
+                )
+            })
+            .collect()
+    };
+    let manage_ws_items = manage_workspaces
+        .into_iter()
+        .map(|(label, href)| {
+            view! {
+                <a role="menuitem" class="menu-item menu-item-action" href=href>
+                    <Gear/> <span>{label}</span>
+                </a>
+            }
+        })
+        .collect_view();
     let ws_items = workspaces
         .into_iter()
         .map(|w| {
@@ -84,12 +119,18 @@ pub fn Switcher(shell: ShellData) -> impl IntoView {
             <div role="group" aria-labelledby="switcher-orgs">
                 <p class="menu-label" id="switcher-orgs">"Organizations"</p>
                 {org_items}
+                {manage_org.map(|(label, href)| view! {
+                    <a role="menuitem" class="menu-item menu-item-action" href=href>
+                        <Gear/> <span>{label}</span>
+                    </a>
+                })}
             </div>
             <div role="separator" class="menu-sep"></div>
             <div role="group" aria-labelledby="switcher-workspaces">
                 <p class="menu-label" id="switcher-workspaces">"Workspaces"</p>
                 {(!has_workspaces).then(|| view! { <p class="menu-empty">"None you can open yet."</p> })}
                 {ws_items}
+                {manage_ws_items}
                 {can_create_workspace.then(|| view! {
                     <a role="menuitem" class="menu-item menu-item-action" href=new_workspace_href>
                         <Plus/> <span>"New workspace"</span>
@@ -101,6 +142,30 @@ pub fn Switcher(shell: ShellData) -> impl IntoView {
                 <Plus/> <span>"Create organization"</span>
             </a>
         </DropdownMenu>
+    }
+}
+
+/// Where "Manage" leads for the current organization: Admin Settings for an Admin, its
+/// billing for the Billing role; nothing for a Member (they manage nothing there).
+fn manage_org_href(shell: &ShellData) -> Option<(String, String)> {
+    let org = &shell.org;
+    let label = format!("Manage {}", org.name);
+    if shell.can(Action::RenameOrganization) {
+        Some((label, paths::settings_general(&org.id)))
+    } else if shell.can(Action::ManageBilling) {
+        Some((label, paths::settings_billing(&org.id)))
+    } else {
+        None
+    }
+}
+
+#[component]
+fn Gear() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 16 16" aria-hidden="true">
+            <circle cx="8" cy="8" r="2.2" fill="none" stroke="currentColor" stroke-width="1.5"/>
+            <path d="M8 1.8v2M8 12.2v2M1.8 8h2M12.2 8h2M3.6 3.6l1.4 1.4M11 11l1.4 1.4M3.6 12.4L5 11M11 5l1.4-1.4" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round"/>
+        </svg>
     }
 }
 

@@ -160,7 +160,8 @@ fn PermissionTables(p: EffectivePermissions) -> impl IntoView {
                     <p class="muted">"Hover a column for the full action."</p>
                 </div>
             </div>
-            <div class="table-scroll">
+            // Wider than most screens: it scrolls inside its card, by keyboard too.
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="ws-perms-title">
                 <table class="table">
                     <thead><tr><th scope="col">"Workspace"</th><th scope="col">"Role"</th>{headers}</tr></thead>
                     <tbody>{ws_rows}</tbody>
