@@ -32,11 +32,15 @@ pub fn DropdownMenu(
     let wrapper = NodeRef::<leptos::html::Div>::new();
     // A click that landed before hydration opened the menu by focus (the no-JavaScript
     // rule): it stays open, now by the signal, instead of closing under the person's eyes.
+    // Focus that came by keyboard (`:focus-visible`, Tab onto the button) opens nothing:
+    // the menu button pattern opens on Enter.
     Effect::new(move |_| {
         let focused_inside = wrapper
             .get_untracked()
             .zip(document().active_element())
-            .is_some_and(|(w, active)| w.contains(Some(&active)));
+            .is_some_and(|(w, active)| {
+                w.contains(Some(&active)) && !active.matches(":focus-visible").unwrap_or(true)
+            });
         if focused_inside {
             open.set(true);
         }

@@ -161,7 +161,7 @@ fn PermissionTables(p: EffectivePermissions) -> impl IntoView {
                 </div>
             </div>
             // Wider than most screens: it scrolls inside its card, by keyboard too.
-            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="ws-perms-title">
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Permissions by workspace (table)">
                 <table class="table">
                     <thead><tr><th scope="col">"Workspace"</th><th scope="col">"Role"</th>{headers}</tr></thead>
                     <tbody>{ws_rows}</tbody>
