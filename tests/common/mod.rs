@@ -306,6 +306,16 @@ impl TestApp {
             .expect("add workspace member");
     }
 
+    /// Marks the address confirmed, as opening its emailed link does (tested in
+    /// `account_links`).
+    pub async fn confirm_email(&self, email: &str) {
+        sqlx::query("UPDATE users SET email_verified_at = 1 WHERE email = $1")
+            .bind(email.to_lowercase())
+            .execute(&self.db.pool)
+            .await
+            .expect("confirm an address");
+    }
+
     /// Signs in as `email` (an owned address, for signing in several at once).
     pub async fn sign_in_later(&self, email: String) -> Client {
         self.sign_in(&email).await

@@ -385,10 +385,7 @@ async fn a_verified_domain_whose_record_is_gone_lapses_at_the_daily_check(app: T
     let outcome = lapsed.check_outcome.unwrap();
     assert!(outcome.starts_with("Verification lapsed"), "{outcome}");
     let mut ana = common::signed_up(&app, "Ana", "ana@acme.test").await;
-    sqlx::query("UPDATE users SET email_verified_at = 1 WHERE email = 'ana@acme.test'")
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
+    app.confirm_email("ana@acme.test").await;
     let yours = ana
         .run(studio_console::api::invitations::GetYourInvitations { joined: None })
         .await

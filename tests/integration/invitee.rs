@@ -30,15 +30,6 @@ async fn invite(ada: &mut common::Account, emails: &str, workspaces: Option<Stri
     res.status
 }
 
-/// Marks the address confirmed, as opening its link does (tested in `account_links`).
-async fn confirm(app: &TestApp, email: &str) {
-    sqlx::query("UPDATE users SET email_verified_at = 1 WHERE email = $1")
-        .bind(email)
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
-}
-
 async fn yours(client: &mut common::Client) -> YourInvitations {
     let res = client.run(GetYourInvitations { joined: None }).await;
     assert_eq!(res.status, 200, "{}", res.body);
@@ -72,7 +63,7 @@ async fn a_confirmed_address_sees_its_invitations_and_joins_without_the_link(app
         "Ada's and Ivy's own orgs"
     );
 
-    confirm(&app, "ivy@example.com").await;
+    app.confirm_email("ivy@example.com").await;
     let shown = yours(&mut ivy).await;
     assert_eq!(shown.invitations.len(), 1);
     let inv = &shown.invitations[0];
@@ -128,7 +119,7 @@ async fn declining_closes_the_invitation_and_frees_its_seat(app: TestApp) {
     assert_eq!(invite(&mut ada, "ivy@example.com", None).await, 200);
     assert_eq!(invite(&mut ada, "zoe@example.com", None).await, 409, "full");
     let mut ivy = signed_up(&app, "Ivy", "ivy@example.com").await;
-    confirm(&app, "ivy@example.com").await;
+    app.confirm_email("ivy@example.com").await;
     let inv_id = yours(&mut ivy).await.invitations[0].id.clone();
     let decline = DeclineInvitation {
         invitation_id: inv_id.clone(),
@@ -176,7 +167,7 @@ async fn another_addresses_invitation_is_not_found(app: TestApp) {
     let mut ada = account(&app, "Ada", "ada@example.com").await;
     assert_eq!(invite(&mut ada, "ivy@example.com", None).await, 200);
     let mut bob = signed_up(&app, "Bob", "bob@example.com").await;
-    confirm(&app, "bob@example.com").await;
+    app.confirm_email("bob@example.com").await;
     let inv_id: String = sqlx::query_scalar("SELECT id FROM invitations")
         .fetch_one(&app.db.pool)
         .await

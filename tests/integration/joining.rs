@@ -58,19 +58,10 @@ async fn acme(app: &TestApp, mode: JoinMode) -> Account {
     ada
 }
 
-/// Marks the address confirmed, as opening its link does (tested in `account_links`).
-async fn confirm(app: &TestApp, email: &str) {
-    sqlx::query("UPDATE users SET email_verified_at = 1 WHERE email = $1")
-        .bind(email.to_lowercase())
-        .execute(&app.db.pool)
-        .await
-        .unwrap();
-}
-
 /// A person at acme.test with a confirmed address, signed in.
 async fn confirmed(app: &TestApp, name: &str, email: &str) -> Client {
     let client = signed_up(app, name, email).await;
-    confirm(app, email).await;
+    app.confirm_email(email).await;
     client
 }
 
