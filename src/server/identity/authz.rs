@@ -72,6 +72,24 @@ impl OrgActor {
         allow(&Membership::org(role), action)
     }
 
+    /// Begins a transaction holding the organization's lock, in which the actor may still
+    /// do `action` (`require_locked`): the start of every change that must see a demotion,
+    /// a removal or another change of the organization that landed while it waited.
+    /// `starting` says what the transaction is for, in the log if it cannot begin.
+    pub async fn begin_locked(
+        &self,
+        db: &Db,
+        action: Action,
+        starting: &str,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, Error> {
+        let mut tx = db.pool.begin().await.or_internal(starting)?;
+        crate::server::repo::orgs::lock(&mut *tx, &self.org_id)
+            .await
+            .or_internal("locking the organization")?;
+        self.require_locked(&mut tx, action).await?;
+        Ok(tx)
+    }
+
     /// Resolves a workspace of this organization. A workspace of another organization,
     /// or one the actor may not see, is `NotFound`.
     pub async fn in_workspace(&self, db: &Db, workspace_id: &str) -> Result<WorkspaceActor, Error> {

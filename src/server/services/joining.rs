@@ -43,16 +43,15 @@ pub async fn offer(db: &Db, user: &UserRow) -> Result<Option<JoinOffer>, Error> 
     let Some(row) = open_domain(db, user).await? else {
         return Ok(None);
     };
-    let workspaces = org_domains::workspaces_of(&db.pool, &row.id)
-        .await
-        .or_internal("listing the workspaces of a domain")?;
-    // With approval, what an Admin may give is theirs to say.
-    let shown = match row.join_mode {
-        JoinMode::Approval => &[][..],
-        _ => &workspaces[..],
+    // With approval, what an Admin may give is theirs to say: not read, not shown.
+    let workspaces = match row.join_mode {
+        JoinMode::Approval => Vec::new(),
+        _ => org_domains::workspaces_of(&db.pool, &row.id)
+            .await
+            .or_internal("listing the workspaces of a domain")?,
     };
     Ok(Some(JoinOffer {
-        workspaces: shown
+        workspaces: workspaces
             .iter()
             .map(|w| format!("{} ({})", w.name, w.role.label()))
             .collect(),
@@ -308,13 +307,26 @@ pub async fn dismiss(ports: &Ports<'_>, user: &UserRow, domain_id: &str) -> Resu
         .begin()
         .await
         .or_internal("starting a Not now")?;
-    join_requests::dismiss(&mut *tx, &user.id, &row.org_id, now)
+    stop_offering(&mut tx, &row.org_id, &user.id, now).await?;
+    tx.commit().await.or_internal("committing a Not now")
+}
+
+/// The organization is no longer offered to the person through their domain, and their
+/// open request to join it (if any) is withdrawn: after "Not now", and when they leave or
+/// are removed (an automatic domain must not bring them back).
+pub(crate) async fn stop_offering(
+    conn: &mut sqlx::AnyConnection,
+    org_id: &str,
+    user_id: &str,
+    now: i64,
+) -> Result<(), Error> {
+    join_requests::dismiss(&mut *conn, user_id, org_id, now)
         .await
-        .or_internal("turning down an offer to join")?;
-    join_requests::close(&mut *tx, &row.org_id, &user.id, "withdrawn", None, now)
+        .or_internal("ending offers to join")?;
+    join_requests::close(&mut *conn, org_id, user_id, "withdrawn", None, now)
         .await
         .or_internal("withdrawing a request to join")?;
-    tx.commit().await.or_internal("committing a Not now")
+    Ok(())
 }
 
 /// The organization the person is a member of, named for "You joined ...".
@@ -381,16 +393,13 @@ pub async fn answer(
 ) -> Result<(), Error> {
     actor.require(Action::ManageMembers)?;
     let now = ports.db.now();
-    let mut tx = ports
-        .db
-        .pool
-        .begin()
-        .await
-        .or_internal("starting to answer a request")?;
-    orgs::lock(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("locking the organization")?;
-    actor.require_locked(&mut tx, Action::ManageMembers).await?;
+    let mut tx = actor
+        .begin_locked(
+            ports.db,
+            Action::ManageMembers,
+            "starting to answer a request",
+        )
+        .await?;
     let Some(request) = join_requests::find_open(&mut *tx, &actor.org_id, request_id)
         .await
         .or_internal("loading a request to join")?

@@ -29,7 +29,7 @@ use crate::server::error::OrInternal;
 use crate::server::ids::new_id;
 use crate::server::repo::limits::{self as repo, LedgerRow, LimitsRow};
 use crate::server::repo::usage;
-use crate::server::repo::{memberships, orgs, workspaces};
+use crate::server::repo::{memberships, workspaces};
 use crate::server::services::Ports;
 use crate::server::services::api_keys::secret_hash;
 use crate::server::services::metering;
@@ -362,11 +362,9 @@ pub async fn save_org(
     let (cap, thresholds) = (cap?, thresholds?);
     let db = ports.db;
     let now = db.now();
-    let mut tx = db.pool.begin().await.or_internal("saving limits")?;
-    orgs::lock(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("locking the organization")?;
-    actor.require_locked(&mut tx, Action::ManageLimits).await?;
+    let mut tx = actor
+        .begin_locked(db, Action::ManageLimits, "saving limits")
+        .await?;
     let stored = repo::in_org(&mut *tx, &actor.org_id)
         .await
         .or_internal("reading limits")?;
@@ -483,11 +481,9 @@ pub async fn save_workspace(
         .ok_or(Error::NotFound)?;
     let now = db.now();
     let limits = read_form(form, now)?;
-    let mut tx = db.pool.begin().await.or_internal("saving limits")?;
-    orgs::lock(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("locking the organization")?;
-    actor.require_locked(&mut tx, Action::ManageLimits).await?;
+    let mut tx = actor
+        .begin_locked(db, Action::ManageLimits, "saving limits")
+        .await?;
     let org_cap = stored_org_limits(&mut *tx, &actor.org_id)
         .await?
         .monthly_cap;

@@ -11,7 +11,7 @@ use crate::domain::roles::OrgRole;
 use crate::server::authz::OrgActor;
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
-use crate::server::repo::{api_keys, join_requests, memberships, orgs};
+use crate::server::repo::{api_keys, memberships, orgs};
 use crate::server::services::console_pages::read_page;
 use crate::server::services::subscriptions;
 
@@ -126,15 +126,9 @@ pub async fn change_role(
 ) -> Result<(), Error> {
     actor.require(Action::ManageMembers)?;
     let role = OrgRole::parse(role).ok_or_else(|| Error::invalid("role", "Choose a role."))?;
-    let mut tx = db
-        .pool
-        .begin()
-        .await
-        .or_internal("starting a role change")?;
-    orgs::lock(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("locking the organization")?;
-    actor.require_locked(&mut tx, Action::ManageMembers).await?;
+    let mut tx = actor
+        .begin_locked(db, Action::ManageMembers, "starting a role change")
+        .await?;
     let current = memberships::org_role(&mut *tx, &actor.org_id, user_id)
         .await
         .or_internal("reading a role")?
@@ -194,18 +188,6 @@ pub async fn remove(db: &Db, actor: &OrgActor, user_id: &str) -> Result<(), Erro
         .await
         .or_internal("removing a member")?;
     // Whoever leaves or is removed is not brought back by the organization's domain.
-    join_requests::dismiss(&mut *tx, user_id, &actor.org_id, db.now())
-        .await
-        .or_internal("ending offers to join")?;
-    join_requests::close(
-        &mut *tx,
-        &actor.org_id,
-        user_id,
-        "withdrawn",
-        None,
-        db.now(),
-    )
-    .await
-    .or_internal("closing a request to join")?;
+    super::joining::stop_offering(&mut tx, &actor.org_id, user_id, db.now()).await?;
     tx.commit().await.or_internal("committing a removal")
 }

@@ -16,7 +16,7 @@ use crate::server::db::is_unique_violation;
 use crate::server::error::{OrInternal, internal};
 use crate::server::ids::{new_id, random_hex};
 use crate::server::repo::org_domains::{self as repo, DomainRow};
-use crate::server::repo::{orgs, workspaces};
+use crate::server::repo::workspaces;
 use crate::server::services::Ports;
 
 pub async fn page(ports: &Ports<'_>, actor: &OrgActor) -> Result<DomainsPage, Error> {
@@ -79,17 +79,10 @@ pub async fn add(ports: &Ports<'_>, actor: &OrgActor, input: &str) -> Result<Str
     actor.require(Action::ManageDomains)?;
     let domain = org_domains::normalize(input).map_err(|m| Error::invalid("domain", m))?;
     let now = ports.db.now();
-    let mut tx = ports
-        .db
-        .pool
-        .begin()
-        .await
-        .or_internal("starting to add a domain")?;
     // Under the organization's lock, so that the count holds with parallel adds.
-    orgs::lock(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("locking the organization")?;
-    actor.require_locked(&mut tx, Action::ManageDomains).await?;
+    let mut tx = actor
+        .begin_locked(ports.db, Action::ManageDomains, "starting to add a domain")
+        .await?;
     let held = repo::count_in_org(&mut *tx, &actor.org_id)
         .await
         .or_internal("counting domains")?;
@@ -337,16 +330,13 @@ pub async fn save_join(
             "Verify the domain before choosing who joins through it.",
         ));
     }
-    let mut tx = ports
-        .db
-        .pool
-        .begin()
-        .await
-        .or_internal("starting to save join settings")?;
-    orgs::lock(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("locking the organization")?;
-    actor.require_locked(&mut tx, Action::ManageDomains).await?;
+    let mut tx = actor
+        .begin_locked(
+            ports.db,
+            Action::ManageDomains,
+            "starting to save join settings",
+        )
+        .await?;
     for (workspace_id, _) in &grants {
         workspaces::find_in_org(&mut *tx, &actor.org_id, workspace_id)
             .await

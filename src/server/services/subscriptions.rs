@@ -14,7 +14,7 @@ use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::ids::new_id;
 use crate::server::repo::subscriptions::{self as repo, ChangeRow, DetailsRow};
-use crate::server::repo::{invitations, invoices, memberships, orgs};
+use crate::server::repo::{invitations, invoices, memberships};
 
 pub const MAX_COMPANY: usize = 200;
 pub const MAX_ADDRESS: usize = 500;
@@ -136,15 +136,9 @@ pub async fn change(
 ) -> Result<Quote, Error> {
     actor.require(Action::ManageBilling)?;
     let seats = parse_seats(seats)?;
-    let mut tx = db
-        .pool
-        .begin()
-        .await
-        .or_internal("starting a plan change")?;
-    orgs::lock(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("locking the organization")?;
-    actor.require_locked(&mut tx, Action::ManageBilling).await?;
+    let mut tx = actor
+        .begin_locked(db, Action::ManageBilling, "starting a plan change")
+        .await?;
     let now = db.now();
     let current = current(&mut tx, catalogue, &actor.org_id).await?;
     let in_use = seats_in_use(&mut tx, &actor.org_id, now).await?;

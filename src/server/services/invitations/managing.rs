@@ -78,16 +78,13 @@ async fn renew(
 ) -> Result<(invitations::InvitationDetailRow, String, i64), Error> {
     actor.require(Action::InviteMembers)?;
     let now = ports.db.now();
-    let mut tx = ports
-        .db
-        .pool
-        .begin()
-        .await
-        .or_internal("starting to renew an invitation")?;
-    orgs::lock(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("locking the organization")?;
-    actor.require_locked(&mut tx, Action::InviteMembers).await?;
+    let mut tx = actor
+        .begin_locked(
+            ports.db,
+            Action::InviteMembers,
+            "starting to renew an invitation",
+        )
+        .await?;
     let inv = invitations::find_in_org(&mut *tx, &actor.org_id, invitation_id)
         .await
         .or_internal("loading an invitation")?
