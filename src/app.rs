@@ -3,11 +3,11 @@
 use crate::ui::pages::{
     AccountPage, ApiKeysPage, BillingInvoicesPage, BillingSubscriptionPage, DatasetsPage,
     FineTuningPage, ForgotPasswordPage, InvitationPage, Landing, ModelsPage, NotFound, OrgHome,
-    ResetPasswordPage, SettingsBillingPage, SettingsDomainsPage, SettingsGeneralPage,
-    SettingsIndex, SettingsInvitationsPage, SettingsJoinRequestsPage, SettingsLimitsPage,
-    SettingsMembersPage, SettingsPermissionsPage, SettingsWorkspacesPage, SignInPage, SignUpPage,
-    TermsPage, VerifyEmailPage, WelcomePage, WorkspaceHome, WorkspaceMembersPage,
-    WorkspaceUsagePage,
+    ResetPasswordPage, SettingsAuditPage, SettingsBillingPage, SettingsDomainsPage,
+    SettingsGeneralPage, SettingsIndex, SettingsInvitationsPage, SettingsJoinRequestsPage,
+    SettingsLimitsPage, SettingsMembersPage, SettingsPermissionsPage, SettingsWorkspacesPage,
+    SignInPage, SignUpPage, TermsPage, VerifyEmailPage, WelcomePage, WorkspaceHome,
+    WorkspaceMembersPage, WorkspaceUsagePage,
 };
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/o/:org/settings/billing") view=SettingsBillingPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/limits") view=SettingsLimitsPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/domains") view=SettingsDomainsPage ssr=ssr.clone()/>
+                <Route path=path!("/o/:org/settings/audit") view=SettingsAuditPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/billing/subscription") view=BillingSubscriptionPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/settings/billing/invoices") view=BillingInvoicesPage ssr=ssr.clone()/>
                 <Route path=path!("/o/:org/w/:ws") view=WorkspaceHome ssr=ssr.clone()/>

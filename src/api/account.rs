@@ -143,7 +143,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), Error
     let run = async {
         let (state, session) = (ctx::state()?, ctx::session().await?);
         let user_id = passwords::reset(&state.ports(), &token, password).await?;
-        auth::start_session(&session, &user_id).await?;
+        auth::start_session(&session, &user_id, state.db.now()).await?;
         leptos_axum::redirect(&paths::with_param(paths::ACCOUNT, "changed=reset"));
         Ok(())
     };

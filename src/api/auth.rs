@@ -20,7 +20,7 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
         };
         let account = accounts::sign_up(&state.db, input).await?;
         email_verification::send_after_sign_up(&state.ports(), &account.user_id).await;
-        auth::start_session(&session, &account.user_id).await?;
+        auth::start_session(&session, &account.user_id, state.db.now()).await?;
         leptos_axum::redirect(&paths::workspace_home(
             &account.org_id,
             &account.workspace_id,
@@ -41,7 +41,7 @@ pub async fn sign_in(email: String, password: String, next: Option<String>) -> R
         let (state, session) = (ctx::state()?, ctx::session().await?);
         let user =
             accounts::sign_in(&state.db, &email, password, &ctx::client_address().await).await?;
-        auth::start_session(&session, &user.id).await?;
+        auth::start_session(&session, &user.id, state.db.now()).await?;
         // A domain that takes people automatically joins them now; invitations and offers
         // waiting for the person's confirmed address are shown first.
         let to = match next.as_deref().and_then(paths::local) {

@@ -45,7 +45,7 @@ pub async fn sign_up_invited(token: String, name: String, password: String) -> R
             accepting::sign_up_and_accept(&state.ports(), &token, name, password).await?;
         // An invitation's link proves nothing about the address: it is confirmed as any.
         email_verification::send_after_sign_up(&state.ports(), &account.user_id).await;
-        auth::start_session(&session, &account.user_id).await?;
+        auth::start_session(&session, &account.user_id, state.db.now()).await?;
         leptos_axum::redirect(&joined_path(&joined));
         Ok(())
     };

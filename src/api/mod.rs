@@ -4,6 +4,7 @@
 pub mod access;
 pub mod account;
 pub mod api_keys;
+pub mod audit;
 pub mod auth;
 pub mod billing;
 pub mod domains;
@@ -12,6 +13,7 @@ pub mod invitations;
 pub mod limits;
 pub mod members;
 pub mod orgs;
+pub mod sessions;
 pub mod shell;
 pub mod usage;
 pub mod workspace_resources;

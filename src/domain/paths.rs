@@ -100,6 +100,15 @@ pub fn settings_domains(org_id: &str) -> String {
     format!("/o/{org_id}/settings/domains")
 }
 
+pub fn settings_audit(org_id: &str) -> String {
+    format!("/o/{org_id}/settings/audit")
+}
+
+/// The audit log's export (`?format=csv|jsonl` and the page's filters).
+pub fn settings_audit_export(org_id: &str) -> String {
+    format!("/o/{org_id}/settings/audit/export")
+}
+
 pub fn settings_limits(org_id: &str) -> String {
     format!("/o/{org_id}/settings/limits")
 }

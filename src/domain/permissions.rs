@@ -21,6 +21,7 @@ pub enum Action {
     ViewAllWorkspaces,
     ViewPermissions,
     ManageDomains,
+    ViewAuditLog,
     // Workspace
     UseWorkspace,
     AddWorkspaceResources,
@@ -31,6 +32,7 @@ pub enum Action {
     RevokeAnyApiKey,
     DeleteWorkspaceResources,
     ViewKeyUsage,
+    ViewWorkspaceAudit,
     // Services
     RunTraining,
     ReportUsage,
@@ -48,7 +50,7 @@ pub enum Scope {
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 28] = [
         Action::ViewOrganization,
         Action::RenameOrganization,
         Action::ViewMembers,
@@ -62,6 +64,7 @@ impl Action {
         Action::ViewAllWorkspaces,
         Action::ViewPermissions,
         Action::ManageDomains,
+        Action::ViewAuditLog,
         Action::UseWorkspace,
         Action::AddWorkspaceResources,
         Action::RunInference,
@@ -71,6 +74,7 @@ impl Action {
         Action::RevokeAnyApiKey,
         Action::DeleteWorkspaceResources,
         Action::ViewKeyUsage,
+        Action::ViewWorkspaceAudit,
         Action::RunTraining,
         Action::ReportUsage,
         Action::IntrospectKeys,
@@ -87,7 +91,8 @@ impl Action {
             | Action::RevokeOwnApiKey
             | Action::RevokeAnyApiKey
             | Action::DeleteWorkspaceResources
-            | Action::ViewKeyUsage => Scope::Workspace,
+            | Action::ViewKeyUsage
+            | Action::ViewWorkspaceAudit => Scope::Workspace,
             Action::RunTraining
             | Action::ReportUsage
             | Action::IntrospectKeys
@@ -105,6 +110,7 @@ impl Action {
                 self,
                 Action::UseWorkspace
                     | Action::ViewKeyUsage
+                    | Action::ViewWorkspaceAudit
                     | Action::RevokeOwnApiKey
                     | Action::RevokeAnyApiKey
             )
@@ -128,6 +134,7 @@ impl Action {
             Action::AddWorkspaceResources => "Upload and train",
             Action::RunInference => "Use models",
             Action::ViewKeyUsage => "Usage by key",
+            Action::ViewWorkspaceAudit => "Audit log",
             Action::CreateApiKey => "Create keys",
             Action::RevokeOwnApiKey => "Revoke own keys",
             Action::RevokeAnyApiKey => "Revoke any key",
@@ -153,6 +160,8 @@ impl Action {
             Action::ViewAllWorkspaces => "See every workspace",
             Action::ViewPermissions => "See everyone's effective permissions",
             Action::ManageDomains => "Verify company domains and choose who joins through them",
+            Action::ViewAuditLog => "Read the organization's audit log",
+            Action::ViewWorkspaceAudit => "Read the audit log of the workspace",
             Action::UseWorkspace => "Open the workspace and use its resources",
             Action::AddWorkspaceResources => "Upload datasets, start and cancel fine-tuning jobs",
             Action::RunInference => "Use models (chat completions, which cost money)",
@@ -232,13 +241,15 @@ pub fn can(m: &Membership, action: Action) -> bool {
         RenameOrganization | ViewMembers | InviteMembers | ManageMembers => org == O::Admin,
         ViewBilling | ManageBilling | ManageLimits => matches!(org, O::Admin | O::Billing),
         CreateWorkspace | ManageWorkspaces | ViewAllWorkspaces | ViewPermissions
-        | ManageDomains => org == O::Admin,
+        | ManageDomains | ViewAuditLog => org == O::Admin,
         UseWorkspace | AddWorkspaceResources | RunInference | CreateApiKey | RevokeOwnApiKey => {
             ws.is_some()
         }
-        ManageWorkspaceMembers | RevokeAnyApiKey | DeleteWorkspaceResources | ViewKeyUsage => {
-            ws == Some(W::Admin)
-        }
+        ManageWorkspaceMembers
+        | RevokeAnyApiKey
+        | DeleteWorkspaceResources
+        | ViewKeyUsage
+        | ViewWorkspaceAudit => ws == Some(W::Admin),
         RunTraining | ReportUsage | IntrospectKeys | RecordPayment => false,
     }
 }
@@ -301,6 +312,7 @@ mod tests {
             (Action::ViewAllWorkspaces, [A, X, X]),
             (Action::ViewPermissions, [A, X, X]),
             (Action::ManageDomains, [A, X, X]),
+            (Action::ViewAuditLog, [A, X, X]),
         ];
         for (action, expected) in table {
             assert_eq!(action.scope(), Scope::Organization, "{action:?}");
@@ -347,6 +359,7 @@ mod tests {
             (Action::ManageWorkspaceMembers, [A, X, X, X, X, A, A]),
             (Action::DeleteWorkspaceResources, [A, X, X, X, X, A, A]),
             (Action::ViewKeyUsage, [A, X, X, X, X, A, A]),
+            (Action::ViewWorkspaceAudit, [A, X, X, X, X, A, A]),
         ];
         for (action, expected) in table {
             assert_eq!(action.scope(), Scope::Workspace, "{action:?}");

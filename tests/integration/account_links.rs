@@ -572,7 +572,7 @@ async fn a_session_ended_meanwhile_is_not_saved_back(app: TestApp) {
     use tower_sessions::cookie::time::{Duration, OffsetDateTime};
     use tower_sessions::session::{Id, Record};
     use tower_sessions::session_store::SessionStore;
-    let store = DbSessionStore::new(app.db.clone());
+    let store = DbSessionStore::new(app.db.clone(), Default::default());
     let mut record = Record {
         id: Id::default(),
         data: HashMap::from([("user_id".to_owned(), serde_json::json!("usr_1"))]),

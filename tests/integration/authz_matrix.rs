@@ -616,6 +616,27 @@ fn rows() -> Vec<Row> {
             expect: SIGNED_IN,
         },
         Row {
+            path: "/api/sessions",
+            fields: |_, _| vec![],
+            expect: SIGNED_IN,
+        },
+        Row {
+            // Nobody's session: each caller may end only their own.
+            path: "/api/end_session",
+            fields: |_, _| vec![("id", "ses_000000000000000000000000".into())],
+            expect: [401, 404, 404, 404, 404, 404],
+        },
+        Row {
+            path: "/api/end_other_sessions",
+            fields: |_, _| vec![],
+            expect: SIGNED_IN,
+        },
+        Row {
+            path: "/api/audit_log",
+            fields: |c, _| vec![("org_id", c.org.clone())],
+            expect: ORG_ADMINS,
+        },
+        Row {
             path: "/api/resend_verification",
             fields: |_, _| vec![],
             expect: SIGNED_IN,

@@ -62,6 +62,11 @@ pub struct Config {
     pub catalogue: Catalogue,
     /// Where company domains' TXT records are read (`DOMAIN_RESOLVER`, default the system's).
     pub dns: crate::server::adapters::dns::DnsSettings,
+    /// How long audit entries are kept (`AUDIT_RETENTION_DAYS`; unset: for ever).
+    pub audit_retention_days: Option<u32>,
+    /// Sessions end after this long without a request, and this long after sign-in
+    /// whatever happens (`SESSION_IDLE_DAYS`, `SESSION_MAX_DAYS`).
+    pub sessions: crate::domain::sessions::SessionLifetimes,
 }
 
 /// 100 MB.
@@ -87,6 +92,8 @@ fn secret(value: Option<String>, name: &str) -> Result<Option<String>, String> {
         other => Ok(other.map(|t| t.trim().to_owned())),
     }
 }
+
+use crate::domain::sessions;
 
 impl Config {
     pub fn from_env() -> Result<Self, String> {
@@ -172,6 +179,14 @@ impl Config {
                     .transpose()?,
                 ..Default::default()
             },
+            audit_retention_days: match var("AUDIT_RETENTION_DAYS") {
+                None => None,
+                Some(_) => Some(number("AUDIT_RETENTION_DAYS", 0, 1)?.min(u32::MAX as i64) as u32),
+            },
+            sessions: crate::domain::sessions::SessionLifetimes::days(
+                number("SESSION_IDLE_DAYS", sessions::DEFAULT_IDLE_DAYS, 1)?,
+                number("SESSION_MAX_DAYS", sessions::DEFAULT_MAX_DAYS, 1)?,
+            )?,
         })
     }
 
@@ -213,6 +228,8 @@ impl Config {
             payments_token: None,
             catalogue: Catalogue::builtin(DEFAULT_SEAT_LIMIT),
             dns: Default::default(),
+            audit_retention_days: None,
+            sessions: Default::default(),
         }
     }
 
@@ -297,6 +314,8 @@ impl std::fmt::Debug for Config {
                 &self.payments_token.as_ref().map(|_| "***"),
             )
             .field("catalogue", &self.catalogue.currency)
+            .field("audit_retention_days", &self.audit_retention_days)
+            .field("sessions", &self.sessions)
             .finish()
     }
 }

@@ -35,7 +35,7 @@ pub async fn run() -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot count this month's spend: {e}"))?;
     let state = AppState::new(db, config)?;
-    session::spawn_expired_cleanup(state.db.clone());
+    session::spawn_expired_cleanup(state.db.clone(), state.config.audit_retention_days);
     spawn_period_closer(state.clone());
     spawn_domain_checker(state.clone());
 

@@ -2,7 +2,8 @@
 
 use crate::app::{App, shell};
 use crate::server::http::{
-    body_limits, csrf, form_errors, security_headers, session, stall_guard, static_files,
+    body_limits, csrf, form_errors, request_context, security_headers, session, stall_guard,
+    static_files,
 };
 use crate::server::{console, rest, state::AppState};
 use axum::Router;
@@ -32,6 +33,10 @@ pub fn build(state: AppState) -> Router {
             security_headers::add(&mut res, https);
             res
         }))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            request_context::scope,
+        ))
         .layer(CompressionLayer::new())
         // Spans name the path without a link's secret.
         .layer(
@@ -56,6 +61,7 @@ fn console(state: &AppState) -> Router<AppState> {
         .leptos_routes_with_context(state, route_list(), || {}, move || shell(options.clone()))
         .merge(console::forms::routes())
         .merge(console::billing::routes())
+        .merge(console::audit::routes())
         .fallback_service(static_files::router(state, shell))
         .layer(axum::middleware::from_fn(
             body_limits::limit_server_function_bodies,
@@ -66,7 +72,11 @@ fn console(state: &AppState) -> Router<AppState> {
             stall_guard::retry_stalled_pages(req, next, stall_guard::STALL_AFTER)
         }))
         .layer(axum::middleware::from_fn(form_errors::only_our_form_errors))
-        .layer(session::layer(state.db.clone(), state.config.cookie_secure))
+        .layer(session::layer(
+            state.db.clone(),
+            state.config.cookie_secure,
+            state.config.sessions,
+        ))
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
 }
 

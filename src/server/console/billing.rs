@@ -60,7 +60,7 @@ async fn usage_csv(
     }
 }
 
-fn refused(e: Error) -> Response {
+pub(super) fn refused(e: Error) -> Response {
     match e {
         Error::Unauthenticated => Redirect::to(paths::SIGN_IN).into_response(),
         e => {

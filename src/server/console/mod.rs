@@ -1,6 +1,7 @@
 //! The console's plain HTTP routes beside its pages: dataset uploads and downloads, the
 //! usage CSV, and the no-JavaScript pages that show a new secret once.
 
+pub mod audit;
 pub mod billing;
 pub mod files;
 pub mod forms;

@@ -1,35 +1,19 @@
-//! The client's address, for throttles. Behind a reverse proxy every connection comes from
+//! The client's address, for throttles and the audit log. Behind a reverse proxy every connection comes from
 //! the proxy, so the address it forwards (`X-Forwarded-For`) is used, but only from the
 //! proxies named in `TRUSTED_PROXIES`: anyone else could write that header. IPv6 clients
 //! are counted by their /64 network, since one host can hold any number of its addresses.
 
 use std::net::IpAddr;
 
-/// Whom to count a request against.
+/// Whom to count a request against: the client's address, an IPv6 client by its /64.
 pub fn client_address(
     peer: Option<IpAddr>,
     forwarded_for: Option<&str>,
     trusted_proxies: &[IpAddr],
 ) -> String {
-    let Some(peer) = peer else {
+    let Some(client) = client_ip(peer, forwarded_for, trusted_proxies) else {
         return "unknown".to_owned();
     };
-    let mut client = peer;
-    if trusted_proxies.contains(&peer)
-        && let Some(chain) = forwarded_for
-    {
-        // The right-most address a trusted proxy did not add is the client's.
-        for hop in chain.rsplit(',').map(str::trim) {
-            match hop.parse::<IpAddr>() {
-                Ok(ip) if trusted_proxies.contains(&ip) => continue,
-                Ok(ip) => {
-                    client = ip;
-                    break;
-                }
-                Err(_) => break,
-            }
-        }
-    }
     match client {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => {
@@ -37,6 +21,27 @@ pub fn client_address(
             format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
         }
     }
+}
+
+/// The client's own address: the connection's peer, or the address a trusted proxy
+/// forwarded (the right-most one no trusted proxy added).
+pub fn client_ip(
+    peer: Option<IpAddr>,
+    forwarded_for: Option<&str>,
+    trusted_proxies: &[IpAddr],
+) -> Option<IpAddr> {
+    let peer = peer?;
+    let Some(chain) = forwarded_for.filter(|_| trusted_proxies.contains(&peer)) else {
+        return Some(peer);
+    };
+    for hop in chain.rsplit(',').map(str::trim) {
+        match hop.parse::<IpAddr>() {
+            Ok(ip) if trusted_proxies.contains(&ip) => continue,
+            Ok(ip) => return Some(ip),
+            Err(_) => break,
+        }
+    }
+    Some(peer)
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ pub mod body_limits;
 pub mod client_address;
 pub mod csrf;
 pub mod form_errors;
+pub mod request_context;
 pub mod security_headers;
 pub mod session;
 pub mod stall_guard;

@@ -1,9 +1,13 @@
 //! Who is making the request: the session's user, resolved against the database.
 
 use crate::domain::Error;
+use crate::domain::sessions::TOUCH_EVERY_MS;
 use crate::server::error::OrInternal;
+use crate::server::http::request_context;
 use crate::server::repo::users::{self, UserRow};
-use crate::server::session::USER_ID_KEY;
+use crate::server::session::{
+    CLIENT_IP_KEY, SEEN_AT_KEY, STARTED_AT_KEY, USER_AGENT_KEY, USER_ID_KEY,
+};
 use crate::server::state::AppState;
 use tower_sessions::Session;
 
@@ -24,7 +28,10 @@ pub async fn require_user(state: &AppState, session: &Session) -> Result<UserRow
         .await
         .or_internal("loading the session user")?
     {
-        Some(user) => Ok(user),
+        Some(user) => {
+            seen(session, state.db.now()).await?;
+            Ok(user)
+        }
         None => {
             session
                 .flush()
@@ -35,17 +42,54 @@ pub async fn require_user(state: &AppState, session: &Session) -> Result<UserRow
     }
 }
 
+/// Marks the session seen at `now`, at most once every `TOUCH_EVERY_MS`: only then is it
+/// changed, and so written back (with its expiry moved on and its cookie renewed). Reading
+/// pages keeps a session alive without a database write on every request.
+async fn seen(session: &Session, now: i64) -> Result<(), Error> {
+    let last: Option<i64> = session
+        .get(SEEN_AT_KEY)
+        .await
+        .or_internal("reading the session")?;
+    if last.is_some_and(|last| (0..TOUCH_EVERY_MS).contains(&(now - last))) {
+        return Ok(());
+    }
+    // A session from before sessions were listed starts counting now.
+    let started: Option<i64> = session
+        .get(STARTED_AT_KEY)
+        .await
+        .or_internal("reading the session")?;
+    if started.is_none() {
+        insert(session, STARTED_AT_KEY, now).await?;
+    }
+    insert(session, SEEN_AT_KEY, now).await
+}
+
+async fn insert(session: &Session, key: &str, value: impl serde::Serialize) -> Result<(), Error> {
+    session
+        .insert(key, value)
+        .await
+        .or_internal("writing the session")
+}
+
 /// Starts a signed-in session under a new id, so a session id planted before
-/// sign-in is worthless afterwards.
-pub async fn start_session(session: &Session, user_id: &str) -> Result<(), Error> {
+/// sign-in is worthless afterwards; it records when and from where.
+pub async fn start_session(session: &Session, user_id: &str, now: i64) -> Result<(), Error> {
     session
         .cycle_id()
         .await
         .or_internal("cycling the session id")?;
-    session
-        .insert(USER_ID_KEY, user_id)
-        .await
-        .or_internal("writing the session")
+    insert(session, USER_ID_KEY, user_id).await?;
+    insert(session, STARTED_AT_KEY, now).await?;
+    insert(session, SEEN_AT_KEY, now).await?;
+    if let Some(request) = request_context::current() {
+        if let Some(ip) = request.client_ip {
+            insert(session, CLIENT_IP_KEY, ip).await?;
+        }
+        if let Some(agent) = request.user_agent {
+            insert(session, USER_AGENT_KEY, agent).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Ends the session: the row is deleted and the cookie cleared.

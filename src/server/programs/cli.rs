@@ -1,6 +1,7 @@
 //! The command line: `studio-console [serve]` starts the console; the other commands run on
 //! the server machine beside it. Parsed by clap (`studio-console --help`).
 
+use crate::domain::audit::AuditAction;
 use crate::domain::calendar::parse_iso_date;
 use crate::domain::permissions::Actor;
 use crate::domain::roles::OrgRole;
@@ -9,6 +10,7 @@ use crate::server::config::Config;
 use crate::server::db::Db;
 use crate::server::email::Mailer;
 use crate::server::repo::{memberships, orgs, users};
+use crate::server::services::audit::{self, By, Change, Target, Verified};
 use crate::server::services::{Ports, invoicing};
 use clap::{Parser, Subcommand};
 
@@ -39,6 +41,13 @@ enum Command {
         /// admin, billing or member.
         #[arg(long)]
         role: String,
+    },
+    /// Check an organization's audit log: every entry's hash against its fields and the
+    /// entry before it. Exits non-zero at the first broken link, naming it.
+    AuditVerify {
+        /// The organization's id (org_...).
+        #[arg(long)]
+        org: String,
     },
     /// Issue the invoices of the period that has ended (the console also does this every
     /// minute). `--as-of 2026-12-01 --close-early` acts as if it were that day: for demos
@@ -123,6 +132,7 @@ pub async fn run(cli: Cli) -> Result<(), String> {
             close_periods(as_of.as_deref(), close_early).await
         }
         Command::MarkPaid { invoice, reference } => mark_paid(&invoice, &reference).await,
+        Command::AuditVerify { org } => audit_verify(&org).await,
     }
 }
 
@@ -182,6 +192,27 @@ async fn mark_paid(invoice: &str, reference: &str) -> Result<(), String> {
     Ok(())
 }
 
+async fn audit_verify(org_id: &str) -> Result<(), String> {
+    let config = Config::from_env()?;
+    let db = open_database(&config).await?;
+    match audit::verify(&db, org_id)
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        Verified::Intact { entries, first_seq } => {
+            println!("{org_id}: the audit log is intact ({entries} entries from #{first_seq})");
+            Ok(())
+        }
+        Verified::Empty => {
+            println!("{org_id}: no audit log (no such organization, or nothing recorded yet)");
+            Ok(())
+        }
+        Verified::Broken { seq, reason } => Err(format!(
+            "{org_id}: the audit log is broken at entry #{seq}: {reason}"
+        )),
+    }
+}
+
 async fn grant_role(org_id: &str, email: &str, role_arg: &str) -> Result<(), String> {
     let email = validation::email("email", email).map_err(|e| e.to_string())?;
     let role = OrgRole::parse(role_arg)
@@ -196,9 +227,26 @@ async fn grant_role(org_id: &str, email: &str, role_arg: &str) -> Result<(), Str
         .await
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("no organization {org_id}"))?;
-    memberships::upsert_org_member(&db.pool, org_id, &user.id, role.as_str(), db.now())
+    let mut tx = db.pool.begin().await.map_err(|e| e.to_string())?;
+    orgs::lock(&mut *tx, org_id)
         .await
         .map_err(|e| e.to_string())?;
+    let before = memberships::org_role(&mut *tx, org_id, &user.id)
+        .await
+        .map_err(|e| e.to_string())?;
+    memberships::upsert_org_member(&mut *tx, org_id, &user.id, role.as_str(), db.now())
+        .await
+        .map_err(|e| e.to_string())?;
+    let change = Change::new(
+        AuditAction::MemberRoleChanged,
+        Target::named("member", &user.id, &email),
+    )
+    .before(serde_json::json!({ "role": before.map(|r| r.as_str()) }))
+    .after(serde_json::json!({ "role": role.as_str(), "by_command": "grant-role" }));
+    audit::record(&mut tx, org_id, By::Operator, change, db.now())
+        .await
+        .map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())?;
     println!("{email} is now {} of {org_id}", role.label());
     Ok(())
 }

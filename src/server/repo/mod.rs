@@ -3,6 +3,7 @@
 
 pub mod account_links;
 pub mod api_keys;
+pub mod audit;
 pub mod files;
 pub mod fine_tuning;
 pub mod invitation_sends;

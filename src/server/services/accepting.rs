@@ -7,6 +7,7 @@
 use super::accounts::{self, NewAccount, SignUp};
 use super::invitations::{seat_usage, token_hash};
 use crate::domain::Error;
+use crate::domain::audit::AuditAction;
 use crate::domain::invitations::{
     InvitationForYou, InvitationStatus, MAX_SHOWN_TO_INVITEE, YourInvitations,
 };
@@ -16,6 +17,8 @@ use crate::server::repo::invitations::InvitationDetailRow;
 use crate::server::repo::users::UserRow;
 use crate::server::repo::{invitations, join_requests, memberships, orgs, users, workspaces};
 use crate::server::services::Ports;
+use crate::server::services::audit::{self, By, Change, Target};
+use serde_json::json;
 
 /// Where accepting took the user: the organization and the first invited workspace.
 pub struct Joined {
@@ -198,6 +201,16 @@ async fn accept_in(
     join_requests::close(&mut **tx, &inv.org_id, user_id, "joined", None, now)
         .await
         .or_internal("closing a request to join")?;
+    let workspaces: Vec<_> = grants
+        .iter()
+        .map(|g| json!({ "workspace_id": g.workspace_id, "role": g.role.as_str() }))
+        .collect();
+    let change = Change::new(
+        AuditAction::MemberJoined,
+        Target::named("member", user_id, user_email),
+    )
+    .after(json!({ "role": inv.role.as_str(), "invitation": inv.id, "workspaces": workspaces }));
+    audit::record(tx, &inv.org_id, By::Person(user_id), change, now).await?;
     Ok(Joined {
         org_id: inv.org_id.clone(),
         workspace_id: first_workspace,
@@ -303,12 +316,28 @@ pub async fn accept_as_invitee(
 pub async fn decline(ports: &Ports<'_>, invitation_id: &str, user: &UserRow) -> Result<(), Error> {
     require_confirmed(user)?;
     let now = ports.db.now();
-    if invitations::decline(&ports.db.pool, invitation_id, &user.id, &user.email, now)
+    let mut tx = ports
+        .db
+        .pool
+        .begin()
+        .await
+        .or_internal("declining an invitation")?;
+    if invitations::decline(&mut *tx, invitation_id, &user.id, &user.email, now)
         .await
         .or_internal("declining an invitation")?
     {
-        return Ok(());
+        let inv = invitations::find_for_email(&mut *tx, invitation_id, &user.email)
+            .await
+            .or_internal("loading an invitation")?
+            .ok_or(Error::NotFound)?;
+        let target = Target::named("invitation", &inv.id, &inv.email);
+        let change = Change::new(AuditAction::InvitationDeclined, target)
+            .before(json!({ "status": "pending" }))
+            .after(json!({ "status": "declined" }));
+        audit::record(&mut tx, &inv.org_id, By::Person(&user.id), change, now).await?;
+        return tx.commit().await.or_internal("declining an invitation");
     }
+    drop(tx);
     let inv = invitations::find_for_email(&ports.db.pool, invitation_id, &user.email)
         .await
         .or_internal("loading an invitation")?

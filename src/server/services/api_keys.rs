@@ -3,6 +3,7 @@
 //! keys, an Admin any key of the workspace.
 
 use crate::domain::api_keys::{ApiKeyView, ApiKeysPage, CreatedKey, KeyStatus, parse_expiry};
+use crate::domain::audit::AuditAction;
 use crate::domain::keyset::PageAt;
 use crate::domain::permissions::Action;
 use crate::domain::{Error, validation};
@@ -11,8 +12,10 @@ use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::ids::new_id;
 use crate::server::repo::api_keys::{self, ApiKeyRow};
+use crate::server::services::audit::{self, Change, Target};
 use crate::server::services::console_pages::read_page;
 use rand::RngCore;
+use serde_json::json;
 
 pub use crate::server::ids::secret_hash;
 
@@ -75,8 +78,9 @@ pub async fn create(
     let secret = format!("sk-{}", hex::encode(bytes));
     let prefix = secret[..11].to_owned();
     let id = new_id("key");
+    let mut tx = db.pool.begin().await.or_internal("creating an API key")?;
     api_keys::insert(
-        &db.pool,
+        &mut *tx,
         &id,
         workspace_id,
         &name,
@@ -88,6 +92,15 @@ pub async fn create(
     )
     .await
     .or_internal("inserting an API key")?;
+    // The key's prefix identifies it; its secret never enters the log.
+    let change = Change::new(
+        AuditAction::ApiKeyCreated,
+        Target::named("api_key", &id, &name),
+    )
+    .in_workspace(workspace_id)
+    .after(json!({ "name": name, "prefix": prefix, "expires_at": expires_at }));
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, now).await?;
+    tx.commit().await.or_internal("creating an API key")?;
     let row = api_keys::find_in_workspace(&db.pool, workspace_id, &id)
         .await
         .or_internal("loading the new API key")?
@@ -116,8 +129,19 @@ pub async fn revoke(
     {
         return Err(Error::Forbidden);
     }
-    api_keys::revoke(&db.pool, key_id, db.now())
+    let mut tx = db.pool.begin().await.or_internal("revoking an API key")?;
+    let revoked = api_keys::revoke(&mut *tx, key_id, db.now())
         .await
         .or_internal("revoking an API key")?;
-    Ok(())
+    if !revoked {
+        // Revoked already: nothing changed, nothing to record.
+        return Ok(());
+    }
+    let change = Change::new(
+        AuditAction::ApiKeyRevoked,
+        Target::named("api_key", key_id, &key.name),
+    )
+    .in_workspace(workspace_id);
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, db.now()).await?;
+    tx.commit().await.or_internal("revoking an API key")
 }

@@ -6,6 +6,7 @@
 use super::accepting::Joined;
 use super::invitations::seat_usage;
 use crate::domain::Error;
+use crate::domain::audit::AuditAction;
 use crate::domain::org_domains::{
     JoinMode, JoinOffer, JoinRequestView, JoinRequestsPage, JoinedNotice, MAX_REQUESTS_SHOWN,
     email_domain,
@@ -21,6 +22,8 @@ use crate::server::repo::org_domains::{self, OpenDomainRow};
 use crate::server::repo::users::UserRow;
 use crate::server::repo::{invitations, join_requests, memberships, orgs, users};
 use crate::server::services::Ports;
+use crate::server::services::audit::{self, By, Change, Target};
+use serde_json::json;
 
 /// The domain of the person's address, once the address is confirmed: anyone can type
 /// an address at sign-up, so an unconfirmed one is offered nothing.
@@ -245,7 +248,16 @@ async fn join_through(
             .or_internal("committing a request to join")?;
         return Ok(JoinOutcome::Requested);
     }
-    let joined = add_member(&mut tx, &row.org_id, &domain, &user, now).await?;
+    let by = By::Person(&user.id);
+    let joined = add_member(
+        &mut tx,
+        &row.org_id,
+        &domain,
+        &user,
+        (by, AuditAction::MemberJoined),
+        now,
+    )
+    .await?;
     join_requests::close(&mut *tx, &row.org_id, &user.id, "joined", None, now)
         .await
         .or_internal("closing a request to join")?;
@@ -256,11 +268,14 @@ async fn join_through(
 /// Adds the person with the domain's role, to its active workspaces; their pending
 /// invitations to the organization are used up (they held the seat); remembers the
 /// organization as where they were last.
+/// `entry`: who let them in (themselves, or the Admin who approved) and how, for the
+/// audit log.
 async fn add_member(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     org_id: &str,
     domain: &org_domains::DomainRow,
     user: &UserRow,
+    entry: (By<'_>, AuditAction),
     now: i64,
 ) -> Result<Joined, Error> {
     let role = domain.join_role.as_str();
@@ -288,6 +303,14 @@ async fn add_member(
     users::set_last_location(&mut **tx, &user.id, org_id, first_workspace.as_deref())
         .await
         .or_internal("remembering the new organization")?;
+    let workspaces: Vec<_> = grants
+        .iter()
+        .map(|g| json!({ "workspace_id": g.workspace_id, "role": g.role.as_str() }))
+        .collect();
+    let (by, action) = entry;
+    let change = Change::new(action, Target::named("member", &user.id, &user.email))
+        .after(json!({ "role": role, "through_domain": domain.domain, "workspaces": workspaces }));
+    audit::record(tx, org_id, by, change, now).await?;
     Ok(Joined {
         org_id: org_id.to_owned(),
         workspace_id: first_workspace,
@@ -444,12 +467,16 @@ pub async fn answer(
                     "No seat is free ({in_use} of {limit} in use). Add seats in Billing or remove a member, then approve."
                 )));
             }
-            add_member(&mut tx, &actor.org_id, &domain, &user, now).await?;
+            let entry = (By::from(actor), AuditAction::JoinRequestApproved);
+            add_member(&mut tx, &actor.org_id, &domain, &user, entry, now).await?;
         }
     } else {
         join_requests::dismiss(&mut *tx, &request.user_id, &actor.org_id, now)
             .await
             .or_internal("ending offers to join")?;
+        let target = Target::named("member", &request.user_id, &request.email);
+        let change = Change::new(AuditAction::JoinRequestDeclined, target);
+        audit::record(&mut tx, &actor.org_id, actor.into(), change, now).await?;
     }
     let outcome = if approve { "approved" } else { "declined" };
     join_requests::close(

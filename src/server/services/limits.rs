@@ -10,6 +10,7 @@
 //! by what the requests admitted while it was not yet reached cost.
 
 use crate::domain::Error;
+use crate::domain::audit::AuditAction;
 use crate::domain::billing::limits::{
     CapScope, LimitReached, LimitsPage, MAX_REQUESTS_PER_MINUTE, MAX_TOKENS_PER_MINUTE,
     MICROS_PER_MINOR, MINUTE_MS, OrgLimits, Raise, RateKind, RateWindow, SentAlert, SpendLine,
@@ -32,6 +33,7 @@ use crate::server::repo::usage;
 use crate::server::repo::{memberships, workspaces};
 use crate::server::services::Ports;
 use crate::server::services::api_keys::secret_hash;
+use crate::server::services::audit::{self, Change, Target};
 use crate::server::services::metering;
 use crate::server::services::usage_store::{self, DaySum, HOLD_LAPSES_MS, Hold, RateAsk, Refused};
 use crate::server::services::usage_writer::UsageWriter;
@@ -402,7 +404,27 @@ pub async fn save_org(
     repo::save(&mut *tx, &row, now)
         .await
         .or_internal("saving limits")?;
+    let before = stored.iter().find(|r| r.scope_id == actor.org_id);
+    let change = Change::new(
+        AuditAction::OrgLimitsChanged,
+        Target::new("organization", &actor.org_id),
+    )
+    .before(before.map_or(serde_json::Value::Null, limit_fields))
+    .after(limit_fields(&row));
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, now).await?;
     tx.commit().await.or_internal("saving limits")
+}
+
+/// A row's limits as an audit entry shows them (money in minor units).
+fn limit_fields(row: &LimitsRow) -> serde_json::Value {
+    serde_json::json!({
+        "monthly_cap": row.monthly_cap,
+        "raised_cap": row.raised_cap,
+        "raised_until": row.raised_until,
+        "requests_per_minute": row.requests_per_minute,
+        "tokens_per_minute": row.tokens_per_minute,
+        "alert_thresholds": row.alert_thresholds,
+    })
 }
 
 /// A workspace's limits as typed in its form.
@@ -511,9 +533,24 @@ pub async fn save_workspace(
         tokens_per_minute: limits.tokens_per_minute,
         alert_thresholds: String::new(),
     };
+    let before = repo::for_scopes(&mut *tx, &workspace.id, &actor.org_id)
+        .await
+        .or_internal("reading limits")?
+        .into_iter()
+        .find(|r| r.scope_id == workspace.id);
     repo::save(&mut *tx, &row, now)
         .await
         .or_internal("saving limits")?;
+    let target = Target::named("workspace", &workspace.id, &workspace.name);
+    let change = Change::new(AuditAction::WorkspaceLimitsChanged, target)
+        .in_workspace(&workspace.id)
+        .before(
+            before
+                .as_ref()
+                .map_or(serde_json::Value::Null, limit_fields),
+        )
+        .after(limit_fields(&row));
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, now).await?;
     tx.commit().await.or_internal("saving limits")
 }
 

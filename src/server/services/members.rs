@@ -4,6 +4,7 @@
 
 use crate::domain::Error;
 use crate::domain::admin::{MemberRow, MembersPage};
+use crate::domain::audit::AuditAction;
 use crate::domain::billing::Catalogue;
 use crate::domain::keyset::PageAt;
 use crate::domain::permissions::Action;
@@ -12,8 +13,10 @@ use crate::server::authz::OrgActor;
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::repo::{api_keys, memberships, orgs};
+use crate::server::services::audit::{self, Change, Target};
 use crate::server::services::console_pages::read_page;
 use crate::server::services::subscriptions;
+use serde_json::json;
 
 /// The longest member search.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -144,6 +147,13 @@ pub async fn change_role(
     memberships::set_org_role(&mut *tx, &actor.org_id, user_id, role.as_str())
         .await
         .or_internal("changing a role")?;
+    let change = Change::new(
+        AuditAction::MemberRoleChanged,
+        Target::new("member", user_id),
+    )
+    .before(json!({ "role": current.as_str() }))
+    .after(json!({ "role": role.as_str() }));
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, db.now()).await?;
     tx.commit().await.or_internal("committing a role change")
 }
 
@@ -177,6 +187,16 @@ pub async fn remove(db: &Db, actor: &OrgActor, user_id: &str) -> Result<(), Erro
             }));
         }
     }
+    // Named while they are still a member.
+    let leaving = user_id == actor.user_id;
+    let action = if leaving {
+        AuditAction::MemberLeft
+    } else {
+        AuditAction::MemberRemoved
+    };
+    let label = audit::label_of(&mut tx, "member", user_id)
+        .await?
+        .unwrap_or_default();
     memberships::delete_workspace_memberships_in_org(&mut *tx, &actor.org_id, user_id)
         .await
         .or_internal("removing workspace memberships")?;
@@ -189,5 +209,8 @@ pub async fn remove(db: &Db, actor: &OrgActor, user_id: &str) -> Result<(), Erro
         .or_internal("removing a member")?;
     // Whoever leaves or is removed is not brought back by the organization's domain.
     super::joining::stop_offering(&mut tx, &actor.org_id, user_id, db.now()).await?;
+    let change = Change::new(action, Target::named("member", user_id, label))
+        .before(json!({ "role": current.as_str() }));
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, db.now()).await?;
     tx.commit().await.or_internal("committing a removal")
 }

@@ -4,6 +4,7 @@
 //! race, whatever the engine and however many console processes.
 
 use crate::domain::Error;
+use crate::domain::audit::AuditAction;
 use crate::domain::org_domains::{
     self, DomainView, DomainsPage, GrantField, JoinMode, JoinWorkspace, MAX_DOMAINS_PER_ORG,
     MAX_JOIN_WORKSPACES, WorkspaceChoice, joinable_role, needs_approval,
@@ -12,12 +13,14 @@ use crate::domain::permissions::Action;
 use crate::domain::roles::{OrgRole, WorkspaceRole};
 use crate::server::adapters::dns::{self, Lookup};
 use crate::server::authz::OrgActor;
-use crate::server::db::is_unique_violation;
+use crate::server::db::{Db, is_unique_violation};
 use crate::server::error::{OrInternal, internal};
 use crate::server::ids::{new_id, random_hex};
 use crate::server::repo::org_domains::{self as repo, DomainRow};
 use crate::server::repo::workspaces;
 use crate::server::services::Ports;
+use crate::server::services::audit::{self, By, Change, Target};
+use serde_json::json;
 
 pub async fn page(ports: &Ports<'_>, actor: &OrgActor) -> Result<DomainsPage, Error> {
     actor.require(Action::ManageDomains)?;
@@ -119,6 +122,11 @@ pub async fn add(ports: &Ports<'_>, actor: &OrgActor, input: &str) -> Result<Str
         }
         other => other.or_internal("adding a domain")?,
     }
+    let change = Change::new(
+        AuditAction::DomainAdded,
+        Target::named("domain", &row.id, &domain),
+    );
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, now).await?;
     tx.commit().await.or_internal("committing a new domain")?;
     Ok(row.id)
 }
@@ -172,16 +180,35 @@ pub async fn check(ports: &Ports<'_>, actor: &OrgActor, id: &str) -> Result<Chec
     let now = ports.db.now();
     let failure = match check_failure(&name, &want, found) {
         Some(failure) => failure,
-        None => match repo::mark_verified(pool, &actor.org_id, id, now).await {
-            Ok(_) => return Ok(CheckOutcome::Verified),
-            Err(e) if is_unique_violation(&e) => taken(&row.domain),
-            Err(e) => return Err(internal("verifying a domain", e)),
-        },
+        None if verify_found(ports.db, actor, &row, now).await? => {
+            return Ok(CheckOutcome::Verified);
+        }
+        None => taken(&row.domain),
     };
     repo::record_failed_check(pool, &actor.org_id, id, now, &failure)
         .await
         .or_internal("recording a domain check")?;
     Ok(CheckOutcome::NotVerified(failure))
+}
+
+/// Marks a domain whose record was found verified, with its audit entry. `false`:
+/// another organization verified it first (the unique index on verified domains).
+async fn verify_found(db: &Db, actor: &OrgActor, row: &DomainRow, now: i64) -> Result<bool, Error> {
+    let mut tx = db.pool.begin().await.or_internal("verifying a domain")?;
+    match repo::mark_verified(&mut *tx, &actor.org_id, &row.id, now).await {
+        Err(e) if is_unique_violation(&e) => return Ok(false),
+        Err(e) => return Err(internal("verifying a domain", e)),
+        // Verified meanwhile by a check of this organization: nothing to record.
+        Ok(false) => return Ok(true),
+        Ok(true) => {}
+    }
+    let change = Change::new(
+        AuditAction::DomainVerified,
+        Target::named("domain", &row.id, &row.domain),
+    );
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, now).await?;
+    tx.commit().await.or_internal("verifying a domain")?;
+    Ok(true)
 }
 
 /// Verified domains checked at most this many at a time.
@@ -224,7 +251,20 @@ pub async fn recheck_due(ports: &Ports<'_>) -> Result<usize, Error> {
                  find this organization's record. {failure} Until it is verified again no one \
                  joins through this domain."
             );
-            repo::lapse(pool, &row.id, &outcome)
+            let mut tx = pool
+                .begin()
+                .await
+                .or_internal("ending a domain's verification")?;
+            repo::lapse(&mut *tx, &row.id, &outcome)
+                .await
+                .or_internal("ending a domain's verification")?;
+            let change = Change::new(
+                AuditAction::DomainLapsed,
+                Target::named("domain", &row.id, &row.domain),
+            )
+            .after(json!({ "failed_checks": failed }));
+            audit::record(&mut tx, &row.org_id, By::System, change, now).await?;
+            tx.commit()
                 .await
                 .or_internal("ending a domain's verification")?;
             tracing::warn!(domain = %row.domain, org = %row.org_id, "a verified domain lost its TXT record");
@@ -236,13 +276,31 @@ pub async fn recheck_due(ports: &Ports<'_>) -> Result<usize, Error> {
 
 pub async fn remove(ports: &Ports<'_>, actor: &OrgActor, id: &str) -> Result<(), Error> {
     actor.require(Action::ManageDomains)?;
-    match repo::delete(&ports.db.pool, &actor.org_id, id)
+    let mut tx = ports
+        .db
+        .pool
+        .begin()
+        .await
+        .or_internal("removing a domain")?;
+    let Some(row) = repo::find_in_org(&mut *tx, &actor.org_id, id)
+        .await
+        .or_internal("loading a domain")?
+    else {
+        return Err(Error::NotFound);
+    };
+    if !repo::delete(&mut *tx, &actor.org_id, id)
         .await
         .or_internal("removing a domain")?
     {
-        true => Ok(()),
-        false => Err(Error::NotFound),
+        return Err(Error::NotFound);
     }
+    let change = Change::new(
+        AuditAction::DomainRemoved,
+        Target::named("domain", id, &row.domain),
+    )
+    .before(json!({ "verified": row.verified_at.is_some(), "join_mode": row.join_mode.as_str() }));
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, ports.db.now()).await?;
+    tx.commit().await.or_internal("removing a domain")
 }
 
 /// What the join settings form sent.
@@ -360,6 +418,19 @@ pub async fn save_join(
             .await
             .or_internal("saving join settings")?;
     }
+    let workspaces: Vec<_> = grants
+        .iter()
+        .map(|(w, r)| json!({ "workspace_id": w, "role": r.as_str() }))
+        .collect();
+    let change = Change::new(
+        AuditAction::DomainJoiningChanged,
+        Target::named("domain", id, &row.domain),
+    )
+    .before(json!({ "join_mode": row.join_mode.as_str(), "join_role": row.join_role.as_str() }))
+    .after(
+        json!({ "join_mode": mode.as_str(), "join_role": role.as_str(), "workspaces": workspaces }),
+    );
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, ports.db.now()).await?;
     tx.commit().await.or_internal("committing join settings")?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Creating and renaming organizations.
 
+use crate::domain::audit::AuditAction;
 use crate::domain::permissions::Action;
 use crate::domain::roles::{OrgRole, WorkspaceRole};
 use crate::domain::{Error, validation};
@@ -8,6 +9,8 @@ use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::ids::new_id;
 use crate::server::repo::{memberships, orgs, users, workspaces};
+use crate::server::services::audit::{self, By, Change, Target};
+use serde_json::json;
 
 /// The organization's name ("" if it is gone), for what is written about it.
 pub async fn name<'e>(db: impl sqlx::AnyExecutor<'e>, org_id: &str) -> Result<String, Error> {
@@ -126,13 +129,35 @@ pub async fn found(
     )
     .await
     .or_internal("adding the workspace admin")?;
-    Ok(())
+    let change = Change::new(
+        AuditAction::OrganizationCreated,
+        Target::named("organization", &ids.org_id, name),
+    )
+    .after(json!({ "name": name, "terms_version": tos }));
+    audit::record(tx, &ids.org_id, By::Person(user_id), change, now).await
 }
 
-pub async fn rename(db: &Db, actor: &OrgActor, name: &str) -> Result<(), Error> {
+pub async fn rename(db: &Db, actor: &OrgActor, new_name: &str) -> Result<(), Error> {
     actor.require(Action::RenameOrganization)?;
-    let name = validation::entity_name("name", name)?;
-    orgs::rename(&db.pool, &actor.org_id, &name)
+    let name = validation::entity_name("name", new_name)?;
+    let mut tx = db
+        .pool
+        .begin()
         .await
-        .or_internal("renaming an organization")
+        .or_internal("renaming an organization")?;
+    orgs::lock(&mut *tx, &actor.org_id)
+        .await
+        .or_internal("locking the organization")?;
+    let before = self::name(&mut *tx, &actor.org_id).await?;
+    orgs::rename(&mut *tx, &actor.org_id, &name)
+        .await
+        .or_internal("renaming an organization")?;
+    let change = Change::new(
+        AuditAction::OrganizationRenamed,
+        Target::named("organization", &actor.org_id, &name),
+    )
+    .before(json!({ "name": before }))
+    .after(json!({ "name": name }));
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, db.now()).await?;
+    tx.commit().await.or_internal("renaming an organization")
 }

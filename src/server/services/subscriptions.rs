@@ -2,6 +2,7 @@
 //! billing details: Admin Settings -> Billing -> Subscription (Admin and Billing roles).
 
 use crate::domain::Error;
+use crate::domain::audit::AuditAction;
 use crate::domain::billing::{
     BillingDetails, Catalogue, InvoiceStatus, Quote, Subscription, SubscriptionPage,
     SubscriptionStatus, quote_change,
@@ -15,6 +16,8 @@ use crate::server::error::OrInternal;
 use crate::server::ids::new_id;
 use crate::server::repo::subscriptions::{self as repo, ChangeRow, DetailsRow};
 use crate::server::repo::{invitations, invoices, memberships};
+use crate::server::services::audit::{self, Change, Target};
+use serde_json::json;
 
 pub const MAX_COMPANY: usize = 200;
 pub const MAX_ADDRESS: usize = 500;
@@ -162,7 +165,7 @@ pub async fn change(
             org_id: actor.org_id.clone(),
             changed_at: now,
             changed_by: Some(actor.user_id.clone()),
-            from_plan: current.plan_id,
+            from_plan: current.plan_id.clone(),
             from_seats: current.seats,
             plan_id: plan_id.to_owned(),
             seats,
@@ -171,6 +174,13 @@ pub async fn change(
     )
     .await
     .or_internal("recording a plan change")?;
+    let change = Change::new(
+        AuditAction::SubscriptionChanged,
+        Target::new("subscription", &actor.org_id),
+    )
+    .before(json!({ "plan": current.plan_id, "seats": current.seats }))
+    .after(json!({ "plan": plan_id, "seats": seats, "prorated_minor_units": quote.prorated.0 }));
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, now).await?;
     tx.commit().await.or_internal("committing a plan change")?;
     Ok(quote)
 }
@@ -239,7 +249,31 @@ pub async fn save_details(db: &Db, actor: &OrgActor, input: &BillingDetails) -> 
         address: address?,
         tax_id: tax_id?,
     };
-    repo::save_details(&db.pool, &actor.org_id, &row, db.now())
+    let mut tx = db
+        .pool
+        .begin()
         .await
-        .or_internal("saving billing details")
+        .or_internal("saving billing details")?;
+    crate::server::repo::orgs::lock(&mut *tx, &actor.org_id)
+        .await
+        .or_internal("locking the organization")?;
+    let before = details(&mut tx, &actor.org_id).await?;
+    repo::save_details(&mut *tx, &actor.org_id, &row, db.now())
+        .await
+        .or_internal("saving billing details")?;
+    let fields = |d: &DetailsRow| json!({ "email": d.email, "company_name": d.company_name, "address": d.address, "tax_id": d.tax_id });
+    let before = DetailsRow {
+        email: before.email,
+        company_name: before.company_name,
+        address: before.address,
+        tax_id: before.tax_id,
+    };
+    let change = Change::new(
+        AuditAction::BillingDetailsChanged,
+        Target::new("subscription", &actor.org_id),
+    )
+    .before(fields(&before))
+    .after(fields(&row));
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, db.now()).await?;
+    tx.commit().await.or_internal("saving billing details")
 }

@@ -243,7 +243,7 @@ pub async fn org_csv(
 }
 
 /// A text cell: quoted, quotes doubled, formulas defused.
-fn csv_text(text: &str) -> String {
+pub(crate) fn csv_text(text: &str) -> String {
     let defused = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {

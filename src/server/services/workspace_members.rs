@@ -3,12 +3,15 @@
 
 use crate::domain::Error;
 use crate::domain::admin::{MemberSummary, WorkspaceMember};
+use crate::domain::audit::AuditAction;
 use crate::domain::permissions::Action;
 use crate::domain::roles::{OrgRole, WorkspaceRole};
 use crate::server::authz::OrgActor;
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
-use crate::server::repo::{api_keys, memberships};
+use crate::server::repo::{api_keys, memberships, orgs};
+use crate::server::services::audit::{self, Change, Target};
+use serde_json::json;
 
 /// Everyone in the workspace (visible to whoever may open it).
 pub async fn list(
@@ -109,6 +112,13 @@ pub async fn add(
         .or_internal("adding a workspace member")?
         {
             added += 1;
+            let change = Change::new(
+                AuditAction::WorkspaceMemberAdded,
+                Target::new("member", user_id),
+            )
+            .in_workspace(workspace_id)
+            .after(json!({ "role": role.as_str() }));
+            audit::record(&mut tx, &actor.org_id, actor.into(), change, now).await?;
         }
     }
     tx.commit()
@@ -128,14 +138,33 @@ pub async fn change_role(
     ws.require(Action::ManageWorkspaceMembers)?;
     let role =
         WorkspaceRole::parse(role).ok_or_else(|| Error::invalid("role", "Choose a role."))?;
-    if memberships::set_workspace_role(&db.pool, workspace_id, user_id, role.as_str())
+    let mut tx = db
+        .pool
+        .begin()
+        .await
+        .or_internal("changing a workspace role")?;
+    // The write lock first (SQLite): the old role is read for the entry, then changed.
+    orgs::lock(&mut *tx, &actor.org_id)
+        .await
+        .or_internal("locking the organization")?;
+    let before = memberships::workspace_role(&mut *tx, workspace_id, user_id)
+        .await
+        .or_internal("reading a workspace role")?;
+    if !memberships::set_workspace_role(&mut *tx, workspace_id, user_id, role.as_str())
         .await
         .or_internal("changing a workspace role")?
     {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
+        return Err(Error::NotFound);
     }
+    let change = Change::new(
+        AuditAction::WorkspaceMemberRoleChanged,
+        Target::new("member", user_id),
+    )
+    .in_workspace(workspace_id)
+    .before(json!({ "role": before.map(|r| r.as_str()) }))
+    .after(json!({ "role": role.as_str() }));
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, db.now()).await?;
+    tx.commit().await.or_internal("changing a workspace role")
 }
 
 pub async fn remove(
@@ -147,6 +176,13 @@ pub async fn remove(
     let ws = actor.in_workspace(db, workspace_id).await?;
     ws.require(Action::ManageWorkspaceMembers)?;
     let mut tx = db.pool.begin().await.or_internal("starting a removal")?;
+    // The write lock first (SQLite): the old role is read for the entry, then changed.
+    orgs::lock(&mut *tx, &actor.org_id)
+        .await
+        .or_internal("locking the organization")?;
+    let before = memberships::workspace_role(&mut *tx, workspace_id, user_id)
+        .await
+        .or_internal("reading a workspace role")?;
     if !memberships::delete_workspace_member(&mut *tx, workspace_id, user_id)
         .await
         .or_internal("removing a workspace member")?
@@ -169,5 +205,12 @@ pub async fn remove(
         .await
         .or_internal("revoking a departing member's keys")?;
     }
+    let change = Change::new(
+        AuditAction::WorkspaceMemberRemoved,
+        Target::new("member", user_id),
+    )
+    .in_workspace(workspace_id)
+    .before(json!({ "role": before.map(|r| r.as_str()) }));
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, db.now()).await?;
     tx.commit().await.or_internal("committing a removal")
 }

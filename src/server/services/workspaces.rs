@@ -1,6 +1,7 @@
 //! Creating, renaming, archiving and listing an organization's workspaces.
 
 use crate::domain::admin::WorkspaceAdminRow;
+use crate::domain::audit::AuditAction;
 use crate::domain::permissions::Action;
 use crate::domain::roles::WorkspaceRole;
 use crate::domain::{Error, validation};
@@ -9,7 +10,9 @@ use crate::server::db::{Db, is_unique_violation};
 use crate::server::error::{OrInternal, internal};
 use crate::server::ids::new_id;
 use crate::server::repo::{memberships, workspaces};
+use crate::server::services::audit::{self, Change, Target};
 use crate::server::services::job_history::Level;
+use serde_json::json;
 
 fn name_taken(name: &str) -> Error {
     Error::conflict(
@@ -69,6 +72,13 @@ pub async fn create(db: &Db, actor: &OrgActor, name: &str) -> Result<String, Err
     )
     .await
     .or_internal("adding the workspace creator")?;
+    let change = Change::new(
+        AuditAction::WorkspaceCreated,
+        Target::named("workspace", &id, &name),
+    )
+    .in_workspace(&id)
+    .after(json!({ "name": name }));
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, now).await?;
     match tx.commit().await {
         Err(e) if is_unique_violation(&e) => Err(name_taken(&name)),
         Err(e) => Err(internal("committing a workspace", e)),
@@ -85,7 +95,20 @@ pub async fn rename(
     let ws = actor.in_workspace(db, workspace_id).await?;
     ws.org.require(Action::ManageWorkspaces)?;
     let name = validation::entity_name("name", name)?;
-    match workspaces::rename(&db.pool, workspace_id, &name).await {
+    let mut tx = db.pool.begin().await.or_internal("renaming a workspace")?;
+    match workspaces::rename(&mut *tx, workspace_id, &name).await {
+        Err(e) if is_unique_violation(&e) => return Err(name_taken(&name)),
+        other => other.or_internal("renaming a workspace")?,
+    }
+    let change = Change::new(
+        AuditAction::WorkspaceRenamed,
+        Target::named("workspace", workspace_id, &name),
+    )
+    .in_workspace(workspace_id)
+    .before(json!({ "name": ws.workspace.name }))
+    .after(json!({ "name": name }));
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, db.now()).await?;
+    match tx.commit().await {
         Err(e) if is_unique_violation(&e) => Err(name_taken(&name)),
         other => other.or_internal("renaming a workspace"),
     }
@@ -123,13 +146,30 @@ pub async fn archive(db: &Db, actor: &OrgActor, workspace_id: &str) -> Result<()
     for job_id in &cancelled {
         super::job_history::record(&mut tx, job_id, now, &[(Level::Warn, why)]).await?;
     }
+    let target = Target::named("workspace", workspace_id, &ws.workspace.name);
+    let change = Change::new(AuditAction::WorkspaceArchived, target)
+        .in_workspace(workspace_id)
+        .after(json!({ "cancelled_jobs": cancelled.len() }));
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, now).await?;
     tx.commit().await.or_internal("archiving a workspace")
 }
 
 pub async fn unarchive(db: &Db, actor: &OrgActor, workspace_id: &str) -> Result<(), Error> {
     let ws = actor.in_workspace(db, workspace_id).await?;
     ws.org.require(Action::ManageWorkspaces)?;
-    workspaces::set_archived(&db.pool, workspace_id, None)
+    if ws.workspace.archived_at.is_none() {
+        return Ok(());
+    }
+    let mut tx = db
+        .pool
+        .begin()
         .await
-        .or_internal("unarchiving a workspace")
+        .or_internal("unarchiving a workspace")?;
+    workspaces::set_archived(&mut *tx, workspace_id, None)
+        .await
+        .or_internal("unarchiving a workspace")?;
+    let target = Target::named("workspace", workspace_id, &ws.workspace.name);
+    let change = Change::new(AuditAction::WorkspaceUnarchived, target).in_workspace(workspace_id);
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, db.now()).await?;
+    tx.commit().await.or_internal("unarchiving a workspace")
 }

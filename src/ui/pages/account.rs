@@ -7,6 +7,7 @@ use crate::domain::validation::MIN_PASSWORD;
 use crate::domain::{Error, paths};
 use crate::ui::components::{FormAlert, SubmitButton, TextField, field_error, focus_first_invalid};
 use crate::ui::layout::{ErrorPanel, PlainPage};
+use crate::ui::pages::account_sessions::SessionsCard;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -42,6 +43,8 @@ fn flash(sent: Option<String>, changed: Option<String>, verified: bool) -> Optio
         (_, Some("password"), _) => {
             Some("Your password is changed. Your other sessions were signed out.")
         }
+        (_, Some("one"), _) => Some("That session is signed out."),
+        (_, Some("others"), _) => Some("Every other session is signed out."),
         (_, Some("reset"), _) => {
             Some("Your password is reset. Every other session of your account was signed out.")
         }
@@ -52,8 +55,12 @@ fn flash(sent: Option<String>, changed: Option<String>, verified: bool) -> Optio
 #[component]
 fn Account(account: AccountView) -> impl IntoView {
     let query = use_query_map();
-    let message =
-        move || query.with(|q| flash(q.get("sent"), q.get("changed"), q.get("verified").is_some()));
+    let message = move || {
+        query.with(|q| {
+            let changed = q.get("changed").or_else(|| q.get("ended"));
+            flash(q.get("sent"), changed, q.get("verified").is_some())
+        })
+    };
     view! {
         <PlainPage action=|| view! { <a class="btn btn-secondary btn-small" href="/">"Back to the console"</a> }>
             <h1 class="h1">"Your account"</h1>
@@ -61,6 +68,7 @@ fn Account(account: AccountView) -> impl IntoView {
             <EmailCard account=account.clone()/>
             <ChangeEmailCard/>
             <ChangePasswordCard/>
+            <SessionsCard/>
         </PlainPage>
     }
 }

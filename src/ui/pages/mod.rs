@@ -2,6 +2,7 @@
 
 mod account;
 mod account_links;
+mod account_sessions;
 mod api_keys;
 mod invite;
 mod landing;
@@ -26,9 +27,10 @@ pub use not_found::NotFound;
 pub use org_home::OrgHome;
 pub use resources::{DatasetsPage, FineTuningPage, ModelsPage};
 pub use settings::{
-    BillingInvoicesPage, BillingSubscriptionPage, SettingsBillingPage, SettingsDomainsPage,
-    SettingsGeneralPage, SettingsIndex, SettingsInvitationsPage, SettingsJoinRequestsPage,
-    SettingsLimitsPage, SettingsMembersPage, SettingsPermissionsPage, SettingsWorkspacesPage,
+    BillingInvoicesPage, BillingSubscriptionPage, SettingsAuditPage, SettingsBillingPage,
+    SettingsDomainsPage, SettingsGeneralPage, SettingsIndex, SettingsInvitationsPage,
+    SettingsJoinRequestsPage, SettingsLimitsPage, SettingsMembersPage, SettingsPermissionsPage,
+    SettingsWorkspacesPage,
 };
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;

@@ -132,6 +132,17 @@ async fn renew(
     invitations::renew(&mut *tx, &inv.id, &hash, expires_at)
         .await
         .or_internal("renewing an invitation")?;
+    let by = match renewal {
+        Renewal::Email => "email",
+        Renewal::LinkOnly => "link",
+    };
+    let change = Change::new(
+        AuditAction::InvitationResent,
+        Target::named("invitation", &inv.id, &inv.email),
+    )
+    .before(json!({ "expires_at": inv.expires_at }))
+    .after(json!({ "expires_at": expires_at, "sent_as": by }));
+    audit::record(&mut tx, &actor.org_id, actor.into(), change, now).await?;
     tx.commit()
         .await
         .or_internal("committing a renewed invitation")?;
@@ -163,15 +174,25 @@ pub async fn fresh_link(
 
 pub async fn revoke(db: &Db, actor: &OrgActor, invitation_id: &str) -> Result<(), Error> {
     actor.require(Action::InviteMembers)?;
-    invitations::find_in_org(&db.pool, &actor.org_id, invitation_id)
+    let inv = invitations::find_in_org(&db.pool, &actor.org_id, invitation_id)
         .await
         .or_internal("loading an invitation")?
         .ok_or(Error::NotFound)?;
-    if invitations::revoke(&db.pool, invitation_id)
+    let mut tx = db
+        .pool
+        .begin()
+        .await
+        .or_internal("revoking an invitation")?;
+    if invitations::revoke(&mut *tx, invitation_id)
         .await
         .or_internal("revoking an invitation")?
     {
-        Ok(())
+        let target = Target::named("invitation", &inv.id, &inv.email);
+        let change = Change::new(AuditAction::InvitationRevoked, target)
+            .before(json!({ "status": "pending" }))
+            .after(json!({ "status": "revoked" }));
+        audit::record(&mut tx, &actor.org_id, actor.into(), change, db.now()).await?;
+        tx.commit().await.or_internal("revoking an invitation")
     } else {
         Err(Error::conflict(
             "invitation",

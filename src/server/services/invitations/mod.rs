@@ -6,6 +6,7 @@
 
 use crate::domain::Error;
 use crate::domain::admin::OutboxEntry;
+use crate::domain::audit::AuditAction;
 use crate::domain::format::format_timestamp;
 use crate::domain::invitations::{
     Batch, InvitationLanding, InvitationStatus, InvitationView, InvitationsPage, InvitePreview,
@@ -23,8 +24,10 @@ use crate::server::repo::users::UserRow;
 use crate::server::repo::{
     invitation_sends, invitations, memberships, orgs, outbox, users, workspaces,
 };
+use crate::server::services::audit::{self, Change, Target};
 use crate::server::services::console_pages::read_page;
 use crate::server::services::{Ports, subscriptions};
+use serde_json::json;
 
 /// What the invite form sends.
 pub struct InviteInput {

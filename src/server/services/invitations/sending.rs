@@ -173,6 +173,14 @@ pub async fn send(
                 .await
                 .or_internal("inserting an invited workspace")?;
         }
+        let workspaces: Vec<_> = grants
+            .iter()
+            .map(|g| json!({ "workspace": g.workspace_name, "role": g.role.as_str() }))
+            .collect();
+        let target = Target::named("invitation", &row.id, &row.email);
+        let change = Change::new(AuditAction::InvitationSent, target)
+            .after(json!({ "email": row.email, "role": row.role, "workspaces": workspaces }));
+        audit::record(&mut tx, &actor.org_id, actor.into(), change, now).await?;
         created.push((row, token));
     }
     tx.commit().await.or_internal("committing invitations")?;

@@ -18,10 +18,11 @@ pub enum SettingsSection {
     Domains,
     Billing,
     Limits,
+    Audit,
 }
 
 impl SettingsSection {
-    const ALL: [SettingsSection; 7] = [
+    const ALL: [SettingsSection; 8] = [
         Self::General,
         Self::Members,
         Self::Workspaces,
@@ -29,6 +30,7 @@ impl SettingsSection {
         Self::Domains,
         Self::Billing,
         Self::Limits,
+        Self::Audit,
     ];
 
     fn label(self) -> &'static str {
@@ -40,6 +42,7 @@ impl SettingsSection {
             Self::Domains => "Domains",
             Self::Billing => "Billing",
             Self::Limits => "Limits",
+            Self::Audit => "Audit log",
         }
     }
 
@@ -52,6 +55,7 @@ impl SettingsSection {
             Self::Domains => paths::settings_domains(org_id),
             Self::Billing => paths::settings_billing(org_id),
             Self::Limits => paths::settings_limits(org_id),
+            Self::Audit => paths::settings_audit(org_id),
         }
     }
 
@@ -65,6 +69,7 @@ impl SettingsSection {
             Self::Domains => Action::ManageDomains,
             Self::Billing => Action::ViewBilling,
             Self::Limits => Action::ManageLimits,
+            Self::Audit => Action::ViewAuditLog,
         }
     }
 }

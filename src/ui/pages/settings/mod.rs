@@ -1,5 +1,6 @@
 //! Admin Settings: one page per section, framed by a shared layout.
 
+mod audit;
 mod billing;
 mod domains;
 mod general;
@@ -12,6 +13,7 @@ mod members;
 mod permissions;
 mod workspaces;
 
+pub use audit::SettingsAuditPage;
 pub use billing::{BillingInvoicesPage, BillingSubscriptionPage, SettingsBillingPage};
 pub use domains::SettingsDomainsPage;
 pub use general::SettingsGeneralPage;
