@@ -30,6 +30,7 @@ function consolePages(org, ws) {
     'settings-subscription': `${org}/settings/billing/subscription`,
     'settings-invoices': `${org}/settings/billing/invoices`,
     'settings-limits': `${org}/settings/limits`,
+    'settings-audit': `${org}/settings/audit`,
     account: '/account',
     // Dialogs, open.
     'dialog-invite': `${org}/settings/members?dialog=invite`,

@@ -28,18 +28,25 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_by_actor ON audit_log (org_id, actor_id, seq);
 CREATE INDEX audit_by_action ON audit_log (org_id, action, seq);
 CREATE INDEX audit_by_workspace ON audit_log (org_id, workspace_id, seq);
+CREATE INDEX audit_by_target ON audit_log (org_id, target_id, seq);
 CREATE INDEX audit_by_time ON audit_log (org_id, at, seq);
 
 CREATE TABLE audit_heads (
     org_id      TEXT PRIMARY KEY REFERENCES organizations(id) ON DELETE CASCADE,
     seq         BIGINT NOT NULL,        -- the last entry's
     hash        TEXT NOT NULL,          -- the last entry's ('' before the first)
+    -- The last entry's time: an entry's time is never before it, so the chain's order is
+    -- its time order (date filters and retention cut it at a sequence number).
+    at          BIGINT NOT NULL DEFAULT 0,
     -- Retention pruned entries up to and including `pruned_seq`; the chain restarts from
     -- `pruned_hash`, the hash of the last entry pruned.
     pruned_seq  BIGINT NOT NULL DEFAULT 0,
     pruned_hash TEXT NOT NULL DEFAULT ''
 );
 
+-- Sessions people can see and end. Sessions from before this have no sign-in time and so
+-- no absolute limit: everyone signs in again once.
+DELETE FROM sessions;
 -- Sessions people can see and end: who, since when, last seen, from where.
 ALTER TABLE sessions ADD COLUMN public_id TEXT;
 ALTER TABLE sessions ADD COLUMN started_at BIGINT;

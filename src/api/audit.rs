@@ -15,6 +15,7 @@ use leptos::prelude::*;
 pub async fn get_audit_log(
     org_id: String,
     actor: Option<String>,
+    target: Option<String>,
     action: Option<String>,
     workspace: Option<String>,
     from: Option<String>,
@@ -29,6 +30,7 @@ pub async fn get_audit_log(
         let (state, org_actor) = ctx::org_actor(&org_id).await?;
         let filter = AuditFilter::parse(
             actor.as_deref(),
+            target.as_deref(),
             action.as_deref(),
             workspace.as_deref(),
             from.as_deref(),

@@ -118,6 +118,31 @@ pub fn bounded(text: &str) -> String {
     text.chars().take(MAX_TEXT_CHARS).collect()
 }
 
+/// The most items an entry keeps of a list among its changed fields.
+pub const MAX_LIST_ITEMS: usize = 100;
+
+/// Changed fields with every text cut to `MAX_TEXT_CHARS` and every list to
+/// `MAX_LIST_ITEMS`: bounded, and still JSON.
+pub fn bounded_fields(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => Value::String(bounded(&s)),
+        Value::Array(items) => Value::Array(
+            items
+                .into_iter()
+                .take(MAX_LIST_ITEMS)
+                .map(bounded_fields)
+                .collect(),
+        ),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (bounded(&k), bounded_fields(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// Text as an entry shows it: a control character (a newline that would start a forged
 /// line, a tab, an escape) becomes visible as `\n`, `\t` or `\u{…}`. Markup needs
 /// nothing here: the page escapes it as text.
@@ -128,11 +153,18 @@ pub fn visible(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c if c.is_control() || invisible(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Characters that change how text around them reads without being seen: bidirectional
+/// overrides and isolates (which could make a name appear to say another thing), zero-width
+/// ones, line and paragraph separators.
+fn invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// One entry as the page and the exports show it.
@@ -168,8 +200,10 @@ impl AuditEntryView {
 /// The page's filters, from its URL; every one optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditFilter {
-    /// A user id or key id.
+    /// Who did it: a user id or key id (the page takes an email too).
     pub actor: Option<String>,
+    /// Whom or what it was done to: a target's id (a member's user id, a key's id…).
+    pub target: Option<String>,
     pub action: Option<String>,
     pub workspace: Option<String>,
     /// From the start of this UTC day (ms).
@@ -178,14 +212,15 @@ pub struct AuditFilter {
     pub until: Option<i64>,
 }
 
-/// The longest id a filter may name.
-const MAX_FILTER_CHARS: usize = 64;
+/// The longest value a filter takes (an email at most; ids are far shorter).
+const MAX_FILTER_CHARS: usize = 254;
 
 impl AuditFilter {
     /// From the URL's values: an unknown action, an oversized id or a date that does not
     /// parse is an error naming the field.
     pub fn parse(
         actor: Option<&str>,
+        target: Option<&str>,
         action: Option<&str>,
         workspace: Option<&str>,
         from: Option<&str>,
@@ -193,9 +228,10 @@ impl AuditFilter {
     ) -> Result<AuditFilter, super::Error> {
         let id = |field: &str, v: Option<&str>| -> Result<Option<String>, super::Error> {
             match v.map(str::trim).filter(|v| !v.is_empty()) {
-                Some(v) if v.len() > MAX_FILTER_CHARS => {
-                    Err(super::Error::invalid(field, "Choose one from the list."))
-                }
+                Some(v) if v.len() > MAX_FILTER_CHARS => Err(super::Error::invalid(
+                    field,
+                    format!("Use at most {MAX_FILTER_CHARS} characters."),
+                )),
                 v => Ok(v.map(str::to_owned)),
             }
         };
@@ -230,6 +266,7 @@ impl AuditFilter {
         }
         Ok(AuditFilter {
             actor: id("actor", actor)?,
+            target: id("target", target)?,
             action,
             workspace: id("workspace", workspace)?,
             from,
@@ -243,6 +280,9 @@ impl AuditFilter {
         let mut pairs = Vec::new();
         if let Some(v) = &self.actor {
             pairs.push(("actor", v.clone()));
+        }
+        if let Some(v) = &self.target {
+            pairs.push(("target", v.clone()));
         }
         if let Some(v) = &self.action {
             pairs.push(("action", v.clone()));
@@ -299,27 +339,51 @@ mod tests {
     }
 
     #[test]
+    fn long_fields_are_cut_and_stay_json() {
+        let long = "a".repeat(MAX_TEXT_CHARS + 10);
+        let list: Vec<u32> = (0..200).collect();
+        let cut = bounded_fields(serde_json::json!({ "address": long, "ids": list }));
+        assert_eq!(cut["address"].as_str().unwrap().len(), MAX_TEXT_CHARS);
+        assert_eq!(cut["ids"].as_array().unwrap().len(), MAX_LIST_ITEMS);
+        assert!(serde_json::from_str::<serde_json::Value>(&cut.to_string()).is_ok());
+    }
+
+    #[test]
     fn control_characters_are_shown_not_obeyed() {
         assert_eq!(visible("a\nb\tc"), "a\\nb\\tc");
         assert_eq!(visible("x\u{1b}[31m"), "x\\u{1b}[31m");
         assert_eq!(visible("<b>ok</b>"), "<b>ok</b>");
+        assert_eq!(visible("abc\u{202E}fed"), "abc\\u{202e}fed");
+        assert_eq!(visible("a\u{2028}b"), "a\\u{2028}b");
     }
 
     #[test]
     fn filters_name_the_field_they_refuse() {
-        let err = AuditFilter::parse(None, Some("nope"), None, None, None).unwrap_err();
-        assert!(format!("{err:?}").contains("action"));
-        let err = AuditFilter::parse(None, None, None, Some("2026-13-01"), None).unwrap_err();
-        assert!(format!("{err:?}").contains("from"));
-        let err = AuditFilter::parse(None, None, None, Some("2026-11-02"), Some("2026-11-01"))
-            .unwrap_err();
-        assert!(format!("{err:?}").contains("until"));
+        let field = |e: super::super::Error| match e {
+            super::super::Error::Invalid(fields) => fields[0].field.clone(),
+            other => panic!("not a field error: {other:?}"),
+        };
+        let parse = |action, from, until| AuditFilter::parse(None, None, action, None, from, until);
+        assert_eq!(
+            field(parse(Some("nope"), None, None).unwrap_err()),
+            "action"
+        );
+        assert_eq!(
+            field(parse(None, Some("2026-13-01"), None).unwrap_err()),
+            "from"
+        );
+        let backwards = parse(None, Some("2026-11-02"), Some("2026-11-01"));
+        assert_eq!(field(backwards.unwrap_err()), "until");
+        let long = "x".repeat(255);
+        let too_long = AuditFilter::parse(Some(&long), None, None, None, None, None);
+        assert_eq!(field(too_long.unwrap_err()), "actor");
     }
 
     #[test]
     fn a_filter_round_trips_through_its_query() {
         let f = AuditFilter::parse(
             Some("usr_1"),
+            Some("usr_2"),
             Some("member.role_changed"),
             Some("ws_1"),
             Some("2026-11-01"),
@@ -330,6 +394,7 @@ mod tests {
         let get = |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
         let again = AuditFilter::parse(
             get("actor"),
+            get("target"),
             get("action"),
             get("workspace"),
             get("from"),

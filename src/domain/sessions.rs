@@ -29,8 +29,17 @@ impl Default for SessionLifetimes {
 }
 
 impl SessionLifetimes {
+    /// The longest either may be set to: ten years.
+    pub const MAX_DAYS: i64 = 3650;
+
     /// From whole days; the idle time may not exceed the absolute lifetime.
     pub fn days(idle: i64, max: i64) -> Result<Self, String> {
+        if idle > Self::MAX_DAYS || max > Self::MAX_DAYS {
+            return Err(format!(
+                "SESSION_IDLE_DAYS and SESSION_MAX_DAYS may be at most {}",
+                Self::MAX_DAYS
+            ));
+        }
         if idle > max {
             return Err(format!(
                 "SESSION_IDLE_DAYS={idle} is longer than SESSION_MAX_DAYS={max}"
@@ -44,7 +53,9 @@ impl SessionLifetimes {
 
     /// When a session started at `started_at` and last seen at `seen_at` ends.
     pub fn expires_at(&self, started_at: i64, seen_at: i64) -> i64 {
-        (seen_at + self.idle_ms).min(started_at + self.max_ms)
+        seen_at
+            .saturating_add(self.idle_ms)
+            .min(started_at.saturating_add(self.max_ms))
     }
 }
 

@@ -28,6 +28,7 @@ backend_tests!(
 #[derive(Default)]
 struct Filter<'a> {
     actor: Option<&'a str>,
+    target: Option<&'a str>,
     action: Option<&'a str>,
     workspace: Option<&'a str>,
     from: Option<&'a str>,
@@ -41,6 +42,7 @@ async fn log(who: &mut Account, org: &str, f: Filter<'_>) -> common::client::Res
         .run(GetAuditLog {
             org_id: org.to_owned(),
             actor: own(f.actor),
+            target: own(f.target),
             action: own(f.action),
             workspace: own(f.workspace),
             from: own(f.from),
@@ -140,6 +142,15 @@ async fn each_change_writes_one_entry_with_its_actor_and_fields(app: TestApp) {
         ],
         "one entry per change, newest first"
     );
+    let about_bob = entries(
+        &mut ada,
+        Filter {
+            target: Some("bob@example.com"),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(about_bob.len(), 1);
     let role = &all[4];
     assert_eq!(role.actor_id.as_deref(), Some(ada.user_id.as_str()));
     assert_eq!(role.target_label, "bob@example.com");
@@ -302,6 +313,17 @@ async fn filters_and_pages_read_the_log_newest_first(app: TestApp) {
     .await;
     assert_eq!(next.len(), 10);
     assert_eq!(next[0].seq, page.entries[49].seq - 1);
+    // By whom it was about.
+    let about_second = entries(
+        &mut ada,
+        Filter {
+            target: Some(&second),
+            ..Default::default()
+        },
+    )
+    .await;
+    assert_eq!(about_second.len(), 50);
+    assert!(about_second.iter().all(|e| e.target_id == second));
     // By action and workspace.
     let created = entries(
         &mut ada,
@@ -446,12 +468,17 @@ async fn the_chain_verifies_and_finds_tampering_and_survives_retention(app: Test
             })
             .await;
     }
-    assert_eq!(
-        audit::verify(&app.db, &org).await.unwrap(),
-        Verified::Intact {
-            entries: 6,
-            first_seq: 1
-        }
+    let verified = audit::verify(&app.db, &org).await.unwrap();
+    assert!(
+        matches!(
+            verified,
+            Verified::Intact {
+                entries: 6,
+                first_seq: 1,
+                ..
+            }
+        ),
+        "{verified:?}"
     );
     // A changed field breaks its own link.
     let tamper = |sql: &'static str| {
@@ -475,12 +502,17 @@ async fn the_chain_verifies_and_finds_tampering_and_survives_retention(app: Test
         .await;
     let pruned = audit::prune_expired(&app.db, Some(1)).await.unwrap();
     assert_eq!(pruned, 6);
-    assert_eq!(
-        audit::verify(&app.db, &org).await.unwrap(),
-        Verified::Intact {
-            entries: 1,
-            first_seq: 7
-        }
+    let verified = audit::verify(&app.db, &org).await.unwrap();
+    assert!(
+        matches!(
+            verified,
+            Verified::Intact {
+                entries: 1,
+                first_seq: 7,
+                ..
+            }
+        ),
+        "{verified:?}"
     );
     // A deleted entry, or a deleted newest entry, is found.
     for i in 0..2 {
@@ -500,6 +532,18 @@ async fn the_chain_verifies_and_finds_tampering_and_survives_retention(app: Test
     assert!(matches!(
         audit::verify(&app.db, &org).await.unwrap(),
         Verified::Broken { seq: 8, .. }
+    ));
+    // Entries without the chain's head are no empty log.
+    tamper("DELETE FROM audit_heads WHERE org_id = $1").await;
+    assert!(matches!(
+        audit::verify(&app.db, &org).await.unwrap(),
+        Verified::Broken { seq: 1, .. }
+    ));
+    // Entries without the chain's head are no empty log.
+    tamper("DELETE FROM audit_heads WHERE org_id = $1").await;
+    assert!(matches!(
+        audit::verify(&app.db, &org).await.unwrap(),
+        Verified::Broken { seq: 1, .. }
     ));
 }
 
@@ -586,11 +630,24 @@ async fn concurrent_changes_chain_one_after_another(app: TestApp) {
     for t in tasks {
         assert_eq!(t.await.unwrap(), 200);
     }
-    assert_eq!(
-        audit::verify(&app.db, &org).await.unwrap(),
-        Verified::Intact {
-            entries: 17,
-            first_seq: 1
-        }
+    let verified = audit::verify(&app.db, &org).await.unwrap();
+    assert!(
+        matches!(
+            verified,
+            Verified::Intact {
+                entries: 17,
+                first_seq: 1,
+                ..
+            }
+        ),
+        "{verified:?}"
     );
+    // Every entry's time is at or after the one's before it.
+    let times: Vec<i64> =
+        sqlx::query_scalar("SELECT at FROM audit_log WHERE org_id = $1 ORDER BY seq")
+            .bind(&org)
+            .fetch_all(&app.db.pool)
+            .await
+            .unwrap();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
 }

@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
 struct ExportQuery {
     format: Option<String>,
     actor: Option<String>,
+    target: Option<String>,
     action: Option<String>,
     workspace: Option<String>,
     from: Option<String>,
@@ -43,6 +44,7 @@ async fn export(
         };
         let filter = AuditFilter::parse(
             q.actor.as_deref(),
+            q.target.as_deref(),
             q.action.as_deref(),
             q.workspace.as_deref(),
             q.from.as_deref(),

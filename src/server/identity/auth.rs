@@ -78,6 +78,13 @@ pub async fn start_session(session: &Session, user_id: &str, now: i64) -> Result
         .cycle_id()
         .await
         .or_internal("cycling the session id")?;
+    // Nothing of an earlier sign-in in this browser stays with the new one.
+    for key in [CLIENT_IP_KEY, USER_AGENT_KEY] {
+        session
+            .remove_value(key)
+            .await
+            .or_internal("writing the session")?;
+    }
     insert(session, USER_ID_KEY, user_id).await?;
     insert(session, STARTED_AT_KEY, now).await?;
     insert(session, SEEN_AT_KEY, now).await?;

@@ -199,8 +199,16 @@ async fn audit_verify(org_id: &str) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?
     {
-        Verified::Intact { entries, first_seq } => {
-            println!("{org_id}: the audit log is intact ({entries} entries from #{first_seq})");
+        Verified::Intact {
+            entries,
+            first_seq,
+            head_hash,
+        } => {
+            let last = first_seq + entries as i64 - 1;
+            println!(
+                "{org_id}: the audit log is intact ({entries} entries, #{first_seq} to #{last}); \
+                 entry #{last} hashes to {head_hash}"
+            );
             Ok(())
         }
         Verified::Empty => {

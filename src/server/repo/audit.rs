@@ -57,17 +57,38 @@ fn stored(row: &AnyRow) -> sqlx::Result<(StoredEntry, String)> {
     ))
 }
 
-/// Takes the next link of the organization's chain: its sequence number and the hash
-/// it follows. The head's row stays locked (PostgreSQL) or the database's write lock
-/// held (SQLite) until the transaction ends, so links are taken one after another.
-pub async fn take_next_link(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<(i64, String)> {
-    let bump = "UPDATE audit_heads SET seq = seq + 1 WHERE org_id = $1 RETURNING seq, hash";
-    if let Some(row) = sqlx::query(bump)
+/// The next link of a chain: its sequence number, its time, and the hash it follows.
+pub struct Link {
+    pub seq: i64,
+    pub at: i64,
+    pub prev_hash: String,
+}
+
+/// Takes the next link of the organization's chain, made at `now` (or at the previous
+/// entry's time, if a clock put that later). The head's row stays locked (PostgreSQL) or
+/// the database's write lock held (SQLite) until the transaction ends, so links are taken
+/// one after another.
+pub async fn take_next_link(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    now: i64,
+) -> sqlx::Result<Link> {
+    let bump = "UPDATE audit_heads SET seq = seq + 1, at = CASE WHEN at > $2 THEN at ELSE $2 END \
+                WHERE org_id = $1 RETURNING seq, at, hash";
+    let link = |row: AnyRow| -> sqlx::Result<Link> {
+        Ok(Link {
+            seq: row.try_get("seq")?,
+            at: row.try_get("at")?,
+            prev_hash: row.try_get("hash")?,
+        })
+    };
+    let bumped = sqlx::query(bump)
         .bind(org_id)
+        .bind(now)
         .fetch_optional(&mut *conn)
-        .await?
-    {
-        return Ok((row.try_get("seq")?, row.try_get("hash")?));
+        .await?;
+    if let Some(row) = bumped {
+        return link(row);
     }
     sqlx::query(
         "INSERT INTO audit_heads (org_id, seq, hash) VALUES ($1, 0, '') \
@@ -76,8 +97,13 @@ pub async fn take_next_link(conn: &mut AnyConnection, org_id: &str) -> sqlx::Res
     .bind(org_id)
     .execute(&mut *conn)
     .await?;
-    let row = sqlx::query(bump).bind(org_id).fetch_one(&mut *conn).await?;
-    Ok((row.try_get("seq")?, row.try_get("hash")?))
+    link(
+        sqlx::query(bump)
+            .bind(org_id)
+            .bind(now)
+            .fetch_one(&mut *conn)
+            .await?,
+    )
 }
 
 /// Writes an entry taken by `take_next_link` and moves the head onto it.
@@ -117,7 +143,8 @@ pub async fn append(conn: &mut AnyConnection, entry: &StoredEntry, hash: &str) -
 }
 
 /// The first and last sequence numbers of entries made in [from, until): the date range
-/// becomes a range of the chain, which the list's own order serves.
+/// becomes a range of the chain, which the list's own order serves (an entry's time is
+/// never before the one's before it: `take_next_link`).
 pub async fn seq_range(
     pool: &AnyPool,
     org_id: &str,
@@ -176,6 +203,7 @@ pub async fn page(
     };
     let conditions = [
         ("a.actor_id =", filter.actor.as_deref().map(Value::Text)),
+        ("a.target_id =", filter.target.as_deref().map(Value::Text)),
         ("a.action =", filter.action.as_deref().map(Value::Text)),
         (
             "a.workspace_id =",
@@ -268,12 +296,25 @@ pub async fn chain_after<'e>(
     rows.iter().map(stored).collect()
 }
 
-/// Organizations with entries made before `cutoff`.
+/// Organizations with entries made before `cutoff`: one index probe per organization.
 pub async fn prunable<'e>(db: impl AnyExecutor<'e>, cutoff: i64) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("SELECT DISTINCT org_id FROM audit_log WHERE at < $1")
-        .bind(cutoff)
-        .fetch_all(db)
-        .await
+    sqlx::query_scalar(
+        "SELECT h.org_id FROM audit_heads h WHERE EXISTS \
+         (SELECT 1 FROM audit_log a WHERE a.org_id = h.org_id AND a.at < $1)",
+    )
+    .bind(cutoff)
+    .fetch_all(db)
+    .await
+}
+
+/// Whether the organization has any entry (a chain without a head is broken).
+pub async fn any_entry<'e>(db: impl AnyExecutor<'e>, org_id: &str) -> sqlx::Result<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT seq FROM audit_log WHERE org_id = $1 LIMIT 1")
+            .bind(org_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(found.is_some())
 }
 
 /// Deletes the organization's entries up to and including the last one made before
@@ -290,8 +331,7 @@ pub async fn prune_prefix(
         .execute(&mut *conn)
         .await?;
     let last = sqlx::query(
-        "SELECT seq, hash FROM audit_log WHERE org_id = $1 AND at < $2 \
-         ORDER BY at DESC, seq DESC LIMIT 1",
+        "SELECT seq, hash FROM audit_log WHERE org_id = $1 AND at < $2 ORDER BY seq DESC LIMIT 1",
     )
     .bind(org_id)
     .bind(cutoff)

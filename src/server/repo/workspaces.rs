@@ -127,17 +127,22 @@ pub async fn rename<'e>(
 }
 
 /// Archives (`Some(time)`) or unarchives (`None`).
+/// Archives (`at` set) or unarchives a workspace; `false` when it already was.
 pub async fn set_archived<'e>(
     db: impl AnyExecutor<'e>,
     workspace_id: &str,
     at: Option<i64>,
-) -> sqlx::Result<()> {
-    sqlx::query("UPDATE workspaces SET archived_at = $1 WHERE id = $2")
+) -> sqlx::Result<bool> {
+    let sql = match at {
+        Some(_) => "UPDATE workspaces SET archived_at = $1 WHERE id = $2 AND archived_at IS NULL",
+        None => "UPDATE workspaces SET archived_at = $1 WHERE id = $2 AND archived_at IS NOT NULL",
+    };
+    let done = sqlx::query(sql)
         .bind(at)
         .bind(workspace_id)
         .execute(db)
         .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// Every workspace of the organization (archived ones too) by id and name.

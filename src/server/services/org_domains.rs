@@ -276,12 +276,9 @@ pub async fn recheck_due(ports: &Ports<'_>) -> Result<usize, Error> {
 
 pub async fn remove(ports: &Ports<'_>, actor: &OrgActor, id: &str) -> Result<(), Error> {
     actor.require(Action::ManageDomains)?;
-    let mut tx = ports
-        .db
-        .pool
-        .begin()
-        .await
-        .or_internal("removing a domain")?;
+    let mut tx = actor
+        .begin_locked(ports.db, Action::ManageDomains, "removing a domain")
+        .await?;
     let Some(row) = repo::find_in_org(&mut *tx, &actor.org_id, id)
         .await
         .or_internal("loading a domain")?

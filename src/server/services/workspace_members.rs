@@ -93,6 +93,11 @@ pub async fn add(
         .begin()
         .await
         .or_internal("starting to add members")?;
+    // The lock first: the adds read before they write (SQLite), and each writes an audit
+    // entry (PostgreSQL: the chain's head is then held while later adds wait for rows).
+    orgs::lock(&mut *tx, &actor.org_id)
+        .await
+        .or_internal("locking the organization")?;
     let mut added = 0;
     for user_id in user_ids {
         memberships::org_role(&mut *tx, &actor.org_id, user_id)

@@ -95,7 +95,7 @@ pub async fn rename(
     let ws = actor.in_workspace(db, workspace_id).await?;
     ws.org.require(Action::ManageWorkspaces)?;
     let name = validation::entity_name("name", name)?;
-    let mut tx = db.pool.begin().await.or_internal("renaming a workspace")?;
+    let (mut tx, before) = begin_on(db, actor, workspace_id, "renaming a workspace").await?;
     match workspaces::rename(&mut *tx, workspace_id, &name).await {
         Err(e) if is_unique_violation(&e) => return Err(name_taken(&name)),
         other => other.or_internal("renaming a workspace")?,
@@ -105,13 +105,38 @@ pub async fn rename(
         Target::named("workspace", workspace_id, &name),
     )
     .in_workspace(workspace_id)
-    .before(json!({ "name": ws.workspace.name }))
+    .before(json!({ "name": before.name }))
     .after(json!({ "name": name }));
     audit::record(&mut tx, &actor.org_id, actor.into(), change, db.now()).await?;
     match tx.commit().await {
         Err(e) if is_unique_violation(&e) => Err(name_taken(&name)),
         other => other.or_internal("renaming a workspace"),
     }
+}
+
+/// Begins a change of a workspace under the organization's lock, with the workspace as it
+/// is now (its name for the audit entry's "before").
+async fn begin_on(
+    db: &Db,
+    actor: &OrgActor,
+    workspace_id: &str,
+    doing: &str,
+) -> Result<
+    (
+        sqlx::Transaction<'static, sqlx::Any>,
+        workspaces::WorkspaceRow,
+    ),
+    Error,
+> {
+    let mut tx = db.pool.begin().await.or_internal(doing)?;
+    crate::server::repo::orgs::lock(&mut *tx, &actor.org_id)
+        .await
+        .or_internal("locking the organization")?;
+    let row = workspaces::find_in_org(&mut *tx, &actor.org_id, workspace_id)
+        .await
+        .or_internal(doing)?
+        .ok_or(Error::NotFound)?;
+    Ok((tx, row))
 }
 
 /// Archives a workspace: it leaves the switcher, its data stays and becomes read-only,
@@ -130,10 +155,14 @@ pub async fn archive(db: &Db, actor: &OrgActor, workspace_id: &str) -> Result<()
         return Ok(());
     }
     let now = db.now();
-    let mut tx = db.pool.begin().await.or_internal("archiving a workspace")?;
-    workspaces::set_archived(&mut *tx, workspace_id, Some(now))
+    let (mut tx, _) = begin_on(db, actor, workspace_id, "archiving a workspace").await?;
+    if !workspaces::set_archived(&mut *tx, workspace_id, Some(now))
         .await
-        .or_internal("archiving a workspace")?;
+        .or_internal("archiving a workspace")?
+    {
+        // Archived meanwhile by another request: nothing more to do or record.
+        return Ok(());
+    }
     let why = "Cancelled: the workspace was archived.";
     let cancelled = crate::server::repo::fine_tuning::cancel_unfinished_in_workspace(
         &mut *tx,
@@ -160,14 +189,13 @@ pub async fn unarchive(db: &Db, actor: &OrgActor, workspace_id: &str) -> Result<
     if ws.workspace.archived_at.is_none() {
         return Ok(());
     }
-    let mut tx = db
-        .pool
-        .begin()
+    let (mut tx, _) = begin_on(db, actor, workspace_id, "unarchiving a workspace").await?;
+    if !workspaces::set_archived(&mut *tx, workspace_id, None)
         .await
-        .or_internal("unarchiving a workspace")?;
-    workspaces::set_archived(&mut *tx, workspace_id, None)
-        .await
-        .or_internal("unarchiving a workspace")?;
+        .or_internal("unarchiving a workspace")?
+    {
+        return Ok(());
+    }
     let target = Target::named("workspace", workspace_id, &ws.workspace.name);
     let change = Change::new(AuditAction::WorkspaceUnarchived, target).in_workspace(workspace_id);
     audit::record(&mut tx, &actor.org_id, actor.into(), change, db.now()).await?;

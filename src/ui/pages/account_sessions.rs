@@ -19,9 +19,19 @@ const COLUMNS: [Column; 5] = [
 #[component]
 pub fn SessionsCard() -> impl IntoView {
     let query = use_query_map();
-    let sessions = Resource::new(move || query.get(), |_| get_sessions());
     let end_one = ServerAction::<EndSession>::new();
     let end_others = ServerAction::<EndOtherSessions>::new();
+    // Read again after each answer (the second "Sign out" comes back to the same URL).
+    let sessions = Resource::new(
+        move || {
+            (
+                query.get(),
+                end_one.version().get(),
+                end_others.version().get(),
+            )
+        },
+        |_| get_sessions(),
+    );
     let error = Signal::derive(move || {
         end_one
             .value()

@@ -3,7 +3,7 @@
 //! reads the chain in order from where retention restarted it.
 
 use crate::domain::Error;
-use crate::server::db::Db;
+use crate::server::db::{Backend, Db};
 use crate::server::error::OrInternal;
 use crate::server::repo::audit::{self as repo, StoredEntry};
 use sha2::{Digest, Sha256};
@@ -22,8 +22,13 @@ pub(super) fn link_hash(entry: &StoredEntry) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verified {
     /// Every link holds: `entries` checked, from `first_seq` (after a retention prune,
-    /// where the chain restarts) to the head.
-    Intact { entries: u64, first_seq: i64 },
+    /// where the chain restarts) to the head, whose hash is `head_hash`. Kept elsewhere, a
+    /// head hash shows later whether the chain up to it was rewritten whole.
+    Intact {
+        entries: u64,
+        first_seq: i64,
+        head_hash: String,
+    },
     /// The first entry whose link does not hold, and why.
     Broken { seq: i64, reason: String },
     /// The organization has no audit log yet.
@@ -33,19 +38,40 @@ pub enum Verified {
 /// Rows read at a time.
 const BATCH: i64 = 1_000;
 
-/// Checks the organization's chain from where it restarts to its head.
+/// Checks the organization's chain from where it restarts to its head, all of it read in
+/// one snapshot (a prune or an append meanwhile is not seen half done).
 pub async fn verify(db: &Db, org_id: &str) -> Result<Verified, Error> {
+    let mut tx = db
+        .pool
+        .begin()
+        .await
+        .or_internal("reading the audit chain")?;
+    if db.backend == Backend::Postgres {
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .or_internal("reading the audit chain")?;
+    }
     let Some((head_seq, head_hash, pruned_seq, pruned_hash)) =
-        repo::head(&db.pool, org_id)
+        repo::head(&mut *tx, org_id)
             .await
             .or_internal("reading the audit head")?
     else {
-        return Ok(Verified::Empty);
+        let orphans = repo::any_entry(&mut *tx, org_id)
+            .await
+            .or_internal("reading the audit chain")?;
+        return Ok(match orphans {
+            true => Verified::Broken {
+                seq: 1,
+                reason: "the chain's head is missing".to_owned(),
+            },
+            false => Verified::Empty,
+        });
     };
     let (mut expected_seq, mut prev) = (pruned_seq + 1, pruned_hash);
     let mut entries = 0;
     loop {
-        let batch = repo::chain_after(&db.pool, org_id, expected_seq - 1, BATCH)
+        let batch = repo::chain_after(&mut *tx, org_id, expected_seq - 1, BATCH)
             .await
             .or_internal("reading the audit chain")?;
         // Entries appended since the head was read are not this check's.
@@ -83,6 +109,7 @@ pub async fn verify(db: &Db, org_id: &str) -> Result<Verified, Error> {
     Ok(Verified::Intact {
         entries,
         first_seq: pruned_seq + 1,
+        head_hash,
     })
 }
 

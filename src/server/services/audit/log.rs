@@ -65,16 +65,18 @@ async fn scope(
     Ok((false, choices))
 }
 
-/// The actor filter as typed: an email names a person (one who matches no one matches
-/// nothing); anything else is taken as an id.
-async fn resolve_actor(db: &Db, filter: &mut AuditFilter) -> Result<(), Error> {
-    if let Some(actor) = filter.actor.clone()
-        && actor.contains('@')
-    {
-        let user = users::find_by_email(&db.pool, &actor.to_lowercase())
-            .await
-            .or_internal("finding the actor filter's person")?;
-        filter.actor = Some(user.map_or_else(|| "-".to_owned(), |u| u.id));
+/// The actor and target filters as typed: an email names a person (one that names no
+/// one matches nothing); anything else is taken as an id.
+async fn resolve_people(db: &Db, filter: &mut AuditFilter) -> Result<(), Error> {
+    for typed in [&mut filter.actor, &mut filter.target] {
+        if let Some(text) = typed.clone()
+            && text.contains('@')
+        {
+            let user = users::find_by_email(&db.pool, &text.to_lowercase())
+                .await
+                .or_internal("finding the person a filter names")?;
+            *typed = Some(user.map_or_else(|| "-".to_owned(), |u| u.id));
+        }
     }
     Ok(())
 }
@@ -88,7 +90,7 @@ pub async fn page(
 ) -> Result<AuditPage, Error> {
     let (whole_organization, workspaces) = scope(db, actor, &mut filter).await?;
     let shown_filter = filter.clone();
-    resolve_actor(db, &mut filter).await?;
+    resolve_people(db, &mut filter).await?;
     let range = repo::seq_range(&db.pool, &actor.org_id, filter.from, filter.until)
         .await
         .or_internal("reading the audit log")?;
@@ -131,7 +133,7 @@ pub async fn export(
     format: ExportFormat,
 ) -> Result<impl Stream<Item = Result<String, std::io::Error>> + use<>, Error> {
     scope(db, actor, &mut filter).await?;
-    resolve_actor(db, &mut filter).await?;
+    resolve_people(db, &mut filter).await?;
     let range = repo::seq_range(&db.pool, &actor.org_id, filter.from, filter.until)
         .await
         .or_internal("exporting the audit log")?;

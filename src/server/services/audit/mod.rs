@@ -10,7 +10,7 @@ pub use chain::{Verified, verify};
 pub use log::{ExportFormat, export, page, prune_expired};
 
 use crate::domain::Error;
-use crate::domain::audit::{ActorKind, AuditAction, bounded};
+use crate::domain::audit::{ActorKind, AuditAction, bounded, bounded_fields};
 use crate::server::authz::{OrgActor, WorkspaceActor};
 use crate::server::error::OrInternal;
 use crate::server::http::request_context;
@@ -138,14 +138,14 @@ pub async fn record(
             .unwrap_or_default(),
     };
     let request = request_context::current();
-    let json = |v: Option<Value>| v.map(|v| bounded(&v.to_string()));
-    let (seq, prev_hash) = repo::take_next_link(conn, org_id)
+    let json = |v: Option<Value>| v.map(|v| bounded_fields(v).to_string());
+    let link = repo::take_next_link(conn, org_id, now)
         .await
         .or_internal("taking the audit chain's head")?;
     let entry = StoredEntry {
         org_id: org_id.to_owned(),
-        seq,
-        at: now,
+        seq: link.seq,
+        at: link.at,
         actor_kind: actor_kind.as_str().to_owned(),
         actor_id: actor_id.map(str::to_owned),
         actor_label: bounded(&actor_label),
@@ -159,7 +159,7 @@ pub async fn record(
         client_ip: request.as_ref().and_then(|r| r.client_ip.clone()),
         user_agent: request.as_ref().and_then(|r| r.user_agent.clone()),
         request_id: request.map(|r| r.request_id),
-        prev_hash,
+        prev_hash: link.prev_hash,
     };
     let hash = chain::link_hash(&entry);
     repo::append(conn, &entry, &hash)

@@ -34,13 +34,13 @@ const COLUMNS: [Column; 5] = [
 ];
 
 /// The URL's filter values, as typed (checked by the server).
-type Typed = [Option<String>; 5];
+type Typed = [Option<String>; 6];
 
 fn typed_filter() -> Memo<Typed> {
     let query = use_query_map();
     Memo::new(move |_| {
         query.with(|q| {
-            ["actor", "action", "workspace", "from", "until"]
+            ["actor", "target", "action", "workspace", "from", "until"]
                 .map(|k| q.get(k).filter(|v| !v.trim().is_empty()))
         })
     })
@@ -66,9 +66,11 @@ fn AuditLog(shell: ShellData) -> impl IntoView {
             let org_id = org_id.clone();
             move || (org_id.clone(), typed.get(), at.get())
         },
-        |(org, [actor, action, workspace, from, until], at)| {
+        |(org, [actor, target, action, workspace, from, until], at)| {
             let (after, before) = at.into_query();
-            get_audit_log(org, actor, action, workspace, from, until, after, before)
+            get_audit_log(
+                org, actor, target, action, workspace, from, until, after, before,
+            )
         },
     );
     let body = list_body(page, "Loading the audit log…", move |page: AuditPage| {
@@ -155,6 +157,11 @@ fn Filters(page: AuditPage, base: String) -> impl IntoView {
                     value=f.actor.clone().unwrap_or_default() placeholder="Email or id"/>
             </div>
             <div class="field">
+                <label class="field-label" for="audit-target">"About"</label>
+                <input class="input" id="audit-target" name="target" type="search" maxlength="254"
+                    value=f.target.clone().unwrap_or_default() placeholder="Email or id"/>
+            </div>
+            <div class="field">
                 <label class="field-label" for="audit-action">"Action"</label>
                 <select class="input" id="audit-action" name="action">
                     <option value="">"Any action"</option>
@@ -229,7 +236,15 @@ fn EntryRow(entry: AuditEntryView, filtered: String) -> impl IntoView {
         Some(link) => link.into_any(),
         None => view! { <span>{visible(&entry.actor_label)}</span> }.into_any(),
     };
-    let target = visible(&entry.target_label);
+    let target = {
+        let href = paths::with_param(
+            &strip_param(&filtered, "target"),
+            &format!("target={}", paths::query_value(&entry.target_id)),
+        );
+        let label = visible(&entry.target_label);
+        let title = format!("Everything about {label}");
+        view! { <a href=href title=title>{label}</a> }
+    };
     let workspace = entry
         .workspace_name
         .as_deref()
