@@ -102,6 +102,12 @@ audit_actions! {
     DomainJoiningChanged = "domain.joining_changed", "Changed who joins through a domain";
     DomainRemoved = "domain.removed", "Removed a domain";
     DomainLapsed = "domain.lapsed", "A domain's proof lapsed";
+    DatasetUploaded = "dataset.uploaded", "Uploaded a dataset";
+    DatasetDeleted = "dataset.deleted", "Deleted a dataset";
+    JobCreated = "job.created", "Started a fine-tuning job";
+    JobCancelled = "job.cancelled", "Cancelled a fine-tuning job";
+    JobFinished = "job.finished", "A fine-tuning job finished";
+    ModelDeleted = "model.deleted", "Deleted a fine-tuned model";
 }
 
 impl AuditAction {

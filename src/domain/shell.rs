@@ -56,6 +56,14 @@ impl ShellData {
         let ws_role = self.workspace.as_ref().and_then(|w| w.role);
         can(&Membership::in_workspace(self.org.role, ws_role), action)
     }
+
+    /// Whether they may do the workspace action `action` in at least one of the
+    /// organization's workspaces (or everywhere, as an organization Admin).
+    pub fn can_in_some_workspace(&self, action: Action) -> bool {
+        self.workspaces
+            .iter()
+            .any(|w| can(&Membership::in_workspace(self.org.role, w.role), action))
+    }
 }
 
 /// Initials for an avatar: the first letters of the first two words.

@@ -23,6 +23,7 @@ backend_tests!(
     the_chain_verifies_and_finds_tampering_and_survives_retention,
     a_workspace_admin_reads_only_their_workspaces,
     concurrent_changes_chain_one_after_another,
+    what_keys_and_the_trainer_do_is_recorded_as_theirs,
 );
 
 #[derive(Default)]
@@ -399,6 +400,15 @@ async fn exports_carry_the_filtered_view_and_defuse_text(app: TestApp) {
     invite(&mut ada, "ivy@example.com").await;
     let page = entries(&mut ada, Filter::default()).await;
 
+    // Compressed, as a browser asks for it: the body is read to its end and past it.
+    let compressed =
+        axum::http::Request::get(format!("/o/{org}/settings/audit/export?format=jsonl"))
+            .header("accept-encoding", "gzip")
+            .body(axum::body::Body::empty())
+            .unwrap();
+    let res = ada.client.send(compressed).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    assert_eq!(res.header("content-encoding").as_deref(), Some("gzip"));
     let res = ada
         .client
         .get(&format!("/o/{org}/settings/audit/export?format=jsonl"))
@@ -650,4 +660,61 @@ async fn concurrent_changes_chain_one_after_another(app: TestApp) {
             .await
             .unwrap();
     assert!(times.windows(2).all(|w| w[0] <= w[1]));
+}
+
+async fn what_keys_and_the_trainer_do_is_recorded_as_theirs(app: TestApp) {
+    use common::v1;
+    let app = v1::with_trainer(&app).await;
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let ws = ada.workspace_id.clone();
+    let key = v1::key(&app, &mut ada, &ws).await;
+    let file: serde_json::Value = v1::upload(&app, &key, "fine-tune", v1::GOOD).await.json();
+    let file_id = file["id"].as_str().unwrap().to_owned();
+    let body = serde_json::json!({ "model": "open-mistral-7b", "training_file": file_id });
+    let job: serde_json::Value =
+        v1::v1_json(&app, "POST", "/v1/fine_tuning/jobs", &key, body.clone())
+            .await
+            .json();
+    let job_id = job["id"].as_str().unwrap().to_owned();
+    let res = v1::v1(
+        &app,
+        "POST",
+        &format!("/v1/fine_tuning/jobs/{job_id}/cancel"),
+        &key,
+    )
+    .await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    v1::v1_json(&app, "POST", "/v1/fine_tuning/jobs", &key, body).await;
+    let finished = v1::train_next(&app).await;
+    let model = finished["fine_tuned_model"].as_str().unwrap().to_owned();
+    let res = v1::v1(&app, "DELETE", &format!("/v1/models/{model}"), &key).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let res = v1::v1(&app, "DELETE", &format!("/v1/files/{file_id}"), &key).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+
+    let all = entries(&mut ada, Filter::default()).await;
+    let done: Vec<(&str, &str)> = all
+        .iter()
+        .take(7)
+        .map(|e| (e.action.as_str(), e.actor_kind.as_str()))
+        .collect();
+    assert_eq!(
+        done,
+        [
+            ("dataset.deleted", "api_key"),
+            ("model.deleted", "api_key"),
+            ("job.finished", "trainer"),
+            ("job.created", "api_key"),
+            ("job.cancelled", "api_key"),
+            ("job.created", "api_key"),
+            ("dataset.uploaded", "api_key"),
+        ]
+    );
+    assert!(
+        all[..7]
+            .iter()
+            .all(|e| e.workspace_id.as_deref() == Some(ws.as_str()))
+    );
+    assert_eq!(all[0].actor_label, "k", "a key is named as it was named");
+    assert_eq!(json(&all[2].after)["fine_tuned_model"], model.as_str());
 }

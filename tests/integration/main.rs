@@ -23,6 +23,7 @@ mod limits;
 mod members;
 mod metering;
 mod orgs;
+mod rules_model;
 mod sdk_compat;
 mod sessions;
 mod v1_matrix;

@@ -3,6 +3,7 @@
 //! they arrive, so a file is never held whole in memory; a bad file leaves nothing behind.
 
 use crate::domain::Error;
+use crate::domain::audit::AuditAction;
 use crate::domain::datasets::check_line;
 use crate::server::config::Config;
 use crate::server::db::Db;
@@ -10,6 +11,8 @@ use crate::server::error::OrInternal;
 use crate::server::ids::{new_id, new_listed_id};
 use crate::server::repo::files::{self, FileRow};
 use crate::server::services::Creator;
+use crate::server::services::audit::{self, By, Change, Target};
+use serde_json::json;
 use std::path::PathBuf;
 use tokio::io::AsyncWriteExt;
 
@@ -254,13 +257,22 @@ pub async fn store(
         .await
         .or_internal("storing an upload")?;
     received.partial.path = target;
-    if !files::insert(&db.pool, &row)
+    let mut tx = db.pool.begin().await.or_internal("recording an upload")?;
+    if !files::insert(&mut *tx, &row)
         .await
         .or_internal("recording an upload")?
     {
         // Archived while the file streamed in: the partial is removed on drop.
         return Err(super::fine_tuning::archived());
     }
+    let change = Change::new(
+        AuditAction::DatasetUploaded,
+        Target::named("dataset", &row.id, &row.filename),
+    )
+    .in_workspace(workspace_id)
+    .after(json!({ "bytes": row.bytes, "lines": row.line_count }));
+    audit::record(&mut tx, org_id, uploader.into(), change, now).await?;
+    tx.commit().await.or_internal("recording an upload")?;
     received.partial.keep = true;
     Ok(row)
 }
@@ -287,16 +299,26 @@ pub async fn open(
     Ok((row, file))
 }
 
+/// Deletes a dataset of the workspace, `by` a person or a key of it.
 pub async fn delete(
     db: &Db,
     config: &Config,
     workspace_id: &str,
     id: &str,
+    by: By<'_>,
 ) -> Result<FileRow, Error> {
     let row = find(db, workspace_id, id).await?;
-    files::delete(&db.pool, &row.id)
+    let mut tx = db.pool.begin().await.or_internal("deleting a file")?;
+    files::delete(&mut *tx, &row.id)
         .await
         .or_internal("deleting a file")?;
+    let change = Change::new(
+        AuditAction::DatasetDeleted,
+        Target::named("dataset", &row.id, &row.filename),
+    )
+    .in_workspace(workspace_id);
+    audit::record(&mut tx, &row.org_id, by, change, db.now()).await?;
+    tx.commit().await.or_internal("deleting a file")?;
     let _ = tokio::fs::remove_file(stored_path(config, workspace_id, &row.id)).await;
     Ok(row)
 }

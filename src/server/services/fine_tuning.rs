@@ -3,6 +3,7 @@
 //! succeeds registers its model in the workspace, in the same transaction.
 
 use crate::domain::Error;
+use crate::domain::audit::AuditAction;
 use crate::domain::billing::Catalogue;
 use crate::domain::fine_tuning::{
     JobStatus, check_suffix, fine_tuned_model_id, normalize_hyperparameters,
@@ -15,10 +16,11 @@ use crate::server::ids::new_id;
 use crate::server::repo::fine_tuning::{self as repo, JobRow, ModelRow};
 use crate::server::repo::{files, workspaces};
 use crate::server::services::Creator;
+use crate::server::services::audit::{self, By, Change, Target};
 use crate::server::services::job_history::{
     Checkpoint, Level, keep_checkpoint, record, record_message,
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// The workspace a job belongs to.
 pub struct Owner<'a> {
@@ -156,6 +158,20 @@ pub async fn create(
     }
     let created = format!("Created fine-tuning job: {}", job.id);
     record(&mut tx, &job.id, job.created_at, &[(Level::Info, &created)]).await?;
+    let change = Change::new(
+        AuditAction::JobCreated,
+        Target::named("job", &job.id, &job.id),
+    )
+    .in_workspace(owner.workspace_id)
+    .after(json!({ "model": job.model, "training_file": job.training_file, "suffix": job.suffix }));
+    audit::record(
+        &mut tx,
+        owner.org_id,
+        creator.into(),
+        change,
+        job.created_at,
+    )
+    .await?;
     tx.commit().await.or_internal("queueing a job")?;
     Ok(job)
 }
@@ -175,9 +191,10 @@ pub async fn find(db: &Db, workspace_id: &str, id: &str) -> Result<JobRow, Error
         .ok_or(Error::NotFound)
 }
 
-/// Cancels a queued or running job of the workspace. A finished job is a conflict.
-pub async fn cancel(db: &Db, workspace_id: &str, id: &str) -> Result<JobRow, Error> {
-    find(db, workspace_id, id).await?;
+/// Cancels a queued or running job of the workspace, `by` a person or a key of it. A
+/// finished job is a conflict.
+pub async fn cancel(db: &Db, workspace_id: &str, id: &str, by: By<'_>) -> Result<JobRow, Error> {
+    let job = find(db, workspace_id, id).await?;
     let now = db.now();
     let mut tx = db.pool.begin().await.or_internal("cancelling a job")?;
     let cancelled = repo::transition(
@@ -197,6 +214,11 @@ pub async fn cancel(db: &Db, workspace_id: &str, id: &str) -> Result<JobRow, Err
             &[(Level::Info, "Fine-tuning job cancelled.")],
         )
         .await?;
+        let change = Change::new(AuditAction::JobCancelled, Target::named("job", id, id))
+            .in_workspace(workspace_id)
+            .before(json!({ "status": job.status.as_str() }))
+            .after(json!({ "status": JobStatus::Cancelled.as_str() }));
+        audit::record(&mut tx, &job.org_id, by, change, now).await?;
     }
     tx.commit().await.or_internal("cancelling a job")?;
     let job = find(db, workspace_id, id).await?;
@@ -417,18 +439,35 @@ pub async fn complete(
             .ok_or_else(|| internal("completing a job", "it vanished"))?;
         super::metering::meter_training(&mut tx, catalogue, &finished, now).await?;
     }
+    let change = Change::new(AuditAction::JobFinished, Target::named("job", id, id))
+        .in_workspace(&job.workspace_id)
+        .before(json!({ "status": job.status.as_str() }))
+        .after(
+            json!({ "status": status.as_str(), "fine_tuned_model": model.as_ref().map(|m| &m.id) }),
+        );
+    audit::record(&mut tx, &job.org_id, By::Trainer, change, now).await?;
     tx.commit().await.or_internal("completing a job")?;
     find_for_trainer(db, actor, id).await
 }
 
-/// Deletes a fine-tuned model of the workspace (the job keeps its record of it).
-pub async fn delete_model(db: &Db, workspace_id: &str, id: &str) -> Result<(), Error> {
-    let deleted = repo::delete_model(&db.pool, workspace_id, id)
+/// Deletes a fine-tuned model of the workspace (the job keeps its record of it), `by` a
+/// person or a key of the organization `org_id`.
+pub async fn delete_model(
+    db: &Db,
+    org_id: &str,
+    workspace_id: &str,
+    id: &str,
+    by: By<'_>,
+) -> Result<(), Error> {
+    let mut tx = db.pool.begin().await.or_internal("deleting a model")?;
+    let deleted = repo::delete_model(&mut *tx, workspace_id, id)
         .await
         .or_internal("deleting a model")?;
-    if deleted {
-        Ok(())
-    } else {
-        Err(Error::NotFound)
+    if !deleted {
+        return Err(Error::NotFound);
     }
+    let change = Change::new(AuditAction::ModelDeleted, Target::named("model", id, id))
+        .in_workspace(workspace_id);
+    audit::record(&mut tx, org_id, by, change, db.now()).await?;
+    tx.commit().await.or_internal("deleting a model")
 }

@@ -136,6 +136,10 @@ pub async fn change_role(
         .await
         .or_internal("reading a role")?
         .ok_or(Error::NotFound)?;
+    if current == role {
+        // Nothing changes, and nothing is recorded.
+        return Ok(());
+    }
     if current == OrgRole::Admin && role != OrgRole::Admin {
         let admins = memberships::count_admins(&mut *tx, &actor.org_id)
             .await

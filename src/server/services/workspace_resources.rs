@@ -142,7 +142,7 @@ pub async fn delete_dataset(
     ws.require(Action::UseWorkspace)?;
     let row = datasets::find(db, &ws.workspace.id, file_id).await?;
     ws.require(Action::DeleteWorkspaceResources)?;
-    datasets::delete(db, config, &ws.workspace.id, &row.id).await
+    datasets::delete(db, config, &ws.workspace.id, &row.id, ws.into()).await
 }
 
 /// A page of the workspace's fine-tuning jobs, newest first, from where `at` says.
@@ -223,7 +223,7 @@ pub async fn cancel_job(db: &Db, ws: &WorkspaceActor, job_id: &str) -> Result<Jo
     ws.require(Action::UseWorkspace)?;
     fine_tuning::find(db, &ws.workspace.id, job_id).await?;
     ws.require(Action::AddWorkspaceResources)?;
-    fine_tuning::cancel(db, &ws.workspace.id, job_id).await
+    fine_tuning::cancel(db, &ws.workspace.id, job_id, ws.into()).await
 }
 
 /// A page of the workspace's fine-tuned models, newest first, from where `at` says.
@@ -272,5 +272,5 @@ pub async fn find_model(db: &Db, ws: &WorkspaceActor, id: &str) -> Result<ModelR
 pub async fn delete_model(db: &Db, ws: &WorkspaceActor, model_id: &str) -> Result<(), Error> {
     find_model(db, ws, model_id).await?;
     ws.require(Action::DeleteWorkspaceResources)?;
-    fine_tuning::delete_model(db, &ws.workspace.id, model_id).await
+    fine_tuning::delete_model(db, &ws.org.org_id, &ws.workspace.id, model_id, ws.into()).await
 }

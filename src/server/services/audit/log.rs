@@ -14,7 +14,7 @@ use crate::server::db::Db;
 use crate::server::error::OrInternal;
 use crate::server::repo::{audit as repo, memberships, users, workspaces};
 use crate::server::services::console_pages::read_page;
-use futures_util::stream::{self, Stream};
+use futures_util::stream::{self, Stream, StreamExt};
 
 /// Whose entries a viewer may read, and the filter narrowed to them.
 async fn scope(
@@ -140,6 +140,8 @@ pub async fn export(
     let (db, org_id) = (db.clone(), actor.org_id.clone());
     let header = (format == ExportFormat::Csv).then(|| CSV_HEADER.to_owned());
     let state = (Some(PageAt::First), header);
+    // Fused: a body is polled once more after its end (compression does), which an
+    // unfolded stream alone would not survive.
     Ok(stream::unfold(state, move |(at, header)| {
         let (db, org_id, filter) = (db.clone(), org_id.clone(), filter.clone());
         async move {
@@ -166,7 +168,8 @@ pub async fn export(
             let text: String = rows.iter().map(|e| line(e, format)).collect();
             Some((Ok(text), (next, None)))
         }
-    }))
+    })
+    .fuse())
 }
 
 /// One entry as a line of the export.

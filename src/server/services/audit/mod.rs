@@ -43,8 +43,17 @@ impl<'a> From<&'a WorkspaceActor> for By<'a> {
     }
 }
 
+impl<'a> From<crate::server::services::Creator<'a>> for By<'a> {
+    fn from(creator: crate::server::services::Creator<'a>) -> Self {
+        match creator {
+            crate::server::services::Creator::Key(key) => By::Key(key),
+            crate::server::services::Creator::User(user) => By::Person(user),
+        }
+    }
+}
+
 /// What a change touched: a kind ("member", "workspace", "api_key", "invitation",
-/// "domain", "organization", "subscription", "limits", "join_request"), its id, and its
+/// "domain", "organization", "subscription", "dataset", "job", "model"), its id, and its
 /// name as people know it (looked up by `record` for the kinds it knows when not given).
 #[derive(Debug, Clone)]
 pub struct Target {

@@ -81,7 +81,7 @@ fn AuditLog(shell: ShellData) -> impl IntoView {
             <div class="section-header">
                 <div>
                     <h2 class="h2" id="audit-title">"Audit log"</h2>
-                    <p class="muted">"Every change made in the organization: by whom, when and from where. Entries are chained by hash; they cannot be edited."</p>
+                    <p class="muted">"Who changed what, when and from where. Entries are chained by hash; they cannot be edited."</p>
                 </div>
             </div>
             {body}
@@ -116,7 +116,11 @@ fn AuditBody(org_id: String, page: AuditPage) -> impl IntoView {
         view! { <Table caption="Audit log, newest first" columns=&COLUMNS>{rows}</Table> }
             .into_any()
     };
+    let scope = (!page.whole_organization).then(|| {
+        view! { <p class="pad muted">"You see the changes in the workspaces you administer."</p> }
+    });
     view! {
+        {scope}
         <Filters page=page.clone() base=base.clone()/>
         <p class="pad export-links">
             "Export this view: "

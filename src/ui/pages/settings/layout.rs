@@ -59,6 +59,18 @@ impl SettingsSection {
         }
     }
 
+    /// Whether the person may open the section: the Audit log also opens for a workspace
+    /// Admin, on the entries of the workspaces they administer.
+    fn open_to(self, shell: &ShellData) -> bool {
+        match self {
+            Self::Audit => {
+                shell.can(Action::ViewAuditLog)
+                    || shell.can_in_some_workspace(Action::ViewWorkspaceAudit)
+            }
+            other => shell.can(other.requires()),
+        }
+    }
+
     /// What it takes to open the section.
     fn requires(self) -> Action {
         match self {
@@ -91,7 +103,7 @@ pub fn SettingsLayout(
     let org = shell.org.clone();
     let links = SettingsSection::ALL
         .into_iter()
-        .filter(|s| shell.can(s.requires()))
+        .filter(|s| s.open_to(&shell))
         .map(|s| {
             view! {
                 <li>
@@ -102,7 +114,7 @@ pub fn SettingsLayout(
             }
         })
         .collect_view();
-    let allowed = shell.can(section.requires());
+    let allowed = section.open_to(&shell);
     view! {
         <Title text=format!("{} · Admin Settings · {}", section.label(), org.name)/>
         <div class="with-sidenav">
