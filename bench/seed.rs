@@ -126,6 +126,14 @@ async fn main() -> Result<(), String> {
         println!("{org} {ws}");
         return Ok(());
     }
+    let entries: usize = arg(&args, "--audit-entries", "0")
+        .parse()
+        .map_err(|_| "--audit-entries: a number")?;
+    if entries > 0 {
+        seed_audit(&db, &org, &account.user_id, members, entries, now).await?;
+        println!("{org} {}", account.user_id);
+        return Ok(());
+    }
     let jobs: usize = arg(&args, "--jobs", "0")
         .parse()
         .map_err(|_| "--jobs: a number")?;
@@ -136,6 +144,67 @@ async fn main() -> Result<(), String> {
     let ws = account.workspace_id.clone();
     seed_workspace(&db, &org, &ws, jobs, now).await?;
     println!("{org} {ws}");
+    Ok(())
+}
+
+/// `n` audit entries in the organization, one a second up to `now`: role changes by the
+/// admin of member i mod `members`, every tenth a rename of the default workspace. Their
+/// hashes are placeholders (the page and exports never read them; `audit-verify` would
+/// report the seeded chain broken). Written by the database itself, 50,000 to a statement.
+async fn seed_audit(
+    db: &Db,
+    org: &str,
+    admin: &str,
+    members: usize,
+    n: usize,
+    now: i64,
+) -> Result<(), String> {
+    let ws: String = sqlx::query_scalar("SELECT id FROM workspaces WHERE org_id = $1")
+        .bind(org)
+        .fetch_one(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    let first = now - n as i64 * 1000;
+    let members = members.max(1) as i64;
+    // In place of the founding entry sign-up wrote.
+    sqlx::query("DELETE FROM audit_log WHERE org_id = $1")
+        .bind(org)
+        .execute(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    for start in (0..n).step_by(50_000) {
+        let count = (n - start).min(50_000) as i64;
+        sqlx::query(
+            "WITH RECURSIVE k(i) AS (SELECT $3 UNION ALL SELECT i + 1 FROM k WHERE i < $4) \
+             INSERT INTO audit_log (org_id, seq, at, actor_kind, actor_id, actor_label, action, \
+             target_kind, target_id, target_label, workspace_id, before_json, after_json, \
+             client_ip, user_agent, request_id, prev_hash, hash) \
+             SELECT $1, i + 1, $5 + i * 1000, 'person', $2, 'admin@bench.local', \
+             CASE WHEN i % 10 = 0 THEN 'workspace.renamed' ELSE 'member.role_changed' END, \
+             CASE WHEN i % 10 = 0 THEN 'workspace' ELSE 'member' END, \
+             CASE WHEN i % 10 = 0 THEN $6 ELSE 'usr_bench' || CAST(i % $7 AS TEXT) END, \
+             'member@bench.local', CASE WHEN i % 10 = 0 THEN $6 ELSE NULL END, \
+             '{\"role\":\"member\"}', '{\"role\":\"billing\"}', '127.0.0.1', \
+             'bench', 'bench', 'x', 'x' FROM k",
+        )
+        .bind(org)
+        .bind(admin)
+        .bind(start as i64)
+        .bind(start as i64 + count - 1)
+        .bind(first)
+        .bind(&ws)
+        .bind(members)
+        .execute(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    }
+    sqlx::query("UPDATE audit_heads SET seq = $2, at = $3 WHERE org_id = $1")
+        .bind(org)
+        .bind(n as i64)
+        .bind(now)
+        .execute(&db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
     Ok(())
 }
 

@@ -22,4 +22,4 @@ pub use menu::DropdownMenu;
 pub use pager::{Pager, PagerText, use_page_at};
 pub use table::{Column, EmptyState, Table};
 pub use usage_report::UsageReportView;
-pub use when::when;
+pub use when::{when, when_exactly};

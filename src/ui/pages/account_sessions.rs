@@ -4,7 +4,7 @@
 
 use crate::api::sessions::{EndOtherSessions, EndSession, get_sessions};
 use crate::domain::sessions::SessionView;
-use crate::ui::components::{Column, FormAlert, Table, when};
+use crate::ui::components::{Column, FormAlert, Table, when_exactly};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -89,8 +89,8 @@ fn SessionRow(session: SessionView, action: ServerAction<EndSession>) -> impl In
         <tr>
             <td>{session.device.clone()}{this}</td>
             <td>{session.client_ip.clone().unwrap_or_else(|| "–".to_owned())}</td>
-            <td>{when(session.started_at, "–")}</td>
-            <td>{when(session.seen_at, "–")}</td>
+            <td>{when_exactly(session.started_at, "–")}</td>
+            <td>{when_exactly(session.seen_at, "–")}</td>
             <td class="row-actions">
                 <ActionForm action attr:class="inline-form">
                     <input type="hidden" name="id" value=session.id.clone()/>

@@ -4,11 +4,16 @@
 
 use super::layout::{SettingsLayout, SettingsSection};
 use crate::api::audit::get_audit_log;
-use crate::domain::audit::{AuditAction, AuditEntryView, AuditFilter, AuditPage, visible};
+use crate::domain::audit::{
+    ActorKind, AuditAction, AuditEntryView, AuditFilter, AuditPage, visible,
+};
 use crate::domain::calendar::{DAY_MS, iso_date};
+use crate::domain::format::format_timestamp;
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
-use crate::ui::components::{Column, EmptyState, Pager, PagerText, Table, use_page_at, when};
+use crate::ui::components::{
+    Column, EmptyState, Pager, PagerText, Table, use_page_at, when_exactly,
+};
 use crate::ui::layout::{ConsolePage, list_body};
 use leptos::prelude::*;
 use leptos_router::components::Form;
@@ -204,9 +209,13 @@ fn change_lines(entry: &AuditEntryView) -> Vec<String> {
             .unwrap_or_default()
     };
     let (before, after) = (object(&entry.before), object(&entry.after));
-    let show = |v: Option<&serde_json::Value>| match v {
+    // Times are stored as milliseconds: shown as people read them.
+    let show = |key: &str, v: Option<&serde_json::Value>| match v {
         None | Some(serde_json::Value::Null) => "–".to_owned(),
         Some(serde_json::Value::String(s)) => visible(s),
+        Some(serde_json::Value::Number(n)) if key.ends_with("_at") || key.ends_with("_until") => {
+            n.as_i64().map_or_else(|| n.to_string(), format_timestamp)
+        }
         Some(other) => visible(&other.to_string()),
     };
     let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
@@ -215,9 +224,13 @@ fn change_lines(entry: &AuditEntryView) -> Vec<String> {
     keys.into_iter()
         .filter(|k| seen.insert(k.as_str()))
         .map(|k| match (before.contains_key(k), after.contains_key(k)) {
-            (true, true) => format!("{k}: {} → {}", show(before.get(k)), show(after.get(k))),
-            (true, false) => format!("{k}: {}", show(before.get(k))),
-            _ => format!("{k}: {}", show(after.get(k))),
+            (true, true) => format!(
+                "{k}: {} → {}",
+                show(k, before.get(k)),
+                show(k, after.get(k))
+            ),
+            (true, false) => format!("{k}: {}", show(k, before.get(k))),
+            _ => format!("{k}: {}", show(k, after.get(k))),
         })
         .collect()
 }
@@ -240,6 +253,10 @@ fn EntryRow(entry: AuditEntryView, filtered: String) -> impl IntoView {
         Some(link) => link.into_any(),
         None => view! { <span>{visible(&entry.actor_label)}</span> }.into_any(),
     };
+    // "API key" under a key's name; a person needs no word, the console or an operator
+    // is named by it already.
+    let kind = (entry.actor_kind == ActorKind::ApiKey)
+        .then(|| view! { <span class="muted small block">{entry.actor_kind.label()}</span> });
     let target = {
         let href = paths::with_param(
             &strip_param(&filtered, "target"),
@@ -262,10 +279,10 @@ fn EntryRow(entry: AuditEntryView, filtered: String) -> impl IntoView {
         .unwrap_or_default();
     view! {
         <tr>
-            <td>{when(Some(entry.at), "")}</td>
+            <td>{when_exactly(Some(entry.at), "")}</td>
             <td>
                 {who}
-                <span class="muted small block">{entry.actor_kind.label()}</span>
+                {kind}
             </td>
             <td>
                 {entry.action_label()}
