@@ -82,11 +82,23 @@ impl OrgActor {
         action: Action,
         starting: &str,
     ) -> Result<sqlx::Transaction<'static, sqlx::Any>, Error> {
+        let mut tx = self.begin_in_org(db, starting).await?;
+        self.require_locked(&mut tx, action).await?;
+        Ok(tx)
+    }
+
+    /// Begins a transaction whose first write takes the organization's lock (SQLite's
+    /// write lock, PostgreSQL's row lock): what the change reads next (an old value for
+    /// its audit entry, a count) is not overtaken by another change of the organization.
+    pub async fn begin_in_org(
+        &self,
+        db: &Db,
+        starting: &str,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, Error> {
         let mut tx = db.pool.begin().await.or_internal(starting)?;
         crate::server::repo::orgs::lock(&mut *tx, &self.org_id)
             .await
             .or_internal("locking the organization")?;
-        self.require_locked(&mut tx, action).await?;
         Ok(tx)
     }
 

@@ -12,7 +12,7 @@ use crate::domain::roles::OrgRole;
 use crate::server::authz::OrgActor;
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
-use crate::server::repo::{api_keys, memberships, orgs};
+use crate::server::repo::{api_keys, memberships};
 use crate::server::services::audit::{self, Change, Target};
 use crate::server::services::console_pages::read_page;
 use crate::server::services::subscriptions;
@@ -168,10 +168,7 @@ pub async fn remove(db: &Db, actor: &OrgActor, user_id: &str) -> Result<(), Erro
     if user_id != actor.user_id {
         actor.require(Action::ManageMembers)?;
     }
-    let mut tx = db.pool.begin().await.or_internal("starting a removal")?;
-    orgs::lock(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("locking the organization")?;
+    let mut tx = actor.begin_in_org(db, "starting a removal").await?;
     if user_id != actor.user_id {
         actor.require_locked(&mut tx, Action::ManageMembers).await?;
     }

@@ -140,14 +140,7 @@ pub async fn found(
 pub async fn rename(db: &Db, actor: &OrgActor, new_name: &str) -> Result<(), Error> {
     actor.require(Action::RenameOrganization)?;
     let name = validation::entity_name("name", new_name)?;
-    let mut tx = db
-        .pool
-        .begin()
-        .await
-        .or_internal("renaming an organization")?;
-    orgs::lock(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("locking the organization")?;
+    let mut tx = actor.begin_in_org(db, "renaming an organization").await?;
     let before = self::name(&mut *tx, &actor.org_id).await?;
     orgs::rename(&mut *tx, &actor.org_id, &name)
         .await

@@ -249,14 +249,7 @@ pub async fn save_details(db: &Db, actor: &OrgActor, input: &BillingDetails) -> 
         address: address?,
         tax_id: tax_id?,
     };
-    let mut tx = db
-        .pool
-        .begin()
-        .await
-        .or_internal("saving billing details")?;
-    crate::server::repo::orgs::lock(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("locking the organization")?;
+    let mut tx = actor.begin_in_org(db, "saving billing details").await?;
     let before = details(&mut tx, &actor.org_id).await?;
     repo::save_details(&mut *tx, &actor.org_id, &row, db.now())
         .await

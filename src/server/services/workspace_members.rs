@@ -9,7 +9,7 @@ use crate::domain::roles::{OrgRole, WorkspaceRole};
 use crate::server::authz::OrgActor;
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
-use crate::server::repo::{api_keys, memberships, orgs};
+use crate::server::repo::{api_keys, memberships};
 use crate::server::services::audit::{self, Change, Target};
 use serde_json::json;
 
@@ -88,16 +88,7 @@ pub async fn add(
         ));
     }
     let now = db.now();
-    let mut tx = db
-        .pool
-        .begin()
-        .await
-        .or_internal("starting to add members")?;
-    // The lock first: the adds read before they write (SQLite), and each writes an audit
-    // entry (PostgreSQL: the chain's head is then held while later adds wait for rows).
-    orgs::lock(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("locking the organization")?;
+    let mut tx = actor.begin_in_org(db, "starting to add members").await?;
     let mut added = 0;
     for user_id in user_ids {
         memberships::org_role(&mut *tx, &actor.org_id, user_id)
@@ -143,15 +134,7 @@ pub async fn change_role(
     ws.require(Action::ManageWorkspaceMembers)?;
     let role =
         WorkspaceRole::parse(role).ok_or_else(|| Error::invalid("role", "Choose a role."))?;
-    let mut tx = db
-        .pool
-        .begin()
-        .await
-        .or_internal("changing a workspace role")?;
-    // The write lock first (SQLite): the old role is read for the entry, then changed.
-    orgs::lock(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("locking the organization")?;
+    let mut tx = actor.begin_in_org(db, "changing a workspace role").await?;
     let before = memberships::workspace_role(&mut *tx, workspace_id, user_id)
         .await
         .or_internal("reading a workspace role")?;
@@ -180,11 +163,7 @@ pub async fn remove(
 ) -> Result<(), Error> {
     let ws = actor.in_workspace(db, workspace_id).await?;
     ws.require(Action::ManageWorkspaceMembers)?;
-    let mut tx = db.pool.begin().await.or_internal("starting a removal")?;
-    // The write lock first (SQLite): the old role is read for the entry, then changed.
-    orgs::lock(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("locking the organization")?;
+    let mut tx = actor.begin_in_org(db, "starting a removal").await?;
     let before = memberships::workspace_role(&mut *tx, workspace_id, user_id)
         .await
         .or_internal("reading a workspace role")?;

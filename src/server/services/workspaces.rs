@@ -128,10 +128,7 @@ async fn begin_on(
     ),
     Error,
 > {
-    let mut tx = db.pool.begin().await.or_internal(doing)?;
-    crate::server::repo::orgs::lock(&mut *tx, &actor.org_id)
-        .await
-        .or_internal("locking the organization")?;
+    let mut tx = actor.begin_in_org(db, doing).await?;
     let row = workspaces::find_in_org(&mut *tx, &actor.org_id, workspace_id)
         .await
         .or_internal(doing)?
