@@ -42,7 +42,7 @@ run() {
 run "newest page" "$BASE"
 run "a page half-way down" "$BASE?after=$(( ENTRIES / 2 ))"
 run "by actor" "$BASE?actor=$ADMIN"
-run "about one member" "$BASE?target=usr_bench7"
+run "about one member" "$BASE?target=usr_bench0000007"
 run "by action (workspace renames)" "$BASE?action=workspace.renamed"
 run "one day in the middle" "$BASE?from=$MIDDLE_DAY&until=$MIDDLE_DAY"
 
@@ -52,5 +52,5 @@ export_time() {
   echo "== $1: $(wc -l < target/bench/export) lines, $(wc -c < target/bench/export) bytes in ${t} s"
 }
 echo
-export_time "CSV export, about one member" "$BASE/export?format=csv&target=usr_bench7"
+export_time "CSV export, about one member" "$BASE/export?format=csv&target=usr_bench0000007"
 export_time "JSON Lines export, everything" "$BASE/export?format=jsonl"

@@ -130,7 +130,17 @@ async fn main() -> Result<(), String> {
         .parse()
         .map_err(|_| "--audit-entries: a number")?;
     if entries > 0 {
-        seed_audit(&db, &org, &account.user_id, members, entries, now).await?;
+        let admin_email = arg(&args, "--email", "admin@bench.local");
+        seed_audit(
+            &db,
+            &org,
+            &account.user_id,
+            &admin_email,
+            members,
+            entries,
+            now,
+        )
+        .await?;
         println!("{org} {}", account.user_id);
         return Ok(());
     }
@@ -155,6 +165,7 @@ async fn seed_audit(
     db: &Db,
     org: &str,
     admin: &str,
+    admin_email: &str,
     members: usize,
     n: usize,
     now: i64,
@@ -179,10 +190,11 @@ async fn seed_audit(
              INSERT INTO audit_log (org_id, seq, at, actor_kind, actor_id, actor_label, action, \
              target_kind, target_id, target_label, workspace_id, before_json, after_json, \
              client_ip, user_agent, request_id, prev_hash, hash) \
-             SELECT $1, i + 1, $5 + i * 1000, 'person', $2, 'admin@bench.local', \
+             SELECT $1, i + 1, $5 + i * 1000, 'person', $2, $8, \
              CASE WHEN i % 10 = 0 THEN 'workspace.renamed' ELSE 'member.role_changed' END, \
              CASE WHEN i % 10 = 0 THEN 'workspace' ELSE 'member' END, \
-             CASE WHEN i % 10 = 0 THEN $6 ELSE 'usr_bench' || CAST(i % $7 AS TEXT) END, \
+             CASE WHEN i % 10 = 0 THEN $6 \
+             ELSE 'usr_bench' || substr(CAST(10000000 + i % $7 AS TEXT), 2) END, \
              'member@bench.local', CASE WHEN i % 10 = 0 THEN $6 ELSE NULL END, \
              '{\"role\":\"member\"}', '{\"role\":\"billing\"}', '127.0.0.1', \
              'bench', 'bench', 'x', 'x' FROM k",
@@ -194,6 +206,7 @@ async fn seed_audit(
         .bind(first)
         .bind(&ws)
         .bind(members)
+        .bind(admin_email)
         .execute(&db.pool)
         .await
         .map_err(|e| e.to_string())?;

@@ -112,12 +112,13 @@ pub async fn find<'e>(
     .await
 }
 
-pub async fn delete<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM files WHERE id = $1")
+/// Deletes a file's row; `false` when it was gone already.
+pub async fn delete<'e>(db: impl AnyExecutor<'e>, id: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query("DELETE FROM files WHERE id = $1")
         .bind(id)
         .execute(db)
         .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// A download link: which file, made by which key.

@@ -272,8 +272,10 @@ pub async fn store(
     .in_workspace(workspace_id)
     .after(json!({ "bytes": row.bytes, "lines": row.line_count }));
     audit::record(&mut tx, org_id, uploader.into(), change, now).await?;
-    tx.commit().await.or_internal("recording an upload")?;
+    // Kept from here on: a commit whose answer is lost may have landed, and a row without
+    // its file is worse than a file without its row.
     received.partial.keep = true;
+    tx.commit().await.or_internal("recording an upload")?;
     Ok(row)
 }
 
@@ -309,9 +311,13 @@ pub async fn delete(
 ) -> Result<FileRow, Error> {
     let row = find(db, workspace_id, id).await?;
     let mut tx = db.pool.begin().await.or_internal("deleting a file")?;
-    files::delete(&mut *tx, &row.id)
+    if !files::delete(&mut *tx, &row.id)
         .await
-        .or_internal("deleting a file")?;
+        .or_internal("deleting a file")?
+    {
+        // Deleted meanwhile by another request: that one recorded it.
+        return Err(Error::NotFound);
+    }
     let change = Change::new(
         AuditAction::DatasetDeleted,
         Target::named("dataset", &row.id, &row.filename),

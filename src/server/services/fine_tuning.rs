@@ -197,6 +197,15 @@ pub async fn cancel(db: &Db, workspace_id: &str, id: &str, by: By<'_>) -> Result
     let job = find(db, workspace_id, id).await?;
     let now = db.now();
     let mut tx = db.pool.begin().await.or_internal("cancelling a job")?;
+    // The organization's lock first, then the job as it is now (the trainer may have
+    // started it meanwhile): the entry says what it was cancelled from.
+    crate::server::repo::orgs::lock(&mut *tx, &job.org_id)
+        .await
+        .or_internal("locking the organization")?;
+    let job = repo::find_job(&mut *tx, workspace_id, id)
+        .await
+        .or_internal("loading a fine-tuning job")?
+        .ok_or(Error::NotFound)?;
     let cancelled = repo::transition(
         &mut *tx,
         id,

@@ -9,6 +9,7 @@ use crate::domain::format::format_timestamp;
 use crate::domain::keyset::PageAt;
 use crate::domain::permissions::{Action, Membership, can};
 use crate::domain::roles::WorkspaceRole;
+use crate::domain::sessions::device;
 use crate::server::authz::OrgActor;
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
@@ -102,6 +103,14 @@ pub async fn page(
         |e| e.seq.to_string(),
     )
     .await?;
+    // The page names the browser and platform; the whole user agent is in the exports.
+    let entries = entries
+        .into_iter()
+        .map(|mut e| {
+            e.user_agent = e.user_agent.map(|ua| device(Some(&ua)));
+            e
+        })
+        .collect();
     Ok(AuditPage {
         entries,
         neighbours,

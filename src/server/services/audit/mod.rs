@@ -146,7 +146,12 @@ pub async fn record(
             .await?
             .unwrap_or_default(),
     };
-    let request = request_context::current();
+    // Where a person or a key called from; the trainer's and the console's own addresses
+    // are the platform's, not something an organization's admins need to see.
+    let request = match by {
+        By::Person(_) | By::Key(_) => request_context::current(),
+        _ => None,
+    };
     let json = |v: Option<Value>| v.map(|v| bounded_fields(v).to_string());
     let link = repo::take_next_link(conn, org_id, now)
         .await

@@ -271,7 +271,9 @@ fn EntryRow(entry: AuditEntryView, filtered: String) -> impl IntoView {
         .as_deref()
         .map(|w| format!("in {}", visible(w)));
     let from = entry.client_ip.clone().unwrap_or_else(|| "–".to_owned());
-    let agent = entry.user_agent.as_deref().map(visible).unwrap_or_default();
+    // The browser and platform (the page is sent them, not the whole user agent); the
+    // request id, which the logs carry too, on hover.
+    let device = entry.user_agent.as_deref().map(visible).unwrap_or_default();
     let request = entry
         .request_id
         .as_deref()
@@ -291,7 +293,7 @@ fn EntryRow(entry: AuditEntryView, filtered: String) -> impl IntoView {
             <td><ul class="change-list">{changes}</ul></td>
             <td>
                 <span>{from}</span>
-                <span class="muted small block" title=agent>{request}</span>
+                <span class="muted small block" title=request>{device}</span>
             </td>
         </tr>
     }
