@@ -108,6 +108,8 @@ audit_actions! {
     JobCancelled = "job.cancelled", "Cancelled a fine-tuning job";
     JobFinished = "job.finished", "A fine-tuning job finished";
     ModelDeleted = "model.deleted", "Deleted a fine-tuned model";
+    InvoiceIssued = "invoice.issued", "Issued an invoice";
+    InvoicePaid = "invoice.paid", "Recorded an invoice's payment";
 }
 
 impl AuditAction {

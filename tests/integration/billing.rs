@@ -353,6 +353,24 @@ async fn payments_are_recorded_once_and_for_the_whole_total(app: TestApp) {
         invoices(&mut ada).await.invoices[0].status,
         InvoiceStatus::Paid
     );
+    // The audit log: the invoice issued by the console, paid once by the provider.
+    let entries: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT action, actor_kind, actor_label FROM audit_log \
+         WHERE org_id = $1 AND target_kind = 'invoice' ORDER BY seq",
+    )
+    .bind(&ada.org_id)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let expected = [
+        ("invoice.issued", "system", "Console"),
+        ("invoice.paid", "system", "Payment provider"),
+    ];
+    let entries: Vec<(&str, &str, &str)> = entries
+        .iter()
+        .map(|(a, k, l)| (a.as_str(), k.as_str(), l.as_str()))
+        .collect();
+    assert_eq!(entries, expected);
 
     // An unpaid invoice past its 30 days is overdue, and the subscription past due.
     report_usage(&app, &ada.workspace_id, "e2", 1_000_000, app.db.now()).await;

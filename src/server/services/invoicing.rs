@@ -2,8 +2,10 @@
 //! process gets there first), reading them, and recording their payment.
 
 use super::Ports;
+use super::audit::{self, By, Change as AuditChange, Target};
 use super::subscriptions;
 use crate::domain::Error;
+use crate::domain::audit::AuditAction;
 use crate::domain::billing::invoice::{number, total};
 use crate::domain::billing::{
     BillingDetails, Catalogue, Change, Invoice, InvoiceLine, InvoiceStatus, InvoiceSummary,
@@ -22,6 +24,7 @@ use crate::server::ids::new_id;
 use crate::server::repo::invoices::{self as repo, InvoiceRow, LineRow};
 use crate::server::repo::subscriptions as subs;
 use crate::server::repo::{memberships, orgs, usage, workspaces};
+use serde_json::json;
 use std::collections::HashMap;
 
 /// Invoices a page of the list shows.
@@ -135,6 +138,12 @@ pub async fn close_period(
             .await
             .or_internal("writing an invoice line")?;
     }
+    let change = AuditChange::new(
+        AuditAction::InvoiceIssued,
+        Target::named("invoice", &invoice.id, &invoice.number),
+    )
+    .after(json!({ "period": invoice.period, "total_minor_units": invoice.total, "currency": invoice.currency }));
+    audit::record(&mut tx, org_id, By::System, change, now).await?;
     // Nothing to pay, nothing to email: the invoice is listed all the same.
     let recipients = match invoice.total {
         0 => Vec::new(),
@@ -365,10 +374,24 @@ pub async fn record_payment(
         ));
     }
     let now = db.now();
-    if !repo::mark_paid(&db.pool, &row.id, now, reference)
+    let mut tx = db.pool.begin().await.or_internal("recording a payment")?;
+    let marked = repo::mark_paid(&mut *tx, &row.id, now, reference)
         .await
-        .or_internal("recording a payment")?
-    {
+        .or_internal("recording a payment")?;
+    if marked {
+        let by = match actor {
+            Actor::PaymentProvider => By::Service("Payment provider"),
+            _ => By::Operator,
+        };
+        let change = AuditChange::new(
+            AuditAction::InvoicePaid,
+            Target::named("invoice", &row.id, &row.number),
+        )
+        .after(json!({ "reference": reference, "total_minor_units": row.total }));
+        audit::record(&mut tx, &row.org_id, by, change, now).await?;
+    }
+    tx.commit().await.or_internal("recording a payment")?;
+    if !marked {
         let again = repo::find_by_number(&db.pool, &row.number)
             .await
             .or_internal("loading an invoice")?

@@ -26,6 +26,9 @@ pub enum By<'a> {
     Trainer,
     Operator,
     System,
+    /// Another service of the platform, by name ("Payment provider"): the console's own
+    /// kind of actor, named as that service.
+    Service(&'static str),
 }
 
 impl<'a> From<&'a OrgActor> for By<'a> {
@@ -132,11 +135,12 @@ pub async fn record(
         By::Key(id) => (ActorKind::ApiKey, Some(id)),
         By::Trainer => (ActorKind::Trainer, None),
         By::Operator => (ActorKind::Operator, None),
-        By::System => (ActorKind::System, None),
+        By::System | By::Service(_) => (ActorKind::System, None),
     };
     let actor_label = match by {
         By::Person(id) => label_of(conn, "member", id).await?,
         By::Key(id) => label_of(conn, "api_key", id).await?,
+        By::Service(name) => Some(name.to_owned()),
         _ => None,
     }
     .unwrap_or_else(|| actor_kind.label().to_owned());
