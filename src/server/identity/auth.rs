@@ -53,14 +53,7 @@ async fn seen(session: &Session, now: i64) -> Result<(), Error> {
     if last.is_some_and(|last| (0..TOUCH_EVERY_MS).contains(&(now - last))) {
         return Ok(());
     }
-    // A session from before sessions were listed starts counting now.
-    let started: Option<i64> = session
-        .get(STARTED_AT_KEY)
-        .await
-        .or_internal("reading the session")?;
-    if started.is_none() {
-        insert(session, STARTED_AT_KEY, now).await?;
-    }
+    // Its start is set at sign-in (sessions from before that were ended by migration 0023).
     insert(session, SEEN_AT_KEY, now).await
 }
 

@@ -82,20 +82,43 @@ async fn resolve_people(db: &Db, filter: &mut AuditFilter) -> Result<(), Error> 
     Ok(())
 }
 
-/// A page of the log, newest first, from where `at` says.
-pub async fn page(
-    db: &Db,
-    actor: &OrgActor,
-    mut filter: AuditFilter,
-    at: &PageAt,
-) -> Result<AuditPage, Error> {
+/// What a page and an export both start from.
+struct Narrowed {
+    whole_organization: bool,
+    workspaces: Vec<FilterChoice>,
+    /// The filter narrowed to what the viewer may read, as typed (for the page's form).
+    shown: AuditFilter,
+    /// The same with the people it names as ids, for the query.
+    query: AuditFilter,
+    /// Its dates as a range of the chain.
+    range: (Option<i64>, Option<i64>),
+}
+
+async fn narrow(db: &Db, actor: &OrgActor, mut filter: AuditFilter) -> Result<Narrowed, Error> {
     let (whole_organization, workspaces) = scope(db, actor, &mut filter).await?;
-    let shown_filter = filter.clone();
+    let shown = filter.clone();
     resolve_people(db, &mut filter).await?;
     let range = repo::seq_range(&db.pool, &actor.org_id, filter.from, filter.until)
         .await
         .or_internal("reading the audit log")?;
-    let (org_id, filter) = (&actor.org_id, &filter);
+    Ok(Narrowed {
+        whole_organization,
+        workspaces,
+        shown,
+        query: filter,
+        range,
+    })
+}
+
+/// A page of the log, newest first, from where `at` says.
+pub async fn page(
+    db: &Db,
+    actor: &OrgActor,
+    filter: AuditFilter,
+    at: &PageAt,
+) -> Result<AuditPage, Error> {
+    let narrowed = narrow(db, actor, filter).await?;
+    let (org_id, filter, range) = (&actor.org_id, &narrowed.query, narrowed.range);
     let (entries, neighbours) = read_page(
         at,
         "reading the audit log",
@@ -114,9 +137,9 @@ pub async fn page(
     Ok(AuditPage {
         entries,
         neighbours,
-        filter: shown_filter,
-        workspaces,
-        whole_organization,
+        filter: narrowed.shown,
+        workspaces: narrowed.workspaces,
+        whole_organization: narrowed.whole_organization,
     })
 }
 
@@ -138,14 +161,14 @@ target_id,workspace_id,workspace,before,after,client_ip,user_agent,request_id\n"
 pub async fn export(
     db: &Db,
     actor: &OrgActor,
-    mut filter: AuditFilter,
+    filter: AuditFilter,
     format: ExportFormat,
 ) -> Result<impl Stream<Item = Result<String, std::io::Error>> + use<>, Error> {
-    scope(db, actor, &mut filter).await?;
-    resolve_people(db, &mut filter).await?;
-    let range = repo::seq_range(&db.pool, &actor.org_id, filter.from, filter.until)
-        .await
-        .or_internal("exporting the audit log")?;
+    let Narrowed {
+        query: filter,
+        range,
+        ..
+    } = narrow(db, actor, filter).await?;
     let (db, org_id) = (db.clone(), actor.org_id.clone());
     let header = (format == ExportFormat::Csv).then(|| CSV_HEADER.to_owned());
     let state = (Some(PageAt::First), header);
