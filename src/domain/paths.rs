@@ -104,6 +104,11 @@ pub fn settings_audit(org_id: &str) -> String {
     format!("/o/{org_id}/settings/audit")
 }
 
+/// The audit log filtered to one workspace's entries.
+pub fn workspace_audit(org_id: &str, ws_id: &str) -> String {
+    format!("/o/{org_id}/settings/audit?workspace={ws_id}")
+}
+
 /// The audit log's export (`?format=csv|jsonl` and the page's filters).
 pub fn settings_audit_export(org_id: &str) -> String {
     format!("/o/{org_id}/settings/audit/export")

@@ -116,6 +116,8 @@ impl Drop for Cleanup {
 pub struct TestApp {
     pub db: Db,
     pub config: Config,
+    /// Closed by a test to stand for a database that stopped answering.
+    pub db_gate: studio_console::server::http::db_gate::DbGate,
     router: axum::Router,
     _cleanup: std::sync::Arc<Cleanup>,
 }
@@ -196,15 +198,23 @@ impl TestApp {
     }
 
     async fn with_config(config: Config, cleanup: std::sync::Arc<Cleanup>) -> TestApp {
+        // Every test's audit chain is sealed, as in a production that sets AUDIT_KEYS.
+        studio_console::server::services::audit::use_keys(
+            studio_console::server::services::audit::AuditKeys::parse(TEST_AUDIT_KEYS)
+                .expect("test keys"),
+        );
         let db = Db::connect(&config.database_url)
             .await
             .expect("connect test database");
         db.migrate().await.expect("migrate test database");
-        let router = router::build(AppState::new(db.clone(), config.clone()).expect("app state"));
+        let state = AppState::new(db.clone(), config.clone()).expect("app state");
+        let db_gate = state.db_gate.clone();
+        let router = router::build(state);
         TestApp {
             db,
             config,
             router,
+            db_gate,
             _cleanup: cleanup,
         }
     }
@@ -248,6 +258,9 @@ pub struct Account {
 }
 
 pub const PASSWORD: &str = "correct horse battery";
+
+/// The audit keys of every test process (`AUDIT_KEYS`).
+pub const TEST_AUDIT_KEYS: &str = "test:a-test-only-secret-of-32-characters";
 
 /// Signs up and returns the account with its default organization and workspace.
 pub async fn account(app: &TestApp, name: &str, email: &str) -> Account {

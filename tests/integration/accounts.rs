@@ -30,6 +30,7 @@ backend_tests!(
     another_users_organization_is_not_found,
     forms_work_without_javascript,
     health_reports_the_database,
+    while_the_database_is_down_requests_get_503_at_once,
 );
 
 async fn current_user(client: &mut common::Client) -> Option<CurrentUser> {
@@ -1125,4 +1126,31 @@ async fn health_reports_the_database(app: TestApp) {
     assert_eq!(c.get("/healthz").await.status, 200);
     app.db.pool.close().await;
     assert_eq!(c.get("/healthz").await.status, 503);
+}
+
+async fn while_the_database_is_down_requests_get_503_at_once(app: TestApp) {
+    let ada = common::account(&app, "Ada", "ada@example.com").await;
+    let mut c = app.client();
+    c.cookie = ada.client.cookie.clone();
+    let home = paths::workspace_home(&ada.org_id, &ada.workspace_id);
+    assert_eq!(c.get(&home).await.status, 200);
+    app.db_gate.set(false);
+    let started = std::time::Instant::now();
+    let page = c.get(&home).await;
+    assert_eq!(page.status, 503);
+    assert_eq!(page.header("retry-after").as_deref(), Some("5"));
+    assert!(
+        page.body.contains("database is not answering"),
+        "{}",
+        page.body
+    );
+    let api = c.get("/v1/models").await;
+    assert_eq!(api.status, 503);
+    let error: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(error["error"]["code"], "database_unavailable");
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    // Health asks the database itself, which here still answers.
+    assert_eq!(c.get("/healthz").await.status, 200);
+    app.db_gate.set(true);
+    assert_eq!(c.get(&home).await.status, 200);
 }

@@ -4,7 +4,9 @@ use crate::common;
 
 use common::v1::{GOOD, key, upload, v1};
 use common::{TestApp, account};
+use std::time::Duration;
 use studio_console::api::workspaces::CreateWorkspace;
+use studio_console::server::services::dataset_sweep::{self, Swept};
 
 backend_tests!(
     upload_list_download_and_delete,
@@ -12,6 +14,7 @@ backend_tests!(
     another_workspace_cannot_see_the_file,
     a_line_longer_than_the_limit_is_named,
     the_purpose_may_come_after_the_file,
+    a_sweep_removes_what_a_crash_left_and_nothing_else,
 );
 
 fn stored_files(app: &TestApp) -> usize {
@@ -178,4 +181,47 @@ async fn the_purpose_may_come_after_the_file(app: TestApp) {
     let res = app.client().send(send("fine-tune")).await;
     assert_eq!(res.status, 200, "{}", res.body);
     assert_eq!(app.count("files").await, 1);
+}
+
+/// A crash between writing and recording leaves a partial upload, or a complete file no
+/// dataset names; a sweep removes both once they have settled, and keeps every dataset's
+/// file and anything still being written.
+async fn a_sweep_removes_what_a_crash_left_and_nothing_else(app: TestApp) {
+    let mut ada = account(&app, "Ada", "ada@example.com").await;
+    let ws = ada.workspace_id.clone();
+    let key = key(&app, &mut ada, &ws).await;
+    let res = upload(&app, &key, "fine-tune", GOOD).await;
+    assert_eq!(res.status, 200, "{}", res.body);
+    let kept: serde_json::Value = res.json();
+    let dir = app.config.data_dir.join("files").join(&ws);
+    std::fs::write(dir.join(".upload-tmp_cut_off"), "{\"messages\"").unwrap();
+    std::fs::write(dir.join("file-never_recorded.jsonl"), GOOD).unwrap();
+    std::fs::write(dir.join("notes.txt"), "not ours to judge").unwrap();
+    assert_eq!(stored_files(&app), 4);
+
+    // Fresh files may be an upload in progress: nothing goes.
+    let swept = dataset_sweep::sweep(&app.db, &app.config, dataset_sweep::SETTLED)
+        .await
+        .unwrap();
+    assert_eq!(swept, Swept::default());
+    assert_eq!(stored_files(&app), 4);
+
+    let swept = dataset_sweep::sweep(&app.db, &app.config, Duration::ZERO)
+        .await
+        .unwrap();
+    assert_eq!(
+        swept,
+        Swept {
+            partials: 1,
+            orphans: 1
+        }
+    );
+    assert_eq!(
+        stored_files(&app),
+        2,
+        "the dataset's file and the stranger stay"
+    );
+    let id = kept["id"].as_str().unwrap();
+    let content = v1(&app, "GET", &format!("/v1/files/{id}/content"), &key).await;
+    assert_eq!((content.status, content.body.as_str()), (200, GOOD));
 }

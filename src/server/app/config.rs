@@ -64,10 +64,18 @@ pub struct Config {
     pub dns: crate::server::adapters::dns::DnsSettings,
     /// How long audit entries are kept (`AUDIT_RETENTION_DAYS`; unset: for ever).
     pub audit_retention_days: Option<u32>,
+    /// The keys that seal the audit chain (`AUDIT_KEYS`, `id:secret,...`; the first seals).
+    pub audit_keys: crate::server::services::audit::AuditKeys,
+    /// How long a stopping server lets requests in flight finish (`SHUTDOWN_GRACE_SECS`,
+    /// default 30).
+    pub shutdown_grace: std::time::Duration,
     /// Sessions end after this long without a request, and this long after sign-in
     /// whatever happens (`SESSION_IDLE_DAYS`, `SESSION_MAX_DAYS`).
     pub sessions: crate::domain::sessions::SessionLifetimes,
 }
+
+/// Seconds a stopping server waits for requests in flight.
+pub const DEFAULT_SHUTDOWN_GRACE_SECS: i64 = 30;
 
 /// 100 MB.
 pub const DEFAULT_MAX_UPLOAD: i64 = 100 * 1024 * 1024;
@@ -183,6 +191,14 @@ impl Config {
                 None => None,
                 Some(_) => Some(number("AUDIT_RETENTION_DAYS", 0, 1)?.min(u32::MAX as i64) as u32),
             },
+            shutdown_grace: std::time::Duration::from_secs(number(
+                "SHUTDOWN_GRACE_SECS",
+                DEFAULT_SHUTDOWN_GRACE_SECS,
+                0,
+            )? as u64),
+            audit_keys: crate::server::services::audit::AuditKeys::parse(
+                &var("AUDIT_KEYS").unwrap_or_default(),
+            )?,
             sessions: crate::domain::sessions::SessionLifetimes::days(
                 number("SESSION_IDLE_DAYS", sessions::DEFAULT_IDLE_DAYS, 1)?,
                 number("SESSION_MAX_DAYS", sessions::DEFAULT_MAX_DAYS, 1)?,
@@ -229,6 +245,8 @@ impl Config {
             catalogue: Catalogue::builtin(DEFAULT_SEAT_LIMIT),
             dns: Default::default(),
             audit_retention_days: None,
+            audit_keys: Default::default(),
+            shutdown_grace: std::time::Duration::from_secs(DEFAULT_SHUTDOWN_GRACE_SECS as u64),
             sessions: Default::default(),
         }
     }
@@ -315,6 +333,8 @@ impl std::fmt::Debug for Config {
             )
             .field("catalogue", &self.catalogue.currency)
             .field("audit_retention_days", &self.audit_retention_days)
+            .field("audit_keys", &self.audit_keys)
+            .field("shutdown_grace", &self.shutdown_grace)
             .field("sessions", &self.sessions)
             .finish()
     }

@@ -18,6 +18,12 @@ pub async fn run() -> Result<(), String> {
         .init();
 
     let config = Config::from_env()?;
+    if config.audit_keys.is_empty() {
+        tracing::warn!(
+            "AUDIT_KEYS is not set: the audit chain shows changes, but whoever can write the database can recompute it"
+        );
+    }
+    crate::server::services::audit::use_keys(config.audit_keys.clone());
     for model in config.unpriced_base_models() {
         tracing::warn!("base model {model} has no price in the catalogue: its usage costs nothing");
     }
@@ -35,11 +41,13 @@ pub async fn run() -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot count this month's spend: {e}"))?;
     let state = AppState::new(db, config)?;
+    state.db_gate.watch(state.db.clone());
     session::spawn_expired_cleanup(state.db.clone(), state.config.audit_retention_days);
     spawn_period_closer(state.clone());
     spawn_domain_checker(state.clone());
+    spawn_dataset_sweeper(state.clone());
 
-    let addr = state.config.site_addr;
+    let (addr, grace) = (state.config.site_addr, state.config.shutdown_grace);
     let app = router::build(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -47,10 +55,42 @@ pub async fn run() -> Result<(), String> {
     tracing::info!("console listening on http://{addr}");
     // Connection info gives throttles the client's address.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    serve_until_stopped(listener, app, grace).await
+}
+
+/// Serves until SIGTERM or Ctrl-C, then stops accepting connections and lets the requests
+/// in flight finish, for `grace` at most: a request still running then (a long stream) is
+/// cut, so that a deploy never waits for ever. Either way the process exits 0.
+async fn serve_until_stopped(
+    listener: tokio::net::TcpListener,
+    app: axum::extract::connect_info::IntoMakeServiceWithConnectInfo<
+        axum::Router,
+        std::net::SocketAddr,
+    >,
+    grace: std::time::Duration,
+) -> Result<(), String> {
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!(
+            "stopping: no new connections; finishing the requests in flight (up to {} s)",
+            grace.as_secs()
+        );
+        let _ = stopping.send(());
+    });
+    tokio::select! {
+        served = server => served.map_err(|e| format!("server error: {e}")),
+        () = async {
+            if stopped.await.is_ok() {
+                tokio::time::sleep(grace).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        } => {
+            tracing::warn!("stopped with requests still running after {} s (SHUTDOWN_GRACE_SECS)", grace.as_secs());
+            Ok(())
+        }
+    }
 }
 
 /// Plans organizations are on that the catalogue no longer has: their seats cost nothing
@@ -109,6 +149,29 @@ fn spawn_domain_checker(state: AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::warn!("{n} verified domains lapsed: their TXT record is gone"),
                 Err(e) => tracing::warn!(error = %e, "could not check verified domains again"),
+            }
+        }
+    });
+}
+
+/// At start and then every hour: removes the upload debris a crash left behind.
+fn spawn_dataset_sweeper(state: AppState) {
+    use crate::server::services::dataset_sweep;
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match dataset_sweep::sweep(&state.db, &state.config, dataset_sweep::SETTLED).await {
+                Ok(dataset_sweep::Swept {
+                    partials: 0,
+                    orphans: 0,
+                }) => {}
+                Ok(swept) => tracing::warn!(
+                    partials = swept.partials,
+                    orphans = swept.orphans,
+                    "removed files left by an interrupted upload or deletion"
+                ),
+                Err(e) => tracing::warn!(error = %e, "could not sweep the files folder"),
             }
         }
     });

@@ -2,8 +2,8 @@
 
 use crate::app::{App, shell};
 use crate::server::http::{
-    body_limits, csrf, form_errors, request_context, security_headers, session, stall_guard,
-    static_files,
+    body_limits, csrf, db_gate, form_errors, request_context, security_headers, session,
+    stall_guard, static_files,
 };
 use crate::server::{console, rest, state::AppState};
 use axum::Router;
@@ -25,10 +25,12 @@ fn route_list() -> Vec<AxumRouteListing> {
 /// around all of them tracing, compression and the security headers.
 pub fn build(state: AppState) -> Router {
     let https = state.config.cookie_secure;
+    let served = rest::routes(state.clone()).merge(console(&state)).layer(
+        axum::middleware::from_fn_with_state(state.db_gate.clone(), db_gate::refuse_while_down),
+    );
     Router::new()
         .route("/healthz", get(health))
-        .merge(rest::routes(state.clone()))
-        .merge(console(&state))
+        .merge(served)
         .layer(axum::middleware::map_response(move |mut res| async move {
             security_headers::add(&mut res, https);
             res
@@ -80,9 +82,9 @@ fn console(state: &AppState) -> Router<AppState> {
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
 }
 
-/// 200 when the database answers, 503 when it doesn't.
+/// 200 when the database answers within 2 s, else 503: what a load balancer asks.
 async fn health(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    if state.db.is_healthy().await {
+    if db_gate::answers(&state.db).await {
         (StatusCode::OK, "ok")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")

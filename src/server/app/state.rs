@@ -1,6 +1,7 @@
 //! Shared state handed to every request.
 
 use crate::server::adapters::inference::Inference;
+use crate::server::http::db_gate::DbGate;
 use crate::server::services::usage_writer::UsageWriter;
 use crate::server::{Config, db::Db, email::Mailer};
 use axum::extract::FromRef;
@@ -16,6 +17,8 @@ pub struct AppState {
     pub inference: Inference,
     /// Completions' usage, committed in groups.
     pub usage: UsageWriter,
+    /// Closed while the database does not answer (watched only by a running server).
+    pub db_gate: DbGate,
 }
 
 impl AppState {
@@ -47,6 +50,7 @@ impl AppState {
             config: Arc::new(config),
             leptos_options,
             mailer,
+            db_gate: DbGate::default(),
         })
     }
 }

@@ -3,6 +3,7 @@
 pub mod body_limits;
 pub mod client_address;
 pub mod csrf;
+pub mod db_gate;
 pub mod form_errors;
 pub mod request_context;
 pub mod security_headers;

@@ -137,7 +137,9 @@ pub async fn run(cli: Cli) -> Result<(), String> {
 }
 
 /// The database, migrated, for a command run beside the console.
+/// The database, migrated, and the audit keys that seal and check what commands record.
 async fn open_database(config: &Config) -> Result<Db, String> {
+    audit::use_keys(config.audit_keys.clone());
     let db = Db::connect(&config.database_url)
         .await
         .map_err(|e| e.to_string())?;
@@ -201,6 +203,7 @@ async fn audit_verify(org_id: &str) -> Result<(), String> {
     {
         Verified::Intact {
             entries,
+            sealed,
             first_seq,
             head_hash,
         } => {
@@ -209,6 +212,16 @@ async fn audit_verify(org_id: &str) -> Result<(), String> {
                 "{org_id}: the audit log is intact ({entries} entries, #{first_seq} to #{last}); \
                  entry #{last} hashes to {head_hash}"
             );
+            match (sealed, config.audit_keys.is_empty()) {
+                (0, true) => println!(
+                    "none is sealed: set AUDIT_KEYS so that links cannot be recomputed without the key"
+                ),
+                (s, _) if s == entries => println!("all {entries} are sealed with AUDIT_KEYS"),
+                (s, _) => println!(
+                    "{s} are sealed with AUDIT_KEYS; the first {} were written before a key was set",
+                    entries - s
+                ),
+            }
             Ok(())
         }
         Verified::Empty => {

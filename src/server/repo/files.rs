@@ -208,3 +208,24 @@ pub async fn list_with_creators<'e>(
     .fetch_all(db)
     .await
 }
+
+/// Which of `ids` have a row in the workspace (the stored files a sweep keeps).
+pub async fn existing_ids<'e>(
+    db: impl AnyExecutor<'e>,
+    workspace_id: &str,
+    ids: &[String],
+) -> sqlx::Result<Vec<String>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = (2..ids.len() + 2)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!("SELECT id FROM files WHERE workspace_id = $1 AND id IN ({marks})");
+    let mut query = sqlx::query_scalar(&sql).bind(workspace_id);
+    for id in ids {
+        query = query.bind(id);
+    }
+    query.fetch_all(db).await
+}

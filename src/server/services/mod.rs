@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod api_keys;
 pub mod audit;
 pub mod console_pages;
+pub mod dataset_sweep;
 pub mod datasets;
 pub mod email_verification;
 pub mod file_links;

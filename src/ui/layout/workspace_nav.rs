@@ -1,6 +1,7 @@
 //! The left navigation of workspace pages.
 
 use crate::domain::paths;
+use crate::domain::permissions::Action;
 use crate::domain::shell::ShellData;
 use leptos::prelude::*;
 
@@ -57,6 +58,10 @@ pub fn WorkspaceNav(shell: ShellData, current: WorkspaceSection) -> impl IntoVie
             paths::workspace_members(&shell.org.id, &ws.id),
         ),
     ];
+    // The workspace's entries in the organization's log, for those who may read them.
+    let audit = shell
+        .can(Action::ViewWorkspaceAudit)
+        .then(|| paths::workspace_audit(&shell.org.id, &ws.id));
     view! {
         <nav class="sidenav" aria-label="Workspace">
             <p class="sidenav-title">{ws.name.clone()}</p>
@@ -73,6 +78,9 @@ pub fn WorkspaceNav(shell: ShellData, current: WorkspaceSection) -> impl IntoVie
                         }
                     })
                     .collect_view()}
+                {audit.map(|href| view! {
+                    <li><a href=href class="sidenav-link">"Audit log"</a></li>
+                })}
             </ul>
         </nav>
     }

@@ -1,31 +1,35 @@
-//! The chain: each entry's hash covers the previous entry's hash and every field of its
-//! own, so a changed, removed or inserted entry breaks every link after it. Verification
-//! reads the chain in order from where retention restarted it.
+//! The chain: each entry's link covers the previous entry's link and every field of its
+//! own, so a changed, removed or inserted entry breaks every link after it. Links are
+//! sealed with the operator's key when there is one (`seal`). Verification reads the
+//! chain in order from where retention restarted it.
 
+use super::seal::{self, AuditKeys, Checked};
 use crate::domain::Error;
 use crate::server::db::{Backend, Db};
 use crate::server::error::OrInternal;
 use crate::server::repo::audit::{self as repo, StoredEntry};
-use sha2::{Digest, Sha256};
 
-/// SHA-256 over the previous link's hash and the entry's fields as JSON, in hex.
-pub(super) fn link_hash(entry: &StoredEntry) -> String {
+/// What an entry's link is computed over: the previous link and the entry's fields as JSON.
+fn message(entry: &StoredEntry) -> Vec<u8> {
     let fields = serde_json::to_string(entry).expect("an entry serializes");
-    let mut hasher = Sha256::new();
-    hasher.update(entry.prev_hash.as_bytes());
-    hasher.update(b"\n");
-    hasher.update(fields.as_bytes());
-    hex::encode(hasher.finalize())
+    [entry.prev_hash.as_bytes(), b"\n", fields.as_bytes()].concat()
+}
+
+/// The link of a new entry, sealed with the process's key when it has one.
+pub(super) fn link_hash(entry: &StoredEntry) -> String {
+    seal::keys().link(&message(entry))
 }
 
 /// What a verification found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verified {
     /// Every link holds: `entries` checked, from `first_seq` (after a retention prune,
-    /// where the chain restarts) to the head, whose hash is `head_hash`. Kept elsewhere, a
-    /// head hash shows later whether the chain up to it was rewritten whole.
+    /// where the chain restarts) to the head, whose link is `head_hash`; `sealed` of them
+    /// under a key (the rest were written before `AUDIT_KEYS` was set, and only a head
+    /// hash kept elsewhere shows whether they were rewritten whole).
     Intact {
         entries: u64,
+        sealed: u64,
         first_seq: i64,
         head_hash: String,
     },
@@ -38,9 +42,14 @@ pub enum Verified {
 /// Rows read at a time.
 const BATCH: i64 = 1_000;
 
+/// Checks the organization's chain with the process's keys: see `verify_with`.
+pub async fn verify(db: &Db, org_id: &str) -> Result<Verified, Error> {
+    verify_with(db, org_id, seal::keys()).await
+}
+
 /// Checks the organization's chain from where it restarts to its head, all of it read in
 /// one snapshot (a prune or an append meanwhile is not seen half done).
-pub async fn verify(db: &Db, org_id: &str) -> Result<Verified, Error> {
+pub async fn verify_with(db: &Db, org_id: &str, keys: &AuditKeys) -> Result<Verified, Error> {
     let mut tx = db
         .pool
         .begin()
@@ -69,7 +78,7 @@ pub async fn verify(db: &Db, org_id: &str) -> Result<Verified, Error> {
         });
     };
     let (mut expected_seq, mut prev) = (pruned_seq + 1, pruned_hash);
-    let mut entries = 0;
+    let (mut entries, mut sealed) = (0, 0);
     loop {
         let batch = repo::chain_after(&mut *tx, org_id, expected_seq - 1, BATCH)
             .await
@@ -89,8 +98,25 @@ pub async fn verify(db: &Db, org_id: &str) -> Result<Verified, Error> {
             if entry.prev_hash != prev {
                 return broken("it does not follow the entry before it");
             }
-            if link_hash(&entry) != hash {
-                return broken("its fields were changed after it was written");
+            match keys.check(&hash, &message(&entry)) {
+                Checked::Holds { sealed: false } if sealed > 0 => {
+                    return broken("it is not sealed, though the entries before it are");
+                }
+                Checked::Holds { sealed: is_sealed } => sealed += u64::from(is_sealed),
+                Checked::Fails if hash.starts_with("k:") => {
+                    return broken(
+                        "its fields were changed after it was written, or AUDIT_KEYS holds \
+                         another secret for its key",
+                    );
+                }
+                Checked::Fails => {
+                    return broken("its fields were changed after it was written");
+                }
+                Checked::UnknownKey(id) => {
+                    return broken(&format!(
+                        "it is sealed with key {id:?}, which AUDIT_KEYS does not hold"
+                    ));
+                }
             }
             prev = hash;
             expected_seq += 1;
@@ -108,6 +134,7 @@ pub async fn verify(db: &Db, org_id: &str) -> Result<Verified, Error> {
     }
     Ok(Verified::Intact {
         entries,
+        sealed,
         first_seq: pruned_seq + 1,
         head_hash,
     })
@@ -140,17 +167,17 @@ mod tests {
     }
 
     #[test]
-    fn every_field_and_the_previous_link_change_the_hash() {
-        let base = link_hash(&entry());
-        assert_eq!(base, link_hash(&entry()));
+    fn every_field_and_the_previous_link_change_the_message() {
+        let base = message(&entry());
+        assert_eq!(base, message(&entry()));
         let mut e = entry();
         e.after_json = Some(r#"{"role":"billing"}"#.into());
-        assert_ne!(base, link_hash(&e));
+        assert_ne!(base, message(&e));
         let mut e = entry();
         e.prev_hash = "00".into();
-        assert_ne!(base, link_hash(&e));
+        assert_ne!(base, message(&e));
         let mut e = entry();
         e.at += 1;
-        assert_ne!(base, link_hash(&e));
+        assert_ne!(base, message(&e));
     }
 }

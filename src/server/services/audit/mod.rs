@@ -5,9 +5,11 @@
 
 mod chain;
 mod log;
+mod seal;
 
-pub use chain::{Verified, verify};
+pub use chain::{Verified, verify, verify_with};
 pub use log::{ExportFormat, export, page, prune_expired};
+pub use seal::{AuditKeys, use_keys};
 
 use crate::domain::Error;
 use crate::domain::audit::{ActorKind, AuditAction, bounded, bounded_fields};
