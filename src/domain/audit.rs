@@ -110,6 +110,7 @@ audit_actions! {
     ModelDeleted = "model.deleted", "Deleted a fine-tuned model";
     InvoiceIssued = "invoice.issued", "Issued an invoice";
     InvoicePaid = "invoice.paid", "Recorded an invoice's payment";
+    AuditSealed = "audit.sealed", "Began sealing the audit log with a key";
 }
 
 impl AuditAction {

@@ -197,14 +197,20 @@ async fn a_sweep_removes_what_a_crash_left_and_nothing_else(app: TestApp) {
     std::fs::write(dir.join(".upload-tmp_cut_off"), "{\"messages\"").unwrap();
     std::fs::write(dir.join("file-never_recorded.jsonl"), GOOD).unwrap();
     std::fs::write(dir.join("notes.txt"), "not ours to judge").unwrap();
-    assert_eq!(stored_files(&app), 4);
+    std::fs::write(dir.join("operator-copy.jsonl"), GOOD).unwrap();
+    // A folder of a workspace this database does not have (a data folder paired with
+    // another database) is not touched.
+    let stranger = app.config.data_dir.join("files").join("ws_elsewhere");
+    std::fs::create_dir_all(&stranger).unwrap();
+    std::fs::write(stranger.join("file-not_here.jsonl"), GOOD).unwrap();
+    assert_eq!(stored_files(&app), 6);
 
     // Fresh files may be an upload in progress: nothing goes.
     let swept = dataset_sweep::sweep(&app.db, &app.config, dataset_sweep::SETTLED)
         .await
         .unwrap();
     assert_eq!(swept, Swept::default());
-    assert_eq!(stored_files(&app), 4);
+    assert_eq!(stored_files(&app), 6);
 
     let swept = dataset_sweep::sweep(&app.db, &app.config, Duration::ZERO)
         .await
@@ -218,8 +224,8 @@ async fn a_sweep_removes_what_a_crash_left_and_nothing_else(app: TestApp) {
     );
     assert_eq!(
         stored_files(&app),
-        2,
-        "the dataset's file and the stranger stay"
+        4,
+        "the dataset's file and the strangers stay"
     );
     let id = kept["id"].as_str().unwrap();
     let content = v1(&app, "GET", &format!("/v1/files/{id}/content"), &key).await;

@@ -4,6 +4,7 @@ pub mod config;
 pub mod router;
 pub mod state;
 
+use crate::server::services::audit;
 use crate::server::{db, session};
 use config::Config;
 use state::AppState;
@@ -23,7 +24,7 @@ pub async fn run() -> Result<(), String> {
             "AUDIT_KEYS is not set: the audit chain shows changes, but whoever can write the database can recompute it"
         );
     }
-    crate::server::services::audit::use_keys(config.audit_keys.clone());
+    audit::use_keys(config.audit_keys.clone());
     for model in config.unpriced_base_models() {
         tracing::warn!("base model {model} has no price in the catalogue: its usage costs nothing");
     }
@@ -36,12 +37,20 @@ pub async fn run() -> Result<(), String> {
     db.migrate()
         .await
         .map_err(|e| format!("cannot migrate the database: {e}"))?;
+    audit::check_keys_cover_heads(&db).await?;
+    match audit::seal_unsealed_heads(&db).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("began sealing the audit log of {n} organizations"),
+        Err(e) => return Err(format!("cannot seal the audit log: {e}")),
+    }
     warn_of_unsold_plans(&db, &config).await;
     crate::server::services::limits::fill_ledger(&db, &config.catalogue)
         .await
         .map_err(|e| format!("cannot count this month's spend: {e}"))?;
     let state = AppState::new(db, config)?;
-    state.db_gate.watch(state.db.clone());
+    if state.db.backend == db::Backend::Postgres {
+        state.db_gate.watch(state.config.database_url.clone());
+    }
     session::spawn_expired_cleanup(state.db.clone(), state.config.audit_retention_days);
     spawn_period_closer(state.clone());
     spawn_domain_checker(state.clone());
@@ -88,7 +97,8 @@ async fn serve_until_stopped(
             }
         } => {
             tracing::warn!("stopped with requests still running after {} s (SHUTDOWN_GRACE_SECS)", grace.as_secs());
-            Ok(())
+            // At once: dropping the runtime would wait for blocking work (password hashes).
+            std::process::exit(0)
         }
     }
 }
@@ -169,7 +179,7 @@ fn spawn_dataset_sweeper(state: AppState) {
                 Ok(swept) => tracing::warn!(
                     partials = swept.partials,
                     orphans = swept.orphans,
-                    "removed files left by an interrupted upload or deletion"
+                    "swept the files folder"
                 ),
                 Err(e) => tracing::warn!(error = %e, "could not sweep the files folder"),
             }

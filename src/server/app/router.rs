@@ -82,9 +82,9 @@ fn console(state: &AppState) -> Router<AppState> {
         .layer(axum::middleware::from_fn(csrf::refuse_cross_site))
 }
 
-/// 200 when the database answers within 2 s, else 503: what a load balancer asks.
+/// 200 when the database answers (within 2 s), else 503: what a load balancer asks.
 async fn health(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    if db_gate::answers(&state.db).await {
+    if db_gate::answers(&state.db_gate, &state.db).await {
         (StatusCode::OK, "ok")
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")

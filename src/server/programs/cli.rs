@@ -136,8 +136,8 @@ pub async fn run(cli: Cli) -> Result<(), String> {
     }
 }
 
-/// The database, migrated, for a command run beside the console.
-/// The database, migrated, and the audit keys that seal and check what commands record.
+/// The database, migrated, for a command run beside the console, with the audit keys
+/// that check the chain.
 async fn open_database(config: &Config) -> Result<Db, String> {
     audit::use_keys(config.audit_keys.clone());
     let db = Db::connect(&config.database_url)
@@ -147,9 +147,17 @@ async fn open_database(config: &Config) -> Result<Db, String> {
     Ok(db)
 }
 
+/// The same, for a command that records in the audit log: refused when its keys would
+/// leave a sealed chain unsealed.
+async fn open_database_to_record(config: &Config) -> Result<Db, String> {
+    let db = open_database(config).await?;
+    audit::check_keys_cover_heads(&db).await?;
+    Ok(db)
+}
+
 async fn close_periods(as_of: Option<&str>, close_early: bool) -> Result<(), String> {
     let config = Config::from_env()?;
-    let db = open_database(&config).await?;
+    let db = open_database_to_record(&config).await?;
     if let Some(date) = as_of {
         let at = parse_iso_date(date)
             .ok_or_else(|| format!("--as-of {date:?}: use a date such as 2026-12-01"))?;
@@ -182,7 +190,7 @@ async fn close_periods(as_of: Option<&str>, close_early: bool) -> Result<(), Str
 
 async fn mark_paid(invoice: &str, reference: &str) -> Result<(), String> {
     let config = Config::from_env()?;
-    let db = open_database(&config).await?;
+    let db = open_database_to_record(&config).await?;
     let paid = invoicing::record_payment(&db, &Actor::System, invoice, None, reference)
         .await
         .map_err(|e| e.to_string())?;
@@ -239,7 +247,7 @@ async fn grant_role(org_id: &str, email: &str, role_arg: &str) -> Result<(), Str
     let role = OrgRole::parse(role_arg)
         .ok_or_else(|| format!("--role {role_arg:?}: use admin, billing or member"))?;
     let config = Config::from_env()?;
-    let db = open_database(&config).await?;
+    let db = open_database_to_record(&config).await?;
     let user = users::find_by_email(&db.pool, &email)
         .await
         .map_err(|e| e.to_string())?

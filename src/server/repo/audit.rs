@@ -370,3 +370,22 @@ pub async fn label_of(
     };
     sqlx::query_scalar(sql).bind(id).fetch_optional(conn).await
 }
+
+/// The heads of every organization's chain: (org, link).
+pub async fn heads<'e>(db: impl AnyExecutor<'e>) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT org_id, hash FROM audit_heads WHERE seq > 0")
+        .fetch_all(db)
+        .await
+}
+
+/// Locks the organization's head for this transaction if its link is still unsealed:
+/// `false` when another process sealed it first.
+pub async fn lock_unsealed_head(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE audit_heads SET seq = seq WHERE org_id = $1 AND seq > 0 AND hash NOT LIKE 'k:%'",
+    )
+    .bind(org_id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -218,10 +218,7 @@ pub async fn existing_ids<'e>(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let marks = (2..ids.len() + 2)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let marks = super::placeholders(2, ids.len());
     let sql = format!("SELECT id FROM files WHERE workspace_id = $1 AND id IN ({marks})");
     let mut query = sqlx::query_scalar(&sql).bind(workspace_id);
     for id in ids {

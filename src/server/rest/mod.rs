@@ -4,7 +4,7 @@
 mod auth;
 mod chat;
 pub mod endpoints;
-mod errors;
+pub(crate) mod errors;
 mod files;
 mod fine_tuning;
 mod lists;

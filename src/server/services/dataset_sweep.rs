@@ -3,13 +3,16 @@
 //! renamed into place whose row never committed, and a deleted dataset's file when the
 //! process died between the commit and the removal. Only files untouched for
 //! `SETTLED` are considered, so an upload in progress, here or in another console
-//! process on the same folder, is never taken for debris.
+//! process on the same folder, is never taken for debris; only the console's own names
+//! (`.upload-*`, `file-*.jsonl`) in the folders of workspaces this database has, so a
+//! data folder paired with another database loses nothing. Each removal is logged.
 
 use crate::domain::Error;
 use crate::server::config::Config;
 use crate::server::db::Db;
 use crate::server::error::OrInternal;
-use crate::server::repo::files;
+use crate::server::repo::{files, workspaces};
+use crate::server::services::datasets::FILE_ID_PREFIX;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
@@ -47,8 +50,20 @@ pub async fn sweep(db: &Db, config: &Config, settled: Duration) -> Result<Swept,
         let Some(workspace_id) = folder.file_name().to_str().map(str::to_owned) else {
             continue;
         };
-        if folder.file_type().await.is_ok_and(|t| t.is_dir()) {
-            sweep_workspace(db, &folder.path(), &workspace_id, cutoff, &mut swept).await?;
+        if !folder.file_type().await.is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let known = workspaces::find_by_id(&db.pool, &workspace_id)
+            .await
+            .or_internal("checking a files folder's workspace")?
+            .is_some();
+        if !known {
+            continue;
+        }
+        // One unreadable folder does not stop the sweep of the others.
+        if let Err(e) = sweep_workspace(db, &folder.path(), &workspace_id, cutoff, &mut swept).await
+        {
+            tracing::warn!(error = %e, workspace = %workspace_id, "could not sweep a files folder");
         }
     }
     Ok(swept)
@@ -83,7 +98,10 @@ async fn sweep_workspace(
             if remove(&entry.path()).await {
                 swept.partials += 1;
             }
-        } else if let Some(id) = name.strip_suffix(".jsonl") {
+        } else if let Some(id) = name
+            .strip_suffix(".jsonl")
+            .filter(|id| id.starts_with(FILE_ID_PREFIX))
+        {
             stored.push(id.to_owned());
         }
     }
@@ -102,7 +120,10 @@ async fn sweep_workspace(
 
 async fn remove(path: &Path) -> bool {
     match tokio::fs::remove_file(path).await {
-        Ok(()) => true,
+        Ok(()) => {
+            tracing::warn!(path = %path.display(), "removed a file an interrupted upload or deletion left");
+            true
+        }
         // Another process's sweep got there first.
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
         Err(e) => {

@@ -132,12 +132,79 @@ pub async fn verify_with(db: &Db, org_id: &str, keys: &AuditKeys) -> Result<Veri
             reason: "the entries after it are missing".to_owned(),
         });
     }
+    // A console with keys seals every chain's newest entry (`seal_unsealed_heads`), so an
+    // unsealed head under keys is a chain rewritten without them.
+    if !keys.is_empty() && !head_hash.starts_with("k:") && head_seq > pruned_seq {
+        return Ok(Verified::Broken {
+            seq: head_seq,
+            reason: "the newest entry is not sealed, though AUDIT_KEYS is set (a console \
+                     started with the keys seals every chain)"
+                .to_owned(),
+        });
+    }
     Ok(Verified::Intact {
         entries,
         sealed,
         first_seq: pruned_seq + 1,
         head_hash,
     })
+}
+
+/// Refuses to run a process whose keys do not cover every sealed chain: what it recorded
+/// would end such a chain unsealed, a tamper alarm for ever after.
+pub async fn check_keys_cover_heads(db: &Db) -> Result<(), String> {
+    let keys = seal::keys();
+    let heads = repo::heads(&db.pool)
+        .await
+        .map_err(|e| format!("cannot read the audit chains: {e}"))?;
+    for (org_id, link) in &heads {
+        if link.starts_with("k:") && keys.is_empty() {
+            return Err(format!(
+                "the audit log of {org_id} is sealed, but AUDIT_KEYS is not set: set it as on the other console processes"
+            ));
+        }
+        if let Some(id) = keys.foreign_key_of(link) {
+            return Err(format!(
+                "the audit log of {org_id} is sealed with key {id:?}, which AUDIT_KEYS does not hold: keep it after the new key"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// With keys: ends every chain whose newest entry is unsealed (written before the keys
+/// were set) with a sealed entry saying so, so that from here on every honest chain
+/// ends sealed. Processes starting together seal each chain once. Returns how many.
+pub async fn seal_unsealed_heads(db: &Db) -> Result<usize, Error> {
+    let Some(key_id) = seal::keys().sealing_id() else {
+        return Ok(0);
+    };
+    let heads = repo::heads(&db.pool)
+        .await
+        .or_internal("reading the audit chains")?;
+    let mut sealed = 0;
+    for (org_id, _) in heads.iter().filter(|(_, link)| !link.starts_with("k:")) {
+        let mut tx = db
+            .pool
+            .begin()
+            .await
+            .or_internal("sealing an audit chain")?;
+        if !repo::lock_unsealed_head(&mut tx, org_id)
+            .await
+            .or_internal("sealing an audit chain")?
+        {
+            continue;
+        }
+        let change = super::Change::new(
+            crate::domain::audit::AuditAction::AuditSealed,
+            super::Target::new("organization", org_id),
+        )
+        .after(serde_json::json!({ "key": key_id }));
+        super::record(&mut tx, org_id, super::By::System, change, db.now()).await?;
+        tx.commit().await.or_internal("sealing an audit chain")?;
+        sealed += 1;
+    }
+    Ok(sealed)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ mod chain;
 mod log;
 mod seal;
 
-pub use chain::{Verified, verify, verify_with};
+pub use chain::{Verified, check_keys_cover_heads, seal_unsealed_heads, verify, verify_with};
 pub use log::{ExportFormat, export, page, prune_expired};
 pub use seal::{AuditKeys, use_keys};
 

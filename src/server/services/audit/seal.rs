@@ -36,9 +36,11 @@ impl AuditKeys {
                 && id
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            // A malformed id is not echoed: it may be a piece of a secret.
             if !id_ok {
                 return Err(format!(
-                    "AUDIT_KEYS: key id {id:?} must be 1 to {MAX_ID} letters, digits, - or _"
+                    "AUDIT_KEYS: a key id must be 1 to {MAX_ID} letters, digits, - or _ \
+                     (and a secret may not contain a comma)"
                 ));
             }
             if secret.len() < MIN_SECRET {
@@ -61,6 +63,12 @@ impl AuditKeys {
     /// The id of the key that seals new entries.
     pub fn sealing_id(&self) -> Option<&str> {
         self.keys.first().map(|(id, _)| id.as_str())
+    }
+
+    /// Whether `link` is sealed with a key these keys do not hold (its id, if so).
+    pub fn foreign_key_of<'a>(&self, link: &'a str) -> Option<&'a str> {
+        let id = link.strip_prefix("k:")?.split(':').next()?;
+        self.secret(id).is_none().then_some(id)
     }
 
     fn secret(&self, id: &str) -> Option<&[u8]> {
@@ -165,6 +173,7 @@ mod tests {
             ("a:short", "at least 32"),
             (":0123456789abcdef0123456789abcdef", "key id"),
             ("a b:0123456789abcdef0123456789abcdef", "key id"),
+            ("a:0123456789abcdef,0123456789abcdef:x", "comma"),
             (&format!("{A},{A}") as &str, "twice"),
         ] {
             let err = AuditKeys::parse(raw).unwrap_err();
@@ -197,6 +206,9 @@ mod tests {
         // The same id with another secret, or no keys at all, cannot pass it.
         assert_eq!(other_a.check(&sealed, b"m"), Checked::Fails);
         assert_eq!(none.check(&sealed, b"m"), Checked::UnknownKey("a".into()));
+        assert_eq!(none.foreign_key_of(&sealed), Some("a"));
+        assert_eq!(rotated.foreign_key_of(&sealed), None);
+        assert_eq!(a.foreign_key_of(&plain), None);
         for junk in ["k:", "k:a", "k:a:zz", "k:a:00"] {
             assert_eq!(a.check(junk, b"m"), Checked::Fails, "{junk}");
         }
