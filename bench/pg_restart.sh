@@ -30,7 +30,7 @@ PGDATA_DIR=$(mktemp -d /tmp/console-pg-XXXXXX)
 chown postgres "$PGDATA_DIR"
 pg() { runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA_DIR/data" "$@"; }
 runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA_DIR/data" -A trust -U postgres >/dev/null
-start_pg() { pg -o "-p $PGPORT -k /tmp -c listen_addresses=127.0.0.1" -l "$OUT/pg.log" -w start >/dev/null; }
+start_pg() { pg -o "-p $PGPORT -k /tmp -c listen_addresses=127.0.0.1" -l "$PGDATA_DIR/pg.log" -w start >/dev/null; }
 start_pg
 SERVER=
 LOADERS=""

@@ -46,6 +46,12 @@ test('an Admin reads who did what, narrows it to one member and exports it', asy
   await expect(confirm.getByText('Revoked.')).toBeVisible();
   await confirm.getByRole('link', { name: 'Done' }).click();
 
+  // The workspace's own entries, from its navigation.
+  await page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name: 'Audit log' }).click();
+  await expect(page).toHaveURL(/\/settings\/audit\?workspace=ws_/);
+  await expect(page.getByRole('table', { name: 'Audit log, newest first' }).getByRole('row').nth(1))
+    .toContainText('Revoked an API key');
+
   // Admin Settings -> Audit log, from the user menu.
   await page.getByRole('button', { name: 'Ada Admin', exact: true }).click();
   await page.getByRole('menuitem', { name: 'Admin Settings' }).click();

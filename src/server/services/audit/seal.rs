@@ -173,7 +173,10 @@ mod tests {
             ("a:short", "at least 32"),
             (":0123456789abcdef0123456789abcdef", "key id"),
             ("a b:0123456789abcdef0123456789abcdef", "key id"),
-            (&format!("{A},an id:0123456789abcdef0123456789abcdef") as &str, "comma"),
+            (
+                &format!("{A},an id:0123456789abcdef0123456789abcdef") as &str,
+                "comma",
+            ),
             (&format!("{A},{A}") as &str, "twice"),
         ] {
             let err = AuditKeys::parse(raw).unwrap_err();
