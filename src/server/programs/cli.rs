@@ -226,7 +226,7 @@ async fn audit_verify(org_id: &str) -> Result<(), String> {
                 ),
                 (s, _) if s == entries => println!("all {entries} are sealed with AUDIT_KEYS"),
                 (s, _) => println!(
-                    "{s} are sealed with AUDIT_KEYS; the first {} were written before a key was set",
+                    "{s} of {entries} sealed with AUDIT_KEYS; the first {} were written before a key was set",
                     entries - s
                 ),
             }
