@@ -103,7 +103,7 @@ pub async fn verify_with(db: &Db, org_id: &str, keys: &AuditKeys) -> Result<Veri
                     return broken("it is not sealed, though the entries before it are");
                 }
                 Checked::Holds { sealed: is_sealed } => sealed += u64::from(is_sealed),
-                Checked::Fails if hash.starts_with("k:") => {
+                Checked::Fails if seal::is_sealed(&hash) => {
                     return broken(
                         "its fields were changed after it was written, or AUDIT_KEYS holds \
                          another secret for its key",
@@ -134,7 +134,7 @@ pub async fn verify_with(db: &Db, org_id: &str, keys: &AuditKeys) -> Result<Veri
     }
     // A console with keys seals every chain's newest entry (`seal_unsealed_heads`), so an
     // unsealed head under keys is a chain rewritten without them.
-    if !keys.is_empty() && !head_hash.starts_with("k:") && head_seq > pruned_seq {
+    if !keys.is_empty() && !seal::is_sealed(&head_hash) && head_seq > pruned_seq {
         return Ok(Verified::Broken {
             seq: head_seq,
             reason: "the newest entry is not sealed, though AUDIT_KEYS is set (a console \
@@ -158,7 +158,7 @@ pub async fn check_keys_cover_heads(db: &Db) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot read the audit chains: {e}"))?;
     for (org_id, link) in &heads {
-        if link.starts_with("k:") && keys.is_empty() {
+        if seal::is_sealed(link) && keys.is_empty() {
             return Err(format!(
                 "the audit log of {org_id} is sealed, but AUDIT_KEYS is not set: set it as on the other console processes"
             ));
@@ -183,7 +183,7 @@ pub async fn seal_unsealed_heads(db: &Db) -> Result<usize, Error> {
         .await
         .or_internal("reading the audit chains")?;
     let mut sealed = 0;
-    for (org_id, _) in heads.iter().filter(|(_, link)| !link.starts_with("k:")) {
+    for (org_id, _) in heads.iter().filter(|(_, link)| !seal::is_sealed(link)) {
         let mut tx = db
             .pool
             .begin()

@@ -11,6 +11,14 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
+/// What a sealed link starts with (the repo's `lock_unsealed_head` matches it in SQL).
+const SEALED: &str = "k:";
+
+/// Whether a stored link is sealed with a key (else it is a plain SHA-256).
+pub fn is_sealed(link: &str) -> bool {
+    link.starts_with(SEALED)
+}
+
 /// The longest key id, and the shortest secret.
 const MAX_ID: usize = 16;
 const MIN_SECRET: usize = 32;
@@ -67,7 +75,7 @@ impl AuditKeys {
 
     /// Whether `link` is sealed with a key these keys do not hold (its id, if so).
     pub fn foreign_key_of<'a>(&self, link: &'a str) -> Option<&'a str> {
-        let id = link.strip_prefix("k:")?.split(':').next()?;
+        let id = link.strip_prefix(SEALED)?.split(':').next()?;
         self.secret(id).is_none().then_some(id)
     }
 
@@ -82,14 +90,14 @@ impl AuditKeys {
     /// first key, or a plain SHA-256 when there is none.
     pub fn link(&self, message: &[u8]) -> String {
         match self.keys.first() {
-            Some((id, secret)) => format!("k:{id}:{}", hex::encode(mac(secret, message))),
+            Some((id, secret)) => format!("{SEALED}{id}:{}", hex::encode(mac(secret, message))),
             None => hex::encode(Sha256::digest(message)),
         }
     }
 
     /// Whether `stored` is the link of `message`.
     pub fn check(&self, stored: &str, message: &[u8]) -> Checked {
-        let Some(sealed) = stored.strip_prefix("k:") else {
+        let Some(sealed) = stored.strip_prefix(SEALED) else {
             return match hex::encode(Sha256::digest(message)) == stored {
                 true => Checked::Holds { sealed: false },
                 false => Checked::Fails,
