@@ -46,6 +46,12 @@ pub enum Error {
     /// Something failed on the server; details are in the log under `reference`.
     #[error("Something went wrong on our side. Please try again (reference {reference}).")]
     Internal { reference: String },
+    /// The server's disk is full: nothing of this request was saved; reads still work.
+    #[error(
+        "The server is out of disk space, so nothing was saved. Please try again later \
+         (reference {reference})."
+    )]
+    OutOfSpace { reference: String },
     /// Too many attempts (sign-in failures, a busy server): try again after the delay.
     #[error("Too many attempts. Try again in {}.", wait_text(*retry_after_secs))]
     TooManyAttempts { retry_after_secs: i64 },
@@ -122,6 +128,7 @@ impl Error {
             Error::Conflict(_) | Error::LimitReached(_) => 409,
             Error::TooManyAttempts { .. } | Error::SpendCapReached { .. } => 429,
             Error::Internal { .. } => 500,
+            Error::OutOfSpace { .. } => 507,
             Error::Transport(_) => 502,
         }
     }

@@ -7,6 +7,7 @@ use leptos::server_fn::ServerFn;
 use studio_console::domain::paths::query_value;
 use tower::ServiceExt;
 
+#[derive(Clone)]
 pub struct Client {
     router: axum::Router,
     /// The session cookie (`name=value`) the server last set, if any.

@@ -122,7 +122,7 @@ pub struct TestApp {
     _cleanup: std::sync::Arc<Cleanup>,
 }
 
-fn unique_suffix() -> String {
+pub fn unique_suffix() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -217,6 +217,11 @@ impl TestApp {
             db_gate,
             _cleanup: cleanup,
         }
+    }
+
+    /// A console on a SQLite database of the test's making, in `dir` (removed with it).
+    pub async fn sqlite_in(dir: std::path::PathBuf, config: Config) -> TestApp {
+        Self::with_config(config, std::sync::Arc::new(Cleanup::SqliteDir(dir))).await
     }
 
     /// A second server process on the same database, as after a restart.

@@ -286,6 +286,7 @@ impl Mailer {
         let message = match built {
             Ok(message) => Some(message),
             Err(e) => {
+                crate::server::http::metrics::email_sent(false);
                 outbox::mark_sent(conn, &outbox_id, now, Some(&e))
                     .await
                     .map_err(|e| e.to_string())?;
@@ -320,6 +321,7 @@ impl Mailer {
         tokio::spawn(async move {
             let outcome = smtp.send(message).await;
             let error = outcome.as_ref().err().map(|e| e.to_string());
+            crate::server::http::metrics::email_sent(error.is_none());
             if let Some(e) = &error {
                 tracing::warn!(error = %e, "could not send an email");
             }

@@ -58,6 +58,10 @@ pub struct Config {
     /// The secret a payment provider presents to `POST /internal/billing/payments`
     /// (`PAYMENTS_TOKEN`, at least 16 characters); unset refuses every caller.
     pub payments_token: Option<String>,
+    /// What Prometheus presents to read `/metrics` (METRICS_TOKEN); unset, `/metrics` is off.
+    pub metrics_token: Option<String>,
+    /// Log lines as JSON objects (LOG_FORMAT=json), for a log collector.
+    pub json_logs: bool,
     /// Prices and plans (`BILLING_FILE`; the built-in catalogue when unset).
     pub catalogue: Catalogue,
     /// Where company domains' TXT records are read (`DOMAIN_RESOLVER`, default the system's).
@@ -177,6 +181,12 @@ impl Config {
             inference_api_key: var("INFERENCE_API_KEY").map(|k| k.trim().to_owned()),
             usage_token: secret(var("USAGE_TOKEN"), "USAGE_TOKEN")?,
             payments_token: secret(var("PAYMENTS_TOKEN"), "PAYMENTS_TOKEN")?,
+            metrics_token: secret(var("METRICS_TOKEN"), "METRICS_TOKEN")?,
+            json_logs: match var("LOG_FORMAT").as_deref() {
+                None | Some("text") => false,
+                Some("json") => true,
+                Some(other) => return Err(format!("LOG_FORMAT={other:?}: use text or json")),
+            },
             catalogue: match var("BILLING_FILE") {
                 Some(path) => crate::server::adapters::billing_file::load(&path)?,
                 None => Catalogue::builtin(seat_limit),
@@ -242,6 +252,8 @@ impl Config {
             inference_api_key: None,
             usage_token: None,
             payments_token: None,
+            metrics_token: None,
+            json_logs: false,
             catalogue: Catalogue::builtin(DEFAULT_SEAT_LIMIT),
             dns: Default::default(),
             audit_retention_days: None,
@@ -331,6 +343,8 @@ impl std::fmt::Debug for Config {
                 "payments_token",
                 &self.payments_token.as_ref().map(|_| "***"),
             )
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
+            .field("json_logs", &self.json_logs)
             .field("catalogue", &self.catalogue.currency)
             .field("audit_retention_days", &self.audit_retention_days)
             .field("audit_keys", &self.audit_keys)

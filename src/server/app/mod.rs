@@ -11,14 +11,8 @@ use state::AppState;
 
 /// Starts the console: configuration, database, migrations, router, then serve until stopped.
 pub async fn run() -> Result<(), String> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
-        )
-        .init();
-
     let config = Config::from_env()?;
+    start_logging(config.json_logs);
     if config.audit_keys.is_empty() {
         tracing::warn!(
             "AUDIT_KEYS is not set: the audit chain shows changes, but whoever can write the database can recompute it"
@@ -65,6 +59,22 @@ pub async fn run() -> Result<(), String> {
     // Connection info gives throttles the client's address.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     serve_until_stopped(listener, app, grace).await
+}
+
+/// Log lines on standard output, as text, or with LOG_FORMAT=json one JSON object per line; a
+/// request's lines carry its id (the `req` span, also the `x-request-id` header).
+fn start_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into());
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        logs.json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init();
+    } else {
+        logs.init();
+    }
 }
 
 /// Serves until SIGTERM or Ctrl-C, then stops accepting connections and lets the requests

@@ -2,7 +2,7 @@
 
 use crate::app::{App, shell};
 use crate::server::http::{
-    body_limits, csrf, db_gate, form_errors, request_context, security_headers, session,
+    body_limits, csrf, db_gate, form_errors, metrics, request_context, security_headers, session,
     stall_guard, static_files,
 };
 use crate::server::{console, rest, state::AppState};
@@ -21,8 +21,8 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// The whole application: `/healthz`, the header-authenticated API, and the console;
-/// around all of them tracing, compression and the security headers.
+/// The whole application: `/healthz`, `/metrics`, the header-authenticated API, and the
+/// console; around all of them metrics, tracing, compression and the security headers.
 pub fn build(state: AppState) -> Router {
     let https = state.config.cookie_secure;
     let served = rest::routes(state.clone()).merge(console(&state)).layer(
@@ -30,7 +30,10 @@ pub fn build(state: AppState) -> Router {
     );
     Router::new()
         .route("/healthz", get(health))
+        .route("/metrics", get(metrics::serve))
         .merge(served)
+        // Innermost of these, where each request's route is known.
+        .layer(axum::middleware::from_fn(metrics::measure))
         .layer(axum::middleware::map_response(move |mut res| async move {
             security_headers::add(&mut res, https);
             res

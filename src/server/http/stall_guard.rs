@@ -37,11 +37,14 @@ pub async fn retry_stalled_pages(req: Request, next: Next, stall_after: Duration
         let req = Request::from_parts(parts.clone(), Body::empty());
         match tokio::time::timeout(stall_after, next.clone().run(req)).await {
             Ok(res) => return res,
-            Err(_) => tracing::warn!(
-                path = crate::domain::paths::without_secrets(parts.uri.path()),
-                attempt,
-                "page render stalled"
-            ),
+            Err(_) => {
+                super::metrics::render_stalled();
+                tracing::warn!(
+                    path = crate::domain::paths::without_secrets(parts.uri.path()),
+                    attempt,
+                    "page render stalled"
+                )
+            }
         }
     }
     (

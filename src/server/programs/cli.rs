@@ -61,6 +61,22 @@ enum Command {
         #[arg(long = "close-early")]
         close_early: bool,
     },
+    /// Copy the console, while it runs, into a new folder: the SQLite database (a
+    /// consistent copy) and the datasets. With PostgreSQL, the datasets only: back the
+    /// database up with pg_dump.
+    Backup {
+        /// The folder to create.
+        path: std::path::PathBuf,
+    },
+    /// Put a backup back, the console stopped: its database at DATABASE_URL and its
+    /// datasets in DATA_DIR. Checks the backup first.
+    Restore {
+        /// The backup's folder.
+        path: std::path::PathBuf,
+        /// Replace an existing database and datasets (they are kept, renamed).
+        #[arg(long)]
+        replace: bool,
+    },
     /// Record that an invoice was paid (what the payment provider's webhook does).
     MarkPaid {
         /// The invoice's number (INV-...).
@@ -133,7 +149,31 @@ pub async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::MarkPaid { invoice, reference } => mark_paid(&invoice, &reference).await,
         Command::AuditVerify { org } => audit_verify(&org).await,
+        Command::Backup { path } => {
+            let summary = super::backup::backup(&Config::from_env()?, &path).await?;
+            report_copy("backed up", &path, &summary);
+            Ok(())
+        }
+        Command::Restore { path, replace } => {
+            let summary = super::backup::restore(&Config::from_env()?, &path, replace).await?;
+            report_copy("restored from", &path, &summary);
+            Ok(())
+        }
     }
+}
+
+fn report_copy(done: &str, path: &std::path::Path, summary: &super::backup::Summary) {
+    let what = if summary.database {
+        "the database and"
+    } else {
+        "(the database is PostgreSQL: use pg_dump)"
+    };
+    println!(
+        "{done} {}: {what} {} datasets ({} bytes)",
+        path.display(),
+        summary.files,
+        summary.bytes
+    );
 }
 
 /// The database, migrated, for a command run beside the console, with the audit keys

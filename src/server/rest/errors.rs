@@ -203,6 +203,11 @@ impl From<Error> for ApiError {
             ),
             Error::Internal { reference } => return ApiError::internal(reference.clone()),
             Error::Transport(_) => (StatusCode::BAD_GATEWAY, "server_error", "transport"),
+            Error::OutOfSpace { .. } => (
+                StatusCode::INSUFFICIENT_STORAGE,
+                "server_error",
+                "out_of_space",
+            ),
         };
         let message = match &e {
             Error::Invalid(fields) => fields

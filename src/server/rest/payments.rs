@@ -4,9 +4,9 @@
 //! in minor units, the invoice's total). The same payment sent again is accepted once.
 
 use super::ApiError;
-use super::trainer::bearer_is;
 use crate::domain::billing::InvoiceSummary;
 use crate::domain::permissions::Actor;
+use crate::server::http::bearer::bearer_is;
 use crate::server::services::invoicing;
 use crate::server::state::AppState;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -24,7 +24,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
 }
 
 async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    match bearer_is(&req, state.config.payments_token.as_deref()) {
+    match bearer_is(req.headers(), state.config.payments_token.as_deref()) {
         true => next.run(req).await,
         false => ApiError::new(
             StatusCode::UNAUTHORIZED,

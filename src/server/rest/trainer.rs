@@ -14,6 +14,7 @@ use super::fine_tuning::job_json;
 use super::{ApiError, files::download};
 use crate::domain::Error;
 use crate::domain::permissions::Actor;
+use crate::server::http::bearer::bearer_is;
 use crate::server::repo::fine_tuning::JobRow;
 use crate::server::services::fine_tuning;
 use crate::server::services::job_history::Checkpoint;
@@ -22,12 +23,11 @@ use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Request, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
@@ -38,24 +38,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .layer(axum::middleware::from_fn_with_state(state, require_token))
 }
 
-/// Whether the request carries `Authorization: Bearer <expected>` (never when no token is
-/// set). Digests are compared, so the comparison takes the same time wherever they differ.
-pub(super) fn bearer_is(req: &Request, expected: Option<&str>) -> bool {
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
-    match (given, expected) {
-        (Some(given), Some(expected)) => {
-            Sha256::digest(given.trim().as_bytes()) == Sha256::digest(expected.as_bytes())
-        }
-        _ => false,
-    }
-}
-
 async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    match bearer_is(&req, state.config.trainer_token.as_deref()) {
+    match bearer_is(req.headers(), state.config.trainer_token.as_deref()) {
         true => next.run(req).await,
         false => ApiError::new(
             StatusCode::UNAUTHORIZED,

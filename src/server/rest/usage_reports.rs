@@ -8,8 +8,8 @@
 //!   enforces the same rules.
 
 use super::ApiError;
-use super::trainer::bearer_is;
 use crate::domain::permissions::Actor;
+use crate::server::http::bearer::bearer_is;
 use crate::server::services::limits::{self, Introspection};
 use crate::server::services::metering::{self, Ingested, ReportedEvent};
 use crate::server::state::AppState;
@@ -29,7 +29,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
 }
 
 async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    match bearer_is(&req, state.config.usage_token.as_deref()) {
+    match bearer_is(req.headers(), state.config.usage_token.as_deref()) {
         true => next.run(req).await,
         false => ApiError::new(
             StatusCode::UNAUTHORIZED,

@@ -221,6 +221,8 @@ where
         ));
     }
     out.flush().await.or_internal("finishing an upload")?;
+    // On disk before its row can be: a power cut must not leave a dataset with an empty file.
+    out.sync_all().await.or_internal("finishing an upload")?;
     Ok(Received {
         partial,
         filename,
