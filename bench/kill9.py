@@ -45,9 +45,14 @@ def writer(name, out, attempt):
                 i += 1
                 try:
                     line = attempt(i, log)
+                except urllib.error.HTTPError as e:
+                    # The console answered, and refused: a failure, not the kill.
+                    log.write(f"fail {e.code} {e.read()[:200]!r}\n")
+                    return
                 except (urllib.error.URLError, ConnectionError, OSError):
                     return
                 if line is None:
+                    log.write("fail unexpected answer\n")
                     return
                 log.write(line + "\n")
     return threading.Thread(target=run)
@@ -127,6 +132,12 @@ def check(out, backend, database, data_dir, org, ws, member_id):
         print(("ok   " if ok else "FAIL ") + what)
         if not ok:
             failures.append(what)
+
+    for name in ["invites", "keys", "uploads", "roles"]:
+        with open(os.path.join(out, f"{name}.log")) as log:
+            refused = [line.strip() for line in log if line.startswith("fail")]
+        expect(not refused, f"{name}: no write refused before the kill {refused[:1]}")
+        expect(acknowledged(out, name), f"{name}: writes acknowledged before the kill")
 
     if backend == "sqlite":
         verdict = query("PRAGMA integrity_check")[0][0]

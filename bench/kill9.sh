@@ -10,7 +10,8 @@
 #   - every organization has an Admin;
 #   - every dataset's file is there, whole (a crash may leave a stored file without its row,
 #     or a cut-off upload: both are listed, and the sweep removes them once an hour old).
-# Exits non-zero on any failed check. Run from the project root.
+# A writer the console refuses (any answer but 200) fails the run too: each must stop only
+# because the console died. Exits non-zero on any failed check. Run from the project root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PORT="${PORT:-3350}"
@@ -30,7 +31,7 @@ PG_DB=
 trap 'kill -9 $SERVER 2>/dev/null || true; [ -z "$PG_DB" ] || "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" >/dev/null || true' EXIT
 
 serve() {
-  DATA_DIR="$DATA" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
+  INVITE_EMAILS_PER_DAY=100000 DATA_DIR="$DATA" LEPTOS_SITE_ADDR="127.0.0.1:$PORT" LEPTOS_SITE_ROOT=target/site RUST_LOG=warn \
     target/release/studio-console >> "$RUN/console.log" 2>&1 &
   SERVER=$!
   wait_healthy "$PORT"

@@ -16,9 +16,11 @@ build_server_and_seeder() {
   RUSTFLAGS="--cfg erase_components" cargo build --release --features ssr --bin bench-seed -q
 }
 
-# Waits until the console on port $1 answers /healthz (10 s at most).
+# Waits until the console on port $1 answers /healthz (10 s at most); fails after that.
 wait_healthy() {
   for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$1/healthz" >/dev/null && return; sleep 0.2; done
+  echo "the console on port $1 did not answer /healthz within 10 s" >&2
+  return 1
 }
 
 # Signs in as $EMAIL on port $1, keeping the cookie jar in $2; prints the session cookie

@@ -1,6 +1,6 @@
 -- 50 concurrent writers (one per connection): in turn an API key created, the workspace
 -- renamed, a member's role changed, each with a unique value. Counts answers of 400 and
--- above, and among them any that says "locked".
+-- above and socket errors (timeouts too), and among them any that says "locked".
 local threads = {}
 
 function setup(thread)
@@ -47,6 +47,8 @@ done = function(summary, latency, requests)
     f = f + t:get("failed")
     l = l + t:get("locked")
   end
+  local e = summary.errors
+  f = f + e.connect + e.read + e.write + e.timeout
   io.write(string.format("writes: %d; failed: %d; locked: %d; p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
     summary.requests, f, l, latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     latency.max / 1000))

@@ -45,12 +45,6 @@ async fn a_backup_restores_into_a_working_console(app: TestApp) {
     let refused = backup::restore(&config, &copy, false).await.unwrap_err();
     assert!(refused.contains("--replace"), "{refused}");
     backup::restore(&config, &copy, true).await.unwrap();
-    let kept_aside = std::fs::read_dir(home.join("restored"))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.file_name().to_string_lossy().contains(".replaced-"))
-        .count();
-    assert!(kept_aside >= 1, "what a restore replaces is kept");
 
     // A backup missing a dataset's file is refused before anything is touched.
     let damaged = home.join("damaged");
@@ -59,7 +53,7 @@ async fn a_backup_restores_into_a_working_console(app: TestApp) {
     let incomplete = backup::restore(&config, &damaged, true).await.unwrap_err();
     assert!(incomplete.contains("incomplete"), "{incomplete}");
 
-    let console = TestApp::sqlite_in(home, config).await;
+    let console = TestApp::sqlite_in(home.clone(), config.clone()).await;
     console.sign_in("ada@example.com").await;
     let content = v1(
         &console,
@@ -69,4 +63,39 @@ async fn a_backup_restores_into_a_working_console(app: TestApp) {
     )
     .await;
     assert_eq!((content.status, content.body.as_str()), (200, GOOD));
+
+    // Written on the restored console, then replaced by the backup again: refused while the
+    // console runs; once stopped, the write survives in the copy kept aside (its journal
+    // folded in first).
+    let later: serde_json::Value = upload(&console, &key, "fine-tune", GOOD).await.json();
+    let later_id = later["id"].as_str().unwrap().to_owned();
+    let running = backup::restore(&config, &copy, true).await.unwrap_err();
+    assert!(running.contains("stop the console"), "{running}");
+    console.db.pool.close().await;
+    backup::restore(&config, &copy, true).await.unwrap();
+    let aside = std::fs::read_dir(home.join("restored"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            name.starts_with("console.db.replaced-") && !name.ends_with("-wal")
+        })
+        .max()
+        .expect("the replaced database is kept");
+    use sqlx::ConnectOptions;
+    let mut kept = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&aside)
+        .read_only(true)
+        .connect()
+        .await
+        .unwrap();
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM files")
+        .fetch_all(&mut kept)
+        .await
+        .unwrap();
+    assert!(
+        ids.contains(&later_id),
+        "the write made after the restore is kept aside"
+    );
 }

@@ -24,13 +24,26 @@ pub fn internal(context: &str, err: impl Display) -> Error {
     }
 }
 
-/// Whether a failure is the disk being full: SQLite's SQLITE_FULL, PostgreSQL's
-/// disk_full (53100) and the system's ENOSPC all say so in their message, and reach here
-/// as text (any error type may carry them).
+/// Whether a failure is this machine's disk being full: SQLite's SQLITE_FULL, or the
+/// system's ENOSPC or EDQUOT (an upload's write, SQLite's journal). Only these local
+/// messages count: a remote server's words (an SMTP relay's) never make it "our disk".
+/// PostgreSQL's disk_full is told by its code, in `or_internal`.
 fn is_out_of_space(message: &str) -> bool {
-    ["database or disk is full", "No space left on device"]
-        .iter()
-        .any(|sign| message.contains(sign))
+    [
+        "database or disk is full",
+        "(os error 28)",
+        "(os error 122)",
+    ]
+    .iter()
+    .any(|sign| message.contains(sign))
+}
+
+/// PostgreSQL's disk_full and out-of-space on its temp files: SQLSTATE class 53100.
+fn is_postgres_out_of_space(err: &dyn std::any::Any) -> bool {
+    match err.downcast_ref::<sqlx::Error>() {
+        Some(sqlx::Error::Database(db)) => db.code().as_deref() == Some("53100"),
+        _ => false,
+    }
 }
 
 /// `.or_internal("what we were doing")` turns any displayable failure into [`internal`].
@@ -38,9 +51,14 @@ pub trait OrInternal<T> {
     fn or_internal(self, context: &str) -> Result<T, Error>;
 }
 
-impl<T, E: Display> OrInternal<T> for Result<T, E> {
+impl<T, E: Display + 'static> OrInternal<T> for Result<T, E> {
     fn or_internal(self, context: &str) -> Result<T, Error> {
-        self.map_err(|e| internal(context, e))
+        self.map_err(|e| match internal(context, &e) {
+            Error::Internal { reference } if is_postgres_out_of_space(&e) => {
+                Error::OutOfSpace { reference }
+            }
+            other => other,
+        })
     }
 }
 
@@ -52,8 +70,8 @@ mod tests {
     fn a_full_disk_is_told_apart_from_other_failures() {
         for full in [
             "error returned from database: (code: 13) database or disk is full",
-            "error returned from database: could not extend file \"base/16384/2619\": No space left on device",
             "writing an upload: No space left on device (os error 28)",
+            "Disk quota exceeded (os error 122)",
         ] {
             assert!(
                 matches!(internal("t", full), Error::OutOfSpace { .. }),

@@ -26,7 +26,7 @@ struct RequestLabels {
     /// The route's pattern (`/o/{org_id}/settings/members`), never the path itself: ids
     /// would make a series per object.
     route: String,
-    method: String,
+    method: &'static str,
     status: u16,
 }
 
@@ -154,7 +154,7 @@ pub async fn measure(req: Request, next: Next) -> Response {
         started: Instant::now(),
         labels: RequestLabels {
             route,
-            method: req.method().as_str().to_owned(),
+            method: method_label(req.method()),
             status: 499,
         },
     };
@@ -166,6 +166,21 @@ pub async fn measure(req: Request, next: Next) -> Response {
         frame
     });
     Response::from_parts(parts, Body::new(body))
+}
+
+/// A client may send any method token: only the standard ones get a series of their own.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
 }
 
 /// `GET /metrics`: 404 unless METRICS_TOKEN is set and presented.

@@ -10,7 +10,6 @@
 //! copies the datasets only.
 
 use crate::server::config::Config;
-use crate::server::db::{Backend, Db};
 use std::path::{Path, PathBuf};
 
 /// The database's name inside a backup.
@@ -40,38 +39,43 @@ pub async fn backup(config: &Config, to: &Path) -> Result<Summary, String> {
             to.display()
         ));
     }
+    let files_from = config.data_dir.join(FILES_DIR);
+    if to.starts_with(&config.data_dir) {
+        return Err(format!(
+            "{} is inside DATA_DIR: back up somewhere else",
+            to.display()
+        ));
+    }
     let files_to = to.join(FILES_DIR);
     std::fs::create_dir_all(&files_to)
         .map_err(|e| format!("cannot create {}: {e}", files_to.display()))?;
-    let files_from = config.data_dir.join(FILES_DIR);
     let mut copied = copy_new_files(&files_from, &files_to)?;
-    let db = Db::connect(&config.database_url)
-        .await
-        .map_err(|e| format!("cannot open the database: {e}"))?;
-    if db.backend == Backend::Postgres {
+    let Some(database) = sqlite_path(&config.database_url) else {
         return Ok(Summary {
             database: false,
             files: copied.0,
             bytes: copied.1,
         });
-    }
+    };
     let database_to = to.join(DATABASE_FILE);
     let target = database_to
         .to_str()
         .ok_or_else(|| format!("{}: not a UTF-8 path", database_to.display()))?;
-    sqlx::query(&format!("VACUUM INTO '{}'", target.replace('\'', "''")))
-        .execute(&db.pool)
+    let mut live = open_read_only(&database).await?;
+    sqlx::query("VACUUM INTO ?")
+        .bind(target)
+        .execute(&mut live)
         .await
         .map_err(|e| format!("cannot copy the database: {e}"))?;
-    db.pool.close().await;
     let later = copy_new_files(&files_from, &files_to)?;
     copied = (copied.0 + later.0, copied.1 + later.1);
     let missing = datasets_without_file(&database_to, &files_to).await?;
     if let Some(first) = missing.first() {
         return Err(format!(
             "{} datasets (first {first}) were deleted while the backup ran, so the copy of the \
-             database lists them without their file: run the backup again",
-            missing.len()
+             database lists them without their file: remove {} and run the backup again",
+            missing.len(),
+            to.display()
         ));
     }
     Ok(Summary {
@@ -81,11 +85,12 @@ pub async fn backup(config: &Config, to: &Path) -> Result<Summary, String> {
     })
 }
 
-/// Puts a backup back: the console must be stopped. What it replaces (with `replace`) is
-/// kept beside it, renamed `*.replaced-<time>`, never deleted.
+/// Puts a backup back: the console must be stopped (a running one is detected and the
+/// restore refused). The backup is staged beside the live database and datasets and
+/// checked there; only then are they swapped in. What it replaces (with `replace`) is kept
+/// beside it, renamed `*.replaced-<time>`, never deleted.
 pub async fn restore(config: &Config, from: &Path, replace: bool) -> Result<Summary, String> {
     let database_from = from.join(DATABASE_FILE);
-    let files_from = from.join(FILES_DIR);
     if !database_from.is_file() {
         return Err(format!(
             "{} has no {DATABASE_FILE}: not a backup of a SQLite console",
@@ -95,58 +100,108 @@ pub async fn restore(config: &Config, from: &Path, replace: bool) -> Result<Summ
     let database_to = sqlite_path(&config.database_url).ok_or(
         "DATABASE_URL is not a SQLite file: restore a PostgreSQL database with pg_restore or psql",
     )?;
-    check_integrity(&database_from).await?;
-    let missing = datasets_without_file(&database_from, &files_from).await?;
-    if let Some(first) = missing.first() {
+    let files_to = config.data_dir.join(FILES_DIR);
+    let replacing: Vec<&PathBuf> = [&database_to, &files_to]
+        .into_iter()
+        .filter(|p| p.exists())
+        .collect();
+    if let (Some(existing), false) = (replacing.first(), replace) {
         return Err(format!(
-            "the backup is incomplete: {} datasets (first {first}) have no file in it",
-            missing.len()
+            "{} exists: stop the console and add --replace to put the backup in its place \
+             (what it replaces is kept, renamed)",
+            existing.display()
         ));
     }
-    let files_to = config.data_dir.join(FILES_DIR);
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    for existing in [&database_to, &files_to] {
-        if existing.exists() {
-            if !replace {
-                return Err(format!(
-                    "{} exists: stop the console and add --replace to put the backup in its \
-                     place (what it replaces is kept, renamed)",
-                    existing.display()
-                ));
-            }
-            let aside = with_suffix(existing, &format!(".replaced-{stamp}"));
-            std::fs::rename(existing, &aside)
-                .map_err(|e| format!("cannot move {} aside: {e}", existing.display()))?;
-        }
-    }
-    // The old database's journal would be replayed into the restored one.
-    for journal in ["-wal", "-shm"] {
-        let path = with_suffix(&database_to, journal);
-        if path.exists() {
-            std::fs::rename(&path, with_suffix(&path, &format!(".replaced-{stamp}")))
-                .map_err(|e| format!("cannot move {} aside: {e}", path.display()))?;
-        }
+    if database_to.exists() {
+        fold_journal_while_stopped(&database_to).await?;
     }
     if let Some(parent) = database_to.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }
-    // Copied under a temporary name first, so an interrupted restore leaves no half database.
-    let partial = with_suffix(&database_to, ".restoring");
-    std::fs::copy(&database_from, &partial)
-        .and_then(|_| std::fs::File::open(&partial)?.sync_all())
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| format!("{}: {e}", config.data_dir.display()))?;
+
+    // Staged and checked first: a failure here leaves the live console as it was.
+    let staged_database = with_suffix(&database_to, ".restoring");
+    let staged_files = with_suffix(&files_to, ".restoring");
+    let _ = std::fs::remove_file(&staged_database);
+    let _ = std::fs::remove_dir_all(&staged_files);
+    std::fs::copy(&database_from, &staged_database)
+        .and_then(|_| std::fs::File::open(&staged_database)?.sync_all())
         .map_err(|e| format!("cannot copy the database: {e}"))?;
-    std::fs::rename(&partial, &database_to)
-        .map_err(|e| format!("cannot put the database in place: {e}"))?;
-    std::fs::create_dir_all(&files_to).map_err(|e| format!("{}: {e}", files_to.display()))?;
-    let (files, bytes) = copy_new_files(&files_from, &files_to)?;
+    std::fs::create_dir_all(&staged_files)
+        .map_err(|e| format!("{}: {e}", staged_files.display()))?;
+    let (files, bytes) = copy_new_files(&from.join(FILES_DIR), &staged_files)?;
+    check_integrity(&staged_database).await?;
+    let missing = datasets_without_file(&staged_database, &staged_files).await?;
+    if let Some(first) = missing.first() {
+        let _ = std::fs::remove_file(&staged_database);
+        let _ = std::fs::remove_dir_all(&staged_files);
+        return Err(format!(
+            "the backup is incomplete: {} datasets (first {first}) have no whole file in it",
+            missing.len()
+        ));
+    }
+
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or(0);
+    let mut moved: Vec<(PathBuf, PathBuf)> = Vec::new();
+    let swap = |from: &Path, to: &Path, moved: &mut Vec<(PathBuf, PathBuf)>| {
+        std::fs::rename(from, to)
+            .map(|()| moved.push((from.to_owned(), to.to_owned())))
+            .map_err(|e| format!("cannot move {} to {}: {e}", from.display(), to.display()))
+    };
+    let swapped = (|| {
+        for existing in &replacing {
+            swap(existing, &free_name_aside(existing, stamp), &mut moved)?;
+        }
+        swap(&staged_files, &files_to, &mut moved)?;
+        swap(&staged_database, &database_to, &mut moved)
+    })();
+    if let Err(e) = swapped {
+        // Put back what was moved, newest first.
+        for (from, to) in moved.iter().rev() {
+            let _ = std::fs::rename(to, from);
+        }
+        return Err(e);
+    }
     Ok(Summary {
         database: true,
         files,
         bytes,
     })
+}
+
+/// Writes the live database's journal into it, so that the file moved aside holds every
+/// commit; refused while a console has the database open.
+async fn fold_journal_while_stopped(database: &Path) -> Result<(), String> {
+    use sqlx::{ConnectOptions, Connection, Executor};
+    let running = || {
+        format!(
+            "{} is in use: stop the console before restoring",
+            database.display()
+        )
+    };
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(database)
+        .busy_timeout(std::time::Duration::ZERO)
+        .locking_mode(sqlx::sqlite::SqliteLockingMode::Exclusive)
+        .connect()
+        .await
+        .map_err(|e| format!("cannot open {}: {e}", database.display()))?;
+    let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(&mut conn)
+        .await
+        .map_err(|_| running())?;
+    if busy != 0 {
+        return Err(running());
+    }
+    conn.execute("BEGIN EXCLUSIVE; COMMIT;")
+        .await
+        .map_err(|_| running())?;
+    conn.close().await.map_err(|e| e.to_string())
 }
 
 /// Copies each dataset of `from` (`<workspace>/<file>.jsonl`) that `to` lacks, skipping
@@ -180,17 +235,21 @@ fn copy_new_files(from: &Path, to: &Path) -> Result<(u64, u64), String> {
     Ok((files, bytes))
 }
 
-/// The datasets a database copy lists whose file is not in `files`.
+/// The datasets a database copy lists whose file is not in `files`, or not whole.
 async fn datasets_without_file(database: &Path, files: &Path) -> Result<Vec<String>, String> {
     let mut db = open_read_only(database).await?;
-    let rows: Vec<(String, String)> = sqlx::query_as("SELECT workspace_id, id FROM files")
-        .fetch_all(&mut db)
-        .await
-        .map_err(|e| format!("cannot list the datasets of {}: {e}", database.display()))?;
+    let rows: Vec<(String, String, i64)> =
+        sqlx::query_as("SELECT workspace_id, id, bytes FROM files")
+            .fetch_all(&mut db)
+            .await
+            .map_err(|e| format!("cannot list the datasets of {}: {e}", database.display()))?;
     Ok(rows
         .into_iter()
-        .filter(|(workspace, id)| !files.join(workspace).join(format!("{id}.jsonl")).is_file())
-        .map(|(_, id)| id)
+        .filter(|(workspace, id, bytes)| {
+            let file = files.join(workspace).join(format!("{id}.jsonl"));
+            std::fs::metadata(file).map(|m| m.len() as i64).ok() != Some(*bytes)
+        })
+        .map(|(_, id, _)| id)
         .collect())
 }
 
@@ -218,11 +277,27 @@ async fn open_read_only(database: &Path) -> Result<sqlx::SqliteConnection, Strin
         .map_err(|e| format!("cannot open {}: {e}", database.display()))
 }
 
-/// The file of a `sqlite:` database URL.
+/// The file of a `sqlite:` database URL, as sqlx reads it.
 fn sqlite_path(url: &str) -> Option<PathBuf> {
-    let rest = url.strip_prefix("sqlite:")?.trim_start_matches("//");
-    let path = rest.split('?').next().unwrap_or(rest);
-    (!path.is_empty() && path != ":memory:").then(|| PathBuf::from(path))
+    use std::str::FromStr;
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+    let path = options.get_filename();
+    // An in-memory database is named `file:sqlx-in-memory-<n>`: nothing to copy.
+    let in_memory = path.to_string_lossy().starts_with("file:");
+    (!path.as_os_str().is_empty() && !in_memory).then(|| path.to_owned())
+}
+
+/// `<path>.replaced-<stamp>`, or with `-2`, `-3`... when a restore in the same millisecond
+/// took it: a rename onto an existing file would replace it.
+fn free_name_aside(path: &Path, stamp: u128) -> PathBuf {
+    let base = with_suffix(path, &format!(".replaced-{stamp}"));
+    std::iter::once(base.clone())
+        .chain((2..).map(|n| with_suffix(&base, &format!("-{n}"))))
+        .find(|p| !p.exists())
+        .unwrap_or(base)
 }
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {

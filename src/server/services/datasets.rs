@@ -259,6 +259,13 @@ pub async fn store(
         .await
         .or_internal("storing an upload")?;
     received.partial.path = target;
+    // The rename itself, on disk before the row (a directory's entries are synced apart).
+    if let Some(folder) = received.partial.path.parent() {
+        let folder = tokio::fs::File::open(folder)
+            .await
+            .or_internal("storing an upload")?;
+        folder.sync_all().await.or_internal("storing an upload")?;
+    }
     let mut tx = db.pool.begin().await.or_internal("recording an upload")?;
     if !files::insert(&mut *tx, &row)
         .await
