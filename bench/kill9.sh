@@ -51,7 +51,7 @@ for backend in $BACKENDS; do
     export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$PG_DB"
     DATABASE="$DATABASE_URL"
   fi
-  read -r ORG WS < <(target/release/bench-seed --members 1 --email "$EMAIL" --password "$PASSWORD")
+  read -r ORG WS < <(target/release/bench-seed --members 1 --jobs 1 --email "$EMAIL" --password "$PASSWORD")
   MEMBER=usr_bench0000000
   serve
   COOKIE=$(sign_in "$PORT" "$RUN/jar")

@@ -32,7 +32,7 @@ COOKIE=$(sign_in "$PORT" "$OUT/jar")
 create_key "$PORT" "$OUT/jar" "$ORG" "$WS" "hammer" >/dev/null
 
 O="/o/$ORG" W="/o/$ORG/w/$WS"
-printf '%s\n' / /welcome /account /terms "$O" "$O/settings" "$O/settings/general" \
+printf '%s\n' /welcome /account /terms "$O" "$O/settings" "$O/settings/general" \
   "$O/settings/workspaces" "$O/settings/permissions" "$O/settings/billing" "$O/settings/limits" \
   "$O/settings/domains" "$O/settings/audit" "$O/settings/billing/subscription" \
   "$O/settings/billing/invoices" "$O/settings/members" "$O/settings/members/invitations" \
@@ -41,11 +41,14 @@ printf '%s\n' / /welcome /account /terms "$O" "$O/settings" "$O/settings/general
   "$W/api-keys" "$W/api-keys?dialog=new-key" "$W/datasets" "$W/fine-tuning" \
   "$W/fine-tuning?dialog=new-job" "$W/models" "$W/usage" "$W?dialog=create-organization" \
   > "$OUT/paths.txt"
-export PATHS="$OUT/paths.txt"
+# Paths that redirect (an organization to its first workspace) are followed to their page.
+export PATHS="$OUT/pages.txt"
 while read -r path; do
-  code=$(curl -s -o /dev/null -w "%{http_code}" -H "Cookie: $COOKIE" -H "Accept: text/html" "http://127.0.0.1:$PORT$path")
+  read -r code url < <(curl -s -o /dev/null -L -w "%{http_code} %{url_effective}\n" -H "Cookie: $COOKIE" \
+    -H "Accept: text/html" "http://127.0.0.1:$PORT$path")
   [ "$code" = 200 ] || { echo "FAIL: $path answers $code before the hammer" >&2; exit 1; }
-done < "$PATHS"
+  echo "${url#http://127.0.0.1:$PORT}"
+done < "$OUT/paths.txt" | sort -u > "$PATHS"
 echo "$(wc -l < "$PATHS") pages, each answers 200; hammering with $REQUESTS renders at $CONNECTIONS connections"
 
 stalled() {
