@@ -378,13 +378,18 @@ pub async fn heads<'e>(db: impl AnyExecutor<'e>) -> sqlx::Result<Vec<(String, St
         .await
 }
 
-/// Locks the organization's head for this transaction if its link is still unsealed:
-/// `false` when another process sealed it first. (`k:` starts a sealed link: `audit::seal`.)
-pub async fn lock_unsealed_head(conn: &mut AnyConnection, org_id: &str) -> sqlx::Result<bool> {
+/// Locks the organization's head for this transaction if its link does not start with
+/// `sealed_prefix` (it is still unsealed): `false` when another process sealed it first.
+pub async fn lock_unsealed_head(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    sealed_prefix: &str,
+) -> sqlx::Result<bool> {
     let done = sqlx::query(
-        "UPDATE audit_heads SET seq = seq WHERE org_id = $1 AND seq > 0 AND hash NOT LIKE 'k:%'",
+        "UPDATE audit_heads SET seq = seq WHERE org_id = $1 AND seq > 0 AND hash NOT LIKE $2",
     )
     .bind(org_id)
+    .bind(format!("{sealed_prefix}%"))
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)

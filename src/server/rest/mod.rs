@@ -8,6 +8,7 @@ pub(crate) mod errors;
 mod files;
 mod fine_tuning;
 mod lists;
+mod machine_secret;
 mod models;
 pub mod openapi;
 mod payments;

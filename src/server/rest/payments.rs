@@ -4,36 +4,29 @@
 //! in minor units, the invoice's total). The same payment sent again is accepted once.
 
 use super::ApiError;
+use super::machine_secret::{self, MachineSecret};
 use crate::domain::billing::InvoiceSummary;
 use crate::domain::permissions::Actor;
-use crate::server::http::bearer::bearer_is;
 use crate::server::services::invoicing;
 use crate::server::state::AppState;
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::StatusCode;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::post;
 use axum::{Json, Router};
+
+const PAYMENT_PROVIDER: MachineSecret = MachineSecret {
+    setting: |config| config.payments_token.as_deref(),
+    code: "invalid_payments_token",
+    message: "Missing or wrong payments token.",
+};
 
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/internal/billing/payments", post(record))
         .layer(DefaultBodyLimit::max(16 * 1024))
-        .layer(axum::middleware::from_fn_with_state(state, require_token))
-}
-
-async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    match bearer_is(req.headers(), state.config.payments_token.as_deref()) {
-        true => next.run(req).await,
-        false => ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "authentication_error",
-            "invalid_payments_token",
-            "Missing or wrong payments token.",
-        )
-        .into_response(),
-    }
+        .layer(axum::middleware::from_fn_with_state(
+            (state, PAYMENT_PROVIDER),
+            machine_secret::require,
+        ))
 }
 
 #[derive(serde::Deserialize)]

@@ -11,10 +11,10 @@
 //!    success registers the fine-tuned model in the job's workspace.
 
 use super::fine_tuning::job_json;
+use super::machine_secret::{self, MachineSecret};
 use super::{ApiError, files::download};
 use crate::domain::Error;
 use crate::domain::permissions::Actor;
-use crate::server::http::bearer::bearer_is;
 use crate::server::repo::fine_tuning::JobRow;
 use crate::server::services::fine_tuning;
 use crate::server::services::job_history::Checkpoint;
@@ -22,12 +22,17 @@ use crate::server::state::AppState;
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
+
+const TRAINER: MachineSecret = MachineSecret {
+    setting: |config| config.trainer_token.as_deref(),
+    code: "invalid_trainer_token",
+    message: "Missing or wrong trainer token.",
+};
 
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
@@ -35,20 +40,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/internal/trainer/jobs/{id}/files/{file_id}", get(file))
         .route("/internal/trainer/jobs/{id}/progress", post(progress))
         .route("/internal/trainer/jobs/{id}/complete", post(complete))
-        .layer(axum::middleware::from_fn_with_state(state, require_token))
-}
-
-async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    match bearer_is(req.headers(), state.config.trainer_token.as_deref()) {
-        true => next.run(req).await,
-        false => ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "authentication_error",
-            "invalid_trainer_token",
-            "Missing or wrong trainer token.",
-        )
-        .into_response(),
-    }
+        .layer(axum::middleware::from_fn_with_state(
+            (state, TRAINER),
+            machine_secret::require,
+        ))
 }
 
 async fn claim(State(state): State<AppState>) -> Result<Response, ApiError> {

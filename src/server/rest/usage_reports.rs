@@ -8,37 +8,30 @@
 //!   enforces the same rules.
 
 use super::ApiError;
+use super::machine_secret::{self, MachineSecret};
 use crate::domain::permissions::Actor;
-use crate::server::http::bearer::bearer_is;
 use crate::server::services::limits::{self, Introspection};
 use crate::server::services::metering::{self, Ingested, ReportedEvent};
 use crate::server::state::AppState;
-use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::StatusCode;
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::post;
 use axum::{Json, Router};
+
+const DATA_PLANE: MachineSecret = MachineSecret {
+    setting: |config| config.usage_token.as_deref(),
+    code: "invalid_usage_token",
+    message: "Missing or wrong usage token.",
+};
 
 pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/internal/usage", post(report))
         .route("/internal/keys/introspect", post(introspect))
         .layer(DefaultBodyLimit::max(1024 * 1024))
-        .layer(axum::middleware::from_fn_with_state(state, require_token))
-}
-
-async fn require_token(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    match bearer_is(req.headers(), state.config.usage_token.as_deref()) {
-        true => next.run(req).await,
-        false => ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "authentication_error",
-            "invalid_usage_token",
-            "Missing or wrong usage token.",
-        )
-        .into_response(),
-    }
+        .layer(axum::middleware::from_fn_with_state(
+            (state, DATA_PLANE),
+            machine_secret::require,
+        ))
 }
 
 #[derive(serde::Deserialize)]

@@ -189,7 +189,7 @@ pub async fn seal_unsealed_heads(db: &Db) -> Result<usize, Error> {
             .begin()
             .await
             .or_internal("sealing an audit chain")?;
-        if !repo::lock_unsealed_head(&mut tx, org_id)
+        if !repo::lock_unsealed_head(&mut tx, org_id, seal::SEALED)
             .await
             .or_internal("sealing an audit chain")?
         {

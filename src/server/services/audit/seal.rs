@@ -11,8 +11,8 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
-/// What a sealed link starts with (the repo's `lock_unsealed_head` matches it in SQL).
-const SEALED: &str = "k:";
+/// What a sealed link starts with (the repo's `lock_unsealed_head` is given it for SQL).
+pub(super) const SEALED: &str = "k:";
 
 /// Whether a stored link is sealed with a key (else it is a plain SHA-256).
 pub fn is_sealed(link: &str) -> bool {
@@ -90,7 +90,10 @@ impl AuditKeys {
     /// first key, or a plain SHA-256 when there is none.
     pub fn link(&self, message: &[u8]) -> String {
         match self.keys.first() {
-            Some((id, secret)) => format!("{SEALED}{id}:{}", hex::encode(mac(secret, message))),
+            Some((id, secret)) => format!(
+                "{SEALED}{id}:{}",
+                hex::encode(keyed(secret, message).finalize().into_bytes())
+            ),
             None => hex::encode(Sha256::digest(message)),
         }
     }
@@ -112,9 +115,7 @@ impl AuditKeys {
         let Ok(tag) = hex::decode(tag) else {
             return Checked::Fails;
         };
-        let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key");
-        mac.update(message);
-        match mac.verify_slice(&tag) {
+        match keyed(secret, message).verify_slice(&tag) {
             Ok(()) => Checked::Holds { sealed: true },
             Err(_) => Checked::Fails,
         }
@@ -130,10 +131,11 @@ impl std::fmt::Debug for AuditKeys {
     }
 }
 
-fn mac(secret: &[u8], message: &[u8]) -> Vec<u8> {
+/// HMAC-SHA256 of `message` under `secret`, to finalize or verify (in constant time).
+fn keyed(secret: &[u8], message: &[u8]) -> Hmac<Sha256> {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key");
     mac.update(message);
-    mac.finalize().into_bytes().to_vec()
+    mac
 }
 
 /// What checking one stored link found.
