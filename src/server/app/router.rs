@@ -72,9 +72,8 @@ fn console(state: &AppState) -> Router<AppState> {
             body_limits::limit_server_function_bodies,
         ));
     app.merge(console::files::routes().layer(DefaultBodyLimit::max(upload_limit)))
-        // Innermost, so that a retried render sees the same session.
         .layer(axum::middleware::from_fn(|req, next| {
-            stall_guard::retry_stalled_pages(req, next, stall_guard::STALL_AFTER)
+            stall_guard::answer_stalled_pages(req, next, stall_guard::STALL_AFTER)
         }))
         .layer(axum::middleware::from_fn(form_errors::only_our_form_errors))
         .layer(session::layer(

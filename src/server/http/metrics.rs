@@ -96,7 +96,8 @@ fn metrics() -> &'static Metrics {
         );
         registry.register(
             "page_renders_stalled",
-            "Page renders that stalled and were run again (server/http/stall_guard.rs)",
+            "Page renders that had not answered after 20 s: each answered 503, never run again \
+             (server/http/stall_guard.rs)",
             renders_stalled.clone(),
         );
         Metrics {
