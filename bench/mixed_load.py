@@ -48,7 +48,7 @@ def request():
     if n % 2:
         fields = {"org_id": org, "workspace_id": ws, "name": f"load {n}", "expiry": "never"}
         return "POST", "/api/create_api_key", form, urllib.parse.urlencode(fields)
-    fields = {"org_id": org, "emails": f"load{n}@bench.local", "role": "member"}
+    fields = {"org_id": org, "emails": f"load{port}-{n}@bench.local", "role": "member"}
     return "POST", "/api/send_invitations", form, urllib.parse.urlencode(fields)
 
 

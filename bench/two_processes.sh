@@ -6,6 +6,10 @@
 #     organization with 5 seats and 1 member: exactly 4 are accepted;
 #   - the last Admin holds across them: two Admins demote each other at once, one on each
 #     process, 10 rounds: every round ends with exactly one Admin;
+#   - a mixed workload (pages, /v1 reads, chat completions through demo-inference, writes)
+#     at 40 requests/s on each process at once for 20 s, signed in on A only: no error;
+#   - two period closes at once (the `close-periods` command twice, as two processes'
+#     closers would) issue one invoice per organization;
 #   - both shut down cleanly.
 # Exits non-zero on any failed check. Run from the project root with PostgreSQL at
 # 127.0.0.1:5432 (trust auth), as under `make test`.
@@ -20,12 +24,15 @@ DB="console_two_$$"
 PSQL=(psql -h 127.0.0.1 -U postgres -tAq)
 
 source bench/lib.sh
-need curl
+need curl python3
 build_server_and_seeder
 rm -rf "$OUT" && mkdir -p "$OUT"
 "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB"
 A_PID= B_PID=
-trap 'kill $A_PID $B_PID 2>/dev/null || true; sleep 1; "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true' EXIT
+target/release/studio-console demo-inference --listen "127.0.0.1:$((A + 10))" > "$OUT/inference.log" 2>&1 &
+INFERENCE_PID=$!
+export INFERENCE_URL="http://127.0.0.1:$((A + 10))/v1"
+trap 'kill $A_PID $B_PID $INFERENCE_PID 2>/dev/null || true; sleep 1; "${PSQL[@]}" -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true' EXIT
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB"
 sql() { "${PSQL[@]}" -d "$DB" -c "$1"; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -61,7 +68,7 @@ for i in $(seq 1 20); do
     "http://127.0.0.1:$port/api/send_invitations" --data-urlencode "org_id=$ORG" \
     --data-urlencode "emails=person$i@bench.local" --data-urlencode "role=member" &
 done > "$OUT/invites.txt"
-wait_for_children() { for job in $(jobs -p); do [ "$job" = "$A_PID" ] || [ "$job" = "$B_PID" ] || wait "$job" || true; done; }
+wait_for_children() { for job in $(jobs -p); do [ "$job" = "$A_PID" ] || [ "$job" = "$B_PID" ] || [ "$job" = "$INFERENCE_PID" ] || wait "$job" || true; done; }
 wait_for_children
 accepted=$(grep -c '^200$' "$OUT/invites.txt" || true)
 pending=$(sql "SELECT count(*) FROM invitations WHERE org_id = '$ORG' AND status = 'pending'")
@@ -86,6 +93,33 @@ for round in $(seq 1 10); do
   [ "$admins" = 1 ] || fail "round $round ended with $admins Admins"
 done
 echo "last Admin: 10 rounds of two Admins demoting each other on two processes, each ended with 1 Admin"
+
+# A mixed workload through both at once, signed in on A (an Admin again: the rounds above
+# may have left the other one as the Admin).
+sql "UPDATE subscriptions SET seats = 1000 WHERE org_id = '$ORG'"
+sql "UPDATE org_members SET role = 'admin' WHERE org_id = '$ORG' AND user_id = '$FIRST'"
+KEY=$(create_key "$A" "$OUT/jar-a" "$ORG" "$WS" "mixed load")
+python3 bench/mixed_load.py "$A" 40 20 "$COOKIE" "$KEY" "$ORG" "$WS" > "$OUT/load-a.txt" &
+LOAD_A=$!
+python3 bench/mixed_load.py "$B" 40 20 "$COOKIE" "$KEY" "$ORG" "$WS" > "$OUT/load-b.txt" &
+LOAD_B=$!
+load_ok=0
+wait "$LOAD_A" || load_ok=1
+wait "$LOAD_B" || load_ok=1
+echo "mixed load on A: $(cat "$OUT/load-a.txt")"
+echo "mixed load on B: $(cat "$OUT/load-b.txt")"
+[ "$load_ok" = 0 ] || fail "the mixed load through both processes had errors"
+
+# Two closes of the period at once: one invoice per organization.
+NEXT_MONTH=$(date -u -d "$(date -u +%Y-%m-01) +1 month" +%Y-%m-%d)
+for _ in 1 2; do
+  target/release/studio-console close-periods --as-of "$NEXT_MONTH" --close-early > /dev/null &
+done
+wait_for_children
+orgs=$(sql "SELECT count(*) FROM organizations")
+read -r invoices invoiced < <(sql "SELECT count(*), count(DISTINCT org_id) FROM invoices" | tr '|' ' ')
+echo "period close run twice at once: $invoices invoices for $orgs organizations"
+[ "$invoices" = "$orgs" ] && [ "$invoiced" = "$orgs" ] || fail "the period was not closed exactly once"
 
 kill -TERM "$A_PID" "$B_PID"
 rc_a=0; wait "$A_PID" || rc_a=$?
