@@ -25,6 +25,7 @@ mod members;
 mod metering;
 mod metrics;
 mod orgs;
+mod pages;
 mod rules_model;
 mod sdk_compat;
 mod sessions;

@@ -3,7 +3,7 @@
 //! organizations and workspaces the user can't see are "not found".
 
 use super::create_org::{CREATE_ORGANIZATION, CreateOrganizationDialog};
-use super::{switcher::Switcher, user_menu::UserMenu};
+use super::{server_once, switcher::Switcher, user_menu::UserMenu};
 use crate::api::account::ResendVerification;
 use crate::api::shell::load_shell;
 use crate::domain::permissions::Action;
@@ -63,7 +63,7 @@ where
     let pathname = use_location().pathname;
     view! {
         <Transition fallback=|| view! { <div class="page-loading" aria-busy="true">"Loading…"</div> }>
-            {move || {
+            {server_once(move || {
                 let page = page.clone();
                 Suspend::new(async move {
                     match shell.await {
@@ -91,7 +91,7 @@ where
                         Err(error) => view! { <ErrorPanel error/> }.into_any(),
                     }
                 })
-            }}
+            })}
         </Transition>
     }
 }

@@ -1,6 +1,6 @@
 //! The body of a list card, the same on every list page.
 
-use super::ErrorPanel;
+use super::{ErrorPanel, server_once};
 use crate::domain::Error;
 use leptos::prelude::*;
 
@@ -25,6 +25,6 @@ where
         })
     };
     view! {
-        <Transition fallback=move || view! { <p class="muted pad">{loading}</p> }>{body}</Transition>
+        <Transition fallback=move || view! { <p class="muted pad">{loading}</p> }>{server_once(body)}</Transition>
     }
 }

@@ -6,7 +6,7 @@ use crate::domain::account_links::AccountView;
 use crate::domain::validation::MIN_PASSWORD;
 use crate::domain::{Error, paths};
 use crate::ui::components::{FormAlert, SubmitButton, TextField, field_error, focus_first_invalid};
-use crate::ui::layout::{ErrorPanel, PlainPage};
+use crate::ui::layout::{ErrorPanel, PlainPage, server_once};
 use crate::ui::pages::account_sessions::SessionsCard;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,13 +21,13 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <Title text="Your account"/>
         <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
-            {move || Suspend::new(async move {
+            {server_once(move || Suspend::new(async move {
                 match account.await {
                     Ok(account) => view! { <Account account/> }.into_any(),
                     Err(Error::Unauthenticated) => view! { <Redirect path=paths::SIGN_IN/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
-            })}
+            }))}
         </Suspense>
     }
 }

@@ -10,7 +10,7 @@ use crate::domain::account_links::VerifyLanding;
 use crate::domain::validation::MIN_PASSWORD;
 use crate::domain::{Error, paths};
 use crate::ui::components::{FormAlert, SubmitButton, TextField, field_error, focus_first_invalid};
-use crate::ui::layout::{AuthCard, ErrorPanel};
+use crate::ui::layout::{AuthCard, ErrorPanel, server_once};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -27,7 +27,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
     view! {
         <Title text="Confirm your email address"/>
         <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
-            {move || Suspend::new(async move {
+            {server_once(move || Suspend::new(async move {
                 match landing.await {
                     Ok(l) => view! { <ConfirmAddress landing=l token=token.get_untracked()/> }.into_any(),
                     Err(Error::NotFound) => view! {
@@ -40,7 +40,7 @@ pub fn VerifyEmailPage() -> impl IntoView {
                     .into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
-            })}
+            }))}
         </Suspense>
     }
 }
@@ -100,7 +100,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     view! {
         <Title text="Choose a new password"/>
         <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
-            {move || Suspend::new(async move {
+            {server_once(move || Suspend::new(async move {
                 match landing.await {
                     Ok(l) => view! { <NewPassword email=l.email token=token.get_untracked()/> }.into_any(),
                     Err(Error::NotFound) => view! {
@@ -113,7 +113,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
                     .into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
-            })}
+            }))}
         </Suspense>
     }
 }

@@ -5,6 +5,7 @@
 use crate::api::sessions::{EndOtherSessions, EndSession, get_sessions};
 use crate::domain::sessions::SessionView;
 use crate::ui::components::{Column, FormAlert, Table, when_exactly};
+use crate::ui::layout::server_once;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -74,7 +75,7 @@ pub fn SessionsCard() -> impl IntoView {
     };
     view! {
         <section class="card card-flush" id="sessions" aria-labelledby="sessions-title">
-            <Suspense fallback=|| view! { <p class="muted pad">"Loading sessions…"</p> }>{body}</Suspense>
+            <Suspense fallback=|| view! { <p class="muted pad">"Loading sessions…"</p> }>{server_once(body)}</Suspense>
         </section>
     }
 }

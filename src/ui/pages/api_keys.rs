@@ -12,7 +12,9 @@ use crate::ui::components::{
     Pager, PagerText, SubmitButton, Table, TextField, field_error, focus_first_invalid,
     use_page_at, when,
 };
-use crate::ui::layout::{ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog};
+use crate::ui::layout::{
+    ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog, server_once,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -117,7 +119,7 @@ fn ApiKeys(shell: ShellData) -> impl IntoView {
                     {table}
                 </section>
         </WorkspaceFrame>
-        <Suspense>{dialogs}</Suspense>
+        <Suspense>{server_once(dialogs)}</Suspense>
     }
     .into_any()
 }

@@ -8,7 +8,7 @@ use crate::domain::invitations::{InvitationLanding, InvitationStatus};
 use crate::domain::validation::MAX_PERSON_NAME;
 use crate::domain::{Error, paths};
 use crate::ui::components::{FormAlert, SubmitButton, TextField, field_error, focus_first_invalid};
-use crate::ui::layout::{AuthCard, ErrorPanel};
+use crate::ui::layout::{AuthCard, ErrorPanel, server_once};
 use crate::ui::pages::NotFound;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -22,13 +22,13 @@ pub fn InvitationPage() -> impl IntoView {
     view! {
         <Title text="Invitation"/>
         <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
-            {move || Suspend::new(async move {
+            {server_once(move || Suspend::new(async move {
                 match landing.await {
                     Ok(l) => view! { <Invitation landing=l token=token.get_untracked()/> }.into_any(),
                     Err(Error::NotFound) => view! { <NotFound/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
-            })}
+            }))}
         </Suspense>
     }
 }

@@ -3,7 +3,7 @@
 use crate::api::auth::{SignIn, get_current_user};
 use crate::domain::paths;
 use crate::ui::components::{FormAlert, SubmitButton, TextField, field_error, focus_first_invalid};
-use crate::ui::layout::AuthCard;
+use crate::ui::layout::{AuthCard, server_once};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -23,9 +23,9 @@ pub fn SignInPage() -> impl IntoView {
     view! {
         <Title text="Sign in"/>
         <Suspense>
-            {move || Suspend::new(async move {
+            {server_once(move || Suspend::new(async move {
                 matches!(user.await, Ok(Some(_))).then(|| view! { <Redirect path="/"/> })
-            })}
+            }))}
         </Suspense>
         <AuthCard title="Sign in" subtitle="Welcome back. Sign in to manage your organizations and workspaces.">
             {move || verified.get().then(|| view! {

@@ -4,7 +4,7 @@ use crate::api::auth::{SignUp, get_current_user};
 use crate::domain::paths;
 use crate::domain::validation::MIN_PASSWORD;
 use crate::ui::components::{FormAlert, SubmitButton, TextField, field_error, focus_first_invalid};
-use crate::ui::layout::AuthCard;
+use crate::ui::layout::{AuthCard, server_once};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -19,9 +19,9 @@ pub fn SignUpPage() -> impl IntoView {
     view! {
         <Title text="Create your account"/>
         <Suspense>
-            {move || Suspend::new(async move {
+            {server_once(move || Suspend::new(async move {
                 matches!(user.await, Ok(Some(_))).then(|| view! { <Redirect path="/"/> })
-            })}
+            }))}
         </Suspense>
         <AuthCard
             title="Create your account"

@@ -13,7 +13,7 @@ use crate::domain::invitations::{InvitationForYou, YourInvitations};
 use crate::domain::org_domains::{JoinMode, JoinOffer, JoinedNotice};
 use crate::domain::{Error, paths};
 use crate::ui::components::{FormAlert, SubmitButton, focus_first_invalid};
-use crate::ui::layout::{ErrorPanel, NewOrganizationFields, PlainPage};
+use crate::ui::layout::{ErrorPanel, NewOrganizationFields, PlainPage, server_once};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -30,13 +30,13 @@ pub fn WelcomePage() -> impl IntoView {
     view! {
         <Title text="Welcome"/>
         <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
-            {move || Suspend::new(async move {
+            {server_once(move || Suspend::new(async move {
                 match yours.await {
                     Ok(yours) => view! { <Welcome yours/> }.into_any(),
                     Err(Error::Unauthenticated) => view! { <Redirect path=paths::SIGN_IN/> }.into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                 }
-            })}
+            }))}
         </Suspense>
     }
 }

@@ -10,7 +10,9 @@ use crate::domain::permissions::Action;
 use crate::domain::roles::WorkspaceRole;
 use crate::domain::shell::ShellData;
 use crate::ui::components::{Column, Dialog, DialogActions, FormAlert, Table};
-use crate::ui::layout::{ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog};
+use crate::ui::layout::{
+    ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog, server_once,
+};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -88,7 +90,7 @@ fn WorkspaceMembers(shell: ShellData) -> impl IntoView {
                     {table}
                 </section>
         </WorkspaceFrame>
-        {add_dialog}
+        {server_once(add_dialog)}
     }
     .into_any()
 }
@@ -226,7 +228,7 @@ fn AddMembersDialog(
                 <FormAlert error fields=&[]/>
                 <fieldset class="fieldset candidates">
                     <legend class="field-label">"Members"</legend>
-                    <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>{list}</Suspense>
+                    <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>{server_once(list)}</Suspense>
                 </fieldset>
                 <div class="field">
                     <label class="field-label" for="field-ws-role">"Workspace role"</label>

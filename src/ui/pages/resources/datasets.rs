@@ -10,7 +10,9 @@ use crate::domain::shell::ShellData;
 use crate::ui::components::{
     Column, ConfirmForm, Dialog, EmptyState, Pager, PagerText, Table, use_page_at, when,
 };
-use crate::ui::layout::{ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog};
+use crate::ui::layout::{
+    ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog, server_once,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -113,7 +115,7 @@ fn Datasets(shell: ShellData) -> impl IntoView {
     view! {
         <WorkspaceFrame shell=shell.clone() current=WorkspaceSection::Datasets section="Datasets">
             {deleted_notice}
-            <Suspense>{notice}</Suspense>
+            <Suspense>{server_once(notice)}</Suspense>
             <section class="card card-flush" aria-labelledby="datasets-title">
                 <div class="section-header">
                     <div>
@@ -134,7 +136,7 @@ fn Datasets(shell: ShellData) -> impl IntoView {
                 </form>
             </section>
         </WorkspaceFrame>
-        <Suspense>{dialogs}</Suspense>
+        <Suspense>{server_once(dialogs)}</Suspense>
     }
     .into_any()
 }

@@ -11,7 +11,9 @@ use crate::ui::components::{
     Column, Dialog, DialogActions, EmptyState, FormAlert, Pager, PagerText, SubmitButton, Table,
     TextField, field_error, focus_first_invalid, use_page_at, when,
 };
-use crate::ui::layout::{ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog};
+use crate::ui::layout::{
+    ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog, server_once,
+};
 use leptos::prelude::*;
 
 const NEW: &str = "new-job";
@@ -126,7 +128,7 @@ fn FineTuning(shell: ShellData) -> impl IntoView {
                 {table}
             </section>
         </WorkspaceFrame>
-        {dialogs}
+        {server_once(dialogs)}
     }
     .into_any()
 }
@@ -234,7 +236,7 @@ fn NewJobDialog(
                 .into_any(),
                 None => {
                     let form = form.clone();
-                    view! { <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>{form}</Suspense> }.into_any()
+                    view! { <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>{server_once(form)}</Suspense> }.into_any()
                 }
             }}
         </Dialog>

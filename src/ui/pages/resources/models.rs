@@ -8,7 +8,9 @@ use crate::domain::shell::ShellData;
 use crate::ui::components::{
     Column, ConfirmForm, Dialog, EmptyState, Pager, PagerText, Table, use_page_at, when,
 };
-use crate::ui::layout::{ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog};
+use crate::ui::layout::{
+    ConsolePage, WorkspaceFrame, WorkspaceSection, list_body, open_dialog, server_once,
+};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -117,7 +119,7 @@ fn Models(shell: ShellData) -> impl IntoView {
             {deleted_notice}
             {content}
         </WorkspaceFrame>
-        <Suspense>{dialogs}</Suspense>
+        <Suspense>{server_once(dialogs)}</Suspense>
     }
     .into_any()
 }

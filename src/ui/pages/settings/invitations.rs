@@ -14,7 +14,7 @@ use crate::domain::shell::ShellData;
 use crate::ui::components::{
     Column, CopyField, Dialog, FallbackForm, FormAlert, Pager, PagerText, Table, use_page_at, when,
 };
-use crate::ui::layout::{ConsolePage, list_body, open_dialog};
+use crate::ui::layout::{ConsolePage, list_body, open_dialog, server_once};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
@@ -66,7 +66,7 @@ fn Invitations(shell: ShellData) -> impl IntoView {
         })}
         <InvitationsCard shell=shell.clone()/>
         <OutboxCard org_id/>
-        {dialogs}
+        {server_once(dialogs)}
     }
     .into_any()
 }
@@ -196,7 +196,7 @@ fn InvitationsCard(shell: ShellData) -> impl IntoView {
             {table}
         </section>
         // A Transition: the dialog stays up while the list refreshes after an action.
-        <Transition>{manage}</Transition>
+        <Transition>{server_once(manage)}</Transition>
     }
 }
 

@@ -8,6 +8,7 @@ use crate::domain::paths;
 use crate::domain::roles::{OrgRole, WorkspaceRole};
 use crate::domain::shell::ShellData;
 use crate::ui::components::{Dialog, DialogActions, FormAlert};
+use crate::ui::layout::server_once;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -174,7 +175,7 @@ fn Review(shell: ShellData, draft: Draft, close: String) -> impl IntoView {
     };
     view! {
         <Dialog id="invite-review" title="Review invitations" description="Nothing has been sent yet." close_href=close.clone()>
-            <Suspense fallback=|| view! { <p class="muted">"Checking addresses…"</p> }>{body}</Suspense>
+            <Suspense fallback=|| view! { <p class="muted">"Checking addresses…"</p> }>{server_once(body)}</Suspense>
         </Dialog>
     }
 }

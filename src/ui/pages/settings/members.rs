@@ -14,7 +14,7 @@ use crate::domain::shell::ShellData;
 use crate::ui::components::{
     Column, ConfirmForm, Dialog, EmptyState, FormAlert, Pager, PagerText, Table, use_page_at, when,
 };
-use crate::ui::layout::{ConsolePage, list_body, open_dialog};
+use crate::ui::layout::{ConsolePage, list_body, open_dialog, server_once};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_query_map};
@@ -194,7 +194,7 @@ fn Members(shell: ShellData) -> impl IntoView {
             <div class="section-header">
                 <div>
                     <h2 class="h2" id="members-title">"Members"</h2>
-                    <p class="muted"><Suspense>{seats}</Suspense></p>
+                    <p class="muted"><Suspense>{server_once(seats)}</Suspense></p>
                 </div>
                 {can_invite.then(|| view! {
                     <a class="btn btn-primary" href=move || paths::with_param(&here.get(), &format!("{}={INVITE}", paths::DIALOG_PARAM))>
@@ -212,7 +212,7 @@ fn Members(shell: ShellData) -> impl IntoView {
             </div>
             {table}
         </section>
-        <Suspense>{dialogs}</Suspense>
+        <Suspense>{server_once(dialogs)}</Suspense>
     }
 }
 

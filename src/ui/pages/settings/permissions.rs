@@ -7,7 +7,7 @@ use crate::domain::admin::{EffectivePermissions, Grant};
 use crate::domain::permissions::{Action, Scope};
 use crate::domain::shell::ShellData;
 use crate::ui::components::{Column, Table};
-use crate::ui::layout::{ConsolePage, ErrorPanel};
+use crate::ui::layout::{ConsolePage, ErrorPanel, server_once};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -85,9 +85,9 @@ fn Permissions(shell: ShellData) -> impl IntoView {
                 "What a member may do, from their organization role and their role in each workspace. "
                 "Organization Admins are Admin of every workspace."
             </p>
-            <Suspense fallback=|| view! { <p class="muted">"Loading members…"</p> }>{picker}</Suspense>
+            <Suspense fallback=|| view! { <p class="muted">"Loading members…"</p> }>{server_once(picker)}</Suspense>
         </section>
-        <Transition fallback=|| view! { <p class="muted">"Loading permissions…"</p> }>{table}</Transition>
+        <Transition fallback=|| view! { <p class="muted">"Loading permissions…"</p> }>{server_once(table)}</Transition>
     }
 }
 

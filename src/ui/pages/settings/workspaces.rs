@@ -13,7 +13,7 @@ use crate::ui::components::{
     Column, ConfirmForm, Dialog, DialogActions, FormAlert, SubmitButton, Table, TextField,
     field_error, focus_first_invalid, when,
 };
-use crate::ui::layout::{ConsolePage, ShellRefresh, list_body, open_dialog};
+use crate::ui::layout::{ConsolePage, ShellRefresh, list_body, open_dialog, server_once};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -125,7 +125,7 @@ fn Workspaces(shell: ShellData) -> impl IntoView {
             {header}
             {table}
         </section>
-        <Suspense>{dialogs}</Suspense>
+        <Suspense>{server_once(dialogs)}</Suspense>
     }
 }
 

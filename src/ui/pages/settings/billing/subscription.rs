@@ -14,7 +14,7 @@ use crate::domain::format::thousands;
 use crate::domain::paths;
 use crate::domain::shell::ShellData;
 use crate::ui::components::{FormAlert, SubmitButton, TextField, field_error, focus_first_invalid};
-use crate::ui::layout::{ConsolePage, ErrorPanel, list_body};
+use crate::ui::layout::{ConsolePage, ErrorPanel, list_body, server_once};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -170,7 +170,7 @@ fn ChangePlan(
                 </div>
             </form>
         </section>
-        <Transition fallback=|| view! { <p class="muted pad">"Working out the amount…"</p> }>{review}</Transition>
+        <Transition fallback=|| view! { <p class="muted pad">"Working out the amount…"</p> }>{server_once(review)}</Transition>
     }
 }
 
