@@ -75,7 +75,10 @@ async fn every_page_carries_each_resource_once(app: TestApp) {
             let res = ada.client.get(page).await;
             assert_eq!(res.status, 200, "{page}");
             let resources = serialized_resources(&res.body);
-            assert!(!resources.is_empty(), "{page} hands its data to the browser");
+            assert!(
+                !resources.is_empty(),
+                "{page} hands its data to the browser"
+            );
             let mut seen: HashMap<&str, usize> = HashMap::new();
             for value in &resources {
                 *seen.entry(value).or_default() += 1;
@@ -86,7 +89,10 @@ async fn every_page_carries_each_resource_once(app: TestApp) {
                 .filter(|(value, n)| **n > 1 && value.len() > 40)
                 .map(|(value, n)| format!("{n}x {}", &value[..value.len().min(120)]))
                 .collect();
-            assert!(twice.is_empty(), "{page} carries a resource twice: {twice:?}");
+            assert!(
+                twice.is_empty(),
+                "{page} carries a resource twice: {twice:?}"
+            );
         }
     }
 }
