@@ -40,40 +40,53 @@ fn quoted(text: &str) -> Option<&str> {
 async fn every_page_carries_each_resource_once(app: TestApp) {
     let mut ada = account(&app, "Ada", "ada@example.com").await;
     let (org, ws) = (ada.org_id.clone(), ada.workspace_id.clone());
-    let dialog = |page: String, name: &str| paths::with_param(&page, &format!("dialog={name}"));
+    // A dialog's page must show the dialog (its title), or the check below proves nothing.
+    let dialog = |page: String, name: &str| {
+        let path = paths::with_param(&page, &format!("dialog={name}"));
+        (path, Some(format!("id=\"{name}-title\"")))
+    };
+    let page = |path: String| (path, None);
+    let review = paths::with_param(
+        &paths::settings_members(&org),
+        "dialog=invite-review&emails=grace%40example.com&role=member",
+    );
     let pages = [
-        paths::workspace_home(&org, &ws),
-        paths::settings_general(&org),
-        paths::settings_members(&org),
+        page(paths::workspace_home(&org, &ws)),
+        page(paths::settings_general(&org)),
+        page(paths::settings_members(&org)),
         dialog(paths::settings_members(&org), "invite"),
-        paths::settings_invitations(&org),
+        (review, Some("grace@example.com".to_owned())),
+        page(paths::settings_invitations(&org)),
         dialog(paths::settings_invitations(&org), "invite"),
-        paths::settings_join_requests(&org),
-        paths::settings_workspaces(&org),
+        page(paths::settings_join_requests(&org)),
+        page(paths::settings_workspaces(&org)),
         dialog(paths::settings_workspaces(&org), "new-workspace"),
-        paths::settings_permissions(&org),
-        paths::settings_domains(&org),
-        paths::settings_audit(&org),
-        paths::settings_limits(&org),
-        paths::settings_billing(&org),
-        paths::billing_subscription(&org),
-        paths::billing_invoices(&org),
-        paths::workspace_members(&org, &ws),
+        page(paths::settings_permissions(&org)),
+        page(paths::settings_domains(&org)),
+        page(paths::settings_audit(&org)),
+        page(paths::settings_limits(&org)),
+        page(paths::settings_billing(&org)),
+        page(paths::billing_subscription(&org)),
+        page(paths::billing_invoices(&org)),
+        page(paths::workspace_members(&org, &ws)),
         dialog(paths::workspace_members(&org, &ws), "add-members"),
-        paths::workspace_api_keys(&org, &ws),
+        page(paths::workspace_api_keys(&org, &ws)),
         dialog(paths::workspace_api_keys(&org, &ws), "new-key"),
-        paths::workspace_datasets(&org, &ws),
-        paths::workspace_fine_tuning(&org, &ws),
+        page(paths::workspace_datasets(&org, &ws)),
+        page(paths::workspace_fine_tuning(&org, &ws)),
         dialog(paths::workspace_fine_tuning(&org, &ws), "new-job"),
-        paths::workspace_models(&org, &ws),
-        paths::workspace_usage(&org, &ws),
-        paths::ACCOUNT.to_owned(),
-        paths::WELCOME.to_owned(),
+        page(paths::workspace_models(&org, &ws)),
+        page(paths::workspace_usage(&org, &ws)),
+        page(paths::ACCOUNT.to_owned()),
+        page(paths::WELCOME.to_owned()),
     ];
-    for page in &pages {
+    for (page, shows) in &pages {
         for _ in 0..3 {
             let res = ada.client.get(page).await;
             assert_eq!(res.status, 200, "{page}");
+            if let Some(marker) = shows {
+                assert!(res.body.contains(marker.as_str()), "{page} shows {marker}");
+            }
             let resources = serialized_resources(&res.body);
             assert!(
                 !resources.is_empty(),
@@ -87,7 +100,7 @@ async fn every_page_carries_each_resource_once(app: TestApp) {
             let twice: Vec<_> = seen
                 .iter()
                 .filter(|(value, n)| **n > 1 && value.len() > 40)
-                .map(|(value, n)| format!("{n}x {}", &value[..value.len().min(120)]))
+                .map(|(value, n)| format!("{n}x {}", value.chars().take(120).collect::<String>()))
                 .collect();
             assert!(
                 twice.is_empty(),

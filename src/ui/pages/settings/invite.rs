@@ -72,14 +72,14 @@ pub fn InviteDialog(shell: ShellData, close: String) -> impl IntoView {
     let reviewing = Memo::new(move |_| {
         query.with(|q| q.get(paths::DIALOG_PARAM)).as_deref() == Some(INVITE_REVIEW)
     });
-    move || {
+    server_once(move || {
         if reviewing.get() {
             view! { <Review shell=shell.clone() draft=draft.get() close=close.clone()/> }.into_any()
         } else {
             view! { <Compose shell=shell.clone() draft=draft.get() close=close.clone()/> }
                 .into_any()
         }
-    }
+    })
 }
 
 #[component]
