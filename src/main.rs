@@ -1,10 +1,6 @@
 use clap::Parser;
 use studio_console::server::programs::cli::{Cli, run};
 
-/// Faster than the system allocator for rendering pages (see Cargo.toml).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     match run(Cli::parse()).await {

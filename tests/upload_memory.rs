@@ -9,10 +9,6 @@ use common::{TestApp, account};
 use studio_console::api::api_keys::CreateApiKey;
 use studio_console::domain::api_keys::CreatedKey;
 
-/// The server's allocator (src/main.rs): what is measured is what runs.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Resident memory of this process, in bytes (Linux).
 fn rss() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
