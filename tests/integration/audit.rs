@@ -644,6 +644,7 @@ async fn a_workspace_admin_reads_only_their_workspaces(app: TestApp) {
 async fn concurrent_changes_chain_one_after_another(app: TestApp) {
     let ada = account(&app, "Ada", "ada@example.com").await;
     let org = ada.org_id.clone();
+    app.set_seats(&org, 100).await;
     let mut tasks = Vec::new();
     for i in 0..16 {
         let mut client = app.sign_in("ada@example.com").await;
@@ -658,6 +659,26 @@ async fn concurrent_changes_chain_one_after_another(app: TestApp) {
                 .status
         }));
     }
+    // Batches among them: ten invitations at once take ten links in one go.
+    for i in 0..4 {
+        let mut client = app.sign_in("ada@example.com").await;
+        let org = org.clone();
+        let emails = (0..10)
+            .map(|n| format!("batch{i}-{n}@example.com"))
+            .collect::<Vec<_>>()
+            .join(",");
+        tasks.push(tokio::spawn(async move {
+            client
+                .run(SendInvitations {
+                    org_id: org,
+                    emails,
+                    role: "member".into(),
+                    workspaces: None,
+                })
+                .await
+                .status
+        }));
+    }
     for t in tasks {
         assert_eq!(t.await.unwrap(), 200);
     }
@@ -666,7 +687,7 @@ async fn concurrent_changes_chain_one_after_another(app: TestApp) {
         matches!(
             verified,
             Verified::Intact {
-                entries: 17,
+                entries: 57,
                 first_seq: 1,
                 ..
             }

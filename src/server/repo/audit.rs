@@ -64,20 +64,23 @@ pub struct Link {
     pub prev_hash: String,
 }
 
-/// Takes the next link of the organization's chain, made at `now` (or at the previous
-/// entry's time, if a clock put that later). The head's row stays locked (PostgreSQL) or
-/// the database's write lock held (SQLite) until the transaction ends, so links are taken
-/// one after another.
-pub async fn take_next_link(
+/// Takes the next `count` links of the organization's chain, made at `now` (or at the
+/// previous entry's time, if a clock put that later): the first one's sequence number
+/// and the hash it follows. The head's row stays locked (PostgreSQL) or the database's
+/// write lock held (SQLite) until the transaction ends, so links are taken one after
+/// another.
+pub async fn take_links(
     conn: &mut AnyConnection,
     org_id: &str,
     now: i64,
+    count: i64,
 ) -> sqlx::Result<Link> {
-    let bump = "UPDATE audit_heads SET seq = seq + 1, at = CASE WHEN at > $2 THEN at ELSE $2 END \
+    let bump = "UPDATE audit_heads SET seq = seq + $3, at = CASE WHEN at > $2 THEN at ELSE $2 END \
                 WHERE org_id = $1 RETURNING seq, at, hash";
     let link = |row: AnyRow| -> sqlx::Result<Link> {
+        let last: i64 = row.try_get("seq")?;
         Ok(Link {
-            seq: row.try_get("seq")?,
+            seq: last - count + 1,
             at: row.try_get("at")?,
             prev_hash: row.try_get("hash")?,
         })
@@ -85,6 +88,7 @@ pub async fn take_next_link(
     let bumped = sqlx::query(bump)
         .bind(org_id)
         .bind(now)
+        .bind(count)
         .fetch_optional(&mut *conn)
         .await?;
     if let Some(row) = bumped {
@@ -101,13 +105,18 @@ pub async fn take_next_link(
         sqlx::query(bump)
             .bind(org_id)
             .bind(now)
+            .bind(count)
             .fetch_one(&mut *conn)
             .await?,
     )
 }
 
-/// Writes an entry taken by `take_next_link` and moves the head onto it.
-pub async fn append(conn: &mut AnyConnection, entry: &StoredEntry, hash: &str) -> sqlx::Result<()> {
+/// Writes an entry on a link taken by `take_links`.
+pub async fn insert_entry(
+    conn: &mut AnyConnection,
+    entry: &StoredEntry,
+    hash: &str,
+) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (org_id, seq, at, actor_kind, actor_id, actor_label, action, \
          target_kind, target_id, target_label, workspace_id, before_json, after_json, \
@@ -134,8 +143,13 @@ pub async fn append(conn: &mut AnyConnection, entry: &StoredEntry, hash: &str) -
     .bind(hash)
     .execute(&mut *conn)
     .await?;
+    Ok(())
+}
+
+/// Moves the chain's head onto the newest entry written, by its hash.
+pub async fn move_head(conn: &mut AnyConnection, org_id: &str, hash: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE audit_heads SET hash = $2 WHERE org_id = $1")
-        .bind(&entry.org_id)
+        .bind(org_id)
         .bind(hash)
         .execute(&mut *conn)
         .await?;
@@ -144,7 +158,7 @@ pub async fn append(conn: &mut AnyConnection, entry: &StoredEntry, hash: &str) -
 
 /// The first and last sequence numbers of entries made in [from, until): the date range
 /// becomes a range of the chain, which the list's own order serves (an entry's time is
-/// never before the one's before it: `take_next_link`).
+/// never before the one's before it: `take_links`).
 pub async fn seq_range(
     pool: &AnyPool,
     org_id: &str,

@@ -89,7 +89,7 @@ pub async fn add(
     }
     let now = db.now();
     let mut tx = actor.begin_in_org(db, "starting to add members").await?;
-    let mut added = 0;
+    let mut added = Vec::new();
     for user_id in user_ids {
         memberships::org_role(&mut *tx, &actor.org_id, user_id)
             .await
@@ -107,20 +107,21 @@ pub async fn add(
         .await
         .or_internal("adding a workspace member")?
         {
-            added += 1;
             let change = Change::new(
                 AuditAction::WorkspaceMemberAdded,
                 Target::new("member", user_id),
             )
             .in_workspace(workspace_id)
             .after(json!({ "role": role.as_str() }));
-            audit::record(&mut tx, &actor.org_id, actor.into(), change, now).await?;
+            added.push(change);
         }
     }
+    let count = added.len();
+    audit::record_all(&mut tx, &actor.org_id, actor.into(), added, now).await?;
     tx.commit()
         .await
         .or_internal("committing new workspace members")?;
-    Ok(added)
+    Ok(count)
 }
 
 pub async fn change_role(

@@ -132,6 +132,21 @@ pub async fn record(
     change: Change,
     now: i64,
 ) -> Result<(), Error> {
+    record_all(conn, org_id, by, vec![change], now).await
+}
+
+/// Records changes one actor made in one transaction (a batch of invitations), in order:
+/// the actor is named once and the chain's head read and moved once, not per entry.
+pub async fn record_all(
+    conn: &mut AnyConnection,
+    org_id: &str,
+    by: By<'_>,
+    changes: Vec<Change>,
+    now: i64,
+) -> Result<(), Error> {
+    if changes.is_empty() {
+        return Ok(());
+    }
     let (actor_kind, actor_id) = match by {
         By::Person(id) => (ActorKind::Person, Some(id)),
         By::Key(id) => (ActorKind::ApiKey, Some(id)),
@@ -146,12 +161,6 @@ pub async fn record(
         _ => None,
     }
     .unwrap_or_else(|| actor_kind.label().to_owned());
-    let target_label = match change.target.label {
-        Some(label) => label,
-        None => label_of(conn, change.target.kind, &change.target.id)
-            .await?
-            .unwrap_or_default(),
-    };
     // Where a person or a key called from; the trainer's and the console's own addresses
     // are the platform's, not something an organization's admins need to see.
     let request = match by {
@@ -159,32 +168,46 @@ pub async fn record(
         _ => None,
     };
     let json = |v: Option<Value>| v.map(|v| bounded_fields(v).to_string());
-    let link = repo::take_next_link(conn, org_id, now)
+    let count = changes.len() as i64;
+    let link = repo::take_links(conn, org_id, now, count)
         .await
         .or_internal("taking the audit chain's head")?;
-    let entry = StoredEntry {
-        org_id: org_id.to_owned(),
-        seq: link.seq,
-        at: link.at,
-        actor_kind: actor_kind.as_str().to_owned(),
-        actor_id: actor_id.map(str::to_owned),
-        actor_label: bounded(&actor_label),
-        action: change.action.code().to_owned(),
-        target_kind: change.target.kind.to_owned(),
-        target_id: change.target.id,
-        target_label: bounded(&target_label),
-        workspace_id: change.workspace_id,
-        before_json: json(change.before),
-        after_json: json(change.after),
-        client_ip: request.as_ref().and_then(|r| r.client_ip.clone()),
-        user_agent: request.as_ref().and_then(|r| r.user_agent.clone()),
-        request_id: request.map(|r| r.request_id),
-        prev_hash: link.prev_hash,
-    };
-    let hash = chain::link_hash(&entry);
-    repo::append(conn, &entry, &hash)
+    let mut prev_hash = link.prev_hash;
+    for (seq, change) in (link.seq..).zip(changes) {
+        let target_label = match change.target.label {
+            Some(label) => label,
+            None => label_of(conn, change.target.kind, &change.target.id)
+                .await?
+                .unwrap_or_default(),
+        };
+        let entry = StoredEntry {
+            org_id: org_id.to_owned(),
+            seq,
+            at: link.at,
+            actor_kind: actor_kind.as_str().to_owned(),
+            actor_id: actor_id.map(str::to_owned),
+            actor_label: bounded(&actor_label),
+            action: change.action.code().to_owned(),
+            target_kind: change.target.kind.to_owned(),
+            target_id: change.target.id,
+            target_label: bounded(&target_label),
+            workspace_id: change.workspace_id,
+            before_json: json(change.before),
+            after_json: json(change.after),
+            client_ip: request.as_ref().and_then(|r| r.client_ip.clone()),
+            user_agent: request.as_ref().and_then(|r| r.user_agent.clone()),
+            request_id: request.as_ref().map(|r| r.request_id.clone()),
+            prev_hash,
+        };
+        let hash = chain::link_hash(&entry);
+        repo::insert_entry(conn, &entry, &hash)
+            .await
+            .or_internal("writing an audit entry")?;
+        prev_hash = hash;
+    }
+    repo::move_head(conn, org_id, &prev_hash)
         .await
-        .or_internal("writing an audit entry")
+        .or_internal("moving the audit chain's head")
 }
 
 /// The name people know an object by (`Target::new` kinds), read on `conn`: for a

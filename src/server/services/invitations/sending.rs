@@ -150,6 +150,7 @@ pub async fn send(
     check_daily_emails(ports, &mut tx, &actor.org_id, needed, now).await?;
     let expires_at = now + valid_for_ms(ports);
     let mut created = Vec::with_capacity(to_send.len());
+    let mut changes = Vec::with_capacity(to_send.len());
     for email in to_send {
         let (token, hash) = new_token();
         let row = invitations::InvitationRow {
@@ -180,9 +181,10 @@ pub async fn send(
         let target = Target::named("invitation", &row.id, &row.email);
         let change = Change::new(AuditAction::InvitationSent, target)
             .after(json!({ "email": row.email, "role": row.role, "workspaces": workspaces }));
-        audit::record(&mut tx, &actor.org_id, actor.into(), change, now).await?;
+        changes.push(change);
         created.push((row, token));
     }
+    audit::record_all(&mut tx, &actor.org_id, actor.into(), changes, now).await?;
     tx.commit().await.or_internal("committing invitations")?;
 
     let sent = created.len();
