@@ -694,6 +694,18 @@ async fn concurrent_changes_chain_one_after_another(app: TestApp) {
         ),
         "{verified:?}"
     );
+    // A batch's entries follow one another in the order it was given.
+    let batch: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT seq, target_label FROM audit_log WHERE org_id = $1 AND target_label LIKE 'batch0-%' ORDER BY seq",
+    )
+    .bind(&org)
+    .fetch_all(&app.db.pool)
+    .await
+    .unwrap();
+    let labels: Vec<String> = batch.iter().map(|(_, l)| l.clone()).collect();
+    let expected: Vec<String> = (0..10).map(|n| format!("batch0-{n}@example.com")).collect();
+    assert_eq!(labels, expected);
+    assert!(batch.windows(2).all(|w| w[1].0 == w[0].0 + 1), "{batch:?}");
     // Every entry's time is at or after the one's before it.
     let times: Vec<i64> =
         sqlx::query_scalar("SELECT at FROM audit_log WHERE org_id = $1 ORDER BY seq")

@@ -146,14 +146,17 @@ pub async fn insert_entry(
     Ok(())
 }
 
-/// Moves the chain's head onto the newest entry written, by its hash.
+/// Moves the chain's head (taken by `take_links`) onto the newest entry written.
 pub async fn move_head(conn: &mut AnyConnection, org_id: &str, hash: &str) -> sqlx::Result<()> {
-    sqlx::query("UPDATE audit_heads SET hash = $2 WHERE org_id = $1")
+    let moved = sqlx::query("UPDATE audit_heads SET hash = $2 WHERE org_id = $1")
         .bind(org_id)
         .bind(hash)
         .execute(&mut *conn)
         .await?;
-    Ok(())
+    match moved.rows_affected() {
+        1 => Ok(()),
+        _ => Err(sqlx::Error::RowNotFound),
+    }
 }
 
 /// The first and last sequence numbers of entries made in [from, until): the date range

@@ -168,22 +168,20 @@ pub async fn record_all(
         _ => None,
     };
     let json = |v: Option<Value>| v.map(|v| bounded_fields(v).to_string());
-    let count = changes.len() as i64;
-    let link = repo::take_links(conn, org_id, now, count)
-        .await
-        .or_internal("taking the audit chain's head")?;
-    let mut prev_hash = link.prev_hash;
-    for (seq, change) in (link.seq..).zip(changes) {
+    // Everything read before the chain's head is taken: the head stays locked for as
+    // short a time as it can, and a failed read leaves it untouched.
+    let mut entries = Vec::with_capacity(changes.len());
+    for change in changes {
         let target_label = match change.target.label {
             Some(label) => label,
             None => label_of(conn, change.target.kind, &change.target.id)
                 .await?
                 .unwrap_or_default(),
         };
-        let entry = StoredEntry {
+        entries.push(StoredEntry {
             org_id: org_id.to_owned(),
-            seq,
-            at: link.at,
+            seq: 0,
+            at: 0,
             actor_kind: actor_kind.as_str().to_owned(),
             actor_id: actor_id.map(str::to_owned),
             actor_label: bounded(&actor_label),
@@ -197,8 +195,17 @@ pub async fn record_all(
             client_ip: request.as_ref().and_then(|r| r.client_ip.clone()),
             user_agent: request.as_ref().and_then(|r| r.user_agent.clone()),
             request_id: request.as_ref().map(|r| r.request_id.clone()),
-            prev_hash,
-        };
+            prev_hash: String::new(),
+        });
+    }
+    let link = repo::take_links(conn, org_id, now, entries.len() as i64)
+        .await
+        .or_internal("taking the audit chain's head")?;
+    let mut prev_hash = link.prev_hash;
+    for (seq, mut entry) in (link.seq..).zip(entries) {
+        entry.seq = seq;
+        entry.at = link.at;
+        entry.prev_hash = prev_hash;
         let hash = chain::link_hash(&entry);
         repo::insert_entry(conn, &entry, &hash)
             .await
