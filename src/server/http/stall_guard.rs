@@ -30,13 +30,14 @@ pub async fn answer_stalled_pages(req: Request, next: Next, stall_after: Duratio
     if req.method() != Method::GET || req.uri().path().starts_with(SERVER_FUNCTIONS) {
         return next.run(req).await;
     }
-    let path = crate::domain::paths::without_secrets(req.uri().path()).to_string();
+    // Kept for the log line only (a shared buffer: no copy of the path on every page).
+    let uri = req.uri().clone();
     match tokio::time::timeout(stall_after, next.run(req)).await {
         Ok(res) => res,
         Err(_) => {
             super::metrics::render_stalled();
             tracing::error!(
-                path,
+                path = crate::domain::paths::without_secrets(uri.path()),
                 after_secs = stall_after.as_secs(),
                 "page render stalled: answered 503"
             );
