@@ -6,7 +6,7 @@ const port = process.env.E2E_PORT || '3100';
 module.exports = defineConfig({
   testDir: './tests',
   timeout: 60_000,
-  globalTimeout: 15 * 60_000,
+  globalTimeout: 25 * 60_000,
   expect: { timeout: 10_000 },
   workers: 1,
   reporter: [['list']],

@@ -87,6 +87,14 @@ async function createKey(page, name) {
   return dialog.getByLabel(/copy it now/).inputValue();
 }
 
+/** Whether focus is on a dialog's first field, else its first link (where a dialog puts
+ * it on opening). Runs in the page: `dialog.evaluate(firstFieldFocused)`. */
+function firstFieldFocused(dialog) {
+  const items = [...dialog.querySelectorAll('a[href], button:not([disabled]), input:not([disabled]):not([type=hidden]), select, textarea')];
+  return document.activeElement === (items.find((el) => el.tagName !== 'A') || items[0]);
+}
+
 module.exports = {
   uniqueEmail, hydrated, signUp, signIn, signOut, switcher, screenshot, startDemoInference, runDemoTrainer, createKey,
+  firstFieldFocused,
 };

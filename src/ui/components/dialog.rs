@@ -1,6 +1,6 @@
 //! A modal dialog opened by a URL query parameter (`?dialog=...`), so it works without
 //! JavaScript and can be linked to. With JavaScript it traps focus, closes on Escape
-//! and gives focus back to what opened it.
+//! and gives focus back to what opened it (a menu gives it to its button on a choice).
 
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -18,6 +18,36 @@ fn focusables(panel: &Element) -> Vec<HtmlElement> {
         .filter_map(|i| list.item(i))
         .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
         .collect()
+}
+
+/// Frames a dialog waits for its content (a form behind a Suspense) before it gives up
+/// moving focus into it: 2 to 4 seconds, at 120 or 60 frames a second.
+#[cfg(feature = "hydrate")]
+const FOCUS_TRIES: u32 = 240;
+
+/// Moves focus to the dialog's first field (else its first link) once the dialog has one,
+/// trying on each frame while its content is still loading. Focus the person has already
+/// put inside the dialog stays where it is.
+#[cfg(feature = "hydrate")]
+fn focus_first_when_ready(panel: NodeRef<leptos::html::Div>, tries: u32) {
+    request_animation_frame(move || {
+        let Some(element) = panel.try_get_untracked().flatten() else {
+            return;
+        };
+        let active = document().active_element();
+        if active.is_some_and(|a| element.contains(Some(a.unchecked_ref()))) {
+            return;
+        }
+        let items = focusables(&element);
+        let first_field = items.iter().find(|el| el.tag_name() != "A");
+        match first_field.or(items.first()) {
+            Some(el) => {
+                let _ = el.focus();
+            }
+            None if tries > 0 => focus_first_when_ready(panel, tries - 1),
+            None => {}
+        }
+    });
 }
 
 #[component]
@@ -43,15 +73,7 @@ pub fn Dialog(
                     .active_element()
                     .and_then(|e| e.dyn_into::<HtmlElement>().ok()),
             );
-            request_animation_frame(move || {
-                if let Some(panel) = panel.try_get_untracked().flatten() {
-                    let items = focusables(&panel);
-                    let first_field = items.iter().find(|el| el.tag_name() != "A");
-                    if let Some(el) = first_field.or(items.first()) {
-                        let _ = el.focus();
-                    }
-                }
-            });
+            focus_first_when_ready(panel, FOCUS_TRIES);
         });
         on_cleanup(move || {
             if let Some(Some(el)) = opener.try_get_value() {

@@ -154,7 +154,9 @@ pub fn DropdownMenu(
             close_soon();
         }
     };
-    // Choosing an item closes the menu (links navigate, forms submit).
+    // Choosing an item closes the menu (links navigate, forms submit) and gives focus back
+    // to the button, as the menu button pattern does: a dialog the item opens returns it
+    // there when it closes.
     let on_menu_click = move |ev: leptos::ev::MouseEvent| {
         let chose = ev
             .target()
@@ -162,6 +164,9 @@ pub fn DropdownMenu(
             .and_then(|el| el.closest("[role=menuitem]").ok().flatten())
             .is_some();
         if chose {
+            if let Some(b) = button.try_get_untracked().flatten() {
+                let _ = b.focus();
+            }
             close_soon();
         }
     };

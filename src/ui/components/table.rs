@@ -1,6 +1,11 @@
 //! The one table of the console's lists: a caption for screen readers, the column headers,
 //! and a scroll box of its own, so that a wide table scrolls inside its card instead of
 //! pushing the page sideways (the row's actions stay reachable).
+//!
+//! On a phone a table of more than two columns stacks: each row becomes a block, its first
+//! cell the title and each other cell a line named by its column. A row's cells carry
+//! that name in `data-label` (the stylesheet shows it); the end-to-end tests check that it
+//! matches the column's header.
 
 use leptos::prelude::*;
 
@@ -72,11 +77,16 @@ pub fn Table(
     columns: &'static [Column],
     children: Children,
 ) -> impl IntoView {
+    let class = if columns.len() > 2 {
+        "table stacks"
+    } else {
+        "table"
+    };
     view! {
         // On a narrow screen a table scrolls inside its card: focusable and named, so that
         // the keyboard can scroll it too.
         <div class="table-scroll" tabindex="0" role="region" aria-label=caption>
-            <table class="table">
+            <table class=class>
                 <caption class="visually-hidden">{caption}</caption>
                 <thead>
                     <tr>{columns.iter().map(|c| c.header()).collect_view()}</tr>

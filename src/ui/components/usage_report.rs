@@ -47,11 +47,11 @@ pub fn UsageReportView(
                 view! {
                     <tr>
                         <td>{key}{g.label.clone()}</td>
-                        <td class="num">{thousands(g.sums.requests)}</td>
-                        <td class="num">{thousands(g.sums.input_tokens)}</td>
-                        <td class="num">{thousands(g.sums.output_tokens)}</td>
-                        <td class="num">{thousands(g.sums.training_tokens)}</td>
-                        <td class="num">{money(g)}</td>
+                        <td class="num" data-label="Requests">{thousands(g.sums.requests)}</td>
+                        <td class="num" data-label="Input tokens">{thousands(g.sums.input_tokens)}</td>
+                        <td class="num" data-label="Output tokens">{thousands(g.sums.output_tokens)}</td>
+                        <td class="num" data-label="Training tokens">{thousands(g.sums.training_tokens)}</td>
+                        <td class="num" data-label="Cost">{money(g)}</td>
                     </tr>
                 }
             })

@@ -89,9 +89,9 @@ fn SessionRow(session: SessionView, action: ServerAction<EndSession>) -> impl In
     view! {
         <tr>
             <td>{session.device.clone()}{this}</td>
-            <td>{session.client_ip.clone().unwrap_or_else(|| "–".to_owned())}</td>
-            <td>{when_exactly(session.started_at, "–")}</td>
-            <td>{when_exactly(session.seen_at, "–")}</td>
+            <td data-label="Address">{session.client_ip.clone().unwrap_or_else(|| "–".to_owned())}</td>
+            <td data-label="Signed in">{when_exactly(session.started_at, "–")}</td>
+            <td data-label="Last active">{when_exactly(session.seen_at, "–")}</td>
             <td class="row-actions">
                 <ActionForm action attr:class="inline-form">
                     <input type="hidden" name="id" value=session.id.clone()/>

@@ -142,12 +142,12 @@ fn KeyTable(keys: Vec<ApiKeyView>, here: String, me: String, revoke_any: bool) -
             view! {
                 <tr>
                     <td>{k.name.clone()}</td>
-                    <td><code>{format!("{}…", k.prefix)}</code></td>
-                    <td>{k.created_by.clone().unwrap_or_else(|| "—".into())}</td>
-                    <td>{when(Some(k.created_at), "")}</td>
-                    <td>{when(k.last_used_at, "Never")}</td>
-                    <td>{when(k.expires_at, "Never")}</td>
-                    <td><span class=status_class>{k.status.label()}</span></td>
+                    <td data-label="Key"><code>{format!("{}…", k.prefix)}</code></td>
+                    <td data-label="Created by">{k.created_by.clone().unwrap_or_else(|| "—".into())}</td>
+                    <td data-label="Created">{when(Some(k.created_at), "")}</td>
+                    <td data-label="Last used">{when(k.last_used_at, "Never")}</td>
+                    <td data-label="Expires">{when(k.expires_at, "Never")}</td>
+                    <td data-label="Status"><span class=status_class>{k.status.label()}</span></td>
                     <td class="row-actions">{revoke_link}</td>
                 </tr>
             }

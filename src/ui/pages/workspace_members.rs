@@ -148,8 +148,8 @@ fn MemberTable(
                             <span class="person-email">{m.email.clone()}</span>
                         </div>
                     </td>
-                    <td>{role_cell}</td>
-                    <td><span class="badge badge-muted">{m.org_role.label()}</span></td>
+                    <td data-label="Workspace role">{role_cell}</td>
+                    <td data-label="Organization role"><span class="badge badge-muted">{m.org_role.label()}</span></td>
                     <td class="row-actions">{remove_cell}</td>
                 </tr>
             }

@@ -160,10 +160,10 @@ fn DatasetTable(
             view! {
                 <tr>
                     <td>{f.filename.clone()}<div class="muted-cell"><code>{f.id.clone()}</code></div></td>
-                    <td class="num">{thousands(f.examples)}</td>
-                    <td class="num">{size(f.bytes)}</td>
-                    <td>{f.created_by.clone().unwrap_or_else(|| "—".into())}</td>
-                    <td>{when(Some(f.created_at), "")}</td>
+                    <td class="num" data-label="Examples">{thousands(f.examples)}</td>
+                    <td class="num" data-label="Size">{size(f.bytes)}</td>
+                    <td data-label="Uploaded by">{f.created_by.clone().unwrap_or_else(|| "—".into())}</td>
+                    <td data-label="Uploaded">{when(Some(f.created_at), "")}</td>
                     <td class="row-actions">
                         <a class="btn btn-small btn-secondary" href=download rel="external" download=f.filename.clone()
                             aria-label=format!("Download {}", f.filename)>"Download"</a>

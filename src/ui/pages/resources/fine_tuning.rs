@@ -291,15 +291,15 @@ fn JobTable(
                 <tr>
                     <td><code>{j.id.clone()}</code>
                         {j.suffix.clone().map(|s| view! { <div class="muted-cell">{format!("Suffix “{s}”")}</div> })}</td>
-                    <td>{j.model.clone()}<div class="muted-cell"><code>{j.training_file.clone()}</code></div></td>
-                    <td>
+                    <td data-label="Base model · training file">{j.model.clone()}<div class="muted-cell"><code>{j.training_file.clone()}</code></div></td>
+                    <td data-label="Status">
                         <span class=status_class(j.status)>{j.status.label()}
                             {(j.status == JobStatus::Running).then(|| format!(" · {}%", j.progress))}</span>
                         {progress}
                         {j.message.clone().map(|m| view! { <div class="muted-cell">{m}</div> })}
                     </td>
-                    <td>{model}</td>
-                    <td>{when(Some(j.created_at), "")}
+                    <td data-label="Fine-tuned model">{model}</td>
+                    <td data-label="Created">{when(Some(j.created_at), "")}
                         {j.created_by.clone().map(|by| view! { <div class="muted-cell">{format!("by {by}")}</div> })}</td>
                     <td class="row-actions">{cancel_form}</td>
                 </tr>

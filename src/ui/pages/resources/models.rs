@@ -141,9 +141,9 @@ fn ModelTable(
             view! {
                 <tr>
                     <td><code>{m.id.clone()}</code></td>
-                    <td>{m.base_model.clone()}</td>
-                    <td><a href=jobs.clone()><code>{m.job_id.clone()}</code></a></td>
-                    <td>{when(Some(m.created_at), "")}</td>
+                    <td data-label="Base model">{m.base_model.clone()}</td>
+                    <td data-label="Job"><a href=jobs.clone()><code>{m.job_id.clone()}</code></a></td>
+                    <td data-label="Created">{when(Some(m.created_at), "")}</td>
                     <td class="row-actions">{delete}</td>
                 </tr>
             }

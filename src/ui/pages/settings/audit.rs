@@ -282,16 +282,16 @@ fn EntryRow(entry: AuditEntryView, filtered: String) -> impl IntoView {
     view! {
         <tr>
             <td>{when_exactly(Some(entry.at), "")}</td>
-            <td>
+            <td data-label="Who">
                 {who}
                 {kind}
             </td>
-            <td>
+            <td data-label="What">
                 {entry.action_label()}
                 <span class="muted small block">{target}{workspace.map(|w| format!(" {w}"))}</span>
             </td>
-            <td><ul class="change-list">{changes}</ul></td>
-            <td>
+            <td data-label="Change"><ul class="change-list">{changes}</ul></td>
+            <td data-label="From">
                 <span>{from}</span>
                 <span class="muted small block" title=request>{device}</span>
             </td>

@@ -294,11 +294,11 @@ fn InvitationTable(
             view! {
                 <tr>
                     <td>{inv.email.clone()}</td>
-                    <td><span class="badge">{inv.role.label()}</span></td>
-                    <td class="muted-cell">{workspaces}</td>
-                    <td>{inv.invited_by.clone().unwrap_or_else(|| "—".into())}</td>
-                    <td><span class=status_class>{inv.status.label()}</span></td>
-                    <td>{when(Some(inv.expires_at), "")}</td>
+                    <td data-label="Role"><span class="badge">{inv.role.label()}</span></td>
+                    <td class="muted-cell" data-label="Workspaces">{workspaces}</td>
+                    <td data-label="Invited by">{inv.invited_by.clone().unwrap_or_else(|| "—".into())}</td>
+                    <td data-label="Status"><span class=status_class>{inv.status.label()}</span></td>
+                    <td data-label="Expires">{when(Some(inv.expires_at), "")}</td>
                     <td class="row-actions">{actions}</td>
                 </tr>
             }
@@ -360,9 +360,9 @@ fn OutboxCard(org_id: String) -> impl IntoView {
                 view! {
                     <tr>
                         <td>{m.to}</td>
-                        <td>{m.subject}</td>
-                        <td>{when(Some(m.created_at), "")}</td>
-                        <td>{m.delivery}</td>
+                        <td data-label="Subject">{m.subject}</td>
+                        <td data-label="Created">{when(Some(m.created_at), "")}</td>
+                        <td data-label="Delivery">{m.delivery}</td>
                     </tr>
                 }
             })

@@ -131,8 +131,8 @@ fn RequestRow(request: JoinRequestView, org_id: String) -> impl IntoView {
     view! {
         <tr>
             <td>{request.name.clone()}</td>
-            <td>{request.email.clone()}</td>
-            <td>{when(Some(request.created_at), "")}</td>
+            <td data-label="Email">{request.email.clone()}</td>
+            <td data-label="Asked">{when(Some(request.created_at), "")}</td>
             <td class="row-actions">
                 <ActionForm action=approve attr:class="inline-form">
                     {hidden_approve()}

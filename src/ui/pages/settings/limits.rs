@@ -181,11 +181,11 @@ fn Workspaces(page: LimitsPage, org_id: String) -> impl IntoView {
             view! {
                 <tr>
                     <td>{w.name.clone()}{at_cap.then(|| view! { <span class="badge badge-danger">"Limit reached"</span> })}</td>
-                    <td class="num">{w.spent.format(&c)}</td>
-                    <td class="num">{w.projected.format(&c)}</td>
-                    <td class="num">{limit}</td>
-                    <td>{rates_text(w)}</td>
-                    <td class="actions">
+                    <td class="num" data-label="Spent">{w.spent.format(&c)}</td>
+                    <td class="num" data-label="Projected">{w.projected.format(&c)}</td>
+                    <td class="num" data-label="Limit">{limit}</td>
+                    <td data-label="Rate limits">{rates_text(w)}</td>
+                    <td class="row-actions">
                         <a class="btn btn-secondary btn-small" href=edit aria-label=format!("Edit the limits of {}", w.name)>"Edit"</a>
                     </td>
                 </tr>
@@ -285,9 +285,9 @@ fn Alerts(page: LimitsPage) -> impl IntoView {
             view! {
                 <tr>
                     <td>{format_date(a.sent_at)}</td>
-                    <td>{a.scope_name.clone()}</td>
-                    <td class="num">{format!("{}%", a.threshold)}</td>
-                    <td class="num">{a.cap.format(&page.currency)}</td>
+                    <td data-label="Limit of">{a.scope_name.clone()}</td>
+                    <td class="num" data-label="Reached">{format!("{}%", a.threshold)}</td>
+                    <td class="num" data-label="Limit">{a.cap.format(&page.currency)}</td>
                 </tr>
             }
         })

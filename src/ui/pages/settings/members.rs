@@ -309,9 +309,9 @@ fn MemberRowView(
                     <span class="person-email">{member.email.clone()}</span>
                 </div>
             </td>
-            <td>{role_cell}</td>
-            <td class="muted-cell">{workspaces}</td>
-            <td>{when(Some(member.joined_at), "")}</td>
+            <td data-label="Role">{role_cell}</td>
+            <td class="muted-cell" data-label="Workspaces">{workspaces}</td>
+            <td data-label="Joined">{when(Some(member.joined_at), "")}</td>
             <td class="row-actions">{action}</td>
         </tr>
     }

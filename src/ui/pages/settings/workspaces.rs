@@ -172,9 +172,9 @@ fn WorkspaceTable(
             view! {
                 <tr>
                     <td>{name} {ws.is_default.then(|| view! { <span class="badge">"Default"</span> })}</td>
-                    <td class="num">{ws.member_count}</td>
-                    <td>{when(Some(ws.created_at), "")}</td>
-                    <td>
+                    <td class="num" data-label="Members">{ws.member_count}</td>
+                    <td data-label="Created">{when(Some(ws.created_at), "")}</td>
+                    <td data-label="Status">
                         {if ws.archived {
                             view! { <span class="status status-muted">"Archived"</span> }
                         } else {

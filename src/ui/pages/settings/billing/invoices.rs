@@ -65,11 +65,11 @@ fn Invoices(shell: ShellData) -> impl IntoView {
                 view! {
                     <tr>
                         <td><a href=href.clone() rel="external">{i.number.clone()}</a></td>
-                        <td>{i.period.label()}</td>
-                        <td>{when(Some(i.issued_at), "")}</td>
-                        <td class="num">{i.total.format(&i.currency)}</td>
-                        <td><span class=badge>{i.status.label()}</span></td>
-                        <td class="actions">
+                        <td data-label="Period">{i.period.label()}</td>
+                        <td data-label="Issued">{when(Some(i.issued_at), "")}</td>
+                        <td class="num" data-label="Total">{i.total.format(&i.currency)}</td>
+                        <td data-label="Status"><span class=badge>{i.status.label()}</span></td>
+                        <td class="row-actions">
                             <a class="btn btn-small btn-secondary" href=href rel="external"
                                 aria-label=format!("View and print invoice {}", i.number)>"View"</a>
                         </td>
