@@ -866,8 +866,12 @@ async fn invitations_page_through_everything_newest_first(app: TestApp) {
         page = ada.client.run(list("", Some(after), None)).await.json();
         pages.push(page.clone());
     }
-    let expected: Vec<String> = (0..120).rev().map(|i| format!("inv_{i:03}")).collect();
-    assert_eq!(seen, expected, "every invitation once, newest first");
+    let expected: Vec<String> = (0..120)
+        .rev()
+        .filter(|i| *i != 7)
+        .map(|i| format!("inv_{i:03}"))
+        .collect();
+    assert_eq!(seen, expected, "every open invitation once, newest first");
     assert_eq!(pages.len(), 3);
     // "Newer" from the last page is the middle page again.
     let newer: InvitationsPage = ada

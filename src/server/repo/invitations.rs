@@ -165,7 +165,8 @@ pub async fn list<'e>(
         Some("accepted") => "AND i.status = 'accepted' AND $2 = $2",
         Some("revoked") => "AND i.status = 'revoked' AND i.declined_at IS NULL AND $2 = $2",
         Some("declined") => "AND i.status = 'revoked' AND i.declined_at IS NOT NULL AND $2 = $2",
-        _ => "AND i.status <> 'accepted' AND $2 = $2",
+        // Open: not answered yet, whether or not its link has expired (it can be resent).
+        _ => "AND i.status = 'pending' AND $2 = $2",
     };
     let (from, dir) = super::newest_first(at, "i", "invitations", "org_id", 4);
     sqlx::query_as(&format!(

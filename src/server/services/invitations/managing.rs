@@ -2,7 +2,8 @@
 
 use super::*;
 
-/// A page of the organization's invitations (all but accepted ones, or one status),
+/// A page of the organization's invitations (the open ones: pending, expired or not; or
+/// one status),
 /// newest first, from where `at` says.
 pub async fn list(
     db: &Db,
