@@ -2,10 +2,11 @@
 //! and a scroll box of its own, so that a wide table scrolls inside its card instead of
 //! pushing the page sideways (the row's actions stay reachable).
 //!
-//! On a phone a table of more than two columns stacks: each row becomes a block, its first
-//! cell the title and each other cell a line named by its column. A row's cells carry
-//! that name in `data-label` (the stylesheet shows it); the end-to-end tests check that it
-//! matches the column's header.
+//! In a narrow card (under 600 px: a phone, or a tablet beside the section menu) a table of
+//! more than two columns stacks: each row becomes a block, its first cell the title and
+//! each other cell a line named by its column. A row's cells carry that name in
+//! `data-label` (the stylesheet shows it); the end-to-end tests check that it matches the
+//! column's header.
 
 use leptos::prelude::*;
 
