@@ -16,6 +16,12 @@ async function tabThrough(page) {
   await page.evaluate(() => {
     document.activeElement?.blur();
     window.lastTabbed = null;
+    // The focus colour as computed (rgb), to tell a focus ring drawn as a box shadow.
+    const probe = document.createElement('span');
+    probe.style.color = 'var(--color-focus)';
+    document.body.append(probe);
+    window.focusColour = getComputedStyle(probe).color;
+    probe.remove();
     window.scrollTo(0, 0);
     for (const el of document.querySelectorAll('[data-tabbed]')) el.removeAttribute('data-tabbed');
   });
@@ -32,12 +38,7 @@ async function tabThrough(page) {
       window.lastTabbed = el;
       // A ring is an outline, or a box shadow in the focus colour (menu items draw one).
       const style = getComputedStyle(el);
-      const probe = document.createElement('span');
-      probe.style.color = 'var(--color-focus)';
-      document.body.append(probe);
-      const focusColour = getComputedStyle(probe).color;
-      probe.remove();
-      const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow.includes(focusColour);
+      const ring = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow.includes(window.focusColour);
       const box = el.getBoundingClientRect();
       const card = el.closest('.card');
       return {
