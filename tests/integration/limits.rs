@@ -44,7 +44,7 @@ fn catalogue() -> Catalogue {
 }
 
 /// Served with `demo-inference`, those prices, and the clock on Nov 10, 2026.
-async fn limits_app(app: &TestApp) -> TestApp {
+pub(super) async fn limits_app(app: &TestApp) -> TestApp {
     let url = common::v1::demo_inference().await;
     let app = app
         .reconfigured(|c| {
@@ -62,7 +62,7 @@ fn again() -> Value {
             "messages": [{ "role": "user", "content": "again" }] })
 }
 
-async fn complete(app: &TestApp, key: &str) -> common::client::Response {
+pub(super) async fn complete(app: &TestApp, key: &str) -> common::client::Response {
     v1_json(app, "POST", "/v1/chat/completions", key, again()).await
 }
 
@@ -77,7 +77,7 @@ async fn save_org(ada: &mut Account, cap: &str, thresholds: &str) -> common::cli
         .await
 }
 
-async fn save_workspace(
+pub(super) async fn save_workspace(
     ada: &mut Account,
     ws: &str,
     cap: &str,
@@ -86,7 +86,7 @@ async fn save_workspace(
     save_rates(ada, ws, cap, raise, ("", "")).await
 }
 
-async fn save_rates(
+pub(super) async fn save_rates(
     ada: &mut Account,
     ws: &str,
     cap: &str,
@@ -107,7 +107,7 @@ async fn save_rates(
         .await
 }
 
-async fn page(ada: &mut Account) -> LimitsPage {
+pub(super) async fn page(ada: &mut Account) -> LimitsPage {
     let org_id = ada.org_id.clone();
     let res = ada.client.run(GetLimits { org_id }).await;
     assert_eq!(res.status, 200, "{}", res.body);
@@ -122,7 +122,7 @@ fn invalid(res: &common::client::Response) -> (String, String) {
 }
 
 /// What the ledger says the workspace spent this period, in micros.
-async fn spent(app: &TestApp, scope: &str) -> i64 {
+pub(super) async fn spent(app: &TestApp, scope: &str) -> i64 {
     sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(spent), 0) AS BIGINT) FROM spend_ledger WHERE scope_id = $1",
     )
@@ -132,7 +132,7 @@ async fn spent(app: &TestApp, scope: &str) -> i64 {
     .unwrap()
 }
 
-const CENT: i64 = 1_000_000;
+pub(super) const CENT: i64 = 1_000_000;
 
 async fn caps_are_checked_and_name_the_workspace(app: TestApp) {
     let app = limits_app(&app).await;

@@ -20,6 +20,7 @@ mod files;
 mod fine_tuning;
 mod invitee;
 mod joining;
+mod leases;
 mod limits;
 mod members;
 mod metering;

@@ -233,29 +233,55 @@ pub async fn insert_holds(conn: &mut sqlx::AnyConnection, rows: &[HoldRow]) -> s
     Ok(())
 }
 
-/// Forgets holds, locking them in id order; the ids of those that were still there (a
-/// hold released or lapsed before is not released twice).
+/// Forgets holds, locking them in id order; the ids and amounts of those that were still
+/// there (a hold released or lapsed before is not released twice).
 pub async fn delete_holds(
     conn: &mut sqlx::AnyConnection,
     ids: &[&str],
-) -> sqlx::Result<Vec<String>> {
+) -> sqlx::Result<Vec<(String, i64)>> {
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     let mut deleted = Vec::new();
     for chunk in ids.chunks(CHUNK) {
         let sql = format!(
             "DELETE FROM spend_holds WHERE id IN \
-             (SELECT id FROM spend_holds WHERE id IN ({}) ORDER BY id{}) RETURNING id",
+             (SELECT id FROM spend_holds WHERE id IN ({}) ORDER BY id{}) RETURNING id, amount",
             super::placeholders(1, chunk.len()),
             super::lock_rows(conn),
         );
-        let mut query = sqlx::query_scalar(&sql);
+        let mut query = sqlx::query_as(&sql);
         for id in chunk {
             query = query.bind(*id);
         }
         deleted.extend(query.fetch_all(&mut *conn).await?);
     }
     Ok(deleted)
+}
+
+/// Takes `amount` off a lease's hold (deleting it when nothing is left); what it gave
+/// back: all of `amount`, less what the hold no longer had, nothing when it is gone.
+pub async fn shrink_hold(
+    conn: &mut sqlx::AnyConnection,
+    id: &str,
+    amount: i64,
+) -> sqlx::Result<i64> {
+    let left: Option<i64> = sqlx::query_scalar(
+        "UPDATE spend_holds SET amount = amount - $2 WHERE id = $1 RETURNING amount",
+    )
+    .bind(id)
+    .bind(amount)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(left) = left else {
+        return Ok(0);
+    };
+    if left <= 0 {
+        sqlx::query("DELETE FROM spend_holds WHERE id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(amount + left.min(0))
 }
 
 /// Holds taken before `before`, oldest first.

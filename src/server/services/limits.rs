@@ -178,14 +178,16 @@ pub async fn admit(
             tokens_per_minute: caps.tokens_per_minute,
         }),
         at: now,
+        requests: 1,
+        part: None,
     };
-    let held = writer
-        .hold(hold.clone())
+    let (held, hold) = writer
+        .admit(hold)
         .await
         .map_err(|e| crate::server::error::internal("holding a request's cost", e))?;
     match held.refused {
         None => Ok(Admission::Admitted(Admitted {
-            hold: Some(hold),
+            hold,
             window: held.window,
         })),
         Some(Refused::Cap(scope)) => Err(refusal(LimitReached {

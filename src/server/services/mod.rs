@@ -17,6 +17,7 @@ pub mod invitations;
 pub mod invoicing;
 pub mod job_history;
 pub mod joining;
+pub mod leases;
 pub mod limits;
 pub mod members;
 pub mod metering;

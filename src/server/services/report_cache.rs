@@ -3,7 +3,8 @@
 //! checking that a kept one is still right sends one row back: the sum of the month's
 //! requests, which every metered event raises. A kept report is reused while that sum, the day, the
 //! names it shows and the prices are what they were, so it is never stale, whichever
-//! console process metered.
+//! console process metered. A report missing when many ask for it at once (a busy page
+//! just after usage arrived) is built by one of them while the others wait for it.
 
 use crate::domain::billing::UsageReport;
 use std::collections::HashMap;
@@ -41,14 +42,14 @@ fn kept() -> &'static Mutex<Kept> {
     KEPT.get_or_init(Default::default)
 }
 
-pub fn get(basis: &Basis) -> Option<Arc<UsageReport>> {
+fn get(basis: &Basis) -> Option<Arc<UsageReport>> {
     let kept = kept().lock().ok()?;
     kept.get(&(basis.scope.clone(), basis.period_start))
         .filter(|(b, _)| b == basis)
         .map(|(_, r)| r.clone())
 }
 
-pub fn put(basis: Basis, report: Arc<UsageReport>) {
+fn put(basis: Basis, report: Arc<UsageReport>) {
     if let Ok(mut kept) = kept().lock() {
         if kept.len() >= CAPACITY
             && let Some(any) = kept.keys().next().cloned()
@@ -57,4 +58,30 @@ pub fn put(basis: Basis, report: Arc<UsageReport>) {
         }
         kept.insert((basis.scope.clone(), basis.period_start), (basis, report));
     }
+}
+
+/// Builds of one (scope, month) take turns, through one of these gates (picked by a
+/// hash, so unrelated builds rarely share one): whoever waited finds the report kept.
+fn gate(basis: &Basis) -> &'static tokio::sync::Mutex<()> {
+    static GATES: OnceLock<Vec<tokio::sync::Mutex<()>>> = OnceLock::new();
+    let gates = GATES.get_or_init(|| (0..64).map(|_| tokio::sync::Mutex::new(())).collect());
+    let at = digest(&(&basis.scope, basis.period_start)) as usize % gates.len();
+    &gates[at]
+}
+
+/// The kept report for `basis`, or the one `build` makes, kept for next time.
+pub async fn kept_or_built<E>(
+    basis: Basis,
+    build: impl std::future::Future<Output = Result<UsageReport, E>>,
+) -> Result<UsageReport, E> {
+    if let Some(kept) = get(&basis) {
+        return Ok((*kept).clone());
+    }
+    let _turn = gate(&basis).lock().await;
+    if let Some(kept) = get(&basis) {
+        return Ok((*kept).clone());
+    }
+    let built = build.await?;
+    put(basis, Arc::new(built.clone()));
+    Ok(built)
 }

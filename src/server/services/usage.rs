@@ -101,19 +101,6 @@ fn sorted(m: &HashMap<String, String>) -> Vec<(&String, &String)> {
     v
 }
 
-/// The kept report for `basis`, or the one `build` makes, kept for next time.
-async fn kept_or_built(
-    basis: report_cache::Basis,
-    build: impl std::future::Future<Output = Result<UsageReport, Error>>,
-) -> Result<UsageReport, Error> {
-    if let Some(kept) = report_cache::get(&basis) {
-        return Ok((*kept).clone());
-    }
-    let built = build.await?;
-    report_cache::put(basis, std::sync::Arc::new(built.clone()));
-    Ok(built)
-}
-
 pub async fn workspace_report(
     db: &Db,
     catalogue: &Catalogue,
@@ -143,7 +130,7 @@ pub async fn workspace_report(
         .or_internal("counting a workspace's usage")?;
     let scope = format!("{}:{with_keys}", ws.workspace.id);
     let basis = basis(scope, period, now, requests, &labels, catalogue);
-    kept_or_built(basis, async {
+    report_cache::kept_or_built(basis, async {
         let rows = usage::for_workspace(&db.pool, &ws.workspace.id, period.start, period.end)
             .await
             .or_internal("reading a workspace's usage")?;
@@ -182,7 +169,7 @@ pub async fn org_report(
         &labels,
         catalogue,
     );
-    kept_or_built(basis, async {
+    report_cache::kept_or_built(basis, async {
         let rows = usage::for_org(&db.pool, &actor.org_id, period.start, period.end)
             .await
             .or_internal("reading an organization's usage")?;

@@ -13,7 +13,7 @@ use crate::domain::billing::limits::{CapScope, RateKind, RateWindow, minute_of};
 use crate::domain::calendar::Period;
 use crate::server::repo::limits::{self, HoldRow, Scope};
 use crate::server::repo::usage;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 pub use crate::server::repo::usage::DaySum;
 
@@ -42,6 +42,20 @@ pub struct Hold {
     /// tokens are counted in the minute's window.
     pub rate: Option<RateAsk>,
     pub at: i64,
+    /// How many requests of `amount` (and of the rate ask's tokens) it asks room for: 1,
+    /// or a lease's `leases::LEASE_REQUESTS` (granted whole only far from every limit).
+    pub requests: i64,
+    /// Set when releasing it gives back part of a lease rather than a whole hold.
+    pub part: Option<LeasePart>,
+}
+
+/// What releasing part of a lease gives back: `amount` off the lease's row (a request it
+/// admitted has stored its usage, or the lease is given up), and what the lease counted
+/// in its rate window and did not use.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LeasePart {
+    /// The window's minute and its unused (requests, tokens).
+    pub unused_rate: Option<(i64, i64, i64)>,
 }
 
 impl Hold {
@@ -49,13 +63,14 @@ impl Hold {
         self.org_cap.is_some() || self.workspace_cap.is_some()
     }
 
-    fn row(&self) -> HoldRow {
+    /// The row of a hold granted for `granted` requests.
+    fn row(&self, granted: i64) -> HoldRow {
         HoldRow {
             id: self.id.clone(),
             org_id: self.org_id.clone(),
             workspace_id: self.workspace_id.clone(),
             period: self.period.clone(),
-            amount: self.amount,
+            amount: self.amount.saturating_mul(granted),
             on_org: i64::from(self.org_cap.is_some()),
             on_workspace: i64::from(self.workspace_cap.is_some()),
             taken_at: self.at,
@@ -75,6 +90,8 @@ impl Hold {
             workspace_cap: (row.on_workspace != 0).then_some(0),
             rate: None,
             at: row.taken_at,
+            requests: 1,
+            part: None,
         }
     }
 }
@@ -82,6 +99,7 @@ impl Hold {
 /// What a request counts against its workspace's rate limits.
 #[derive(Debug, Clone, Copy)]
 pub struct RateAsk {
+    /// Estimated tokens of one request.
     pub tokens: i64,
     pub requests_per_minute: Option<i64>,
     pub tokens_per_minute: Option<i64>,
@@ -94,10 +112,12 @@ pub enum Refused {
     Rate(RateKind),
 }
 
-/// What asking for a hold came to: refused or not, and the rate window after it.
+/// What asking for a hold came to: refused or not, for how many requests (the hold's
+/// `requests`, or 1 near a limit), and the rate window after it.
 #[derive(Debug, Clone, Copy)]
 pub struct Held {
     pub refused: Option<Refused>,
+    pub granted: i64,
     pub window: Option<RateWindow>,
 }
 
@@ -185,16 +205,7 @@ pub async fn settle<'a>(
     let sums: Vec<&DaySum> = merged.values().collect();
     let periods = periods_of(&sums);
     let mut ledger = ledger_changes(&sums, &periods, &released);
-    if holds.is_empty() {
-        for (key, row) in &ledger {
-            limits::add(&mut *conn, scope(key), row.spent, row.released).await?;
-        }
-        return Ok(Settled {
-            held: Vec::new(),
-            released: released.len(),
-        });
-    }
-    let mut windows: BTreeMap<(&str, i64), WindowRow> = BTreeMap::new();
+    let mut windows = unused_rate(&released);
     for h in holds {
         if h.org_cap.is_some() {
             ledger.entry(org_key(h)).or_default();
@@ -208,26 +219,38 @@ pub async fn settle<'a>(
                 .or_default();
         }
     }
-    for (key, row) in ledger.iter_mut() {
-        let (spent, reserved) = limits::lock_ledger(&mut *conn, scope(key)).await?;
-        let held = reserved.saturating_sub(row.released).max(0);
-        row.used = spent.saturating_add(row.spent).saturating_add(held);
+    if holds.is_empty() {
+        for (key, row) in &ledger {
+            limits::add(&mut *conn, scope(key), row.spent, row.released).await?;
+        }
+    } else {
+        for (key, row) in ledger.iter_mut() {
+            let (spent, reserved) = limits::lock_ledger(&mut *conn, scope(key)).await?;
+            let held = reserved.saturating_sub(row.released).max(0);
+            row.used = spent.saturating_add(row.spent).saturating_add(held);
+        }
     }
     for ((workspace_id, minute), row) in windows.iter_mut() {
-        row.counts = limits::lock_window(&mut *conn, workspace_id, *minute).await?;
+        let counts = limits::lock_window(&mut *conn, workspace_id, *minute).await?;
+        // What leases give back cannot take a window below what it counts.
+        row.added = (-row.added.0.min(counts.0), -row.added.1.min(counts.1));
+        row.counts = (counts.0 + row.added.0, counts.1 + row.added.1);
     }
     let mut outcomes = Vec::with_capacity(holds.len());
     let mut taken = Vec::new();
     for h in holds {
         let outcome = decide(h, &mut ledger, &mut windows);
         if outcome.refused.is_none() && h.holds_spend() {
-            taken.push(h.row());
+            taken.push(h.row(outcome.granted));
         }
         outcomes.push(outcome);
     }
-    for (key, row) in &ledger {
-        if (row.spent, row.released, row.added) != (0, 0, 0) {
-            limits::settle_row(&mut *conn, scope(key), row.spent, row.released, row.added).await?;
+    if !holds.is_empty() {
+        for (key, row) in &ledger {
+            if (row.spent, row.released, row.added) != (0, 0, 0) {
+                limits::settle_row(&mut *conn, scope(key), row.spent, row.released, row.added)
+                    .await?;
+            }
         }
     }
     for ((workspace_id, minute), row) in &windows {
@@ -241,6 +264,21 @@ pub async fn settle<'a>(
         held: outcomes,
         released: released.len(),
     })
+}
+
+/// What the leases among `released` counted in their rate windows and did not use, per
+/// window, as `added` (to be taken off once the window is locked).
+fn unused_rate<'a>(released: &[(&'a Hold, i64)]) -> BTreeMap<(&'a str, i64), WindowRow> {
+    let mut windows: BTreeMap<(&str, i64), WindowRow> = BTreeMap::new();
+    for (h, _) in released {
+        if let Some((minute, requests, tokens)) = h.part.and_then(|p| p.unused_rate)
+            && (requests, tokens) != (0, 0)
+        {
+            let row = windows.entry((&h.workspace_id, minute)).or_default();
+            row.added = (row.added.0 + requests, row.added.1.saturating_add(tokens));
+        }
+    }
+    windows
 }
 
 /// Day sums merged per (workspace, key, model, day).
@@ -268,24 +306,43 @@ fn merge<'a>(
     merged
 }
 
-/// Deletes released holds' rows, once each, in id order (a lapse and a late release may
-/// race): those still there are released.
+/// Gives back released holds, in id order: a whole hold's row is deleted, once (a lapse
+/// and a late release may race), giving back what it held; parts of a lease take their amounts off its row, which
+/// goes when nothing is left. Each hold (one per lease) with what it gave back: nothing
+/// for a hold that was already gone.
 async fn release<'a>(
     conn: &mut sqlx::AnyConnection,
     releases: impl IntoIterator<Item = &'a Hold>,
-) -> sqlx::Result<Vec<&'a Hold>> {
-    let mut releases: Vec<&Hold> = releases.into_iter().filter(|h| h.holds_spend()).collect();
-    releases.sort_by(|a, b| a.id.cmp(&b.id));
-    releases.dedup_by(|a, b| a.id == b.id);
-    let ids: Vec<&str> = releases.iter().map(|h| h.id.as_str()).collect();
-    let deleted: HashSet<String> = limits::delete_holds(&mut *conn, &ids)
+) -> sqlx::Result<Vec<(&'a Hold, i64)>> {
+    let (parts, mut wholes): (Vec<&Hold>, Vec<&Hold>) =
+        releases.into_iter().partition(|h| h.part.is_some());
+    wholes.retain(|h| h.holds_spend());
+    wholes.sort_by(|a, b| a.id.cmp(&b.id));
+    wholes.dedup_by(|a, b| a.id == b.id);
+    let ids: Vec<&str> = wholes.iter().map(|h| h.id.as_str()).collect();
+    let deleted: HashMap<String, i64> = limits::delete_holds(&mut *conn, &ids)
         .await?
         .into_iter()
         .collect();
-    Ok(releases
+    // What a row held: a hold granted for several requests holds more than `amount`.
+    let mut given: Vec<(&Hold, i64)> = wholes
         .into_iter()
-        .filter(|h| deleted.contains(&h.id))
-        .collect())
+        .filter_map(|h| Some((h, *deleted.get(&h.id)?)))
+        .collect();
+    let mut leases: BTreeMap<&str, (&Hold, i64)> = BTreeMap::new();
+    for h in parts {
+        let lease = leases.entry(&h.id).or_insert((h, 0));
+        lease.1 = lease.1.saturating_add(h.amount);
+    }
+    for (id, (h, amount)) in leases {
+        let back = if h.holds_spend() {
+            limits::shrink_hold(&mut *conn, id, amount).await?
+        } else {
+            0
+        };
+        given.push((h, back));
+    }
+    Ok(given)
 }
 
 fn periods_of(sums: &[&DaySum]) -> Vec<String> {
@@ -299,7 +356,7 @@ fn periods_of(sums: &[&DaySum]) -> Vec<String> {
 fn ledger_changes<'a>(
     sums: &[&'a DaySum],
     periods: &'a [String],
-    released: &[&'a Hold],
+    released: &[(&'a Hold, i64)],
 ) -> BTreeMap<LedgerKey<'a>, LedgerRow> {
     let mut ledger: BTreeMap<LedgerKey, LedgerRow> = BTreeMap::new();
     for (s, period) in sums.iter().zip(periods) {
@@ -316,14 +373,14 @@ fn ledger_changes<'a>(
             row.spent = row.spent.saturating_add(s.cost).min(MAX_COST);
         }
     }
-    for h in released {
+    for (h, amount) in released {
         let keys = [
             h.org_cap.map(|_| org_key(h)),
             h.workspace_cap.map(|_| workspace_key(h)),
         ];
         for key in keys.into_iter().flatten() {
             let row = ledger.entry(key).or_default();
-            row.released = row.released.saturating_add(h.amount);
+            row.released = row.released.saturating_add(*amount);
         }
     }
     ledger
@@ -337,33 +394,43 @@ struct WindowRow {
     added: (i64, i64),
 }
 
-/// One hold, against the rows as the holds before it in the batch left them.
+/// One hold, against the rows as the holds before it in the batch left them: refused
+/// when a cap it is under is reached or its window is full, else granted for all its
+/// requests when every limit has room for four times as many (a lease far from them), or
+/// for one.
 fn decide<'a>(
     h: &'a Hold,
     ledger: &mut BTreeMap<LedgerKey<'a>, LedgerRow>,
     windows: &mut BTreeMap<(&'a str, i64), WindowRow>,
 ) -> Held {
+    let refused = |refused, window| Held {
+        refused: Some(refused),
+        granted: 0,
+        window,
+    };
+    let far = |room: i64, each: i64| room >= each.saturating_mul(h.requests).saturating_mul(4);
+    let mut whole = h.requests > 1;
     let caps = [
         (h.org_cap, org_key(h), CapScope::Organization),
         (h.workspace_cap, workspace_key(h), CapScope::Workspace),
     ];
     for (cap, key, scope) in &caps {
         if let Some(cap) = cap
-            && ledger.get(key).is_some_and(|row| row.used >= *cap)
+            && let Some(row) = ledger.get(key)
         {
-            return Held {
-                refused: Some(Refused::Cap(*scope)),
-                window: None,
-            };
+            if row.used >= *cap {
+                return refused(Refused::Cap(*scope), None);
+            }
+            whole &= far(cap - row.used, h.amount);
         }
     }
-    let mut window = None;
+    let mut rate_row = None;
     if let Some(rate) = h.rate {
         let minute = minute_of(h.at);
         let limits = (rate.requests_per_minute, rate.tokens_per_minute);
         let row = windows.entry((&h.workspace_id, minute)).or_default();
         let (requests, tokens) = row.counts;
-        let refused = if limits.0.is_some_and(|l| requests >= l) {
+        let full = if limits.0.is_some_and(|l| requests >= l) {
             Some(RateKind::Requests)
         } else if limits
             .1
@@ -373,26 +440,33 @@ fn decide<'a>(
         } else {
             None
         };
-        if let Some(kind) = refused {
-            return Held {
-                refused: Some(Refused::Rate(kind)),
-                window: Some(RateWindow::of_minute(minute, limits, row.counts)),
-            };
+        if let Some(kind) = full {
+            let window = RateWindow::of_minute(minute, limits, row.counts);
+            return refused(Refused::Rate(kind), Some(window));
         }
-        row.counts = (requests + 1, tokens.saturating_add(rate.tokens));
-        row.added = (row.added.0 + 1, row.added.1.saturating_add(rate.tokens));
-        window = Some(RateWindow::of_minute(minute, limits, row.counts));
+        whole &= limits.0.is_none_or(|l| far(l - requests, 1));
+        whole &= limits.1.is_none_or(|l| far(l - tokens, rate.tokens));
+        rate_row = Some((minute, limits, row));
     }
+    let granted = if whole { h.requests } else { 1 };
+    let window = rate_row.map(|(minute, limits, row)| {
+        let tokens = h.rate.map_or(0, |r| r.tokens).saturating_mul(granted);
+        row.counts = (row.counts.0 + granted, row.counts.1.saturating_add(tokens));
+        row.added = (row.added.0 + granted, row.added.1.saturating_add(tokens));
+        RateWindow::of_minute(minute, limits, row.counts)
+    });
+    let amount = h.amount.saturating_mul(granted);
     for (cap, key, _) in caps {
         if cap.is_some()
             && let Some(row) = ledger.get_mut(&key)
         {
-            row.used = row.used.saturating_add(h.amount);
-            row.added = row.added.saturating_add(h.amount);
+            row.used = row.used.saturating_add(amount);
+            row.added = row.added.saturating_add(amount);
         }
     }
     Held {
         refused: None,
+        granted,
         window,
     }
 }

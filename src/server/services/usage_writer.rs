@@ -12,8 +12,10 @@
 use crate::server::db::{Db, commit_surely_failed, is_transient};
 use crate::server::ids::new_id;
 use crate::server::repo::api_keys::{self, UsageEvent};
+use crate::server::services::leases::Leases;
 use crate::server::services::usage_store::{self, DaySum, Held, Hold};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
@@ -61,13 +63,27 @@ enum Job {
 pub struct UsageWriter {
     jobs: mpsc::Sender<Job>,
     db: Db,
+    leases: Arc<Leases>,
 }
 
 impl UsageWriter {
     pub fn start(db: Db) -> UsageWriter {
         let (jobs, queue) = mpsc::channel(4 * BATCH);
         tokio::spawn(write_batches(db.clone(), queue));
-        UsageWriter { jobs, db }
+        let leases = Leases::start(Releaser(jobs.downgrade()));
+        UsageWriter { jobs, db, leases }
+    }
+
+    /// Admits a request whose own hold would be `ask`, from a lease where one serves
+    /// (`leases`): its outcome and the hold its end releases.
+    pub async fn admit(&self, ask: Hold) -> Result<(Held, Option<Hold>), String> {
+        self.leases.admit(self, ask).await
+    }
+
+    /// Queues the release of a hold without waiting for it to be stored (what a lease
+    /// gives up; if it is lost, the hold lapses).
+    pub async fn give_back(&self, hold: Hold) {
+        give_back(&self.jobs, hold).await;
     }
 
     /// The time on the database's clock.
@@ -121,6 +137,23 @@ impl UsageWriter {
 }
 
 const STOPPED: &str = "the usage writer has stopped";
+
+async fn give_back(jobs: &mpsc::Sender<Job>, hold: Hold) {
+    let (stored, _) = oneshot::channel();
+    let entries = vec![Entry::Release(hold)];
+    let _ = jobs.send(Job::Write { entries, stored }).await;
+}
+
+/// Gives holds back without keeping the writer running (for a task that outlives it).
+pub struct Releaser(mpsc::WeakSender<Job>);
+
+impl Releaser {
+    pub async fn give_back(&self, hold: Hold) {
+        if let Some(jobs) = self.0.upgrade() {
+            give_back(&jobs, hold).await;
+        }
+    }
+}
 
 async fn write_batches(db: Db, mut queue: mpsc::Receiver<Job>) {
     while let Some(first) = queue.recv().await {
