@@ -176,7 +176,7 @@ impl Leases {
             return own_hold(writer, ask).await;
         }
         if let Slot::Leased { terms, lease, .. } = std::mem::replace(&mut *slot, Slot::Empty) {
-            writer.give_back(lease.unused(terms.minute)).await;
+            writer.give_back(lease.unused(terms.minute));
         }
         let asked = Hold {
             id: new_id("hold"),
@@ -208,7 +208,7 @@ impl Leases {
     }
 
     /// Gives up the leases that expired, and forgets the slots no request is using.
-    async fn give_up_expired(&self, releaser: &Releaser) {
+    fn give_up_expired(&self, releaser: &Releaser) {
         let slots: Vec<(String, Arc<tokio::sync::Mutex<Slot>>)> = {
             let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
             slots.retain(|_, slot| {
@@ -231,7 +231,7 @@ impl Leases {
                 continue;
             }
             if let Slot::Leased { terms, lease, .. } = std::mem::replace(&mut *slot, Slot::Empty) {
-                releaser.give_back(lease.unused(terms.minute)).await;
+                releaser.give_back(lease.unused(terms.minute));
             }
         }
     }
@@ -251,6 +251,6 @@ async fn give_up_expired(leases: Weak<Leases>, releaser: Releaser) {
         let Some(leases) = leases.upgrade() else {
             return;
         };
-        leases.give_up_expired(&releaser).await;
+        leases.give_up_expired(&releaser);
     }
 }

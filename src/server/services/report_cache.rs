@@ -42,10 +42,18 @@ fn kept() -> &'static Mutex<Kept> {
     KEPT.get_or_init(Default::default)
 }
 
+/// The kept report for `basis`, or one built later (it counts more requests: usage
+/// only ever adds to a month).
 fn get(basis: &Basis) -> Option<Arc<UsageReport>> {
     let kept = kept().lock().ok()?;
     kept.get(&(basis.scope.clone(), basis.period_start))
-        .filter(|(b, _)| b == basis)
+        .filter(|(b, _)| {
+            let later = Basis {
+                requests: b.requests,
+                ..basis.clone()
+            };
+            *b == later && b.requests >= basis.requests
+        })
         .map(|(_, r)| r.clone())
 }
 
@@ -61,7 +69,8 @@ fn put(basis: Basis, report: Arc<UsageReport>) {
 }
 
 /// Builds of one (scope, month) take turns, through one of these gates (picked by a
-/// hash, so unrelated builds rarely share one): whoever waited finds the report kept.
+/// hash, so unrelated builds rarely share one): whoever waited finds the report kept, as
+/// it was asked for or later.
 fn gate(basis: &Basis) -> &'static tokio::sync::Mutex<()> {
     static GATES: OnceLock<Vec<tokio::sync::Mutex<()>>> = OnceLock::new();
     let gates = GATES.get_or_init(|| (0..64).map(|_| tokio::sync::Mutex::new(())).collect());

@@ -77,6 +77,20 @@ impl Hold {
         }
     }
 
+    /// What releasing a grant of `granted` requests that no request received gives back:
+    /// all its row holds, and what it counted in its rate window.
+    pub fn unclaimed(self, granted: i64) -> Hold {
+        let unused_rate = self.rate.map(|r| {
+            let tokens = r.tokens.saturating_mul(granted);
+            (minute_of(self.at), granted, tokens)
+        });
+        Hold {
+            amount: self.amount.saturating_mul(granted),
+            part: Some(LeasePart { unused_rate }),
+            ..self
+        }
+    }
+
     /// A stored hold, to release (it lapsed).
     pub fn from_row(row: HoldRow) -> Hold {
         Hold {
@@ -201,11 +215,12 @@ pub async fn settle<'a>(
     for s in merged.values() {
         usage::add(&mut *conn, s).await?;
     }
-    let released = release(conn, releases).await?;
+    let releases: Vec<&Hold> = releases.into_iter().collect();
+    let released = release(conn, &releases).await?;
     let sums: Vec<&DaySum> = merged.values().collect();
     let periods = periods_of(&sums);
     let mut ledger = ledger_changes(&sums, &periods, &released);
-    let mut windows = unused_rate(&released);
+    let mut windows = unused_rate(&releases);
     for h in holds {
         if h.org_cap.is_some() {
             ledger.entry(org_key(h)).or_default();
@@ -266,11 +281,11 @@ pub async fn settle<'a>(
     })
 }
 
-/// What the leases among `released` counted in their rate windows and did not use, per
-/// window, as `added` (to be taken off once the window is locked).
-fn unused_rate<'a>(released: &[(&'a Hold, i64)]) -> BTreeMap<(&'a str, i64), WindowRow> {
+/// What the leases given up among `releases` counted in their rate windows and did not
+/// use, per window, as `added` (to be taken off once the window is locked).
+fn unused_rate<'a>(releases: &[&'a Hold]) -> BTreeMap<(&'a str, i64), WindowRow> {
     let mut windows: BTreeMap<(&str, i64), WindowRow> = BTreeMap::new();
-    for (h, _) in released {
+    for h in releases {
         if let Some((minute, requests, tokens)) = h.part.and_then(|p| p.unused_rate)
             && (requests, tokens) != (0, 0)
         {
@@ -306,43 +321,56 @@ fn merge<'a>(
     merged
 }
 
-/// Gives back released holds, in id order: a whole hold's row is deleted, once (a lapse
-/// and a late release may race), giving back what it held; parts of a lease take their amounts off its row, which
-/// goes when nothing is left. Each hold (one per lease) with what it gave back: nothing
-/// for a hold that was already gone.
+/// Gives back released holds, locking their rows in one id order: a whole hold's row is
+/// deleted, once (a lapse and a late release may race), giving back what it held; the
+/// parts of a lease take their amounts off its row, which goes when nothing is left. Each
+/// hold (one per lease) with what it gave back: nothing for a hold already gone.
 async fn release<'a>(
     conn: &mut sqlx::AnyConnection,
-    releases: impl IntoIterator<Item = &'a Hold>,
+    releases: &[&'a Hold],
 ) -> sqlx::Result<Vec<(&'a Hold, i64)>> {
-    let (parts, mut wholes): (Vec<&Hold>, Vec<&Hold>) =
-        releases.into_iter().partition(|h| h.part.is_some());
-    wholes.retain(|h| h.holds_spend());
-    wholes.sort_by(|a, b| a.id.cmp(&b.id));
-    wholes.dedup_by(|a, b| a.id == b.id);
+    // Per id: the hold, and the sum of its parts (`None`: released whole).
+    let mut by_id: BTreeMap<&str, (&Hold, Option<i64>)> = BTreeMap::new();
+    for h in releases.iter().filter(|h| h.holds_spend()) {
+        let entry = by_id.entry(&h.id).or_insert((h, h.part.map(|_| 0)));
+        if let Some(parts) = entry.1.as_mut() {
+            *parts = parts.saturating_add(h.amount);
+        }
+    }
+    let mut given = Vec::with_capacity(by_id.len());
+    let mut wholes: Vec<&Hold> = Vec::new();
+    for (id, (h, parts)) in by_id {
+        match parts {
+            None => wholes.push(h),
+            Some(amount) => {
+                // The wholes before it in id order are locked first.
+                given.extend(delete_wholes(conn, &mut wholes).await?);
+                given.push((h, limits::shrink_hold(&mut *conn, id, amount).await?));
+            }
+        }
+    }
+    given.extend(delete_wholes(conn, &mut wholes).await?);
+    Ok(given)
+}
+
+/// Deletes the rows of `wholes` (in id order), emptying it: each hold still there with
+/// what its row held (a hold granted for several requests holds more than `amount`).
+async fn delete_wholes<'a>(
+    conn: &mut sqlx::AnyConnection,
+    wholes: &mut Vec<&'a Hold>,
+) -> sqlx::Result<Vec<(&'a Hold, i64)>> {
+    if wholes.is_empty() {
+        return Ok(Vec::new());
+    }
     let ids: Vec<&str> = wholes.iter().map(|h| h.id.as_str()).collect();
     let deleted: HashMap<String, i64> = limits::delete_holds(&mut *conn, &ids)
         .await?
         .into_iter()
         .collect();
-    // What a row held: a hold granted for several requests holds more than `amount`.
-    let mut given: Vec<(&Hold, i64)> = wholes
-        .into_iter()
+    Ok(wholes
+        .drain(..)
         .filter_map(|h| Some((h, *deleted.get(&h.id)?)))
-        .collect();
-    let mut leases: BTreeMap<&str, (&Hold, i64)> = BTreeMap::new();
-    for h in parts {
-        let lease = leases.entry(&h.id).or_insert((h, 0));
-        lease.1 = lease.1.saturating_add(h.amount);
-    }
-    for (id, (h, amount)) in leases {
-        let back = if h.holds_spend() {
-            limits::shrink_hold(&mut *conn, id, amount).await?
-        } else {
-            0
-        };
-        given.push((h, back));
-    }
-    Ok(given)
+        .collect())
 }
 
 fn periods_of(sums: &[&DaySum]) -> Vec<String> {

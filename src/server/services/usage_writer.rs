@@ -82,8 +82,8 @@ impl UsageWriter {
 
     /// Queues the release of a hold without waiting for it to be stored (what a lease
     /// gives up; if it is lost, the hold lapses).
-    pub async fn give_back(&self, hold: Hold) {
-        give_back(&self.jobs, hold).await;
+    pub fn give_back(&self, hold: Hold) {
+        give_back(&self.jobs, hold);
     }
 
     /// The time on the database's clock.
@@ -118,11 +118,23 @@ impl UsageWriter {
         self.write(entries).await
     }
 
-    /// Takes a hold (refused when a cap or rate limit is reached).
+    /// Takes a hold (refused when a cap or rate limit is reached). If the request stops
+    /// waiting (its client left), what was granted is released.
     pub async fn hold(&self, hold: Hold) -> Result<Held, String> {
         let (taken, done) = oneshot::channel();
-        self.send(Job::Hold { hold, taken }).await?;
-        done.await.map_err(|_| STOPPED.to_owned())?
+        self.send(Job::Hold {
+            hold: hold.clone(),
+            taken,
+        })
+        .await?;
+        let mut waiting = Waiting {
+            done,
+            hold: Some(hold),
+            jobs: self.jobs.clone(),
+        };
+        let outcome = (&mut waiting.done).await;
+        waiting.hold = None;
+        outcome.map_err(|_| STOPPED.to_owned())?
     }
 
     async fn write(&self, entries: Vec<Entry>) -> Result<(), String> {
@@ -138,19 +150,45 @@ impl UsageWriter {
 
 const STOPPED: &str = "the usage writer has stopped";
 
-async fn give_back(jobs: &mpsc::Sender<Job>, hold: Hold) {
+/// Queues a release at once (nothing to wait for, so nothing a cancelled request could
+/// leave half done), or, when the queue is full, from a task of its own.
+fn give_back(jobs: &mpsc::Sender<Job>, hold: Hold) {
     let (stored, _) = oneshot::channel();
     let entries = vec![Entry::Release(hold)];
-    let _ = jobs.send(Job::Write { entries, stored }).await;
+    if let Err(mpsc::error::TrySendError::Full(job)) = jobs.try_send(Job::Write { entries, stored })
+    {
+        let jobs = jobs.clone();
+        tokio::spawn(async move { jobs.send(job).await });
+    }
 }
 
 /// Gives holds back without keeping the writer running (for a task that outlives it).
 pub struct Releaser(mpsc::WeakSender<Job>);
 
 impl Releaser {
-    pub async fn give_back(&self, hold: Hold) {
+    pub fn give_back(&self, hold: Hold) {
         if let Some(jobs) = self.0.upgrade() {
-            give_back(&jobs, hold).await;
+            give_back(&jobs, hold);
+        }
+    }
+}
+
+/// A request waiting for its hold. Dropped before it read the answer (the request was
+/// cancelled after the writer answered), it releases what was granted.
+struct Waiting {
+    done: oneshot::Receiver<Result<Held, String>>,
+    /// `None` once the answer is read.
+    hold: Option<Hold>,
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        if let Some(hold) = self.hold.take()
+            && let Ok(Ok(held)) = self.done.try_recv()
+            && held.refused.is_none()
+        {
+            give_back(&self.jobs, hold.unclaimed(held.granted));
         }
     }
 }
@@ -188,11 +226,12 @@ const FIRST_RETRY_MS: u64 = 20;
 /// the database refused (a bad entry) is split, each request's entries and each hold on
 /// their own, so that it fails only its own request. A commit whose answer was lost is
 /// never tried again (it may have been stored): its requests get the error, though their
-/// usage may be counted and a hold taken (it lapses, `usage_store::HOLD_LAPSES_MS`).
+/// usage may be counted; the holds it may have taken are released.
 async fn settle_batch(db: &Db, writes: Writes, mut holds: Holds) {
     holds.sort_by(|(a, _), (b, _)| (&a.org_id, &a.workspace_id).cmp(&(&b.org_id, &b.workspace_id)));
     let all: Vec<&Hold> = holds.iter().map(|(h, _)| h).collect();
     let mut attempt = 1;
+    let mut unsure = false;
     let error = loop {
         match commit(db, writes.iter().flat_map(|(entries, _)| entries), &all).await {
             Ok(outcomes) => {
@@ -202,7 +241,10 @@ async fn settle_batch(db: &Db, writes: Writes, mut holds: Holds) {
                 answer_holds(db, holds, outcomes).await;
                 return;
             }
-            Err(Failed::Unsure(e)) => break e,
+            Err(Failed::Unsure(e)) => {
+                unsure = true;
+                break e;
+            }
             Err(Failed::RolledBack(e)) if !is_transient(&e) => {
                 settle_one_by_one(db, writes, holds).await;
                 return;
@@ -219,8 +261,15 @@ async fn settle_batch(db: &Db, writes: Writes, mut holds: Holds) {
     for (_, stored) in writes {
         let _ = stored.send(Err(error.clone()));
     }
-    for (_, taken) in holds {
+    let mut taken_maybe = Vec::new();
+    for (hold, taken) in holds {
         let _ = taken.send(Err(error.clone()));
+        taken_maybe.push(Entry::Release(hold));
+    }
+    // Holds that may have been taken though no request got them: released whole (their
+    // rows, if they exist, say how much), rather than left to lapse.
+    if unsure && let Err(e) = commit(db, taken_maybe.iter(), &[]).await {
+        tracing::warn!(error = %e, "could not release the holds of a batch whose commit was lost");
     }
 }
 
@@ -246,7 +295,7 @@ async fn answer_holds(db: &Db, holds: Holds, outcomes: Vec<Held>) {
     let mut orphans = Vec::new();
     for ((hold, taken), outcome) in holds.into_iter().zip(outcomes) {
         if taken.send(Ok(outcome)).is_err() && outcome.refused.is_none() {
-            orphans.push(Entry::Release(hold));
+            orphans.push(Entry::Release(hold.unclaimed(outcome.granted)));
         }
     }
     if !orphans.is_empty()
