@@ -1,7 +1,9 @@
 //! Budget leases (usage limits): far from its caps and rate limits, a process takes room
-//! for `LEASE_REQUESTS` requests in one hold and admits requests from it in memory, so a
-//! request that costs money does not wait for a commit before it runs. Within four
-//! leases of a limit the ledger grants one request at a time (`usage_store::decide`), so
+//! for many requests in one hold and admits requests from it in memory, so a request that
+//! costs money does not wait for a commit before it runs. A lease is for 32 requests,
+//! doubled (up to 512) each time one runs out while busy; the ledger grants it only while
+//! every limit has room for four times as much, halving it down to 32, and within four
+//! leases of 32 of a limit it grants one request at a time (`usage_store::lease_size`), so
 //! the last of a budget is shared exactly between processes, as without leases.
 //!
 //! A request admitted from a lease gives its part back when its usage is stored, in the
@@ -14,15 +16,15 @@
 
 use crate::domain::billing::limits::RateWindow;
 use crate::server::ids::new_id;
-use crate::server::services::usage_store::{Held, Hold, LeasePart};
+use crate::server::services::usage_store::{Held, Hold, LeasePart, MIN_LEASE};
 use crate::server::services::usage_writer::{Releaser, UsageWriter};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// How many requests one lease has room for.
-pub const LEASE_REQUESTS: i64 = 32;
+/// The most requests one lease is asked for.
+const MAX_LEASE: i64 = 512;
 /// How long a lease serves before it is given up.
 const LEASE_LIFE: Duration = Duration::from_secs(1);
 
@@ -116,6 +118,8 @@ enum Slot {
         terms: Terms,
         lease: Lease,
         since: Instant,
+        /// How many requests it was granted for.
+        size: i64,
     },
     /// The last grant was for one request (a limit is near) or refused: until
     /// `LEASE_LIFE` has passed, requests ask for holds of their own without waiting on
@@ -164,6 +168,7 @@ impl Leases {
                 terms: t,
                 lease,
                 since,
+                ..
             } if *t == terms && since.elapsed() < LEASE_LIFE && lease.fits(&ask) => {
                 let (held, part) = lease.admit(&ask);
                 return Ok((held, Some(part)));
@@ -175,17 +180,29 @@ impl Leases {
             drop(slot);
             return own_hold(writer, ask).await;
         }
-        if let Slot::Leased { terms, lease, .. } = std::mem::replace(&mut *slot, Slot::Empty) {
-            writer.give_back(lease.unused(terms.minute));
+        // A lease that ran out while busy is followed by a bigger one.
+        let mut size = MIN_LEASE;
+        if let Slot::Leased {
+            terms: t,
+            lease,
+            since,
+            size: was,
+        } = std::mem::replace(&mut *slot, Slot::Empty)
+        {
+            // Same terms, not expired: it no longer fits, used up within a quarter second.
+            if t == terms && since.elapsed() < LEASE_LIFE / 4 {
+                size = (was * 2).min(MAX_LEASE);
+            }
+            writer.give_back(lease.unused(t.minute));
         }
         let asked = Hold {
             id: new_id("hold"),
-            requests: LEASE_REQUESTS,
+            requests: size,
             ..ask.clone()
         };
         let held = writer.hold(asked.clone()).await?;
         let since = Instant::now();
-        if held.refused.is_some() || held.granted < LEASE_REQUESTS {
+        if held.refused.is_some() || held.granted < MIN_LEASE {
             *slot = Slot::NearLimit { terms, since };
             // Granted for one request: the hold of its own.
             return Ok((held, held.refused.is_none().then_some(asked)));
@@ -203,6 +220,7 @@ impl Leases {
             terms,
             lease,
             since,
+            size: granted,
         };
         Ok((held, Some(part)))
     }

@@ -43,7 +43,7 @@ pub struct Hold {
     pub rate: Option<RateAsk>,
     pub at: i64,
     /// How many requests of `amount` (and of the rate ask's tokens) it asks room for: 1,
-    /// or a lease's `leases::LEASE_REQUESTS` (granted whole only far from every limit).
+    /// or a lease's (granted in full only far from every limit, `lease_size`).
     pub requests: i64,
     /// Set when releasing it gives back part of a lease rather than a whole hold.
     pub part: Option<LeasePart>,
@@ -414,6 +414,28 @@ fn ledger_changes<'a>(
     ledger
 }
 
+/// For how many requests a hold asking for `requests` is granted, given each limit's
+/// (room left, what one request takes): the most, halving down to `MIN_LEASE`, for which
+/// every limit has room for four times as many (a lease far from them all), else one.
+fn lease_size(requests: i64, rooms: &[(i64, i64)]) -> i64 {
+    let far = |n: i64| {
+        rooms
+            .iter()
+            .all(|&(room, each)| room >= each.saturating_mul(n).saturating_mul(4))
+    };
+    let mut n = requests;
+    while n >= MIN_LEASE {
+        if far(n) {
+            return n;
+        }
+        n /= 2;
+    }
+    1
+}
+
+/// The fewest requests a lease is granted for.
+pub const MIN_LEASE: i64 = 32;
+
 /// A locked rate window while a batch of holds is decided: its counts and what the batch
 /// adds to them.
 #[derive(Default)]
@@ -423,9 +445,8 @@ struct WindowRow {
 }
 
 /// One hold, against the rows as the holds before it in the batch left them: refused
-/// when a cap it is under is reached or its window is full, else granted for all its
-/// requests when every limit has room for four times as many (a lease far from them), or
-/// for one.
+/// when a cap it is under is reached or its window is full, else granted for as many of
+/// its requests as `lease_size` allows.
 fn decide<'a>(
     h: &'a Hold,
     ledger: &mut BTreeMap<LedgerKey<'a>, LedgerRow>,
@@ -436,8 +457,8 @@ fn decide<'a>(
         granted: 0,
         window,
     };
-    let far = |room: i64, each: i64| room >= each.saturating_mul(h.requests).saturating_mul(4);
-    let mut whole = h.requests > 1;
+    // Each limit's room left, and what one request takes of it.
+    let mut rooms: Vec<(i64, i64)> = Vec::new();
     let caps = [
         (h.org_cap, org_key(h), CapScope::Organization),
         (h.workspace_cap, workspace_key(h), CapScope::Workspace),
@@ -449,7 +470,7 @@ fn decide<'a>(
             if row.used >= *cap {
                 return refused(Refused::Cap(*scope), None);
             }
-            whole &= far(cap - row.used, h.amount);
+            rooms.push((cap - row.used, h.amount));
         }
     }
     let mut rate_row = None;
@@ -472,11 +493,11 @@ fn decide<'a>(
             let window = RateWindow::of_minute(minute, limits, row.counts);
             return refused(Refused::Rate(kind), Some(window));
         }
-        whole &= limits.0.is_none_or(|l| far(l - requests, 1));
-        whole &= limits.1.is_none_or(|l| far(l - tokens, rate.tokens));
+        rooms.extend(limits.0.map(|l| (l - requests, 1)));
+        rooms.extend(limits.1.map(|l| (l - tokens, rate.tokens)));
         rate_row = Some((minute, limits, row));
     }
-    let granted = if whole { h.requests } else { 1 };
+    let granted = lease_size(h.requests, &rooms);
     let window = rate_row.map(|(minute, limits, row)| {
         let tokens = h.rate.map_or(0, |r| r.tokens).saturating_mul(granted);
         row.counts = (row.counts.0 + granted, row.counts.1.saturating_add(tokens));
@@ -496,5 +517,27 @@ fn decide<'a>(
         refused: None,
         granted,
         window,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MIN_LEASE, lease_size};
+
+    #[test]
+    fn a_lease_takes_at_most_a_quarter_of_every_room_or_is_one_request() {
+        // Room for 10,000 requests of 2: a quarter is 1,250, so 512 fits whole.
+        assert_eq!(lease_size(512, &[(20_000, 2)]), 512);
+        // Room for 1,000 requests: 128 is the most of 512, 256, 128 that fits four times.
+        assert_eq!(lease_size(512, &[(2_000, 2), (1_000_000, 1)]), 128);
+        assert_eq!(lease_size(512, &[(2_048, 2)]), 256);
+        // The tightest limit decides: 130 requests left in the minute.
+        assert_eq!(lease_size(512, &[(20_000, 2), (130, 1)]), MIN_LEASE);
+        // Within four leases of 32 of any limit: one request at a time.
+        assert_eq!(lease_size(512, &[(20_000, 2), (127, 1)]), 1);
+        assert_eq!(lease_size(32, &[(255, 2)]), 1);
+        // A hold for one request is for one request, and nothing limited grants all.
+        assert_eq!(lease_size(1, &[(1_000_000, 1)]), 1);
+        assert_eq!(lease_size(64, &[]), 64);
     }
 }
