@@ -1,10 +1,12 @@
 //! Budget leases (usage limits): far from its caps and rate limits, a process takes room
 //! for many requests in one hold and admits requests from it in memory, so a request that
-//! costs money does not wait for a commit before it runs. A lease is for 32 requests,
-//! doubled (up to 512) each time one runs out while busy; the ledger grants it only while
-//! every limit has room for four times as much, halving it down to 32, and within four
-//! leases of 32 of a limit it grants one request at a time (`usage_store::lease_size`), so
-//! the last of a budget is shared exactly between processes, as without leases.
+//! costs money does not wait for a commit before it runs. The first lease is for 32
+//! requests; once a lease is half used the next is asked for in the background (twice as
+//! big, up to 512, if this one went fast), so a busy workspace's requests never wait. The
+//! ledger grants a lease only while every limit has room for four times as much, halving
+//! it down to 32, and within four leases of 32 of a limit it grants one request at a time
+//! (`usage_store::lease_size`), so the last of a budget is shared exactly between
+//! processes, as without leases.
 //!
 //! A request admitted from a lease gives its part back when its usage is stored, in the
 //! same transaction. A lease is given up, and what it did not use released, when it runs
@@ -64,15 +66,35 @@ struct Lease {
     tokens: i64,
     /// The rate window as the grant left it (counting the whole lease).
     window: Option<RateWindow>,
+    /// When it was granted, and for how many requests.
+    since: Instant,
+    size: i64,
 }
 
 impl Lease {
-    fn fits(&self, ask: &Hold) -> bool {
-        self.requests >= 1 && self.spend >= ask.amount && self.tokens >= tokens_of(ask)
+    fn granted(asked: Hold, held: &Held) -> Lease {
+        let size = held.granted;
+        Lease {
+            spend: asked.amount.saturating_mul(size),
+            requests: size,
+            tokens: tokens_of(&asked).saturating_mul(size),
+            window: held.window,
+            since: Instant::now(),
+            size,
+            hold: asked,
+        }
+    }
+
+    /// It may still admit `ask`.
+    fn serves(&self, ask: &Hold) -> bool {
+        self.since.elapsed() < LEASE_LIFE
+            && self.requests >= 1
+            && self.spend >= ask.amount
+            && self.tokens >= tokens_of(ask)
     }
 
     /// Admits `ask` from the lease: its outcome and the part its release gives back.
-    fn admit(&mut self, ask: &Hold) -> (Held, Hold) {
+    fn admit(&mut self, ask: &Hold) -> (Held, Option<Hold>) {
         self.requests -= 1;
         self.spend -= ask.amount;
         self.tokens -= tokens_of(ask);
@@ -91,7 +113,17 @@ impl Lease {
             granted: 1,
             window,
         };
-        (held, part)
+        (held, Some(part))
+    }
+
+    /// The size of the lease to follow it, asked for once it is half used: twice its
+    /// own if it is going fast (half used within an eighth of its life), up to 512.
+    fn next_size(&self) -> i64 {
+        if self.since.elapsed() < LEASE_LIFE / 8 {
+            (self.size * 2).min(MAX_LEASE)
+        } else {
+            self.size
+        }
     }
 
     /// What giving the lease up releases: the spend and the counts in the rate window of
@@ -117,9 +149,10 @@ enum Slot {
     Leased {
         terms: Terms,
         lease: Lease,
-        since: Instant,
-        /// How many requests it was granted for.
-        size: i64,
+        /// The lease to take over when this one no longer serves, asked for in the
+        /// background once it was half used (`refill_asked`), so admissions never wait.
+        next: Option<Lease>,
+        refill_asked: bool,
     },
     /// The last grant was for one request (a limit is near) or refused: until
     /// `LEASE_LIFE` has passed, requests ask for holds of their own without waiting on
@@ -130,10 +163,35 @@ enum Slot {
     },
 }
 
+impl Slot {
+    /// Gives up the leases it holds, leaving it empty.
+    fn give_up(&mut self, give_back: impl Fn(Hold)) {
+        if let Slot::Leased {
+            terms, lease, next, ..
+        } = std::mem::replace(self, Slot::Empty)
+        {
+            give_back(lease.unused(terms.minute));
+            if let Some(next) = next {
+                give_back(next.unused(terms.minute));
+            }
+        }
+    }
+
+    fn expired(&self) -> bool {
+        match self {
+            Slot::Empty => false,
+            Slot::Leased { lease, .. } => lease.since.elapsed() >= LEASE_LIFE,
+            Slot::NearLimit { since, .. } => since.elapsed() >= LEASE_LIFE,
+        }
+    }
+}
+
+type SlotCell = Arc<tokio::sync::Mutex<Slot>>;
+
 /// The leases of one process, per workspace.
 #[derive(Default)]
 pub struct Leases {
-    slots: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Slot>>>>,
+    slots: Mutex<HashMap<String, SlotCell>>,
 }
 
 impl Leases {
@@ -144,7 +202,7 @@ impl Leases {
         leases
     }
 
-    fn slot(&self, workspace_id: &str) -> Arc<tokio::sync::Mutex<Slot>> {
+    fn slot(&self, workspace_id: &str) -> SlotCell {
         let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
         slots
             .entry(workspace_id.to_owned())
@@ -153,7 +211,7 @@ impl Leases {
     }
 
     /// Admits a request whose own hold would be `ask`: from its workspace's lease when it
-    /// fits, else from a new lease the writer grants, or, near a limit, with a hold of
+    /// serves, else from a new lease the writer grants, or, near a limit, with a hold of
     /// its own. Its outcome, and the hold its end releases (`None` when refused).
     pub async fn admit(
         &self,
@@ -161,98 +219,107 @@ impl Leases {
         ask: Hold,
     ) -> Result<(Held, Option<Hold>), String> {
         let terms = Terms::of(&ask);
-        let slot = self.slot(&ask.workspace_id);
-        let mut slot = slot.lock().await;
-        let near_limit = match &mut *slot {
+        let cell = self.slot(&ask.workspace_id);
+        let mut slot = cell.lock().await;
+        match &mut *slot {
             Slot::Leased {
                 terms: t,
                 lease,
-                since,
-                ..
-            } if *t == terms && since.elapsed() < LEASE_LIFE && lease.fits(&ask) => {
-                let (held, part) = lease.admit(&ask);
-                return Ok((held, Some(part)));
+                next,
+                refill_asked,
+            } if *t == terms => {
+                if !lease.serves(&ask)
+                    && let Some(follower) = next.take_if(|n| n.serves(&ask))
+                {
+                    let done = std::mem::replace(lease, follower);
+                    writer.give_back(done.unused(terms.minute));
+                    *refill_asked = false;
+                }
+                if lease.serves(&ask) {
+                    let admitted = lease.admit(&ask);
+                    if !*refill_asked && lease.requests <= lease.size / 2 {
+                        *refill_asked = true;
+                        let asked = Hold {
+                            id: new_id("hold"),
+                            requests: lease.next_size(),
+                            ..ask.clone()
+                        };
+                        tokio::spawn(refill(cell.clone(), writer.clone(), asked, terms));
+                    }
+                    return Ok(admitted);
+                }
             }
-            Slot::NearLimit { terms: t, since } => *t == terms && since.elapsed() < LEASE_LIFE,
-            _ => false,
-        };
-        if near_limit {
-            drop(slot);
-            return own_hold(writer, ask).await;
-        }
-        // A lease that ran out while busy is followed by a bigger one.
-        let mut size = MIN_LEASE;
-        if let Slot::Leased {
-            terms: t,
-            lease,
-            since,
-            size: was,
-        } = std::mem::replace(&mut *slot, Slot::Empty)
-        {
-            // Same terms, not expired: it no longer fits, used up within a quarter second.
-            if t == terms && since.elapsed() < LEASE_LIFE / 4 {
-                size = (was * 2).min(MAX_LEASE);
+            Slot::NearLimit { terms: t, since } if *t == terms && since.elapsed() < LEASE_LIFE => {
+                drop(slot);
+                return own_hold(writer, ask).await;
             }
-            writer.give_back(lease.unused(t.minute));
+            _ => {}
         }
+        slot.give_up(|h| writer.give_back(h));
         let asked = Hold {
             id: new_id("hold"),
-            requests: size,
+            requests: MIN_LEASE,
             ..ask.clone()
         };
         let held = writer.hold(asked.clone()).await?;
-        let since = Instant::now();
         if held.refused.is_some() || held.granted < MIN_LEASE {
-            *slot = Slot::NearLimit { terms, since };
+            *slot = Slot::NearLimit {
+                terms,
+                since: Instant::now(),
+            };
             // Granted for one request: the hold of its own.
             return Ok((held, held.refused.is_none().then_some(asked)));
         }
-        let granted = held.granted;
-        let mut lease = Lease {
-            spend: asked.amount.saturating_mul(granted),
-            requests: granted,
-            tokens: tokens_of(&asked).saturating_mul(granted),
-            window: held.window,
-            hold: asked,
-        };
-        let (held, part) = lease.admit(&ask);
+        let mut lease = Lease::granted(asked, &held);
+        let admitted = lease.admit(&ask);
         *slot = Slot::Leased {
             terms,
             lease,
-            since,
-            size: granted,
+            next: None,
+            refill_asked: false,
         };
-        Ok((held, Some(part)))
+        Ok(admitted)
     }
 
     /// Gives up the leases that expired, and forgets the slots no request is using.
     fn give_up_expired(&self, releaser: &Releaser) {
-        let slots: Vec<(String, Arc<tokio::sync::Mutex<Slot>>)> = {
+        let slots: Vec<SlotCell> = {
             let mut slots = self.slots.lock().unwrap_or_else(|e| e.into_inner());
             slots.retain(|_, slot| {
                 Arc::strong_count(slot) > 1
                     || slot.try_lock().map_or(true, |s| !matches!(*s, Slot::Empty))
             });
-            slots.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
+            slots.values().cloned().collect()
         };
-        for (_, slot) in slots {
-            let Ok(mut slot) = slot.try_lock() else {
-                continue;
-            };
-            let expired = match &*slot {
-                Slot::Empty => false,
-                Slot::Leased { since, .. } | Slot::NearLimit { since, .. } => {
-                    since.elapsed() >= LEASE_LIFE
-                }
-            };
-            if !expired {
-                continue;
-            }
-            if let Slot::Leased { terms, lease, .. } = std::mem::replace(&mut *slot, Slot::Empty) {
-                releaser.give_back(lease.unused(terms.minute));
+        for slot in slots {
+            if let Ok(mut slot) = slot.try_lock()
+                && slot.expired()
+            {
+                slot.give_up(|h| releaser.give_back(h));
             }
         }
     }
+}
+
+/// Asks for the lease to follow the current one. It waits as `next` unless the slot has
+/// moved on (other limits, or a follower already there), when it is given back.
+async fn refill(cell: SlotCell, writer: UsageWriter, asked: Hold, terms: Terms) {
+    let Ok(held) = writer.hold(asked.clone()).await else {
+        return;
+    };
+    if held.refused.is_some() {
+        return;
+    }
+    let mut slot = cell.lock().await;
+    if let Slot::Leased { terms: t, next, .. } = &mut *slot
+        && *t == terms
+        && next.is_none()
+        && held.granted >= MIN_LEASE
+    {
+        *next = Some(Lease::granted(asked, &held));
+        return;
+    }
+    writer.give_back(asked.unclaimed(held.granted));
 }
 
 /// A hold for the request alone.
