@@ -66,8 +66,10 @@ struct Lease {
     tokens: i64,
     /// The rate window as the grant left it (counting the whole lease).
     window: Option<RateWindow>,
-    /// When it was granted, and for how many requests.
+    /// When it was granted (it lives `LEASE_LIFE` from then), when it began to admit,
+    /// and for how many requests.
     since: Instant,
+    started: Instant,
     size: i64,
 }
 
@@ -80,6 +82,7 @@ impl Lease {
             tokens: tokens_of(&asked).saturating_mul(size),
             window: held.window,
             since: Instant::now(),
+            started: Instant::now(),
             size,
             hold: asked,
         }
@@ -116,10 +119,11 @@ impl Lease {
         (held, Some(part))
     }
 
-    /// The size of the lease to follow it, asked for once it is half used: twice its
-    /// own if it is going fast (half used within an eighth of its life), up to 512.
+    /// The size of the lease to follow it, asked for once it is half used (or once it is
+    /// used up): twice its own if it is going fast (half used within an eighth of a
+    /// lease's life), up to 512.
     fn next_size(&self) -> i64 {
-        if self.since.elapsed() < LEASE_LIFE / 8 {
+        if self.started.elapsed() < LEASE_LIFE / 8 {
             (self.size * 2).min(MAX_LEASE)
         } else {
             self.size
@@ -184,6 +188,28 @@ impl Slot {
             Slot::NearLimit { since, .. } => since.elapsed() >= LEASE_LIFE,
         }
     }
+
+    /// Lets the next lease take over from the current one if it `serves` (what the
+    /// current one did not use given back); whether it did.
+    fn take_over(&mut self, serves: impl Fn(&Lease) -> bool, give_back: impl Fn(Hold)) -> bool {
+        let Slot::Leased {
+            terms,
+            lease,
+            next,
+            refill_asked,
+        } = self
+        else {
+            return false;
+        };
+        let Some(mut follower) = next.take_if(|n| serves(n)) else {
+            return false;
+        };
+        follower.started = Instant::now();
+        let done = std::mem::replace(lease, follower);
+        give_back(done.unused(terms.minute));
+        *refill_asked = false;
+        true
+    }
 }
 
 type SlotCell = Arc<tokio::sync::Mutex<Slot>>;
@@ -223,21 +249,21 @@ impl Leases {
         let mut slot = cell.lock().await;
         match &mut *slot {
             Slot::Leased {
-                terms: t,
-                lease,
-                next,
-                refill_asked,
+                terms: t, lease, ..
             } if *t == terms => {
-                if !lease.serves(&ask)
-                    && let Some(follower) = next.take_if(|n| n.serves(&ask))
-                {
-                    let done = std::mem::replace(lease, follower);
-                    writer.give_back(done.unused(terms.minute));
-                    *refill_asked = false;
+                if !lease.serves(&ask) {
+                    slot.take_over(|n| n.serves(&ask), |h| writer.give_back(h));
                 }
-                if lease.serves(&ask) {
+                if let Slot::Leased {
+                    lease,
+                    next,
+                    refill_asked,
+                    ..
+                } = &mut *slot
+                    && lease.serves(&ask)
+                {
                     let admitted = lease.admit(&ask);
-                    if !*refill_asked && lease.requests <= lease.size / 2 {
+                    if !*refill_asked && next.is_none() && lease.requests <= lease.size / 2 {
                         *refill_asked = true;
                         let asked = Hold {
                             id: new_id("hold"),
@@ -255,10 +281,17 @@ impl Leases {
             }
             _ => {}
         }
+        // A busy workspace whose next lease was late keeps growing.
+        let size = match &*slot {
+            Slot::Leased {
+                terms: t, lease, ..
+            } if *t == terms => lease.next_size(),
+            _ => MIN_LEASE,
+        };
         slot.give_up(|h| writer.give_back(h));
         let asked = Hold {
             id: new_id("hold"),
-            requests: MIN_LEASE,
+            requests: size,
             ..ask.clone()
         };
         let held = writer.hold(asked.clone()).await?;
@@ -295,7 +328,10 @@ impl Leases {
             if let Ok(mut slot) = slot.try_lock()
                 && slot.expired()
             {
-                slot.give_up(|h| releaser.give_back(h));
+                let fresh = |n: &Lease| n.since.elapsed() < LEASE_LIFE;
+                if !slot.take_over(fresh, |h| releaser.give_back(h)) {
+                    slot.give_up(|h| releaser.give_back(h));
+                }
             }
         }
     }
