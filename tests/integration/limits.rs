@@ -121,15 +121,21 @@ fn invalid(res: &common::client::Response) -> (String, String) {
     }
 }
 
-/// What the ledger says the workspace spent this period, in micros.
-pub(super) async fn spent(app: &TestApp, scope: &str) -> i64 {
-    sqlx::query_scalar(
-        "SELECT CAST(COALESCE(SUM(spent), 0) AS BIGINT) FROM spend_ledger WHERE scope_id = $1",
-    )
-    .bind(scope)
+/// The sum of `column` in `table` over the rows of `scope_column` = `scope`.
+pub(super) async fn sum_of(app: &TestApp, table: &str, column: &str, scope: (&str, &str)) -> i64 {
+    sqlx::query_scalar(&format!(
+        "SELECT CAST(COALESCE(SUM({column}), 0) AS BIGINT) FROM {table} WHERE {} = $1",
+        scope.0
+    ))
+    .bind(scope.1)
     .fetch_one(&app.db.pool)
     .await
     .unwrap()
+}
+
+/// What the ledger says the workspace spent this period, in micros.
+pub(super) async fn spent(app: &TestApp, scope: &str) -> i64 {
+    sum_of(app, "spend_ledger", "spent", ("scope_id", scope)).await
 }
 
 pub(super) const CENT: i64 = 1_000_000;
