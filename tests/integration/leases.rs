@@ -4,9 +4,7 @@
 
 use crate::common;
 
-use super::limits::{
-    CENT, complete, limits_app, page, save_rates, save_workspace, spent, sum_of,
-};
+use super::limits::{CENT, complete, limits_app, page, save_rates, save_workspace, spent, sum_of};
 use common::v1::key;
 use common::{TestApp, account};
 use std::time::Duration;
