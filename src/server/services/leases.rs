@@ -152,10 +152,10 @@ enum Slot {
     Empty,
     Leased {
         terms: Terms,
-        lease: Lease,
+        lease: Box<Lease>,
         /// The lease to take over when this one no longer serves, asked for in the
         /// background once it was half used (`refill_asked`), so admissions never wait.
-        next: Option<Lease>,
+        next: Option<Box<Lease>>,
         refill_asked: bool,
     },
     /// The last grant was for one request (a limit is near) or refused: until
@@ -174,9 +174,9 @@ impl Slot {
             terms, lease, next, ..
         } = std::mem::replace(self, Slot::Empty)
         {
-            give_back(lease.unused(terms.minute));
+            give_back((*lease).unused(terms.minute));
             if let Some(next) = next {
-                give_back(next.unused(terms.minute));
+                give_back((*next).unused(terms.minute));
             }
         }
     }
@@ -206,7 +206,7 @@ impl Slot {
         };
         follower.started = Instant::now();
         let done = std::mem::replace(lease, follower);
-        give_back(done.unused(terms.minute));
+        give_back((*done).unused(terms.minute));
         *refill_asked = false;
         true
     }
@@ -303,7 +303,7 @@ impl Leases {
             // Granted for one request: the hold of its own.
             return Ok((held, held.refused.is_none().then_some(asked)));
         }
-        let mut lease = Lease::granted(asked, &held);
+        let mut lease = Box::new(Lease::granted(asked, &held));
         let admitted = lease.admit(&ask);
         *slot = Slot::Leased {
             terms,
@@ -352,7 +352,7 @@ async fn refill(cell: SlotCell, writer: UsageWriter, asked: Hold, terms: Terms) 
         && next.is_none()
         && held.granted >= MIN_LEASE
     {
-        *next = Some(Lease::granted(asked, &held));
+        *next = Some(Box::new(Lease::granted(asked, &held)));
         return;
     }
     writer.give_back(asked.unclaimed(held.granted));

@@ -139,7 +139,7 @@ pub struct Admitted {
 }
 
 pub enum Admission {
-    Admitted(Admitted),
+    Admitted(Box<Admitted>),
     /// A rate limit is reached; the window says until when.
     RateLimited(RateWindow, RateKind),
 }
@@ -158,10 +158,10 @@ pub async fn admit(
     let caps = caps(db, &ws.workspace.id, &ws.org.org_id, now).await?;
     let rated = caps.requests_per_minute.is_some() || caps.tokens_per_minute.is_some();
     if caps.org.is_none() && caps.workspace.is_none() && !rated {
-        return Ok(Admission::Admitted(Admitted {
+        return Ok(Admission::Admitted(Box::new(Admitted {
             hold: None,
             window: None,
-        }));
+        })));
     }
     let period = Period::containing(now);
     let hold = Hold {
@@ -186,10 +186,10 @@ pub async fn admit(
         .await
         .map_err(|e| crate::server::error::internal("holding a request's cost", e))?;
     match held.refused {
-        None => Ok(Admission::Admitted(Admitted {
+        None => Ok(Admission::Admitted(Box::new(Admitted {
             hold,
             window: held.window,
-        })),
+        }))),
         Some(Refused::Cap(scope)) => Err(refusal(LimitReached {
             scope,
             cap: match scope {
