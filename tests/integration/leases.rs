@@ -4,7 +4,8 @@
 
 use crate::common;
 
-use super::limits::{CENT, complete, limits_app, page, save_rates, save_workspace, spent, sum_of};
+use super::limits::{CENT, page, race, save_rates, save_workspace, spent, sum_of, two_processes};
+use super::limits::{complete, limits_app};
 use common::v1::key;
 use common::{TestApp, account};
 use std::time::Duration;
@@ -28,9 +29,7 @@ async fn window_requests(app: &TestApp, ws: &str) -> i64 {
 }
 
 async fn leases_keep_caps_and_rate_windows_exact_across_two_processes(app: TestApp) {
-    let one = limits_app(&app).await;
-    let two = one.restarted().await;
-    two.db.clock.set(one.db.clock.now());
+    let (one, two) = two_processes(&app).await;
     let mut ada = account(&one, "Ada", "ada@example.com").await;
     let ws = ada.workspace_id.clone();
     let secret = key(&one, &mut ada, &ws).await;
@@ -52,11 +51,7 @@ async fn leases_keep_caps_and_rate_windows_exact_across_two_processes(app: TestA
         "one lease, not a hold each"
     );
 
-    let racers = (0..400).map(|i| {
-        let (app, secret) = (if i % 2 == 0 { &one } else { &two }, &secret);
-        async move { complete(app, secret).await.status }
-    });
-    let statuses = futures_util::future::join_all(racers).await;
+    let statuses = race(400, (&one, &two), &secret).await;
     assert!(
         statuses.iter().all(|&s| s == 200 || s == 429),
         "{statuses:?}"

@@ -273,20 +273,31 @@ async fn a_workspace_at_its_cap_is_refused_until_raised_or_the_next_month(app: T
     assert_eq!(spent(&app, &ada.org_id).await, 18 * CENT);
 }
 
-async fn racing_requests_in_two_processes_never_pass_the_cap(app: TestApp) {
-    let one = limits_app(&app).await;
+/// Two console processes on one database, their clocks together.
+pub(super) async fn two_processes(app: &TestApp) -> (TestApp, TestApp) {
+    let one = limits_app(app).await;
     let two = one.restarted().await;
     two.db.clock.set(one.db.clock.now());
+    (one, two)
+}
+
+/// `n` completions at once, every other one through the second process: their statuses.
+pub(super) async fn race(n: usize, apps: (&TestApp, &TestApp), secret: &str) -> Vec<u16> {
+    let racers = (0..n).map(|i| {
+        let app = if i % 2 == 0 { apps.0 } else { apps.1 };
+        async move { complete(app, secret).await.status }
+    });
+    futures_util::future::join_all(racers).await
+}
+
+async fn racing_requests_in_two_processes_never_pass_the_cap(app: TestApp) {
+    let (one, two) = two_processes(&app).await;
     let mut ada = account(&one, "Ada", "ada@example.com").await;
     let ws = ada.workspace_id.clone();
     let secret = key(&one, &mut ada, &ws).await;
     // 40 cents: room for exactly 20 completions of 2 cents.
     assert!(save_workspace(&mut ada, &ws, "0.40", ("", "")).await.status < 400);
-    let racers = (0..50).map(|i| {
-        let (app, secret) = (if i % 2 == 0 { &one } else { &two }, &secret);
-        async move { complete(app, secret).await.status }
-    });
-    let statuses = futures_util::future::join_all(racers).await;
+    let statuses = race(50, (&one, &two), &secret).await;
     let admitted = statuses.iter().filter(|&&s| s == 200).count();
     assert!(
         statuses.iter().all(|&s| s == 200 || s == 429),
